@@ -1,0 +1,68 @@
+# Cơ Sở: `make run` to use it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/coso
+PYTHON_BIN := $(shell for p in python3.13 python3.12 /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+
+.PHONY: run test lint venv assets messages migrate demo serve chromium bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON_BIN)" || { echo "Cần Python 3.12 trở lên / Python 3.12 or newer is required"; exit 1; }
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages from npm, copied into static (never a CDN).
+assets: node_modules/.installed
+	rm -rf static/vendor && mkdir -p static/vendor/tabler static/vendor/htmx
+	cp -r node_modules/@tabler/core/dist/css node_modules/@tabler/core/dist/js static/vendor/tabler/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+
+messages: venv
+	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py demo --if-empty
+
+run: venv assets messages demo
+	$(PY) manage.py demo --print-logins
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: venv assets messages migrate
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint assets messages chromium
+	$(VENV)/bin/pytest -q
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI at 127.0.0.1:5432"; exit 1; \
+	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; fi
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/staticfiles

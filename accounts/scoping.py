@@ -1,0 +1,152 @@
+"""The one scoping mechanism: every selector starts from `visible(queryset, user)`.
+
+A model declares how it is scoped with a `scope = ScopeSpec(...)` class attribute. Rules, within the
+user's own Party organisation (nobody ever sees another organisation's records):
+
+- the office, the Standing Board and viewers see everything of their organisation;
+- a leader (Standing Committee or working-group member) sees records of the localities and units they
+  are currently assigned, and of everything below them;
+- a focal point sees records of their own unit (and its sub-units) and of that unit's locality;
+- reference data (`reference=True`: units, agencies, people, assignments) is visible to every member of
+  the organisation, because pickers, routing and "who answers for" need it.
+
+Later apps widen a user's reach (a working group reaches its projects' localities) by registering a
+reach provider, not by writing their own scoping.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.choices import SEE_ALL_ROLES, Role
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """How a model is scoped: paths from it to its organisation, locality and unit."""
+
+    organization: str | None = "organization"
+    locality: str | None = None
+    agency: str | None = None
+    reference: bool = False
+    # For administrative units, which belong to no organisation: the path field that must lie
+    # under the organisation's root unit.
+    unit_path: str | None = None
+
+
+@dataclass
+class Reach:
+    """The localities and units a user reaches today (ids, subtrees included)."""
+
+    locality_ids: set[int] = field(default_factory=set)
+    agency_ids: set[int] = field(default_factory=set)
+
+
+ReachProvider = Callable[[object, Reach], None]
+_providers: list[ReachProvider] = []
+
+
+def register_reach_provider(provider: ReachProvider) -> ReachProvider:
+    """Let another app widen what a user reaches (used as a decorator)."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def _assignment_reach(user, reach: Reach) -> None:
+    from org.models import AdministrativeUnit, Agency, Assignment
+
+    person = getattr(user, "person", None)
+    if person is None:
+        return
+    today = timezone.localdate()
+    current = (
+        Assignment.objects.active()
+        .filter(leader=person, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    )
+    unit_paths = list(current.filter(locality__isnull=False).values_list("locality__path", flat=True))
+    agency_paths = list(current.filter(agency__isnull=False).values_list("agency__path", flat=True))
+    if unit_paths:
+        q = Q()
+        for p in unit_paths:
+            q |= Q(path__startswith=p)
+        reach.locality_ids |= set(AdministrativeUnit.objects.filter(q).values_list("id", flat=True))
+    if agency_paths:
+        q = Q()
+        for p in agency_paths:
+            q |= Q(path__startswith=p)
+        reach.agency_ids |= set(
+            Agency.objects.filter(organization_id=user.organization_id).filter(q).values_list("id", flat=True)
+        )
+
+
+def _focal_reach(user, reach: Reach) -> None:
+    from org.models import AdministrativeUnit, Agency
+
+    if user.role != Role.FOCAL_POINT or not user.agency_id:
+        return
+    agency = Agency.objects.select_related("locality").get(pk=user.agency_id)
+    reach.agency_ids |= set(
+        Agency.objects.filter(organization_id=user.organization_id, path__startswith=agency.path).values_list(
+            "id", flat=True
+        )
+    )
+    if agency.locality_id:
+        reach.locality_ids |= set(
+            AdministrativeUnit.objects.filter(path__startswith=agency.locality.path).values_list(
+                "id", flat=True
+            )
+        )
+
+
+def reach_of(user) -> Reach:
+    """What a user reaches, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_coso_reach", None)
+    if cached is not None:
+        return cached
+    reach = Reach()
+    if user.role == Role.FOCAL_POINT:
+        _focal_reach(user, reach)
+    else:
+        _assignment_reach(user, reach)
+    for provider in _providers:
+        provider(user, reach)
+    user._coso_reach = reach
+    return reach
+
+
+def in_organization(qs: QuerySet, user, spec: ScopeSpec) -> QuerySet:
+    """Only the records of the user's own organisation."""
+    if spec.unit_path:
+        root_path = user.organization.root_unit.path
+        return qs.filter(**{f"{spec.unit_path}__startswith": root_path})
+    if spec.organization in ("id", "pk"):
+        return qs.filter(pk=user.organization_id)
+    return qs.filter(**{f"{spec.organization}_id": user.organization_id})
+
+
+def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
+    """The records of `qs` that `user` may see."""
+    spec = spec or qs.model.scope
+    if not getattr(user, "is_authenticated", False) or not user.organization_id or not user.role:
+        return qs.none()
+    qs = in_organization(qs, user, spec)
+    if spec.reference or user.role in SEE_ALL_ROLES:
+        return qs
+    reach = reach_of(user)
+    condition = Q(pk__in=[])
+    if spec.locality and reach.locality_ids:
+        condition |= Q(**{f"{spec.locality}_id__in": sorted(reach.locality_ids)})
+    if spec.agency and reach.agency_ids:
+        condition |= Q(**{f"{spec.agency}_id__in": sorted(reach.agency_ids)})
+    return qs.filter(condition)
+
+
+def can_change(user, spec_or_model=None) -> bool:
+    """Whether a user may write at all (viewers and role-less users never do)."""
+    return bool(getattr(user, "is_authenticated", False) and user.organization_id and user.role) and (
+        user.role != Role.VIEWER
+    )

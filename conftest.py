@@ -1,0 +1,137 @@
+"""Shared test fixtures: two Party organisations on the real Hanoi and Ho Chi Minh City units, and users."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.choices import Role
+from accounts.services import user_create
+from org.models import AdministrativeUnit, Agency, PartyCommittee, Person
+from org.services import agency_create, assignment_create, person_create, units_import
+
+HANOI, HCMC = 1, 79
+HOAN_KIEM = 70  # Phường Hoàn Kiếm
+BA_DINH = 4  # Phường Ba Đình
+PASSWORD = "test-password-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real units of Hanoi and Ho Chi Minh City once for the whole session."""
+    with django_db_blocker.unblock():
+        units_import(actor=None, province_codes=[HANOI, HCMC])
+
+
+def unit(code: int, level: int = 2) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.get(level=level, code=code)
+
+
+@pytest.fixture
+def hanoi(db) -> PartyCommittee:
+    return PartyCommittee.objects.create(
+        code="hanoi",
+        name="Thành ủy Hà Nội",
+        superior_body="ĐẢNG BỘ THÀNH PHỐ HÀ NỘI",
+        place_name="Hà Nội",
+        root_unit=unit(HANOI, level=1),
+    )
+
+
+@pytest.fixture
+def hcmc(db) -> PartyCommittee:
+    return PartyCommittee.objects.create(
+        code="hcmc",
+        name="Thành ủy Thành phố Hồ Chí Minh",
+        superior_body="ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH",
+        place_name="Thành phố Hồ Chí Minh",
+        root_unit=unit(HCMC, level=1),
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, organization, username=..., person=True, agency=None) -> User."""
+    counter = {"n": 0}
+
+    def make(role, organization, username=None, *, person=False, agency=None, full_name=None):
+        counter["n"] += 1
+        username = username or f"{role}{counter['n']}"
+        user = user_create(
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            organization=organization,
+            role=role,
+            full_name=full_name or f"Người dùng {username}",
+            agency=agency,
+            validate_password=False,
+        )
+        if person:
+            person_create(
+                actor=None,
+                organization=organization,
+                full_name=full_name or f"Đồng chí {username}",
+                position="Ủy viên Ban Thường vụ",
+                user=user,
+            )
+            user.refresh_from_db()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def office(make_user, hanoi):
+    return make_user(Role.OFFICE, hanoi, "vanphong")
+
+
+@pytest.fixture
+def office_hcmc(make_user, hcmc):
+    return make_user(Role.OFFICE, hcmc, "vanphonghcm")
+
+
+@pytest.fixture
+def leader_user(make_user, hanoi):
+    """A Hanoi Standing Committee member with a Person and a login."""
+    return make_user(Role.STANDING_MEMBER, hanoi, "lanhdao", person=True, full_name="Nguyễn Văn Lãnh")
+
+
+@pytest.fixture
+def hoan_kiem_agency(hanoi) -> Agency:
+    return agency_create(
+        actor=None,
+        organization=hanoi,
+        code="DU-HK",
+        name="Đảng ủy Phường Hoàn Kiếm",
+        kind="party_committee",
+        locality=unit(HOAN_KIEM),
+    )
+
+
+@pytest.fixture
+def focal_user(make_user, hanoi, hoan_kiem_agency):
+    return make_user(Role.FOCAL_POINT, hanoi, "hoankiem", agency=hoan_kiem_agency)
+
+
+@pytest.fixture
+def viewer(make_user, hanoi):
+    return make_user(Role.VIEWER, hanoi, "kiemtra")
+
+
+@pytest.fixture
+def assign(db):
+    """assign(person, target, start, end=None, role="in_charge") -> Assignment."""
+
+    def make(person: Person, target, start: dt.date, end: dt.date | None = None, role="in_charge"):
+        kwargs = {"locality": target} if isinstance(target, AdministrativeUnit) else {"agency": target}
+        return assignment_create(
+            actor=None,
+            organization=person.organization,
+            leader=person,
+            role=role,
+            valid_from=start,
+            valid_to=end,
+            **kwargs,
+        )
+
+    return make

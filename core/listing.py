@@ -1,0 +1,53 @@
+"""Reusable list pages: pagination, sorting and htmx partial rendering, shared by every list view."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.shortcuts import render
+
+
+@dataclass(frozen=True)
+class SortOption:
+    key: str
+    label: str
+    ordering: tuple[str, ...]
+
+
+def sort_queryset(request, qs: QuerySet, options: list[SortOption]) -> tuple[QuerySet, str]:
+    """Apply the ?sort= option (prefix "-" for descending); unknown keys fall back to the first option."""
+    requested = request.GET.get("sort", "")
+    descending = requested.startswith("-")
+    key = requested.lstrip("-")
+    chosen = next((o for o in options if o.key == key), options[0] if options else None)
+    if chosen is None:
+        return qs, ""
+    ordering = list(chosen.ordering)
+    if descending:
+        ordering = [f[1:] if f.startswith("-") else "-" + f for f in ordering]
+    return qs.order_by(*ordering), ("-" if descending else "") + chosen.key
+
+
+def paginate(request, qs, per_page: int | None = None):
+    """One page of a queryset; a bad or too large page number gives the last valid page."""
+    paginator = Paginator(qs, per_page or settings.COSO_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_string_without(request, *names: str) -> str:
+    """The current query string without some parameters, for pagination and sort links."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    encoded = params.urlencode()
+    return encoded + "&" if encoded else ""
+
+
+def render_list(request, template: str, partial: str, context: dict):
+    """Render the whole page, or only the table partial when htmx asks for it."""
+    context.setdefault("qs_page", query_string_without(request, "page"))
+    context.setdefault("qs_sort", query_string_without(request, "page", "sort"))
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, partial, context)
+    return render(request, template, context)

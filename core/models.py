@@ -1,0 +1,141 @@
+"""Base models shared by every app, the audit trail, and the office's working-calendar exceptions."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change times."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableQuerySet(models.QuerySet):
+    """Records are archived by users, never hard-deleted."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class CoreModel(TimeStampedModel):
+    """A versioned, archivable record: the base of every record users edit."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    ARCHIVE = "archive", _("archived")
+    RESTORE = "restore", _("restored")
+    STATUS = "status", _("status changed")
+    LOGIN = "login", _("signed in")
+    LOGIN_FAILED = "login_failed", _("sign-in failed")
+    LOGOUT = "logout", _("signed out")
+    EXPORT = "export", _("exported")
+    IMPORT = "import", _("imported")
+    TOKEN = "token", _("API token")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit trail cannot be changed or deleted in bulk either."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied(_("The audit trail cannot be changed."))
+
+    def delete(self):
+        raise PermissionDenied(_("The audit trail cannot be deleted."))
+
+
+class AuditEvent(models.Model):
+    """One immutable entry of the audit trail: who did what to which record, with before and after."""
+
+    organization = models.ForeignKey(
+        "org.PartyCommittee", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied(_("The audit trail cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("The audit trail cannot be deleted."))
+
+
+class CalendarExceptionKind(models.TextChoices):
+    WORKING_DAY = "working", _("compensatory working day")
+    DAY_OFF = "off", _("extra day off")
+
+
+class CalendarException(CoreModel):
+    """An office-made exception to the working calendar: a working Saturday, or an extra day off."""
+
+    organization = models.ForeignKey(
+        "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarExceptionKind.choices)
+    name = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "date"],
+                condition=models.Q(archived_at__isnull=True),
+                name="calendar_exception_one_per_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.name}"

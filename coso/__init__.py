@@ -1,0 +1,1 @@
+"""Cơ Sở: the project package."""

@@ -1,0 +1,22 @@
+"""Top-level URLs: pages, the API under /api/v1/, health checks, and language switching."""
+
+from django.urls import include, path
+
+from core import views as core_views
+from coso.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("org/", include("org.urls")),
+    path("calendar/", include("core.urls")),
+    path("history/<int:ct>/<str:pk>/", core_views.history, name="history"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

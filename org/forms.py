@@ -1,0 +1,89 @@
+"""Forms of the organisation; they only parse input, the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.choices import AgencyKind, AssignmentRole
+from org.models import AdministrativeUnit, Agency, Field, Person
+
+
+class DateInput(forms.DateInput):
+    """A dd/mm/yyyy text input: the human format, whatever the browser's locale."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control"},
+            **kwargs,
+        )
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+
+class AssignmentForm(BootstrapMixin, forms.Form):
+    """Assign a leader to a locality, a unit or a field, with dates in dd/mm/yyyy."""
+
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
+    locality = forms.ModelChoiceField(
+        label=_("Locality"), queryset=AdministrativeUnit.objects.none(), required=False
+    )
+    agency = forms.ModelChoiceField(label=_("Agency or unit"), queryset=Agency.objects.none(), required=False)
+    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.none(), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AssignmentRole.choices, initial=AssignmentRole.IN_CHARGE
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_to = forms.DateField(
+        label=_("Valid to"), widget=DateInput(), required=False, help_text=_("Leave empty while it lasts.")
+    )
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, leaders, localities, agencies, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.fields["locality"].queryset = localities
+        self.fields["agency"].queryset = agencies
+        self.fields["field"].queryset = fields
+
+    def clean(self):
+        data = super().clean()
+        targets = [data.get("locality"), data.get("agency"), data.get("field")]
+        if sum(1 for t in targets if t) != 1:
+            raise forms.ValidationError(_("Choose exactly one of a locality, a unit or a field."))
+        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
+            self.add_error("valid_to", _("The end date is before the start date."))
+        return data
+
+
+class AgencyForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=AgencyKind.choices)
+    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Agency.objects.none(), required=False)
+    locality = forms.ModelChoiceField(
+        label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agencies, localities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = agencies
+        self.fields["locality"].queryset = localities
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from org import views
+
+app_name = "org"
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_edit, name="agency_create"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("leaders/", views.leader_list, name="leader_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("assignments/", views.matrix, name="matrix"),
+    path("assignments/new/", views.assignment_edit, name="assignment_create"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment_edit"),
+    path("assignments/<int:pk>/archive/", views.assignment_archive, name="assignment_archive"),
+    path("responsible/", views.responsible, name="responsible"),
+]
