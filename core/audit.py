@@ -1,9 +1,11 @@
 """Recording the audit trail: every service writes its change here, in the same transaction."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from core.models import AuditAction, AuditEvent
@@ -69,10 +71,101 @@ def record(
     return event
 
 
-def history_for(instance) -> models.QuerySet[AuditEvent]:
-    """The history of one record, newest first, with the actor loaded."""
-    ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
-    return AuditEvent.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("actor")
+def history_for(*instances) -> models.QuerySet[AuditEvent]:
+    """The history of one record (or several, merged), newest first, with the actor loaded."""
+    by_type: dict[ContentType, list[str]] = {}
+    for instance in instances:
+        ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+        by_type.setdefault(ct, []).append(str(instance.pk))
+    condition = models.Q(pk__in=[])
+    for ct, ids in by_type.items():
+        condition |= models.Q(content_type=ct, object_id__in=ids)
+    return AuditEvent.objects.filter(condition).select_related("actor", "content_type")
 
 
-__all__ = ["AuditAction", "diff", "history_for", "record", "snapshot"]
+@dataclass(frozen=True)
+class ChangeRow:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An audit event made readable: field labels, choice labels and names instead of ids."""
+
+    event: AuditEvent
+    changes: list[ChangeRow]
+
+
+def _display(field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation and field.many_to_one:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(field, models.DateTimeField):
+        try:
+            from django.utils import timezone
+
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%H:%M %d/%m/%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(field, models.BooleanField):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def present(events) -> list[EventRow]:
+    """Readable rows for a page of events: one query per referenced model, whatever the number of events."""
+    events = list(events)
+    wanted: dict[type, set] = {}
+    for event in events:
+        model = event.content_type.model_class() if event.content_type_id else None
+        for name, value in (event.changes or {}).items():
+            field = _field(model, name)
+            pair = (
+                [value]
+                if event.action == AuditAction.CREATE
+                else (value if isinstance(value, list) else [value])
+            )
+            if field is not None and field.is_relation and field.many_to_one:
+                wanted.setdefault(field.related_model, set()).update(v for v in pair if v not in (None, ""))
+    names = {}
+    for model, ids in wanted.items():
+        for obj in model._base_manager.filter(pk__in=ids):
+            names[(model, obj.pk)] = str(obj)
+    rows = []
+    for event in events:
+        model = event.content_type.model_class() if event.content_type_id else None
+        changes = []
+        for name, value in (event.changes or {}).items():
+            field = _field(model, name)
+            label = str(field.verbose_name) if field is not None else name
+            if event.action == AuditAction.CREATE or not isinstance(value, list) or len(value) != 2:
+                before, after = "—", _display(field, value, names)
+            else:
+                before, after = _display(field, value[0], names), _display(field, value[1], names)
+            changes.append(ChangeRow(name, label, before, after))
+        rows.append(EventRow(event, changes))
+    return rows
+
+
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field that no longer exists is shown by its stored name
+        return None

@@ -58,7 +58,11 @@ def history(request, ct: int, pk: str):
     if instance is None:
         raise Http404
     page = paginate(request, audit.history_for(instance))
-    return render(request, "core/history.html", {"object": instance, "page": page})
+    return render(
+        request,
+        "core/history.html",
+        {"object": instance, "page": page, "events": audit.present(page.object_list)},
+    )
 
 
 def error_403(request, exception=None):

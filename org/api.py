@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from org import selectors
+from org import selectors, services
+from org.choices import AgencyKind, AssignmentRole
 
 router = Router(tags=["org"])
 
@@ -107,3 +109,283 @@ def responsible(request, unit: int | None = None, agency: int | None = None, at:
         "assignment_id": answer.assignment.pk if answer.assignment else None,
         "role": answer.assignment.role if answer.assignment else None,
     }
+
+
+# --- agencies -------------------------------------------------------------------------------------
+
+
+class AgencyOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent_id: int | None
+    locality_id: int | None
+    locality_code: int | None = None
+    email: str
+    phone: str
+    version: int
+    archived: bool = False
+
+    @staticmethod
+    def resolve_locality_code(obj):
+        return obj.locality.code if obj.locality_id else None
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+class AgencyFilters(Schema):
+    q: str | None = None
+    kind: str | None = None
+    locality: int | None = None
+
+
+class AgencyIn(Schema):
+    code: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=255)
+    kind: AgencyKind
+    short_name: str = Field("", max_length=100)
+    parent_id: int | None = None
+    locality_code: int | None = None
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=30)
+
+
+class AgencyPatch(Schema):
+    version: int
+    code: str | None = Field(None, min_length=1, max_length=30)
+    name: str | None = Field(None, min_length=1, max_length=255)
+    kind: AgencyKind | None = None
+    short_name: str | None = Field(None, max_length=100)
+    parent_id: int | None = None
+    locality_code: int | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=30)
+
+
+class VersionIn(Schema):
+    version: int
+
+
+def _require_office(user):
+    """Writes to the organisation's reference data are the office's; anyone else is told it is not found."""
+    if not user.is_office:
+        raise Http404
+
+
+def _agency_refs(user, data: dict) -> dict:
+    """Turn ids and codes in an agency payload into records the user may see."""
+    out = {}
+    for key, value in data.items():
+        if key == "parent_id":
+            out["parent"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+        elif key == "locality_code":
+            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
+        elif key == "kind" and value is not None:
+            out["kind"] = str(value.value if hasattr(value, "value") else value)
+        else:
+            out[key] = value
+    return out
+
+
+@router.get("/agencies/", response=list[AgencyOut], summary="Agencies and units")
+@paginate(PageNumberPagination, page_size=50)
+def list_agencies(request, filters: Query[AgencyFilters]):
+    return selectors.agency_list(
+        user=request.user, q=filters.q, kind=filters.kind, locality=filters.locality
+    ).order_by("search_text", "id")
+
+
+@router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency or unit")
+def get_agency(request, agency_id: int):
+    return selectors.get_agency_for_user(user=request.user, pk=agency_id)
+
+
+@router.post("/agencies/", response={201: AgencyOut}, summary="Add an agency or unit (office)")
+def create_agency(request, payload: AgencyIn):
+    _require_office(request.user)
+    data = _agency_refs(request.user, payload.dict())
+    committee = selectors.committee_for(request.user)
+    return 201, services.agency_create(actor=request.user, organization=committee, **data)
+
+
+@router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
+def update_agency(request, agency_id: int, payload: AgencyPatch):
+    agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
+    data = _agency_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    return services.agency_update(actor=request.user, agency=agency, version=payload.version, **data)
+
+
+@router.post(
+    "/agencies/{agency_id}/archive", response=AgencyOut, summary="Archive an agency or unit (office)"
+)
+def archive_agency(request, agency_id: int, payload: VersionIn):
+    agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
+    return services.agency_archive(actor=request.user, agency=agency, version=payload.version)
+
+
+# --- people and leaders ---------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    position: str
+    agency_id: int | None
+    login: str | None = None
+    current_assignments: int | None = None
+
+    @staticmethod
+    def resolve_login(obj):
+        return obj.user.username if obj.user_id else None
+
+    @staticmethod
+    def resolve_current_assignments(obj):
+        return getattr(obj, "current_assignments", None)
+
+
+class PersonFilters(Schema):
+    q: str | None = None
+    leaders_only: bool = False
+
+
+@router.get("/people/", response=list[PersonOut], summary="People; leaders_only=true for the leaders' list")
+@paginate(PageNumberPagination, page_size=50)
+def list_people(request, filters: Query[PersonFilters]):
+    if filters.leaders_only:
+        return selectors.leader_list(user=request.user, q=filters.q)
+    return selectors.person_list(user=request.user, q=filters.q).order_by("full_name", "id")
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request, person_id: int):
+    return selectors.get_person_for_user(user=request.user, pk=person_id)
+
+
+# --- assignments ----------------------------------------------------------------------------------
+
+
+class AssignmentOut(Schema):
+    id: int
+    leader: PersonRef
+    target_type: str
+    target_id: int
+    target_name: str
+    locality_code: int | None
+    role: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    decision: str
+    note: str
+    version: int
+    archived: bool
+
+    @staticmethod
+    def resolve_target_type(obj):
+        return "locality" if obj.locality_id else ("agency" if obj.agency_id else "field")
+
+    @staticmethod
+    def resolve_target_id(obj):
+        return obj.locality_id or obj.agency_id or obj.field_id
+
+    @staticmethod
+    def resolve_target_name(obj):
+        return str(obj.target)
+
+    @staticmethod
+    def resolve_locality_code(obj):
+        return obj.locality.code if obj.locality_id else None
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+class AssignmentFilters(Schema):
+    leader: int | None = None
+    locality: int | None = Field(None, description="An official administrative-unit code")
+    agency: int | None = None
+    at: str | None = Field(None, description="Only assignments valid on this date (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+class AssignmentIn(Schema):
+    leader_id: int
+    locality_code: int | None = None
+    agency_id: int | None = None
+    field_id: int | None = None
+    role: AssignmentRole = AssignmentRole.IN_CHARGE
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    decision: str = Field("", max_length=200)
+    note: str = Field("", max_length=500)
+
+
+class AssignmentPatch(Schema):
+    version: int
+    leader_id: int | None = None
+    role: AssignmentRole | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    decision: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=500)
+
+
+def _assignment_refs(user, data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if key == "leader_id":
+            out["leader"] = selectors.get_person_for_user(user=user, pk=value)
+        elif key == "locality_code":
+            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
+        elif key == "agency_id":
+            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+        elif key == "field_id":
+            out["field"] = get_object_or_404(selectors.field_list(user=user), pk=value) if value else None
+        elif key == "role" and value is not None:
+            out["role"] = str(value.value if hasattr(value, "value") else value)
+        else:
+            out[key] = value
+    return out
+
+
+@router.get("/assignments/", response=list[AssignmentOut], summary="Assignments, current and past")
+@paginate(PageNumberPagination, page_size=50)
+def list_assignments(request, filters: Query[AssignmentFilters]):
+    locality = None
+    if filters.locality is not None:
+        locality = selectors.get_unit_by_code(user=request.user, code=filters.locality).pk
+    on = _parse_day(filters.at) if filters.at else None
+    return selectors.assignment_list(
+        user=request.user, leader=filters.leader, locality=locality, agency=filters.agency, on=on
+    ).order_by("-valid_from", "id")
+
+
+@router.get("/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment")
+def get_assignment(request, assignment_id: int):
+    return selectors.get_assignment_for_user(user=request.user, pk=assignment_id)
+
+
+@router.post("/assignments/", response={201: AssignmentOut}, summary="Assign a leader (office)")
+def create_assignment(request, payload: AssignmentIn):
+    _require_office(request.user)
+    data = _assignment_refs(request.user, payload.dict())
+    committee = selectors.committee_for(request.user)
+    return 201, services.assignment_create(actor=request.user, organization=committee, **data)
+
+
+@router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
+def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
+    assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
+    data = _assignment_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    return services.assignment_update(
+        actor=request.user, assignment=assignment, version=payload.version, **data
+    )
+
+
+@router.post("/assignments/{assignment_id}/archive", response=AssignmentOut, summary="Archive an assignment")
+def archive_assignment(request, assignment_id: int, payload: VersionIn):
+    assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
+    return services.assignment_archive(actor=request.user, assignment=assignment, version=payload.version)

@@ -251,16 +251,30 @@ def responsible_leader(
     """The leader who answers for a locality or a unit on a date.
 
     The target's own primary assignment first (directly in charge before in charge); then the nearest unit
-    above it (for an agency: its parent agencies, then its locality and the units above that); then the
-    organisation's configured default leader (the Standing Board). Three queries at most, whatever the depth.
+    above it (for an agency: its parent agencies, then the nearest locality set on it or an agency above it,
+    and the units above that locality); then the organisation's configured default leader (the Standing
+    Board). Two queries at most, whatever the depth.
     """
     day = _day(at)
     chain: list[tuple[str, object]] = []  # (kind, path) nearest first
     if isinstance(target, Agency):
         organization = organization or target.organization
-        chain += [("agency", p) for p in target.ancestor_paths()]
-        if target.locality_id:
-            chain += [("locality", p) for p in target.locality.ancestor_paths()]
+        agency_paths = target.ancestor_paths()
+        chain += [("agency", p) for p in agency_paths]
+        # The locality is the nearest one set on the agency or on an agency above it.
+        locality = target.locality if target.locality_id else None
+        if locality is None and len(agency_paths) > 1:
+            above = (
+                Agency.objects.filter(
+                    organization_id=target.organization_id, path__in=agency_paths[1:], locality__isnull=False
+                )
+                .select_related("locality")
+                .order_by("-path")
+                .first()
+            )
+            locality = above.locality if above else None
+        if locality is not None:
+            chain += [("locality", p) for p in locality.ancestor_paths()]
     elif isinstance(target, AdministrativeUnit):
         chain += [("locality", p) for p in target.ancestor_paths()]
     else:
@@ -309,10 +323,10 @@ class MatrixRow:
 
 
 def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date | None = None):
-    """Leaders × localities for one page of units: one query for the leaders, one for the assignments."""
+    """Leaders × localities for one page of units, in one query for the assignments."""
     day = on or timezone.localdate()
     unit_page = list(units)
-    current = (
+    current = list(
         assignment_list(user=user, on=day)
         .filter(locality__in=[u.pk for u in unit_page])
         .select_related("leader", "locality")
@@ -320,14 +334,7 @@ def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date 
     rows = {u.pk: MatrixRow(unit=u, cells={}) for u in unit_page}
     for a in current:
         rows[a.locality_id].cells[a.leader_id] = a
-    leaders = list(
-        person_list(user=user)
-        .filter(assignments__archived_at__isnull=True, assignments__locality__isnull=False)
-        .filter(
-            Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=day),
-            assignments__valid_from__lte=day,
-        )
-        .distinct()
-        .order_by("full_name", "id")
-    )
+    # Columns: the leaders who hold a current assignment on this page's units, so the page stays small.
+    by_id = {a.leader_id: a.leader for a in current}
+    leaders = sorted(by_id.values(), key=lambda p: (p.search_text, p.pk))
     return leaders, [rows[u.pk] for u in unit_page]

@@ -93,7 +93,9 @@ def unit_detail(request, pk: int):
     committee = selectors.committee_for(user)
     day = _date_param(request)
     answer = selectors.responsible_leader(unit, at=day, organization=committee)
-    assignments = selectors.assignment_list(user=user, locality=unit.pk).order_by("-valid_from", "id")[:50]
+    assignments = list(
+        selectors.assignment_list(user=user, locality=unit.pk).order_by("-valid_from", "id")[:50]
+    )
     children = selectors.unit_list(user=user, parent=unit.pk)
     agencies = selectors.agency_list(user=user, locality=unit.pk)[:50]
     return render(
@@ -107,7 +109,7 @@ def unit_detail(request, pk: int):
             "assignments": assignments,
             "children_count": children.count(),
             "agencies": agencies,
-            "events": audit.history_for(unit)[:10],
+            "events": audit.present(audit.history_for(unit, *assignments)[:15]),
         },
     )
 
@@ -140,6 +142,7 @@ def agency_detail(request, pk: int):
     agency = selectors.get_agency_for_user(user=user, pk=pk)
     committee = selectors.committee_for(user)
     day = _date_param(request)
+    assignments = list(selectors.assignment_list(user=user, agency=agency.pk)[:50])
     return render(
         request,
         "org/agency_detail.html",
@@ -148,9 +151,9 @@ def agency_detail(request, pk: int):
             "agency": agency,
             "day": day,
             "answer": selectors.responsible_leader(agency, at=day, organization=committee),
-            "assignments": selectors.assignment_list(user=user, agency=agency.pk)[:50],
+            "assignments": assignments,
             "children": selectors.agency_list(user=user).filter(parent=agency)[:100],
-            "events": audit.history_for(agency)[:10],
+            "events": audit.present(audit.history_for(agency, *assignments)[:15]),
         },
     )
 

@@ -1,0 +1,79 @@
+"""Test helpers shared by every app: the permission matrix and flat query counts."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass
+class Operation:
+    """One page or API operation: how to call it, and the status each kind of user must get."""
+
+    name: str
+    method: str
+    url: str
+    expect: dict[str, int]
+    data: dict | None = None
+    json: dict | None = None
+    headers: dict = field(default_factory=dict)
+
+
+def call(client: Client, op: Operation):
+    method = getattr(client, op.method.lower())
+    if op.json is not None:
+        return method(op.url, data=op.json, content_type="application/json", **op.headers)
+    if op.data is not None:
+        return method(op.url, data=op.data, **op.headers)
+    return method(op.url, **op.headers)
+
+
+def permission_matrix(users: dict[str, object], operations: Iterable[Operation]) -> list[str]:
+    """Run every operation as every user and return the mismatches (empty when all statuses are right).
+
+    `users` maps a label to a user (or None for anonymous). Each call runs inside a savepoint that is rolled
+    back, so a write allowed for one user does not change what the next one sees. Every label used in an
+    operation's `expect` must be in `users`, and every user must be covered by every operation, so that a
+    new role cannot be silently left out of the matrix.
+    """
+    failures = []
+    for op in operations:
+        missing = set(users) - set(op.expect)
+        unknown = set(op.expect) - set(users)
+        if missing or unknown:
+            failures.append(
+                f"{op.name}: expectations missing for {sorted(missing)}, unknown {sorted(unknown)}"
+            )
+            continue
+        for label, user in users.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            with transaction.atomic():
+                response = call(client, op)
+                transaction.set_rollback(True)
+            if response.status_code != op.expect[label]:
+                failures.append(
+                    f"{op.name} as {label}: got {response.status_code}, expected {op.expect[label]}"
+                )
+    return failures
+
+
+def count_queries(func: Callable[[], object]) -> int:
+    """How many SQL queries `func` runs."""
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+def assert_flat_queries(func: Callable[[], object], grow: Callable[[], object]) -> tuple[int, int]:
+    """Count the queries of `func`, grow the data with `grow`, count again: both counts must be equal."""
+    before = count_queries(func)
+    grow()
+    after = count_queries(func)
+    assert before == after, f"query count grew with the data: {before} -> {after}"
+    return before, after
