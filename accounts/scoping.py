@@ -118,14 +118,17 @@ def reach_of(user) -> Reach:
     return reach
 
 
+def _id_lookup(path: str) -> str:
+    """The lookup of a foreign key's id, or of the record's own id for "id"."""
+    return "pk" if path in ("id", "pk") else f"{path}_id"
+
+
 def in_organization(qs: QuerySet, user, spec: ScopeSpec) -> QuerySet:
     """Only the records of the user's own organisation."""
     if spec.unit_path:
         root_path = user.organization.root_unit.path
         return qs.filter(**{f"{spec.unit_path}__startswith": root_path})
-    if spec.organization in ("id", "pk"):
-        return qs.filter(pk=user.organization_id)
-    return qs.filter(**{f"{spec.organization}_id": user.organization_id})
+    return qs.filter(**{_id_lookup(spec.organization): user.organization_id})
 
 
 def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
@@ -139,9 +142,9 @@ def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
     reach = reach_of(user)
     condition = Q(pk__in=[])
     if spec.locality and reach.locality_ids:
-        condition |= Q(**{f"{spec.locality}_id__in": sorted(reach.locality_ids)})
+        condition |= Q(**{f"{_id_lookup(spec.locality)}__in": sorted(reach.locality_ids)})
     if spec.agency and reach.agency_ids:
-        condition |= Q(**{f"{spec.agency}_id__in": sorted(reach.agency_ids)})
+        condition |= Q(**{f"{_id_lookup(spec.agency)}__in": sorted(reach.agency_ids)})
     return qs.filter(condition)
 
 
