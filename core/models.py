@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import ScopeSpec
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times."""
@@ -117,6 +119,8 @@ class CalendarExceptionKind(models.TextChoices):
 
 class CalendarException(CoreModel):
     """An office-made exception to the working calendar: a working Saturday, or an extra day off."""
+
+    scope = ScopeSpec(reference=True)
 
     organization = models.ForeignKey(
         "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT

@@ -84,3 +84,47 @@ def restore_record(*, actor, instance, version: int | None = None, note: str = "
         action=AuditAction.RESTORE,
         note=note,
     )
+
+
+# --- the working calendar: the office's exceptions --------------------------------------------------
+# Imports are local so that this section only appends to the module.
+
+
+@transaction.atomic
+def calendar_exception_create(*, actor, organization, date, kind: str, name: str):
+    """Add an office-made exception (a working day or an extra day off); one active per date."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from core.models import CalendarException
+
+    def duplicate() -> ValidationError:
+        return ValidationError(
+            {
+                "date": _("There is already an exception on {date}. Archive it first.").format(
+                    date=date_format(date, "SHORT_DATE_FORMAT")
+                )
+            }
+        )
+
+    organization_id = getattr(organization, "pk", organization)
+    if date is not None and (
+        CalendarException.objects.active().filter(organization_id=organization_id, date=date).exists()
+    ):
+        raise duplicate()
+    exception = CalendarException(
+        organization_id=organization_id, date=date, kind=kind, name=(name or "").strip()
+    )
+    try:
+        return create_record(actor=actor, instance=exception)
+    except IntegrityError as exc:
+        # Two offices saving the same date at once: the partial unique constraint stops the second.
+        raise duplicate() from exc
+
+
+@transaction.atomic
+def calendar_exception_archive(*, actor, exception, version: int | None):
+    """Archive an exception: the date follows the national rules again; the record stays in history."""
+    return archive_record(actor=actor, instance=exception, version=version)
