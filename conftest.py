@@ -18,8 +18,13 @@ PASSWORD = "test-password-2026"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real units of Hanoi and Ho Chi Minh City once for the whole session."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         units_import(actor=None, province_codes=[HANOI, HCMC])
+        # Transactional tests (the browser tests) flush the database; with serialized rollback they
+        # restore this snapshot, units included, for the tests that follow.
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 def unit(code: int, level: int = 2) -> AdministrativeUnit:

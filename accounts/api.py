@@ -3,10 +3,11 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django_otp import match_token
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts import selectors, services
+from accounts.lockout import locked_message
 from accounts.selectors import needs_two_factor
 
 router = Router(tags=["auth"])
@@ -65,21 +66,32 @@ class ErrorOut(Schema):
     detail: str
 
 
-@router.post("/token", auth=None, response={201: TokenIssued, 401: ErrorOut}, summary="Issue an API token")
+@router.post(
+    "/token",
+    auth=None,
+    response={201: TokenIssued, 401: ErrorOut, 429: ErrorOut},
+    summary="Issue an API token",
+)
 def issue_token(request, payload: TokenRequest):
     """Exchange a username and password (and a one-time code when two-factor is required) for a token."""
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # django-axes refused the attempt (or this failure locked the account): say so, not "wrong password".
+        raise HttpError(429, locked_message())
     if user is None or not user.is_active:
-        raise HttpError(401, _("Wrong username or password, or the account is locked."))
+        raise HttpError(401, _("Wrong username or password."))
     if needs_two_factor(user) and (not payload.otp or match_token(user, payload.otp) is None):
         raise HttpError(401, _("A valid one-time code from the authenticator app is required."))
     token, raw = services.token_create(actor=user, user=user, name=payload.name)
-    return 201, {
-        "token": raw,
-        "id": token.pk,
-        "name": token.name,
-        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-    }
+    return Status(
+        201,
+        {
+            "token": raw,
+            "id": token.pk,
+            "name": token.name,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        },
+    )
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")

@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.selectors import needs_two_factor
 
@@ -23,5 +24,8 @@ class RequireTwoFactorMiddleware:
             and needs_two_factor(user)
             and not user.is_verified()
         ):
-            return redirect(reverse("accounts:two_factor") + "?next=" + request.get_full_path())
+            # Encoded, so that a query string of the page asked for survives the round trip.
+            return redirect(
+                reverse("accounts:two_factor") + "?" + urlencode({"next": request.get_full_path()})
+            )
         return self.get_response(request)

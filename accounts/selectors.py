@@ -11,6 +11,7 @@ def token_list(*, user):
 
 
 def get_token_for_user(*, user, pk: int) -> ApiToken:
+    """One of the user's own tokens: 404 for missing and for someone else's alike."""
     token = token_list(user=user).filter(pk=pk).first()
     if token is None:
         raise Http404
@@ -23,5 +24,7 @@ def needs_two_factor(user) -> bool:
         return False
     if user.require_two_factor:
         return True
+    if not user.is_office:
+        return False  # spares loading the organisation on every request of everyone else
     org = user.organization
-    return bool(org and org.require_two_factor_for_office and user.is_office)
+    return bool(org and org.require_two_factor_for_office)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, User, hash_token
 from core import audit
@@ -90,15 +91,44 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def totp_device_confirm(*, actor, device) -> None:
-    """Mark a TOTP device as confirmed after the user typed a valid code."""
+def user_change_password(*, actor, user: User, password: str) -> User:
+    """Set a new password that passes Django's validators; the trail records the change, never the value."""
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, note="password changed")
+    return user
+
+
+@transaction.atomic
+def totp_device_for_setup(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator device, created with a fresh secret on first use."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, actor, device: TOTPDevice) -> None:
+    """Confirm a TOTP device after the user typed a valid code; from then on every sign-in asks for one."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, instance=actor, note="two-factor enabled")
+    user = device.user
+    changes = {}
+    if not user.require_two_factor:
+        # Someone who turns two-factor on by choice must be asked for it, or it protects nothing.
+        user.require_two_factor = True
+        user.save(update_fields=["require_two_factor"])
+        changes = {"require_two_factor": [False, True]}
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, instance=user, changes=changes, note="two-factor enabled"
+    )
 
 
 @transaction.atomic
 def user_set_require_two_factor(*, actor, user: User, required: bool) -> User:
+    """Turn the two-factor requirement of one user on or off."""
     if user.require_two_factor != required:
         before = user.require_two_factor
         user.require_two_factor = required

@@ -6,11 +6,11 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,16 +36,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        services.user_change_password(
+            actor=self.request.user, user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        # Keep this session signed in; the password change ends the user's other sessions.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
-        return response
+        return redirect(self.get_success_url())
 
 
 def _safe_next(request) -> str:
+    """The page to go on to after two-factor sign-in: only a page of this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return reverse_lazy("home")
+    return reverse("home")
 
 
 def _qr_svg(uri: str) -> str:
@@ -68,10 +75,7 @@ def two_factor(request):
                 return redirect(_safe_next(request))
             form.add_error("otp", _("The code is wrong or has expired."))
         return render(request, "accounts/two_factor.html", {"form": form, "setup": False})
-    with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    device = services.totp_device_for_setup(user=user)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp"]):
             services.totp_device_confirm(actor=user, device=device)

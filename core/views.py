@@ -1,15 +1,20 @@
 """Shared pages: home, health checks, a record's history, and the error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.scoping import visible
 from core import audit
 from core.listing import paginate
+from core.middleware import database_unavailable_response
 
 
 @login_required
@@ -66,12 +71,22 @@ def history(request, ct: int, pk: str):
 
 
 def error_403(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("You do not have permission to do this.")}, status=403)
     return render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """A server error; a lost database (even when middleware met it first) is a clean 503."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return database_unavailable_response(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Something went wrong on the server.")}, status=500)
+    # No request context: the context processors may be what failed.
+    return HttpResponse(render_to_string("errors/500.html"), status=500)

@@ -1,5 +1,6 @@
 """The REST API under /api/v1/: session cookies or bearer tokens, JSON errors in the user's language."""
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
@@ -10,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from accounts.lockout import locked_message
 from accounts.models import ApiToken, hash_token
 from accounts.selectors import needs_two_factor
 from core.errors import ConflictError
@@ -66,6 +68,12 @@ def forbidden(request, exc):
     return _error(request, 403, _("You do not have permission to do this."))
 
 
+@api.exception_handler(AxesBackendPermissionDenied)
+def locked_out(request, exc):
+    """django-axes refused a sign-in: not a permission problem, the account is locked for a while."""
+    return _error(request, 429, locked_message())
+
+
 @api.exception_handler(AuthenticationError)
 def unauthorised(request, exc):
     return _error(request, 401, _("Sign in, or send a valid API token."))
@@ -112,3 +120,4 @@ def database_error(request, exc):
 
 api.add_router("/auth/", "accounts.api.router")
 api.add_router("/org/", "org.api.router")
+api.add_router("/calendar/", "core.api.router")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -132,6 +133,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("COSO_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# HTTP 429: the lockout page for people, a JSON {"detail": ...} under /api/.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_ENABLED = env_bool("COSO_AXES_ENABLED", True)
 
 # Sessions: a working day, closed with the browser; renewed on every request.
@@ -179,7 +182,27 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("COSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (Django 6.1 MAILERS). Development prints mail to the console; production sends it by SMTP
+# (COSO_EMAIL_HOST, a local relay by default). pytest-django swaps in the locmem backend for tests.
+_smtp_backend = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = os.environ.get(
+    "COSO_EMAIL_BACKEND",
+    _smtp_backend if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+_mailer_options: dict = {}
+if _email_backend == _smtp_backend:
+    _mailer_options = {
+        "host": os.environ.get("COSO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("COSO_EMAIL_PORT", "0")) or None,
+        "username": os.environ.get("COSO_EMAIL_USER", ""),
+        "password": os.environ.get("COSO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("COSO_EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("COSO_EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("COSO_EMAIL_TIMEOUT", "10")),
+    }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _mailer_options = {"file_path": os.environ.get("COSO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("COSO_FROM_EMAIL", "coso@localhost")
 
 # Security headers and a strict Content Security Policy: no inline scripts, nothing from outside.
