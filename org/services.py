@@ -12,7 +12,7 @@ from core.models import AuditAction
 from core.services import archive_record, create_record, restore_record, update_record
 from core.text import nfc
 from org.choices import PRIMARY_ROLES, DivisionType
-from org.models import AdministrativeUnit, Agency, Assignment, Person
+from org.models import AdministrativeUnit, Agency, Assignment, Body, Field, Membership, PartyCommittee, Person
 
 # --- assignments ----------------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ def agency_update(*, actor, agency: Agency, version: int, **data) -> Agency:
             .order_by("path")
         ):
             child.parent = Agency.objects.get(pk=child.parent_id)
-            child.save(update_fields=["path", "search_text", "updated_at"])
+            child.save(update_fields=["path", "search_text", "sort_key", "updated_at"])
     return agency
 
 
@@ -337,3 +337,100 @@ def units_import(*, actor, province_codes: list[int] | None = None) -> dict:
             note=_("Administrative units imported: {created} new, {renamed} renamed.").format(**counts),
         )
     return counts
+
+
+# --- committees, fields, bodies and memberships ---------------------------------------------------
+
+
+def committee_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    root_unit: AdministrativeUnit,
+    superior_body: str = "ĐẢNG BỘ",
+    document_symbol: str = "TU",
+    place_name: str = "",
+    require_two_factor_for_office: bool = False,
+) -> PartyCommittee:
+    """Add a Party committee over an administrative unit; its default leader is set once it has people."""
+    committee = PartyCommittee(
+        code=code,
+        name=nfc(name),
+        root_unit=root_unit,
+        superior_body=nfc(superior_body),
+        document_symbol=nfc(document_symbol),
+        place_name=nfc(place_name),
+        require_two_factor_for_office=require_two_factor_for_office,
+    )
+    return create_record(actor=actor, instance=committee)
+
+
+@transaction.atomic
+def committee_update(*, actor, committee: PartyCommittee, version: int, **data) -> PartyCommittee:
+    """Change a committee's names, document details, default leader or two-factor rule."""
+    allowed = {
+        "name",
+        "superior_body",
+        "document_symbol",
+        "place_name",
+        "default_leader",
+        "require_two_factor_for_office",
+    }
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for key in ("name", "superior_body", "document_symbol", "place_name"):
+        if key in data:
+            data[key] = nfc(data[key])
+    leader = data.get("default_leader")
+    if leader is not None and leader.organization_id != committee.pk:
+        raise ValidationError({"default_leader": _("This person belongs to another organisation.")})
+    return update_record(actor=actor, instance=committee, data=data, version=version)
+
+
+def field_create(*, actor, organization: PartyCommittee, name: str) -> Field:
+    """Add a field of work (lĩnh vực) that leaders can be assigned."""
+    return create_record(actor=actor, instance=Field(organization=organization, name=nfc(name)))
+
+
+def body_create(
+    *,
+    actor,
+    organization: PartyCommittee,
+    kind: str,
+    term: str,
+    term_start: dt.date,
+    term_end: dt.date | None = None,
+) -> Body:
+    """Add a body (Standing Board, Standing Committee or Executive Committee) for one term."""
+    if term_end and term_end < term_start:
+        raise ValidationError({"term_end": _("The end date is before the start date.")})
+    body = Body(
+        organization=organization, kind=kind, term=nfc(term), term_start=term_start, term_end=term_end
+    )
+    return create_record(actor=actor, instance=body)
+
+
+def membership_create(
+    *,
+    actor,
+    body: Body,
+    person: Person,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    position: str = "",
+    order: int = 100,
+) -> Membership:
+    """Seat a person of the same organisation on a body, with a position and dates."""
+    if person.organization_id != body.organization_id:
+        raise ValidationError({"person": _("This person belongs to another organisation.")})
+    membership = Membership(
+        body=body,
+        person=person,
+        position=nfc(position),
+        order=order,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    return create_record(actor=actor, instance=membership)
