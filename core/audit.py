@@ -28,7 +28,7 @@ def snapshot(instance: models.Model) -> dict:
     """The concrete field values of a record, as the audit trail stores them."""
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.name in {"id", "created_at", "updated_at", "search_text", "path", "password"}:
+        if field.name in {"id", "created_at", "updated_at", "search_text", "sort_key", "path", "password"}:
             continue
         data[field.name] = _plain(getattr(instance, field.attname))
     return data

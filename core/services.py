@@ -48,7 +48,7 @@ def update_record(
     if hasattr(instance, "refresh_derived"):
         instance.refresh_derived()
     concrete = {f.attname for f in model._meta.concrete_fields}
-    extra = [f for f in ("search_text", "path", "depth") if f in concrete]
+    extra = [f for f in ("search_text", "sort_key", "path") if f in concrete]
     values = {f: getattr(instance, f) for f in fields + extra}
     if model.objects.filter(pk=instance.pk, version=expected).update(**values) != 1:
         raise ConflictError()

@@ -1,5 +1,6 @@
 """Vietnamese text: NFC normalisation and diacritic folding for search ("đ" matches "d")."""
 
+import re
 import unicodedata
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
@@ -25,3 +26,47 @@ def fold(value: str | None) -> str:
 def search_terms(query: str | None) -> list[str]:
     """Split a search query into folded words; each must match."""
     return [word for word in fold(query).split(" ") if word]
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y. Each letter
+# becomes two ASCII characters (the base letter, then its place among its variants); tones only break
+# ties, in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_VARIANTS = {
+    "ă": ("a", "1"),
+    "â": ("a", "2"),
+    "đ": ("d", "1"),
+    "ê": ("e", "1"),
+    "ô": ("o", "1"),
+    "ơ": ("o", "2"),
+    "ư": ("u", "1"),
+}
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not a tone
+
+
+def sort_key(value: str | None) -> str:
+    """An ASCII key that sorts Vietnamese text correctly on any database collation ("Đ" after "D")."""
+    if not value:
+        return ""
+    primary, tones = [], []
+    value = re.sub(r"\d+", lambda m: m.group().zfill(6), value)  # "Phường 2" before "Phường 12"
+    for ch in unicodedata.normalize("NFC", value.lower()):
+        if ch.isspace():
+            if primary and primary[-1] != "00":
+                primary.append("00")
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        tone = next((_TONES[m] for m in marks if m in _TONES), "0")
+        shaped = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _SHAPE_MARKS))
+        if shaped in _VARIANTS:
+            letter, variant = _VARIANTS[shaped]
+        elif shaped.isdigit() and shaped.isascii():
+            letter, variant = "1", shaped
+        elif base.isascii() and base.isalpha():
+            letter, variant = base, "0"
+        else:
+            continue  # punctuation does not take part in the order
+        primary.append(letter + variant)
+        tones.append(tone)
+    return ("".join(primary) + "0" + "".join(tones))[:255]

@@ -75,7 +75,7 @@ def list_units(request, filters: Query[UnitFilters]):
     """Units of the user's organisation; `q` ignores diacritics ("hoan kiem" finds "Phường Hoàn Kiếm")."""
     return selectors.unit_list(
         user=request.user, q=filters.q, parent=filters.parent, level=filters.level
-    ).order_by("level", "search_text", "id")
+    ).order_by("level", "sort_key", "id")
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="One administrative unit")
@@ -196,7 +196,7 @@ def _agency_refs(user, data: dict) -> dict:
 def list_agencies(request, filters: Query[AgencyFilters]):
     return selectors.agency_list(
         user=request.user, q=filters.q, kind=filters.kind, locality=filters.locality
-    ).order_by("search_text", "id")
+    ).order_by("sort_key", "id")
 
 
 @router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency or unit")
@@ -257,7 +257,7 @@ class PersonFilters(Schema):
 def list_people(request, filters: Query[PersonFilters]):
     if filters.leaders_only:
         return selectors.leader_list(user=request.user, q=filters.q)
-    return selectors.person_list(user=request.user, q=filters.q).order_by("full_name", "id")
+    return selectors.person_list(user=request.user, q=filters.q).order_by("sort_key", "id")
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopeSpec
 from core.models import CoreModel
-from core.text import fold
+from core.text import fold, sort_key
 from org.choices import AgencyKind, AssignmentRole, BodyKind, DivisionType
 
 
@@ -69,6 +69,7 @@ class AdministrativeUnit(CoreModel):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     search_text = models.CharField(max_length=400, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
@@ -93,6 +94,7 @@ class AdministrativeUnit(CoreModel):
         own = f"{self.level}.{self.code}/"
         self.path = (self.parent.path if self.parent_id else "") + own
         self.search_text = fold(f"{self.name} {self.code}")
+        self.sort_key = sort_key(self.name)
 
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit and every unit above it, nearest first."""
@@ -130,6 +132,7 @@ class Agency(CoreModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False)
     search_text = models.CharField(max_length=400, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         verbose_name = _("agency or unit")
@@ -157,6 +160,7 @@ class Agency(CoreModel):
         """Materialised path by code (for subtree queries) and folded search text."""
         self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
         self.search_text = fold(f"{self.name} {self.short_name} {self.code}")
+        self.sort_key = sort_key(self.name)
 
     def ancestor_paths(self) -> list[str]:
         parts = self.path.rstrip("/").split("/")
@@ -208,11 +212,12 @@ class Person(CoreModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     search_text = models.CharField(max_length=400, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["full_name", "id"]
+        ordering = ["sort_key", "id"]
 
     def __str__(self):
         return self.full_name
@@ -226,6 +231,7 @@ class Person(CoreModel):
 
     def refresh_derived(self):
         self.search_text = fold(f"{self.full_name} {self.position}")
+        self.sort_key = sort_key(self.full_name)
 
 
 class Body(CoreModel):

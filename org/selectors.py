@@ -118,7 +118,7 @@ def leader_list(*, user, q: str | None = None, on: dt.date | None = None) -> Que
     return (
         person_list(user=user, q=q, leaders_only=True)
         .annotate(current_assignments=Count("assignments", filter=current, distinct=True))
-        .order_by("full_name", "id")
+        .order_by("sort_key", "id")
     )
 
 
@@ -336,5 +336,5 @@ def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date 
         rows[a.locality_id].cells[a.leader_id] = a
     # Columns: the leaders who hold a current assignment on this page's units, so the page stays small.
     by_id = {a.leader_id: a.leader for a in current}
-    leaders = sorted(by_id.values(), key=lambda p: (p.search_text, p.pk))
+    leaders = sorted(by_id.values(), key=lambda p: (p.sort_key, p.pk))
     return leaders, [rows[u.pk] for u in unit_page]

@@ -21,13 +21,13 @@ from org.choices import AgencyKind
 from org.forms import AgencyForm, AssignmentForm
 
 UNIT_SORTS = [
-    SortOption("name", gettext_lazy("Name"), ("search_text", "id")),
+    SortOption("name", gettext_lazy("Name"), ("sort_key", "id")),
     SortOption("code", gettext_lazy("Code"), ("code", "id")),
 ]
 AGENCY_SORTS = [
-    SortOption("name", gettext_lazy("Name"), ("search_text", "id")),
+    SortOption("name", gettext_lazy("Name"), ("sort_key", "id")),
     SortOption("code", gettext_lazy("Code"), ("code", "id")),
-    SortOption("kind", gettext_lazy("Type"), ("kind", "search_text", "id")),
+    SortOption("kind", gettext_lazy("Type"), ("kind", "sort_key", "id")),
 ]
 
 
@@ -249,7 +249,7 @@ def matrix(request):
     q = request.GET.get("q", "").strip()
     day = _date_param(request)
     units = selectors.unit_list(user=user, q=q, level=committee.root_unit.level + 1).order_by(
-        "search_text", "id"
+        "sort_key", "id"
     )
     page = paginate(request, units, per_page=25)
     leaders, rows = selectors.assignment_matrix(user=user, units=page.object_list, on=day)
@@ -368,8 +368,8 @@ def responsible(request):
     committee = selectors.committee_for(user)
     units, agencies = [], []
     if q:
-        units = list(selectors.unit_list(user=user, q=q).order_by("level", "search_text")[:20])
-        agencies = list(selectors.agency_list(user=user, q=q).order_by("search_text")[:20])
+        units = list(selectors.unit_list(user=user, q=q).order_by("level", "sort_key")[:20])
+        agencies = list(selectors.agency_list(user=user, q=q).order_by("sort_key")[:20])
     answers = selectors.responsible_leaders(units, at=day, organization=committee) if units else {}
     agency_answers = [
         (a, selectors.responsible_leader(a, at=day, organization=committee)) for a in agencies[:5]
