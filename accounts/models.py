@@ -40,6 +40,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names, then the given name."""
+        return " ".join(part for part in (self.last_name, self.first_name) if part).strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
     @property
     def sees_all(self) -> bool:
         return self.role in SEE_ALL_ROLES

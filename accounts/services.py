@@ -27,9 +27,15 @@ def user_create(
     email: str = "",
     require_two_factor: bool = False,
     validate_password: bool = True,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a login for one organisation with one role."""
-    first, _sep, last = nfc(full_name).rpartition(" ")
+    """Create a login for one organisation with one role.
+
+    A Vietnamese name is family and middle names, then the given name: "Lương Đức Thịnh" is stored as
+    last_name "Lương Đức" and first_name "Thịnh". `password_hash` (from make_password) lets a batch of
+    logins share one hashing of the same password.
+    """
+    last, _sep, first = nfc(full_name).rpartition(" ")
     user = User(
         username=nfc(username),
         organization=organization,
@@ -40,7 +46,9 @@ def user_create(
         last_name=last,
         require_two_factor=require_two_factor,
     )
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         if validate_password:
             password_validation.validate_password(password, user)
         user.set_password(password)
