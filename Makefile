@@ -10,7 +10,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 /usr/bin/python3.13 /usr/bi
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: run test lint venv assets messages migrate demo serve chromium bench clean
+.PHONY: run test lint venv assets messages migrate demo serve chromium bench clean collectstatic
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON_BIN)" || { echo "Cần Python 3.12 trở lên / Python 3.12 or newer is required"; exit 1; }
@@ -27,9 +27,10 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end packages from npm, copied into static (never a CDN).
 assets: node_modules/.installed
-	rm -rf static/vendor && mkdir -p static/vendor/tabler static/vendor/htmx
-	cp -r node_modules/@tabler/core/dist/css node_modules/@tabler/core/dist/js static/vendor/tabler/
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	rm -rf static/vendor && mkdir -p static/vendor/tabler/css static/vendor/tabler/js static/vendor/htmx
+	cp node_modules/@tabler/core/dist/css/tabler.min.css* static/vendor/tabler/css/
+	cp node_modules/@tabler/core/dist/js/tabler.min.js* static/vendor/tabler/js/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
@@ -42,12 +43,14 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py demo --if-empty
 
-run: venv assets messages demo
+collectstatic: venv assets
+	$(PY) manage.py collectstatic --no-input -v 0
+
+run: venv assets messages demo collectstatic
 	$(PY) manage.py demo --print-logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-serve: venv assets messages migrate
-	$(PY) manage.py collectstatic --no-input -v 0
+serve: venv assets messages migrate collectstatic
 	$(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
 
 chromium:
@@ -66,3 +69,11 @@ test: lint assets messages chromium
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
+
+# Benchmarks at city scale on a fresh SQLite database (set DATABASE_URL for PostgreSQL).
+bench: venv assets messages
+	rm -rf var/bench && mkdir -p var/bench
+	COSO_VAR_DIR=var/bench $(PY) manage.py migrate --no-input -v 0
+	COSO_VAR_DIR=var/bench $(PY) manage.py collectstatic --no-input -v 0
+	COSO_VAR_DIR=var/bench $(PY) manage.py seed_scale --scale $(or $(SCALE),city)
+	COSO_VAR_DIR=var/bench $(PY) manage.py bench --output var/bench.json

@@ -127,6 +127,9 @@ def _display(field, value, names: dict) -> str:
     return str(value)
 
 
+_CREATE_NOISE = {"version", "archived_at", "organization"}
+
+
 def present(events) -> list[EventRow]:
     """Readable rows for a page of events: one query per referenced model, whatever the number of events."""
     events = list(events)
@@ -151,6 +154,8 @@ def present(events) -> list[EventRow]:
         model = event.content_type.model_class() if event.content_type_id else None
         changes = []
         for name, value in (event.changes or {}).items():
+            if event.action == AuditAction.CREATE and (name in _CREATE_NOISE or value in (None, "", [])):
+                continue  # a new record's empty fields and bookkeeping say nothing
             field = _field(model, name)
             label = str(field.verbose_name) if field is not None else name
             if event.action == AuditAction.CREATE or not isinstance(value, list) or len(value) != 2:

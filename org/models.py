@@ -357,7 +357,7 @@ class Assignment(CoreModel):
         ]
 
     def __str__(self):
-        return f"{self.leader} — {self.target} ({self.get_role_display()})"
+        return f"{self.leader} — {self.target}"
 
     @property
     def target(self):
