@@ -30,6 +30,11 @@ class ScopeSpec:
     organization: str | None = "organization"
     locality: str | None = None
     agency: str | None = None
+    # Further paths to agencies that also give reach (a directive's cooperating units); many-to-many
+    # paths are matched through a subquery, so a record is never listed twice.
+    more_agencies: tuple[str, ...] = ()
+    # Paths to people: the record is visible to the user who is that person (the issuing leader).
+    people: tuple[str, ...] = ()
     reference: bool = False
     # For administrative units, which belong to no organisation: the path field that must lie
     # under the organisation's root unit.
@@ -145,7 +150,20 @@ def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
         condition |= Q(**{f"{_id_lookup(spec.locality)}__in": sorted(reach.locality_ids)})
     if spec.agency and reach.agency_ids:
         condition |= Q(**{f"{_id_lookup(spec.agency)}__in": sorted(reach.agency_ids)})
+    if spec.more_agencies and reach.agency_ids:
+        for path in spec.more_agencies:
+            matching = qs.model._base_manager.filter(**{f"{path}__in": sorted(reach.agency_ids)}).values("pk")
+            condition |= Q(pk__in=matching)
+    person_id = _person_id(user)
+    if person_id is not None:
+        for path in spec.people:
+            condition |= Q(**{_id_lookup(path): person_id})
     return qs.filter(condition)
+
+
+def _person_id(user) -> int | None:
+    person = getattr(user, "person", None)
+    return person.pk if person is not None else None
 
 
 def can_change(user, spec_or_model=None) -> bool:

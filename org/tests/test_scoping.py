@@ -116,3 +116,19 @@ def test_a_registered_reach_provider_widens_reach(leader_user, agencies):
         assert names(visible(Agency.objects.all(), leader_user, RECORDS)) == ["SXD"]
     finally:
         scoping._providers.remove(reach_department)
+
+
+def test_more_agency_paths_and_people_paths(hanoi, leader_user, focal_user, agencies, make_user):
+    """A record reached through a second agency path, or because the user is the person named on it."""
+    from org.models import Person
+
+    other_leader = make_user(Role.STANDING_MEMBER, hanoi, person=True)
+    spec = ScopeSpec(agency="id", more_agencies=("parent",))
+    # the focal point of "DU-HK" reaches its sub-unit directly, and DU-HK's children through "parent"
+    assert names(visible(Agency.objects.all(), focal_user, spec)) == ["DU-HK", "VP-HK"]
+    people_spec = ScopeSpec(people=("id",))
+    assert [p.pk for p in visible(Person.objects.all(), leader_user, people_spec)] == [leader_user.person.pk]
+    assert [p.pk for p in visible(Person.objects.all(), other_leader, people_spec)] == [
+        other_leader.person.pk
+    ]
+    assert not visible(Person.objects.all(), focal_user, people_spec).exists()
