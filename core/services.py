@@ -128,3 +128,99 @@ def calendar_exception_create(*, actor, organization, date, kind: str, name: str
 def calendar_exception_archive(*, actor, exception, version: int | None):
     """Archive an exception: the date follows the national rules again; the record stays in history."""
     return archive_record(actor=actor, instance=exception, version=version)
+
+
+def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True):
+    """Notify a user in the app (and by e-mail) once per `key`; a second call with the same key does nothing.
+
+    Returns the new notification, or None when it had already been sent.
+    """
+    from django.conf import settings as django_settings
+    from django.core.mail import send_mail
+    from django.db import IntegrityError
+    from django.utils import timezone as tz
+
+    from core.models import Notification
+
+    if user is None or not user.is_active:
+        return None
+    try:
+        with transaction.atomic():
+            notification, created = Notification.objects.get_or_create(
+                user=user,
+                key=key[:200],
+                defaults={"kind": kind, "title": title[:300], "body": body, "url": url},
+            )
+    except IntegrityError:  # the same reminder raced in from another worker
+        return None
+    if not created:
+        return None
+    if email and user.email:
+        link = f"\n\n{django_settings.COSO_BASE_URL.rstrip('/')}{url}" if url else ""
+        send_mail(title[:300], f"{body}{link}", None, [user.email], fail_silently=True)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=tz.now())
+    return notification
+
+
+# Files users may attach: by extension, confirmed by the first bytes of the content.
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+
+
+@transaction.atomic
+def attachment_add(*, actor, organization, instance, upload):
+    """Attach an uploaded file to a record after checking its type (extension and content) and size."""
+    import os
+
+    from django.conf import settings as django_settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from core.models import Attachment
+
+    name = os.path.basename(upload.name or "")[:255]
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("“{name}”: only PDF, JPEG, PNG, DOCX and XLSX files can be attached.").format(name=name)
+        )
+    limit = django_settings.COSO_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            _("“{name}” is larger than {limit} MB.").format(
+                name=name, limit=django_settings.COSO_MAX_UPLOAD_MB
+            )
+        )
+    mime, signatures = ATTACHMENT_TYPES[extension]
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(
+            _("“{name}” is not really a {ext} file.").format(name=name, ext=extension[1:].upper())
+        )
+    attachment = Attachment(
+        organization=organization,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        name=name,
+        mime_type=mime,
+        size=upload.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=attachment,
+        changes={"name": name, "size": upload.size},
+        organization=organization,
+    )
+    return attachment

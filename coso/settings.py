@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "org",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,13 @@ COSO_PAGE_SIZE = int(os.environ.get("COSO_PAGE_SIZE", "50"))
 COSO_WORKDAY = os.environ.get("COSO_WORKDAY", "08:00-12:00,13:00-17:00")
 COSO_SATURDAY_MORNING = os.environ.get("COSO_SATURDAY_MORNING", "")  # e.g. "08:00-12:00"
 COSO_API_TOKEN_DAYS = int(os.environ.get("COSO_API_TOKEN_DAYS", "365"))
+COSO_BASE_URL = os.environ.get("COSO_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
+# Follow-up: a re-supervision falls due this many days after a directive's deadline (or an obstacle's
+# resolution); reminders go out this many days before a deadline.
+COSO_RESUPERVISION_DAYS = int(os.environ.get("COSO_RESUPERVISION_DAYS", "30"))
+COSO_REMINDER_DAYS = int(os.environ.get("COSO_REMINDER_DAYS", "3"))
+COSO_FOLLOW_UP_DAYS = int(os.environ.get("COSO_FOLLOW_UP_DAYS", "30"))
+COSO_MAX_UPLOAD_MB = int(os.environ.get("COSO_MAX_UPLOAD_MB", "20"))
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("calendar/", include("core.urls")),
+    path("followup/", include("followup.urls")),
     path("history/<int:ct>/<str:pk>/", core_views.history, name="history"),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,293 @@
+"""Reads of the follow-up loop: scoped to the user, with status buckets and ages computed in SQL."""
+
+import datetime as dt
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.scoping import visible
+from followup.choices import OPEN_OBSTACLE_STATUSES, StatusBucket
+from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _can_change(user) -> bool:
+    return bool(user.role) and not user.is_read_only
+
+
+# --- status buckets -------------------------------------------------------------------------------
+
+
+def bucket_expression(today: dt.date):
+    """The directive's status bucket as one SQL expression, so lists filter and count by it."""
+    has_report = Exists(ProgressReport.objects.filter(directive=OuterRef("pk")))
+    return Case(
+        When(
+            completed_on__isnull=False, completed_on__lte=F("deadline"), then=Value(StatusBucket.DONE_ON_TIME)
+        ),
+        When(completed_on__isnull=False, then=Value(StatusBucket.DONE_LATE)),
+        When(deadline__lt=today, then=Value(StatusBucket.OVERDUE)),
+        When(has_report, then=Value(StatusBucket.IN_PROGRESS)),
+        default=Value(StatusBucket.NOT_DUE),
+    )
+
+
+def status_bucket(
+    *, deadline: dt.date, completed_on: dt.date | None, has_report: bool, today: dt.date
+) -> str:
+    """The same rule in Python, for one directive (the SQL expression and this must agree)."""
+    if completed_on is not None:
+        return StatusBucket.DONE_ON_TIME if completed_on <= deadline else StatusBucket.DONE_LATE
+    if deadline < today:
+        return StatusBucket.OVERDUE
+    return StatusBucket.IN_PROGRESS if has_report else StatusBucket.NOT_DUE
+
+
+# --- directives -----------------------------------------------------------------------------------
+
+
+def directive_list(
+    *, user, filters: dict | None = None, today: dt.date | None = None, include_archived: bool = False
+) -> QuerySet[Directive]:
+    """Directives the user may see, with `status_bucket` and `report_count`, filtered like the page."""
+    from followup.filters import DirectiveFilter
+
+    day = _today(today)
+    qs = visible(Directive.objects.all(), user)
+    if not include_archived:
+        qs = qs.active()
+    qs = (
+        qs.select_related("issued_by", "lead_unit", "locality", "parent", "source_type")
+        .prefetch_related("cooperating_units")
+        .annotate(status_bucket=bucket_expression(day))
+        .annotate(report_count=Count("progress_reports", distinct=True))
+    )
+    return DirectiveFilter(filters or {}, today=day).apply(qs)
+
+
+def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
+    """One directive, or 404 for missing and for not-yours alike.
+
+    "report": the lead unit's focal point (or the office); "change": the office or the issuing leader.
+    """
+    directive = directive_list(user=user, include_archived=True).filter(pk=pk).first()
+    if directive is None:
+        raise Http404
+    if action == "view":
+        return directive
+    if not _can_change(user):
+        raise Http404
+    person = getattr(user, "person", None)
+    if action == "report" and (user.is_office or user.agency_id == directive.lead_unit_id):
+        return directive
+    if action == "change" and (
+        user.is_office or (person is not None and person.pk == directive.issued_by_id)
+    ):
+        return directive
+    raise Http404
+
+
+def bucket_counts(qs: QuerySet[Directive]) -> dict[str, int]:
+    """How many directives of a (filtered) list fall in each bucket: one query."""
+    rows = qs.order_by().values("status_bucket").annotate(n=Count("pk", distinct=True))
+    counts = {bucket: 0 for bucket in StatusBucket.values}
+    counts.update({row["status_bucket"]: row["n"] for row in rows})
+    return counts
+
+
+# --- obstacles ------------------------------------------------------------------------------------
+
+
+def obstacle_list(
+    *, user, filters: dict | None = None, today: dt.date | None = None, include_archived: bool = False
+) -> QuerySet[Obstacle]:
+    """Obstacles the user may see, with `is_overdue` (0/1), filtered like the page."""
+    from followup.filters import ObstacleFilter
+
+    day = _today(today)
+    qs = visible(Obstacle.objects.all(), user)
+    if not include_archived:
+        qs = qs.active()
+    qs = qs.select_related("locality", "agency", "responsible_agency", "raised_by").annotate(
+        is_overdue=Case(
+            When(status__in=OPEN_OBSTACLE_STATUSES, deadline__lt=day, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    return ObstacleFilter(filters or {}, today=day).apply(qs)
+
+
+def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
+    """One obstacle, or 404. "change": the office, the leader in charge of its place, or whoever raised it;
+    "resolve": also the resolving agency's focal point."""
+    obstacle = obstacle_list(user=user, include_archived=True).filter(pk=pk).first()
+    if obstacle is None:
+        raise Http404
+    if action == "view":
+        return obstacle
+    if not _can_change(user):
+        raise Http404
+    if user.is_office or user.sees_all:
+        return obstacle
+    person = getattr(user, "person", None)
+    if person is not None and person.pk == obstacle.raised_by_id:
+        return obstacle
+    from accounts.scoping import reach_of
+
+    reach = reach_of(user)
+    if user.role != "focal_point" and (
+        obstacle.locality_id in reach.locality_ids or obstacle.agency_id in reach.agency_ids
+    ):
+        return obstacle
+    if action == "resolve" and user.agency_id and user.agency_id == obstacle.responsible_agency_id:
+        return obstacle
+    raise Http404
+
+
+def obstacle_summary(qs: QuerySet[Obstacle], by: str) -> list[dict]:
+    """Open, overdue and escalated counts grouped by category, level, agency or locality: one query."""
+    field = {
+        "category": "category",
+        "level": "resolution_level",
+        "agency": "responsible_agency__name",
+        "locality": "locality__name",
+    }[by]
+    open_q = Q(status__in=OPEN_OBSTACLE_STATUSES)
+    return list(
+        qs.order_by()
+        .values(key=F(field))
+        .annotate(
+            total=Count("pk", distinct=True),
+            open=Count("pk", filter=open_q, distinct=True),
+            overdue=Count("pk", filter=open_q & Q(is_overdue=1), distinct=True),
+            escalated=Count("pk", filter=Q(escalated_on__isnull=False) & open_q, distinct=True),
+        )
+        .order_by("-open", "key")
+    )
+
+
+def obstacle_age_days(obstacle: Obstacle, today: dt.date | None = None) -> int:
+    """Days an obstacle has been (or was) open."""
+    end = obstacle.verified_on or obstacle.closed_on or _today(today)
+    return max(0, (end - obstacle.raised_on).days)
+
+
+def days_since_escalation(obstacle: Obstacle, today: dt.date | None = None) -> int | None:
+    if not obstacle.escalated_on:
+        return None
+    end = obstacle.decided_on or _today(today)
+    return max(0, (end - obstacle.escalated_on).days)
+
+
+# --- re-supervision -------------------------------------------------------------------------------
+
+
+def resupervision_list(
+    *, user, filters: dict | None = None, today: dt.date | None = None
+) -> QuerySet[ReSupervision]:
+    from followup.filters import ReSupervisionFilter
+
+    qs = visible(ReSupervision.objects.all(), user).select_related(
+        "directive", "obstacle", "assigned_to", "follow_up", "supersedes", "locality", "agency", "recorded_by"
+    )
+    return ReSupervisionFilter(filters or {}, today=_today(today)).apply(qs)
+
+
+def get_resupervision_for_user(*, user, pk: int, action: str = "view") -> ReSupervision:
+    """One check, or 404. "record": the office, the Standing Board, or the leader assigned to check."""
+    check = resupervision_list(user=user).filter(pk=pk).first()
+    if check is None:
+        raise Http404
+    if action == "view":
+        return check
+    if not _can_change(user) or user.role == "focal_point":
+        raise Http404
+    person = getattr(user, "person", None)
+    if (
+        user.is_office
+        or user.role == "standing_board"
+        or (person is not None and person.pk == check.assigned_to_id)
+    ):
+        return check
+    raise Http404
+
+
+def chain_of(directive: Directive) -> list[Directive]:
+    """The chain a directive belongs to, from the first directive to the latest follow-up (one query per link,
+    bounded by the chain's length, which re-supervision keeps short)."""
+    first = directive
+    seen = {first.pk}
+    while first.parent_id and first.parent_id not in seen:
+        first = Directive.objects.get(pk=first.parent_id)
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        nxt = Directive.objects.filter(parent=chain[-1]).order_by("issued_on", "id").first()
+        if nxt is None or nxt.pk in {d.pk for d in chain}:
+            break
+        chain.append(nxt)
+    return chain
+
+
+# --- conclusion notices ---------------------------------------------------------------------------
+
+
+def notice_list(*, user, q: str | None = None) -> QuerySet[ConclusionNotice]:
+    from core.text import search_terms
+
+    qs = (
+        visible(ConclusionNotice.objects.all(), user)
+        .active()
+        .annotate(
+            directive_count=Count("directives", filter=Q(directives__archived_at__isnull=True), distinct=True)
+        )
+    )
+    for word in search_terms(q):
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def get_notice_for_user(*, user, pk: int, action: str = "view") -> ConclusionNotice:
+    notice = visible(ConclusionNotice.objects.all(), user).filter(pk=pk).first()
+    if notice is None or (action != "view" and not user.is_office):
+        raise Http404
+    return notice
+
+
+# --- my items -------------------------------------------------------------------------------------
+
+
+def my_items(*, user, today: dt.date | None = None) -> dict:
+    """What a user must do: their directives and checks, what is overdue, what is due this week."""
+    day = _today(today)
+    week_end = day + dt.timedelta(days=7)
+    person = getattr(user, "person", None)
+    mine = Q(pk__in=[])
+    if user.agency_id:
+        mine |= Q(lead_unit_id=user.agency_id)
+    if person is not None:
+        mine |= Q(issued_by_id=person.pk)
+    directives = directive_list(user=user, today=day).filter(mine, closed_on__isnull=True)
+    checks = resupervision_list(user=user, today=day).filter(verdict="")
+    if person is not None and not user.is_office:
+        checks = checks.filter(assigned_to=person)
+    return {
+        "overdue": directives.filter(status_bucket=StatusBucket.OVERDUE),
+        "due_this_week": directives.filter(
+            completed_on__isnull=True, deadline__gte=day, deadline__lte=week_end
+        ),
+        "open": directives.filter(completed_on__isnull=True),
+        "checks_due": checks.filter(due_on__lte=week_end),
+        "obstacles": obstacle_list(user=user, today=day)
+        .filter(status__in=OPEN_OBSTACLE_STATUSES)
+        .filter(
+            Q(responsible_agency_id=user.agency_id)
+            if user.agency_id
+            else Q(raised_by_id=getattr(person, "pk", 0))
+        ),
+    }

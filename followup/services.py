@@ -1,0 +1,632 @@
+"""Writes of the follow-up loop: every one atomic, validated, audited, and on the record's timeline.
+
+Obstacle → escalated to the Standing Committee → assigned (a directive is issued) → focal point reports
+progress and claims completion → re-supervision → implemented (closed) or a follow-up directive.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.errors import ConflictError
+from core.models import AuditAction
+from core.services import create_record, notify, update_record
+from core.text import nfc
+from followup import recipients
+from followup.choices import (
+    CLOSING_VERDICTS,
+    OBSTACLE_TRANSITIONS,
+    NotificationKind,
+    ObstacleStatus,
+    SourceKind,
+    Verdict,
+)
+from followup.links import link_source, link_subject
+from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
+
+
+def _same_organization(organization, **records) -> None:
+    for name, record in records.items():
+        if record is None:
+            continue
+        org_id = getattr(record, "organization_id", None)
+        if org_id is not None and org_id != organization.pk:
+            raise ValidationError({name: _("This record belongs to another organisation.")})
+        path = getattr(record, "path", None)
+        if org_id is None and path is not None and not path.startswith(organization.root_unit.path):
+            raise ValidationError({name: _("This locality is outside the organisation's area.")})
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- conclusion notices ---------------------------------------------------------------------------
+
+
+def notice_create(*, actor, organization, number: str, issued_on: dt.date, title: str, summary: str = ""):
+    """Enter a Standing Committee conclusion notice (the source of the directives it contains)."""
+    if ConclusionNotice.objects.filter(organization=organization, number=nfc(number)).exists():
+        raise ValidationError({"number": _("A notice with this number already exists.")})
+    notice = ConclusionNotice(
+        organization=organization,
+        number=nfc(number),
+        issued_on=issued_on,
+        title=nfc(title),
+        summary=nfc(summary),
+    )
+    return create_record(actor=actor, instance=notice)
+
+
+# --- obstacles ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def obstacle_create(
+    *,
+    actor,
+    organization,
+    title: str,
+    description: str,
+    category: str,
+    resolution_level: str,
+    locality=None,
+    agency=None,
+    subject=None,
+    raised_by=None,
+    raised_in: str = "report",
+    origin=None,
+    raised_on: dt.date | None = None,
+    responsible_agency=None,
+    deadline: dt.date | None = None,
+) -> Obstacle:
+    """Record an obstacle raised in a supervision session, a visit or a report."""
+    _same_organization(
+        organization,
+        locality=locality,
+        agency=agency,
+        raised_by=raised_by,
+        responsible_agency=responsible_agency,
+    )
+    subject_type, subject_id, subject_label = link_subject(subject)
+    obstacle = Obstacle(
+        organization=organization,
+        title=nfc(title),
+        description=nfc(description),
+        category=category,
+        resolution_level=resolution_level,
+        locality=locality,
+        agency=agency,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=subject_label,
+        raised_by=raised_by,
+        raised_in=raised_in,
+        raised_on=raised_on or _today(),
+        responsible_agency=responsible_agency,
+        deadline=deadline,
+    )
+    if origin is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        obstacle.origin_type = ContentType.objects.get_for_model(origin)
+        obstacle.origin_id = origin.pk
+    return create_record(actor=actor, instance=obstacle)
+
+
+EDITABLE_OBSTACLE_FIELDS = {
+    "title",
+    "description",
+    "category",
+    "resolution_level",
+    "locality",
+    "agency",
+    "responsible_agency",
+    "deadline",
+    "raised_by",
+    "raised_in",
+    "raised_on",
+}
+
+
+def obstacle_update(*, actor, obstacle: Obstacle, version: int, **data) -> Obstacle:
+    """Correct an obstacle's description fields (not its status: that is obstacle_set_status)."""
+    unknown = set(data) - EDITABLE_OBSTACLE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    if obstacle.status in (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED):
+        raise ValidationError(_("A verified or closed obstacle can no longer be changed."))
+    _same_organization(
+        obstacle.organization,
+        **{k: v for k, v in data.items() if k in {"locality", "agency", "responsible_agency", "raised_by"}},
+    )
+    for key in ("title", "description"):
+        if key in data:
+            data[key] = nfc(data[key])
+    return update_record(actor=actor, instance=obstacle, data=data, version=version)
+
+
+def _status_label(status: str) -> str:
+    return str(ObstacleStatus(status).label)
+
+
+@transaction.atomic
+def obstacle_set_status(
+    *,
+    actor,
+    obstacle: Obstacle,
+    version: int,
+    status: str,
+    on: dt.date | None = None,
+    note: str = "",
+    **details,
+) -> Obstacle:
+    """Move an obstacle along its workflow; an illegal move is refused and nothing changes.
+
+    `details` carries what the move records: committee_decision (escalated → assigned), responsible_agency
+    and deadline (assigned), resolution (resolved), verification (verified), closed_reason (closed).
+    """
+    obstacle = Obstacle.objects.select_for_update().get(pk=obstacle.pk)
+    if obstacle.version != version:
+        raise ConflictError()
+    allowed = OBSTACLE_TRANSITIONS.get(obstacle.status, ())
+    if status not in allowed:
+        raise ValidationError(
+            _("An obstacle cannot move from “{current}” to “{new}”.").format(
+                current=_status_label(obstacle.status), new=_status_label(status)
+            )
+        )
+    day = on or _today()
+    data: dict = {"status": status, "status_changed_at": timezone.now()}
+    if status == ObstacleStatus.ESCALATED:
+        data["escalated_on"] = day
+    elif status == ObstacleStatus.ASSIGNED:
+        agency = details.get("responsible_agency") or obstacle.responsible_agency
+        deadline = details.get("deadline") or obstacle.deadline
+        if agency is None or deadline is None:
+            raise ValidationError(_("Name the agency that must resolve it and the deadline."))
+        _same_organization(obstacle.organization, responsible_agency=agency)
+        data.update(responsible_agency=agency, deadline=deadline)
+        if obstacle.status == ObstacleStatus.ESCALATED:
+            decision = nfc(details.get("committee_decision", ""))
+            if not decision:
+                raise ValidationError({"committee_decision": _("Record the Standing Committee's decision.")})
+            data.update(committee_decision=decision, decided_on=day)
+    elif status == ObstacleStatus.RESOLVED:
+        resolution = nfc(details.get("resolution", ""))
+        if not resolution:
+            raise ValidationError({"resolution": _("Describe how it was resolved.")})
+        data.update(resolution=resolution, resolved_on=day)
+    elif status == ObstacleStatus.VERIFIED:
+        data.update(
+            verification=nfc(details.get("verification", "")) or obstacle.verification, verified_on=day
+        )
+    elif status == ObstacleStatus.CLOSED:
+        reason = nfc(details.get("closed_reason", ""))
+        if not reason:
+            raise ValidationError({"closed_reason": _("Give the reason for closing it.")})
+        data.update(closed_reason=reason, closed_on=day)
+    obstacle = update_record(
+        actor=actor, instance=obstacle, data=data, version=version, action=AuditAction.STATUS, note=nfc(note)
+    )
+    if status == ObstacleStatus.RESOLVED:
+        resupervision_schedule(
+            actor=actor, obstacle=obstacle, due_on=day + dt.timedelta(days=settings.COSO_RESUPERVISION_DAYS)
+        )
+    if status == ObstacleStatus.ESCALATED:
+        for user in recipients.for_escalation(obstacle):
+            notify(
+                user=user,
+                kind=NotificationKind.OBSTACLE_ESCALATED,
+                key=f"obstacle:{obstacle.pk}:escalated:{day.isoformat()}",
+                title=_("Obstacle escalated to the Standing Committee: {title}").format(title=obstacle.title),
+                url=obstacle.get_absolute_url(),
+            )
+    return obstacle
+
+
+def obstacle_escalate(*, actor, obstacle, version: int, on=None, note: str = "") -> Obstacle:
+    """Report the obstacle to the Standing Committee (báo cáo Ban Thường vụ)."""
+    return obstacle_set_status(
+        actor=actor, obstacle=obstacle, version=version, status=ObstacleStatus.ESCALATED, on=on, note=note
+    )
+
+
+@transaction.atomic
+def obstacle_assign(
+    *,
+    actor,
+    obstacle,
+    version: int,
+    responsible_agency,
+    deadline: dt.date,
+    committee_decision: str = "",
+    issued_by=None,
+    directive_content: str = "",
+    cooperating_units=(),
+    on=None,
+) -> tuple[Obstacle, Directive | None]:
+    """The Committee (or the office) assigns the obstacle to an agency; a directive is issued to it."""
+    obstacle = obstacle_set_status(
+        actor=actor,
+        obstacle=obstacle,
+        version=version,
+        status=ObstacleStatus.ASSIGNED,
+        on=on,
+        responsible_agency=responsible_agency,
+        deadline=deadline,
+        committee_decision=committee_decision,
+    )
+    directive = None
+    if directive_content or issued_by is not None:
+        if issued_by is None:
+            raise ValidationError({"issued_by": _("Name the leader who issues the directive.")})
+        directive = directive_create(
+            actor=actor,
+            organization=obstacle.organization,
+            content=directive_content or committee_decision,
+            issued_by=issued_by,
+            issued_on=on or _today(),
+            source_kind=SourceKind.OBSTACLE,
+            source=obstacle,
+            lead_unit=responsible_agency,
+            cooperating_units=cooperating_units,
+            deadline=deadline,
+            locality=obstacle.locality,
+        )
+    return obstacle, directive
+
+
+# --- directives -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def directive_create(
+    *,
+    actor,
+    organization,
+    content: str,
+    issued_by,
+    lead_unit,
+    deadline: dt.date,
+    source_kind: str,
+    source=None,
+    source_label: str = "",
+    issued_on: dt.date | None = None,
+    cooperating_units=(),
+    locality=None,
+    number: str = "",
+    parent: Directive | None = None,
+    resupervision_due_on: dt.date | None = None,
+    notify_people: bool = True,
+) -> Directive:
+    """Issue a directive to a lead unit, schedule its re-supervision and tell the people concerned."""
+    _same_organization(organization, issued_by=issued_by, lead_unit=lead_unit, locality=locality)
+    cooperating_units = [u for u in cooperating_units if u.pk != lead_unit.pk]
+    for unit in cooperating_units:
+        _same_organization(organization, cooperating_units=unit)
+    source_type, source_id, label = link_source(source_kind, source)
+    directive = Directive(
+        organization=organization,
+        number=nfc(number),
+        content=nfc(content),
+        issued_by=issued_by,
+        issued_on=issued_on or _today(),
+        source_kind=source_kind,
+        source_type=source_type,
+        source_id=source_id,
+        source_label=nfc(source_label) or label,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        locality=locality,
+        parent=parent,
+    )
+    if resupervision_due_on is not None and resupervision_due_on < deadline:
+        raise ValidationError(
+            {"resupervision_due_on": _("The re-supervision is scheduled after the deadline.")}
+        )
+    directive = create_record(actor=actor, instance=directive)
+    if cooperating_units:
+        directive.cooperating_units.set(cooperating_units)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=directive,
+            changes={"cooperating_units": [[], sorted(u.pk for u in cooperating_units)]},
+        )
+    resupervision_schedule(
+        actor=actor,
+        directive=directive,
+        due_on=resupervision_due_on or deadline + dt.timedelta(days=settings.COSO_RESUPERVISION_DAYS),
+    )
+    if notify_people:
+        for user in recipients.for_directive(directive):
+            notify(
+                user=user,
+                kind=NotificationKind.DIRECTIVE_ASSIGNED,
+                key=f"directive:{directive.pk}:issued",
+                title=_("New directive, due {deadline}").format(deadline=deadline.strftime("%d/%m/%Y")),
+                body=directive.content[:500],
+                url=directive.get_absolute_url(),
+            )
+    return directive
+
+
+EDITABLE_DIRECTIVE_FIELDS = {
+    "number",
+    "content",
+    "deadline",
+    "lead_unit",
+    "locality",
+    "issued_on",
+    "issued_by",
+}
+
+
+@transaction.atomic
+def directive_update(
+    *, actor, directive: Directive, version: int, cooperating_units=None, **data
+) -> Directive:
+    """Correct a directive (its text, lead unit, deadline…); its completion and history stay."""
+    unknown = set(data) - EDITABLE_DIRECTIVE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    if directive.closed_on:
+        raise ValidationError(_("A closed directive can no longer be changed."))
+    _same_organization(
+        directive.organization,
+        **{k: v for k, v in data.items() if k in {"lead_unit", "locality", "issued_by"}},
+    )
+    for key in ("number", "content"):
+        if key in data:
+            data[key] = nfc(data[key])
+    directive = update_record(actor=actor, instance=directive, data=data, version=version)
+    if cooperating_units is not None:
+        before = sorted(directive.cooperating_units.values_list("pk", flat=True))
+        after = sorted(u.pk for u in cooperating_units if u.pk != directive.lead_unit_id)
+        for unit in cooperating_units:
+            _same_organization(directive.organization, cooperating_units=unit)
+        if before != after:
+            directive.cooperating_units.set(after)
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=directive,
+                changes={"cooperating_units": [before, after]},
+            )
+    return directive
+
+
+@transaction.atomic
+def directive_report_progress(
+    *,
+    actor,
+    directive: Directive,
+    version: int,
+    text: str,
+    claims_done: bool = False,
+    on: dt.date | None = None,
+    files=(),
+) -> ProgressReport:
+    """The lead unit's focal point reports progress, with evidence; a completion claim stamps the date."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if directive.version != version:
+        raise ConflictError()
+    if directive.closed_on:
+        raise ValidationError(_("This directive is closed: report on its follow-up directive instead."))
+    text = nfc(text)
+    if not text:
+        raise ValidationError({"text": _("Describe the progress.")})
+    if claims_done and directive.completed_on:
+        raise ValidationError(_("Completion has already been reported for this directive."))
+    report = ProgressReport(directive=directive, author=actor, text=text, claims_done=claims_done)
+    report.full_clean(exclude=["author"] if actor is None else None)
+    report.save()
+    if claims_done:
+        update_record(
+            actor=actor,
+            instance=directive,
+            version=version,
+            action=AuditAction.UPDATE,
+            data={"completed_on": on or _today(), "completion_note": text},
+            note=_("completion claimed"),
+        )
+    else:
+        # Every report bumps the version, so two people reporting at once see each other's report.
+        Directive.objects.filter(pk=directive.pk, version=version).update(
+            version=version + 1, updated_at=timezone.now()
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=directive,
+            note=_("progress reported"),
+            changes={"progress": ["", text[:500]]},
+        )
+    for upload in files:
+        from core.services import attachment_add
+
+        attachment_add(actor=actor, organization=directive.organization, instance=report, upload=upload)
+    return report
+
+
+# --- re-supervision -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resupervision_schedule(
+    *,
+    actor,
+    due_on: dt.date,
+    directive: Directive | None = None,
+    obstacle: Obstacle | None = None,
+    assigned_to=None,
+    checked_group: str = "",
+    supersedes: ReSupervision | None = None,
+) -> ReSupervision:
+    """Schedule a re-supervision check of a directive or a resolved obstacle."""
+    item = directive or obstacle
+    if (directive is None) == (obstacle is None):
+        raise ValidationError(_("A re-supervision checks exactly one directive or one obstacle."))
+    if assigned_to is None:
+        assigned_to = directive.issued_by if directive is not None else None
+    check = ReSupervision(
+        organization=item.organization,
+        directive=directive,
+        obstacle=obstacle,
+        due_on=due_on,
+        assigned_to=assigned_to,
+        checked_group=nfc(checked_group),
+        supersedes=supersedes,
+        locality=item.locality,
+        agency=directive.lead_unit
+        if directive is not None
+        else (obstacle.responsible_agency or obstacle.agency),
+    )
+    check.full_clean()
+    check.save()
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=check, changes=audit.snapshot(check))
+    return check
+
+
+@transaction.atomic
+def resupervision_record(
+    *,
+    actor,
+    check: ReSupervision,
+    verdict: str,
+    method: str,
+    checked_on: dt.date,
+    evidence: str,
+    place: str = "",
+    follow_up_content: str = "",
+    follow_up_deadline: dt.date | None = None,
+) -> ReSupervision:
+    """Record a check's verdict, once. Short of implemented, the item stays open and a follow-up is issued."""
+    check = ReSupervision.objects.select_for_update().get(pk=check.pk)
+    if check.is_recorded:
+        raise ValidationError(
+            _("This check already has a verdict; it cannot be changed. Schedule a new check.")
+        )
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Choose a verdict.")})
+    evidence = nfc(evidence)
+    if not evidence:
+        raise ValidationError({"evidence": _("Record the evidence the verdict rests on.")})
+    if checked_on > _today():
+        raise ValidationError({"checked_on": _("The check cannot be dated in the future.")})
+    check.verdict, check.method, check.checked_on = verdict, method, checked_on
+    check.evidence, check.place = evidence, nfc(place)
+    check.recorded_by, check.recorded_at = actor, timezone.now()
+    check.full_clean()
+    check.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.STATUS,
+        instance=check,
+        changes={"verdict": ["", verdict], "checked_on": [None, checked_on.isoformat()]},
+    )
+    item = check.item
+    if verdict in CLOSING_VERDICTS:
+        if check.directive is not None:
+            update_record(
+                actor=actor,
+                instance=check.directive,
+                data={"closed_on": checked_on},
+                version=check.directive.version,
+                action=AuditAction.STATUS,
+                note=str(Verdict(verdict).label),
+            )
+        elif verdict == Verdict.IMPLEMENTED and item.status == ObstacleStatus.RESOLVED:
+            obstacle_set_status(
+                actor=actor,
+                obstacle=item,
+                version=item.version,
+                status=ObstacleStatus.VERIFIED,
+                on=checked_on,
+                verification=evidence,
+            )
+        elif verdict == Verdict.NOT_APPLICABLE and item.status not in (
+            ObstacleStatus.VERIFIED,
+            ObstacleStatus.CLOSED,
+        ):
+            obstacle_set_status(
+                actor=actor,
+                obstacle=item,
+                version=item.version,
+                status=ObstacleStatus.CLOSED,
+                on=checked_on,
+                closed_reason=str(Verdict(verdict).label),
+            )
+        return check
+    # Partly or not implemented: the item stays open and a follow-up directive carries it on.
+    if check.obstacle is not None and item.status == ObstacleStatus.RESOLVED:
+        obstacle_set_status(
+            actor=actor,
+            obstacle=item,
+            version=item.version,
+            status=ObstacleStatus.RESOLVING,
+            on=checked_on,
+            note=str(Verdict(verdict).label),
+        )
+        item.refresh_from_db()
+    follow_up = _spawn_follow_up(
+        actor=actor, check=check, content=follow_up_content, deadline=follow_up_deadline
+    )
+    check.follow_up = follow_up
+    check.save(update_fields=["follow_up"])
+    return check
+
+
+def _spawn_follow_up(*, actor, check: ReSupervision, content: str, deadline: dt.date | None) -> Directive:
+    if check.directive is not None:
+        original = check.directive
+        lead_unit, cooperating = original.lead_unit, list(original.cooperating_units.all())
+        issued_by, locality, parent = original.issued_by, original.locality, original
+        default = _("Complete the directive: {content}").format(content=original.content)
+    else:
+        obstacle = check.obstacle
+        lead_unit = obstacle.responsible_agency or obstacle.agency
+        if lead_unit is None:
+            raise ValidationError(_("The obstacle has no agency to carry the follow-up directive."))
+        cooperating, locality, parent = [], obstacle.locality, None
+        issued_by = check.assigned_to or obstacle.raised_by
+        if issued_by is None:
+            raise ValidationError(_("Name the leader who checks, to issue the follow-up directive."))
+        default = _("Finish resolving: {title}").format(title=obstacle.title)
+    return directive_create(
+        actor=actor,
+        organization=check.organization,
+        content=nfc(content) or default,
+        issued_by=issued_by,
+        lead_unit=lead_unit,
+        cooperating_units=cooperating,
+        locality=locality,
+        parent=parent,
+        deadline=deadline or _today() + dt.timedelta(days=settings.COSO_FOLLOW_UP_DAYS),
+        source_kind=SourceKind.RESUPERVISION,
+        source=check,
+    )
+
+
+@transaction.atomic
+def resupervision_recheck(*, actor, check: ReSupervision, due_on: dt.date, assigned_to=None) -> ReSupervision:
+    """Schedule a new check that supersedes a recorded one; the first stays in the history."""
+    if not check.is_recorded:
+        raise ValidationError(_("This check has no verdict yet: record it instead of scheduling another."))
+    if hasattr(check, "superseded_by") and ReSupervision.objects.filter(supersedes=check).exists():
+        raise ValidationError(_("This check has already been superseded."))
+    return resupervision_schedule(
+        actor=actor,
+        due_on=due_on,
+        directive=check.directive,
+        obstacle=check.obstacle,
+        assigned_to=assigned_to or check.assigned_to,
+        checked_group=check.checked_group,
+        supersedes=check,
+    )
