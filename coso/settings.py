@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "org",
     "followup",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.notification_context.notifications",
             ],
         },
     },

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from core import notification_views
 from core import views as core_views
 from coso.api import api
 
@@ -14,7 +15,9 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("calendar/", include("core.urls")),
     path("followup/", include("followup.urls")),
+    path("incidents/", include("incidents.urls")),
     path("history/<int:ct>/<str:pk>/", core_views.history, name="history"),
+    path("notifications/", notification_views.notifications, name="notifications"),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,156 @@
+"""Reads of incidents: scoped, with overdue flags computed in SQL, duplicates, statistics."""
+
+import datetime as dt
+import statistics
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.scoping import visible
+from core.text import fold
+from incidents.choices import OPEN_STATUSES
+from incidents.filters import IncidentFilter
+from incidents.models import Incident
+
+
+def incident_list(*, user, filters: dict | None = None, include_archived: bool = False) -> QuerySet[Incident]:
+    """Incidents the user may see, with `is_overdue`, filtered like the page."""
+    now = timezone.now()
+    qs = visible(Incident.objects.all(), user)
+    if not include_archived:
+        qs = qs.active()
+    qs = qs.select_related(
+        "locality", "agency", "responsible_leader", "responsible_leader__user", "handling_unit", "focal_point"
+    ).annotate(
+        is_overdue=Case(
+            When(
+                Q(status__in=OPEN_STATUSES)
+                & (Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    return IncidentFilter(filters or {}, today=timezone.localdate()).apply(qs)
+
+
+def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
+    """One incident, or 404 for missing and for not-yours alike.
+
+    "handle": the leader in charge, the handling unit's focal point, the office or the Standing Board;
+    "reassign": the leader in charge, the office or the Standing Board.
+    """
+    incident = incident_list(user=user, include_archived=True).filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    if action == "view":
+        return incident
+    if not user.role or user.is_read_only:
+        raise Http404
+    if user.is_office or user.role == "standing_board":
+        return incident
+    person = getattr(user, "person", None)
+    if person is not None and person.pk == incident.responsible_leader_id:
+        return incident
+    if action == "handle" and user.agency_id and user.agency_id == incident.handling_unit_id:
+        return incident
+    raise Http404
+
+
+def my_incidents(*, user) -> QuerySet[Incident]:
+    """A leader's incidents (frozen on them), or a focal point's unit's incidents."""
+    person = getattr(user, "person", None)
+    mine = Q(pk__in=[])
+    if person is not None:
+        mine |= Q(responsible_leader=person)
+    if user.agency_id:
+        mine |= Q(handling_unit_id=user.agency_id) | Q(focal_point=user)
+    return incident_list(user=user).filter(mine)
+
+
+def duplicate_suspects(
+    *,
+    user,
+    organization,
+    title: str,
+    occurred_at: dt.datetime,
+    locality=None,
+    agency=None,
+    exclude_pk: int | None = None,
+    hours: int = 72,
+    limit: int = 5,
+) -> list[Incident]:
+    """Earlier reports that look like the same incident: the same place, a similar title (ignoring
+    diacritics), and a nearby time. One query, at most 50 candidates compared."""
+    words = {w for w in fold(title).split() if len(w) > 1}
+    if not words or (locality is None and agency is None):
+        return []
+    window = dt.timedelta(hours=hours)
+    candidates = visible(Incident.objects.active(), user).filter(
+        organization=organization,
+        occurred_at__gte=occurred_at - window,
+        occurred_at__lte=occurred_at + window,
+    )
+    candidates = (
+        candidates.filter(locality=locality) if locality is not None else candidates.filter(agency=agency)
+    )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    scored = []
+    for incident in candidates.select_related("locality").order_by("-occurred_at")[:50]:
+        other = {w for w in fold(incident.title).split() if len(w) > 1}
+        similarity = len(words & other) / len(words | other) if other else 0
+        if similarity >= 0.5:
+            scored.append((similarity, incident))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].occurred_at.timestamp()))
+    return [incident for _score, incident in scored[:limit]]
+
+
+def _median_hours(durations: list[dt.timedelta]) -> float | None:
+    if not durations:
+        return None
+    return round(statistics.median(d.total_seconds() for d in durations) / 3600, 1)
+
+
+def incident_statistics(qs: QuerySet[Incident], by: str) -> list[dict]:
+    """Counts, median hours to acknowledge and to resolve, and the on-time rate, grouped by locality, field
+    or leader. One query over the (filtered) incidents; medians are computed in Python."""
+    key_field = {"locality": "locality__name", "field": "field", "leader": "responsible_leader__full_name"}[
+        by
+    ]
+    rows = qs.order_by().values_list(
+        key_field, "reported_at", "acknowledged_at", "resolved_at", "resolve_due_at", "status"
+    )
+    groups: dict[str, dict] = {}
+    for key, reported, acknowledged, resolved, due, status in rows.iterator(chunk_size=5000):
+        group = groups.setdefault(
+            key or "—",
+            {"key": key or "—", "total": 0, "open": 0, "ack": [], "resolve": [], "on_time": 0, "resolved": 0},
+        )
+        group["total"] += 1
+        if status in OPEN_STATUSES:
+            group["open"] += 1
+        if acknowledged:
+            group["ack"].append(acknowledged - reported)
+        if resolved:
+            group["resolve"].append(resolved - reported)
+            group["resolved"] += 1
+            if due and resolved <= due:
+                group["on_time"] += 1
+    result = []
+    for group in groups.values():
+        result.append(
+            {
+                "key": group["key"],
+                "total": group["total"],
+                "open": group["open"],
+                "median_ack_hours": _median_hours(group["ack"]),
+                "median_resolve_hours": _median_hours(group["resolve"]),
+                "on_time_rate": round(100 * group["on_time"] / group["resolved"], 1)
+                if group["resolved"]
+                else None,
+            }
+        )
+    return sorted(result, key=lambda r: (-r["total"], r["key"]))

@@ -1,0 +1,333 @@
+"""Writes of incidents: intake with routing and deadlines, reassignment, the workflow, directives."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import User
+from core import audit
+from core.calendar import WorkingCalendar
+from core.errors import ConflictError
+from core.models import AuditAction
+from core.services import attachment_add, create_record, notify, update_record
+from core.text import nfc
+from incidents.choices import (
+    ACKNOWLEDGED_STATUSES,
+    FLAGS,
+    TRANSITIONS,
+    IncidentStatus,
+    RejectReason,
+    Severity,
+)
+from incidents.models import Incident
+from org.models import Agency
+from org.selectors import responsible_leader
+
+# Working hours to acknowledge and to resolve, by severity. Hanoi's public-feedback practice: an urgent
+# report is handled within 4 working hours, and every report is accepted within 8 working hours.
+DEFAULT_DEADLINES = {
+    Severity.URGENT: (Decimal(1), Decimal(4)),
+    Severity.COMPLEX: (Decimal(8), Decimal(120)),
+    Severity.NORMAL: (Decimal(8), Decimal(80)),
+}
+
+
+def deadline_hours(severity: str) -> tuple[Decimal, Decimal]:
+    """(hours to acknowledge, hours to resolve) for a severity; COSO_INCIDENT_DEADLINES overrides."""
+    configured = getattr(settings, "COSO_INCIDENT_DEADLINES", {}) or {}
+    ack, resolve = configured.get(severity, DEFAULT_DEADLINES[Severity(severity)])
+    return Decimal(str(ack)), Decimal(str(resolve))
+
+
+def deadlines_for(*, organization, severity: str, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Deadlines counted in working hours on the organisation's working calendar from `start`."""
+    calendar = WorkingCalendar.for_organization(organization)
+    ack, resolve = deadline_hours(severity)
+    return calendar.add_working_hours(start, ack), calendar.add_working_hours(start, resolve)
+
+
+def _handling_unit(organization, locality, agency):
+    """The unit that handles an incident: the one named, or the party committee (else the People's Committee)
+    of its locality."""
+    if agency is not None:
+        return agency
+    if locality is None:
+        return None
+    candidates = Agency.objects.active().filter(organization=organization, locality=locality)
+    return (
+        candidates.filter(kind="party_committee").order_by("path").first()
+        or candidates.filter(kind="peoples_committee").order_by("path").first()
+        or candidates.order_by("path").first()
+    )
+
+
+def _focal_point(unit):
+    if unit is None:
+        return None
+    return User.objects.filter(role=Role.FOCAL_POINT, agency=unit, is_active=True).order_by("id").first()
+
+
+def _next_code(organization, year: int) -> str:
+    prefix = f"VV-{year}-"
+    last = (
+        Incident.objects.filter(organization=organization, code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+def _notify_new(incident: Incident) -> None:
+    title = _("New incident in {place}: {title}").format(
+        place=incident.locality or incident.agency, title=incident.title
+    )
+    body = _("Acknowledge by {ack}, resolve by {resolve}.").format(
+        ack=timezone.localtime(incident.ack_due_at).strftime("%H:%M %d/%m/%Y"),
+        resolve=timezone.localtime(incident.resolve_due_at).strftime("%H:%M %d/%m/%Y"),
+    )
+    people = []
+    leader_user = getattr(incident.responsible_leader, "user", None) if incident.responsible_leader else None
+    if leader_user is not None:
+        people.append(leader_user)
+    if incident.focal_point is not None:
+        people.append(incident.focal_point)
+    if incident.is_public_concern or incident.severity == Severity.URGENT:
+        people += list(
+            User.objects.filter(organization=incident.organization, role=Role.STANDING_BOARD, is_active=True)
+        )
+    for user in {u.pk: u for u in people}.values():
+        notify(
+            user=user,
+            kind="incident_new",
+            key=f"incident:{incident.pk}:new",
+            title=title,
+            body=body,
+            url=incident.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor,
+    organization,
+    title: str,
+    description: str,
+    occurred_at: dt.datetime,
+    source: str,
+    field: str,
+    severity: str = Severity.NORMAL,
+    locality=None,
+    agency=None,
+    place: str = "",
+    latitude=None,
+    longitude=None,
+    reported_at: dt.datetime | None = None,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    flags: dict | None = None,
+    duplicate_of: Incident | None = None,
+    files=(),
+) -> Incident:
+    """Take in an incident: route it to the leader in charge on the day it occurred, frozen, with deadlines
+    in working hours; tell the leader (and the Standing Board when urgent or of public concern)."""
+    if locality is None and agency is None:
+        raise ValidationError(_("Name the locality or the unit where it happened."))
+    for name, record in (("locality", locality), ("agency", agency)):
+        org_id = getattr(record, "organization_id", None)
+        if org_id is not None and org_id != organization.pk:
+            raise ValidationError({name: _("This record belongs to another organisation.")})
+    if locality is not None and not locality.path.startswith(organization.root_unit.path):
+        raise ValidationError({"locality": _("This locality is outside the organisation's area.")})
+    if duplicate_of is not None and duplicate_of.organization_id != organization.pk:
+        raise ValidationError({"duplicate_of": _("This record belongs to another organisation.")})
+    reported_at = reported_at or timezone.now()
+    answer = responsible_leader(locality or agency, at=occurred_at, organization=organization)
+    unit = _handling_unit(organization, locality, agency)
+    ack_due, resolve_due = deadlines_for(organization=organization, severity=severity, start=reported_at)
+    incident = Incident(
+        organization=organization,
+        title=nfc(title),
+        description=nfc(description),
+        locality=locality,
+        agency=agency,
+        place=nfc(place),
+        latitude=latitude,
+        longitude=longitude,
+        occurred_at=occurred_at,
+        reported_at=reported_at,
+        source=source,
+        field=field,
+        severity=severity,
+        reporter=actor if getattr(actor, "is_authenticated", False) else None,
+        reporter_name=nfc(reporter_name),
+        reporter_contact=nfc(reporter_contact),
+        responsible_leader=answer.leader,
+        responsible_assignment=answer.assignment,
+        routed_via=answer.via,
+        handling_unit=unit,
+        focal_point=_focal_point(unit),
+        ack_due_at=ack_due,
+        resolve_due_at=resolve_due,
+        duplicate_of=duplicate_of,
+        **{name: bool((flags or {}).get(name)) for name, _label in FLAGS},
+    )
+    for attempt in range(5):
+        incident.code = _next_code(organization, timezone.localtime(reported_at).year)
+        try:
+            with transaction.atomic():
+                create_record(actor=actor, instance=incident)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            incident.pk = None
+    for upload in files:
+        attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
+    _notify_new(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_reassign(
+    *, actor, incident: Incident, version: int, leader, reason: str, handling_unit=None
+) -> Incident:
+    """Hand an incident to another leader (and unit), with a reason that goes on the timeline."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the reassignment.")})
+    if leader.organization_id != incident.organization_id:
+        raise ValidationError({"leader": _("This person belongs to another organisation.")})
+    data = {"responsible_leader": leader, "responsible_assignment": None, "routed_via": "manual"}
+    if handling_unit is not None:
+        if handling_unit.organization_id != incident.organization_id:
+            raise ValidationError({"handling_unit": _("This unit belongs to another organisation.")})
+        data.update(handling_unit=handling_unit, focal_point=_focal_point(handling_unit))
+    incident = update_record(actor=actor, instance=incident, data=data, version=version, note=reason)
+    user = getattr(leader, "user", None)
+    if user is not None:
+        notify(
+            user=user,
+            kind="incident_reassigned",
+            key=f"incident:{incident.pk}:leader:{leader.pk}:{version}",
+            title=_("Incident assigned to you: {title}").format(title=incident.title),
+            body=reason,
+            url=incident.get_absolute_url(),
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_set_status(
+    *,
+    actor,
+    incident: Incident,
+    version: int,
+    status: str,
+    note: str = "",
+    resolution: str = "",
+    reject_reason: str = "",
+    duplicate_of: Incident | None = None,
+) -> Incident:
+    """Move an incident along its workflow; an illegal move is refused and nothing changes."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.version != version:
+        raise ConflictError()
+    if status not in TRANSITIONS.get(incident.status, ()):
+        raise ValidationError(
+            _("An incident cannot move from “{current}” to “{new}”.").format(
+                current=IncidentStatus(incident.status).label, new=IncidentStatus(status).label
+            )
+        )
+    now = timezone.now()
+    data: dict = {"status": status, "status_changed_at": now}
+    if status in ACKNOWLEDGED_STATUSES and incident.acknowledged_at is None:
+        data["acknowledged_at"] = now
+    if status == IncidentStatus.RESOLVED:
+        resolution = nfc(resolution)
+        if not resolution:
+            raise ValidationError({"resolution": _("Describe what was done.")})
+        data.update(resolution=resolution, resolved_at=now)
+    elif status == IncidentStatus.CLOSED:
+        data["closed_at"] = now
+    elif status == IncidentStatus.REOPENED:
+        _ack, resolve_due = deadlines_for(
+            organization=incident.organization, severity=incident.severity, start=now
+        )
+        data.update(resolved_at=None, closed_at=None, resolve_due_at=resolve_due, reject_reason="")
+    elif status == IncidentStatus.REJECTED:
+        if reject_reason not in RejectReason.values:
+            raise ValidationError(
+                {"reject_reason": _("Say why it is rejected: not in scope, or a duplicate.")}
+            )
+        if reject_reason == RejectReason.DUPLICATE:
+            if duplicate_of is None or duplicate_of.pk == incident.pk:
+                raise ValidationError({"duplicate_of": _("Name the incident it duplicates.")})
+            if duplicate_of.organization_id != incident.organization_id:
+                raise ValidationError({"duplicate_of": _("This record belongs to another organisation.")})
+            data["duplicate_of"] = duplicate_of
+        data["reject_reason"] = reject_reason
+    return update_record(
+        actor=actor, instance=incident, data=data, version=version, action=AuditAction.STATUS, note=nfc(note)
+    )
+
+
+@transaction.atomic
+def incident_link_duplicate(*, actor, incident: Incident, version: int, duplicate_of: Incident) -> Incident:
+    """Mark a freshly reported incident as a duplicate of an earlier one, and reject it as such."""
+    return incident_set_status(
+        actor=actor,
+        incident=incident,
+        version=version,
+        status=IncidentStatus.REJECTED,
+        reject_reason=RejectReason.DUPLICATE,
+        duplicate_of=duplicate_of,
+        note=_("Duplicate of {code}").format(code=duplicate_of.code),
+    )
+
+
+@transaction.atomic
+def incident_issue_directive(
+    *,
+    actor,
+    incident: Incident,
+    content: str,
+    lead_unit,
+    deadline: dt.date,
+    issued_by=None,
+    cooperating_units=(),
+):
+    """Issue a directive from an incident through the follow-up loop (re-supervision included)."""
+    from followup.choices import SourceKind
+    from followup.services import directive_create
+
+    issued_by = issued_by or incident.responsible_leader
+    if issued_by is None:
+        raise ValidationError({"issued_by": _("Name the leader who issues the directive.")})
+    directive = directive_create(
+        actor=actor,
+        organization=incident.organization,
+        content=content,
+        issued_by=issued_by,
+        lead_unit=lead_unit,
+        cooperating_units=cooperating_units,
+        deadline=deadline,
+        source_kind=SourceKind.INCIDENT,
+        source=incident,
+        locality=incident.locality,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=incident,
+        note=_("Directive issued: {directive}").format(directive=directive),
+    )
+    return directive
