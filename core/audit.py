@@ -104,7 +104,7 @@ def _display(field, value, names: dict) -> str:
         return "—"
     if field is None:
         return str(value)
-    if field.is_relation and field.many_to_one:
+    if field.is_relation and (field.many_to_one or field.one_to_one):
         return names.get((field.related_model, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -143,7 +143,7 @@ def present(events) -> list[EventRow]:
                 if event.action == AuditAction.CREATE
                 else (value if isinstance(value, list) else [value])
             )
-            if field is not None and field.is_relation and field.many_to_one:
+            if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
                 wanted.setdefault(field.related_model, set()).update(v for v in pair if v not in (None, ""))
     names = {}
     for model, ids in wanted.items():

@@ -6,11 +6,14 @@ import unicodedata
 _D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def nfc(value: str | None) -> str:
-    """Normalise input text to Unicode NFC and trim it, so that equal words compare equal."""
+    """Normalise input text to Unicode NFC, drop control characters (NUL breaks PostgreSQL) and trim it."""
     if not value:
         return ""
-    return unicodedata.normalize("NFC", value).strip()
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
 def fold(value: str | None) -> str:

@@ -240,6 +240,21 @@ def person_update(*, actor, person: Person, version: int, **data) -> Person:
 
 
 def person_archive(*, actor, person: Person, version: int) -> Person:
+    """Archive a person; one who still answers for a place must have those assignments ended first."""
+    import django.utils.timezone as tz
+
+    today = tz.localdate()
+    current = (
+        Assignment.objects.active()
+        .filter(leader=person, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    )
+    if current.exists():
+        raise ValidationError(
+            _("{name} still holds {count} current assignment(s): end them before archiving.").format(
+                name=person.full_name, count=current.count()
+            )
+        )
     return archive_record(actor=actor, instance=person, version=version)
 
 
@@ -434,3 +449,70 @@ def membership_create(
         valid_to=valid_to,
     )
     return create_record(actor=actor, instance=membership)
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor,
+    body: Body,
+    person: Person,
+    valid_from: dt.date,
+    position: str = "",
+    order: int = 100,
+) -> Membership:
+    """The office seats a person on a body from a date, within the body's term and not twice at once."""
+    if person.archived_at is not None:
+        raise ValidationError({"person": _("This person is archived: restore them first.")})
+    if body.archived_at is not None:
+        raise ValidationError({"body": _("This body is archived.")})
+    if valid_from < body.term_start or (body.term_end and valid_from > body.term_end):
+        raise ValidationError(
+            {
+                "valid_from": _("The start date must fall within the term {term} ({start} to {end}).").format(
+                    term=body.term,
+                    start=body.term_start.strftime("%d/%m/%Y"),
+                    end=body.term_end.strftime("%d/%m/%Y") if body.term_end else "…",
+                )
+            }
+        )
+    seated = (
+        Membership.objects.active()
+        .filter(body=body, person=person)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        .order_by("valid_from")
+        .first()
+    )
+    if seated is not None:
+        raise ValidationError(
+            {
+                "body": _("{person} already sits on {body} from {start}. End that seat first.").format(
+                    person=person.full_name, body=body, start=seated.valid_from.strftime("%d/%m/%Y")
+                )
+            }
+        )
+    return membership_create(
+        actor=actor, body=body, person=person, valid_from=valid_from, position=position, order=order
+    )
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, version: int, on: dt.date) -> Membership:
+    """End a seat on a body on a date (inclusive); the seat stays in the person's history."""
+    if membership.valid_to is not None:
+        raise ValidationError(
+            {
+                "valid_to": _("This seat already ended on {date}.").format(
+                    date=membership.valid_to.strftime("%d/%m/%Y")
+                )
+            }
+        )
+    if on < membership.valid_from:
+        raise ValidationError(
+            {
+                "valid_to": _("The end date is before the start date ({start}).").format(
+                    start=membership.valid_from.strftime("%d/%m/%Y")
+                )
+            }
+        )
+    return update_record(actor=actor, instance=membership, data={"valid_to": on}, version=version)

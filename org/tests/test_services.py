@@ -172,3 +172,16 @@ def test_hanoi_and_hcmc_have_their_official_commune_counts():
     assert AdministrativeUnit.objects.filter(parent__level=1, parent__code=1).count() == 126
     assert AdministrativeUnit.objects.filter(parent__level=1, parent__code=79).count() == 168
     assert unit(BA_DINH).name == "Phường Ba Đình"
+
+
+def test_a_person_who_still_answers_for_a_place_cannot_be_archived(hanoi, office, two_leaders, assign):
+    a, _b = two_leaders
+    assignment = assign(a, unit(HOAN_KIEM), D(2025, 7, 1))
+    from org.services import assignment_end, person_archive
+
+    with pytest.raises(ValidationError):
+        person_archive(actor=office, person=a, version=a.version)
+    a.refresh_from_db()
+    assert a.archived_at is None
+    assignment_end(actor=office, assignment=assignment, version=assignment.version, on=D(2025, 12, 31))
+    assert person_archive(actor=office, person=a, version=a.version).archived_at is not None

@@ -17,10 +17,19 @@ def api_schema(db, hanoi, office, leader_user, focal_user, assign):
     """The live schema of the WSGI application, with a little data to find."""
     import datetime as dt
 
+    from django.core import signals
+    from django.db import close_old_connections
+
     from coso.wsgi import application
 
     assign(leader_user.person, unit(HOAN_KIEM), dt.date(2025, 7, 1))
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Calls go straight to the WSGI application, not through Django's test client: keep the test's
+    # connection (and its transaction) open across requests, as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

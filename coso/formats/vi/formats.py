@@ -5,11 +5,11 @@ Left alone, "05/03/2025" parses as 3 May and 1234567 prints unseparated.
 
 DATE_FORMAT = "d/m/Y"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "H:i d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
 YEAR_MONTH_FORMAT = "m/Y"
 MONTH_DAY_FORMAT = "d/m"
 SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
