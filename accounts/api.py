@@ -1,14 +1,20 @@
-"""API operations of accounts: issue, list and revoke tokens; who am I."""
+"""API operations of accounts: issue, list and revoke tokens; who am I; the office's logins."""
+
+import datetime as dt
 
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_otp import match_token
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
 
 from accounts import selectors, services
+from accounts.choices import Role
 from accounts.lockout import locked_message
 from accounts.selectors import needs_two_factor
+from org import selectors as org_selectors
 
 router = Router(tags=["auth"])
 
@@ -116,3 +122,163 @@ def me(request):
         "role_label": str(user.get_role_display()),
         "organization": str(user.organization) if user.organization_id else None,
     }
+
+
+# --- the office's logins ----------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    role: str
+    role_label: str
+    agency_id: int | None
+    agency_name: str | None = None
+    person_id: int | None = None
+    require_two_factor: bool
+    two_factor_set_up: bool = False
+    is_active: bool
+    last_login: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.get_full_name()
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_agency_name(obj):
+        return obj.agency.name if obj.agency_id else None
+
+    @staticmethod
+    def resolve_person_id(obj):
+        person = getattr(obj, "person", None)
+        return person.pk if person else None
+
+    @staticmethod
+    def resolve_two_factor_set_up(obj):
+        return bool(getattr(obj, "two_factor_set_up", False))
+
+
+class UserFilters(Schema):
+    q: str | None = None
+    role: Role | None = None
+    active: bool | None = None
+
+
+class UserIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    full_name: str = Field(min_length=1, max_length=300)
+    email: str = Field("", max_length=254)
+    role: Role
+    agency_id: int | None = Field(None, description="The unit of a focal point; required for that role only")
+    person_id: int | None = Field(None, description="The person (such as a leader) this login belongs to")
+    require_two_factor: bool = False
+    password: str | None = Field(
+        None, max_length=128, description="Leave out and the user cannot sign in until a password is set"
+    )
+
+
+class UserPatch(Schema):
+    version: int
+    username: str | None = Field(None, min_length=1, max_length=150)
+    full_name: str | None = Field(None, min_length=1, max_length=300)
+    email: str | None = Field(None, max_length=254)
+    role: Role | None = None
+    agency_id: int | None = None
+    person_id: int | None = None
+    require_two_factor: bool | None = None
+
+
+class UserVersionIn(Schema):
+    version: int
+
+
+class PasswordIn(Schema):
+    password: str = Field(min_length=1, max_length=128)
+
+
+def _require_office(user):
+    """Logins are the office's to administer; to anyone else these operations do not exist."""
+    if not user.is_office:
+        raise Http404
+
+
+def _user_refs(user, data: dict) -> dict:
+    """Turn ids in a login payload into records the office may see; a null leaves a field as it is,
+    except the unit and the person, which it empties."""
+    out = {}
+    for key, value in data.items():
+        if key == "agency_id":
+            out["agency"] = org_selectors.get_agency_for_user(user=user, pk=value) if value else None
+        elif key == "person_id":
+            out["person"] = org_selectors.get_person_for_user(user=user, pk=value) if value else None
+        elif key == "role" and value is not None:
+            out["role"] = str(value.value if hasattr(value, "value") else value)
+        elif value is not None:
+            out[key] = value
+    return out
+
+
+@router.get("/users/", response=list[UserOut], summary="The organisation's logins (office)")
+@paginate(PageNumberPagination, page_size=50)
+def list_users(request, filters: Query[UserFilters]):
+    """`q` ignores diacritics and matches the username or the name ("thinh" finds "Lương Đức Thịnh")."""
+    _require_office(request.user)
+    role = str(filters.role.value) if filters.role else None
+    return selectors.user_list(user=request.user, q=filters.q, role=role, active=filters.active)
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="One login (office)")
+def get_user(request, user_id: int):
+    _require_office(request.user)
+    return selectors.get_user_for_office(user=request.user, pk=user_id)
+
+
+@router.post("/users/", response={201: UserOut}, summary="Add a login (office)")
+def create_user(request, payload: UserIn):
+    _require_office(request.user)
+    data = _user_refs(request.user, payload.dict(exclude={"password"}))
+    account = services.user_create(
+        actor=request.user,
+        organization=org_selectors.committee_for(request.user),
+        password=payload.password or None,
+        **data,
+    )
+    return Status(201, selectors.get_user_for_office(user=request.user, pk=account.pk))
+
+
+@router.patch("/users/{user_id}", response=UserOut, summary="Change a login (office)")
+def update_user(request, user_id: int, payload: UserPatch):
+    _require_office(request.user)
+    account = selectors.get_user_for_office(user=request.user, pk=user_id)
+    data = _user_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    services.user_update(actor=request.user, user=account, version=payload.version, **data)
+    return selectors.get_user_for_office(user=request.user, pk=user_id)
+
+
+@router.post("/users/{user_id}/password", response=UserOut, summary="Set a login's password (office)")
+def set_user_password(request, user_id: int, payload: PasswordIn):
+    _require_office(request.user)
+    account = selectors.get_user_for_office(user=request.user, pk=user_id)
+    services.user_set_password_by_office(actor=request.user, user=account, password=payload.password)
+    return account
+
+
+@router.post("/users/{user_id}/deactivate", response=UserOut, summary="Deactivate a login (office)")
+def deactivate_user(request, user_id: int, payload: UserVersionIn):
+    _require_office(request.user)
+    account = selectors.get_user_for_office(user=request.user, pk=user_id)
+    return services.user_deactivate(actor=request.user, user=account, version=payload.version)
+
+
+@router.post("/users/{user_id}/activate", response=UserOut, summary="Activate a login again (office)")
+def activate_user(request, user_id: int, payload: UserVersionIn):
+    _require_office(request.user)
+    account = selectors.get_user_for_office(user=request.user, pk=user_id)
+    return services.user_activate(actor=request.user, user=account, version=payload.version)

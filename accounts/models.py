@@ -5,10 +5,12 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ADMIN_ROLES, READ_ONLY_ROLES, SEE_ALL_ROLES, Role
+from core.text import fold, sort_key
 
 
 class User(AbstractUser):
@@ -32,6 +34,11 @@ class User(AbstractUser):
         related_name="focal_users",
     )
     require_two_factor = models.BooleanField(_("two-factor sign-in required"), default=False)
+    # Optimistic locking of the office's edits, as on every CoreModel (see docs/decisions/0003-audit.md).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_text = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         verbose_name = _("user")
@@ -39,6 +46,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_edit", args=[self.pk])
+
+    def refresh_derived(self):
+        """Folded search text ("thinh" finds "Thịnh") and a Vietnamese sort key of the name."""
+        self.search_text = fold(f"{self.username} {self.last_name} {self.first_name}")
+        self.sort_key = sort_key(self.get_full_name() or self.username)
 
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names, then the given name."""

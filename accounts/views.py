@@ -1,4 +1,5 @@
-"""Pages of accounts: sign in and out, password change, two-factor sign-in, API tokens."""
+"""Pages of accounts: sign in and out, password change, two-factor sign-in, API tokens, and the office's
+administration of its organisation's logins."""
 
 import base64
 import io
@@ -9,16 +10,24 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
-from accounts.forms import LoginForm, OtpForm, TokenForm
+from accounts.choices import Role
+from accounts.forms import LoginForm, OtpForm, SetPasswordForm, TokenForm, UserForm
+from core import audit
+from core.errors import ConflictError
+from core.listing import SortOption, paginate, render_list, sort_queryset
+from org.selectors import agency_list, committee_for, people_without_login
 
 
 class LoginView(auth_views.LoginView):
@@ -115,3 +124,169 @@ def token_revoke(request, pk: int):
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:tokens")
+
+
+# --- the office's logins ----------------------------------------------------------------------------
+
+USER_SORTS = [
+    SortOption("name", gettext_lazy("Full name"), ("sort_key", "username", "id")),
+    SortOption("username", gettext_lazy("Username"), ("username", "id")),
+]
+
+
+def _require_office(user) -> None:
+    """Logins are the office's to administer; to anyone else these pages do not exist."""
+    if not user.is_office:
+        raise Http404
+
+
+def _add_errors(form, exc: ValidationError, renames: dict | None = None) -> None:
+    renames = renames or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            field = renames.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def user_list(request):
+    """The organisation's logins: role, unit, two-factor, last sign-in; searchable without diacritics."""
+    user = request.user
+    _require_office(user)
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    status = request.GET.get("status", "")
+    active = {"active": True, "inactive": False}.get(status)
+    qs = selectors.user_list(user=user, q=q, role=role if role in Role.values else None, active=active)
+    qs, sort = sort_queryset(request, qs, USER_SORTS)
+    organization = user.organization
+    context = {
+        "nav": "users",
+        "q": q,
+        "role": role,
+        "roles": Role.choices,
+        "status": status,
+        "page": paginate(request, qs),
+        "sort": sort,
+        "office_two_factor": bool(organization and organization.require_two_factor_for_office),
+    }
+    return render_list(request, "accounts/user_list.html", "accounts/_user_rows.html", context)
+
+
+@login_required
+def user_edit(request, pk: int | None = None):
+    """Create or edit a login (the office only); a stale form is refused with a clear message."""
+    user = request.user
+    _require_office(user)
+    account = selectors.get_user_for_office(user=user, pk=pk) if pk else None
+    person = getattr(account, "person", None) if account else None
+    initial = {"require_two_factor": False}
+    if account is not None:
+        initial = {
+            "username": account.username,
+            "full_name": account.get_full_name(),
+            "email": account.email,
+            "role": account.role,
+            "agency": account.agency_id,
+            "person": person.pk if person else None,
+            "require_two_factor": account.require_two_factor,
+            "version": account.version,
+        }
+    form = UserForm(
+        request.POST or None,
+        initial=initial,
+        agencies=agency_list(user=user),
+        people=people_without_login(user=user, keep=account.pk if account else None),
+        creating=account is None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "password1", "password2")}
+        try:
+            if account is None:
+                account = services.user_create(
+                    actor=user,
+                    organization=committee_for(user),
+                    password=form.cleaned_data["password1"] or None,
+                    **data,
+                )
+            else:
+                version = form.cleaned_data["version"] or account.version
+                services.user_update(actor=user, user=account, version=version, **data)
+        except ValidationError as exc:
+            _add_errors(
+                form, exc, {"password": "password1", "last_name": "full_name", "first_name": "full_name"}
+            )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(account.get_absolute_url())
+    events = audit.present(audit.history_for(account)[:15]) if account else []
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"nav": "users", "form": form, "account": account, "person": person, "events": events},
+    )
+
+
+@login_required
+def user_password(request, pk: int):
+    """The office sets a login's password; Django's validators apply."""
+    user = request.user
+    _require_office(user)
+    account = selectors.get_user_for_office(user=user, pk=pk)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password_by_office(
+                actor=user, user=account, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, {"password": "password1"})
+        else:
+            if account.pk == user.pk:
+                update_session_auth_hash(request, account)  # stay signed in after changing one's own
+            messages.success(request, _("The password has been set."))
+            return redirect(account.get_absolute_url())
+    return render(request, "accounts/user_password.html", {"nav": "users", "form": form, "account": account})
+
+
+def _posted_version(request, record) -> int:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else record.version
+
+
+@login_required
+@require_POST
+def user_deactivate(request, pk: int):
+    """Stop a login from signing in; refused for one's own."""
+    user = request.user
+    _require_office(user)
+    account = selectors.get_user_for_office(user=user, pk=pk)
+    try:
+        services.user_deactivate(actor=user, user=account, version=_posted_version(request, account))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The account has been deactivated."))
+    return redirect(account.get_absolute_url())
+
+
+@login_required
+@require_POST
+def user_activate(request, pk: int):
+    """Let a deactivated login sign in again."""
+    user = request.user
+    _require_office(user)
+    account = selectors.get_user_for_office(user=user, pk=pk)
+    try:
+        services.user_activate(actor=user, user=account, version=_posted_version(request, account))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The account has been activated."))
+    return redirect(account.get_absolute_url())

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -235,8 +235,12 @@ class PersonOut(Schema):
     full_name: str
     position: str
     agency_id: int | None
+    email: str
+    phone: str
     login: str | None = None
     current_assignments: int | None = None
+    version: int
+    archived: bool = False
 
     @staticmethod
     def resolve_login(obj):
@@ -246,10 +250,45 @@ class PersonOut(Schema):
     def resolve_current_assignments(obj):
         return getattr(obj, "current_assignments", None)
 
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
 
 class PersonFilters(Schema):
     q: str | None = None
     leaders_only: bool = False
+    archived: bool = Field(False, description="Only archived people (the office)")
+
+
+class PersonIn(Schema):
+    full_name: str = Field(min_length=1, max_length=200)
+    position: str = Field("", max_length=255)
+    agency_id: int | None = None
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=30)
+
+
+class PersonPatch(Schema):
+    version: int
+    full_name: str | None = Field(None, min_length=1, max_length=200)
+    position: str | None = Field(None, max_length=255)
+    agency_id: int | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=30)
+
+
+def _person_refs(user, data: dict) -> dict:
+    """Turn the agency id of a person payload into a unit the user may see."""
+    out = {}
+    for key, value in data.items():
+        if key == "agency_id":
+            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+        elif value is None:
+            continue  # a field sent as null is left as it is; only the unit can be emptied
+        else:
+            out[key] = value
+    return out
 
 
 @router.get("/people/", response=list[PersonOut], summary="People; leaders_only=true for the leaders' list")
@@ -257,12 +296,115 @@ class PersonFilters(Schema):
 def list_people(request, filters: Query[PersonFilters]):
     if filters.leaders_only:
         return selectors.leader_list(user=request.user, q=filters.q)
-    return selectors.person_list(user=request.user, q=filters.q).order_by("sort_key", "id")
+    return selectors.person_page_list(user=request.user, q=filters.q, archived=filters.archived)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
 def get_person(request, person_id: int):
     return selectors.get_person_for_user(user=request.user, pk=person_id)
+
+
+@router.post("/people/", response={201: PersonOut}, summary="Add a person (office)")
+def create_person(request, payload: PersonIn):
+    _require_office(request.user)
+    data = _person_refs(request.user, payload.dict())
+    committee = selectors.committee_for(request.user)
+    return Status(201, services.person_create(actor=request.user, organization=committee, **data))
+
+
+@router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (office)")
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
+    data = _person_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    return services.person_update(actor=request.user, person=person, version=payload.version, **data)
+
+
+@router.post("/people/{person_id}/archive", response=PersonOut, summary="Archive a person (office)")
+def archive_person(request, person_id: int, payload: VersionIn):
+    person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
+    return services.person_archive(actor=request.user, person=person, version=payload.version)
+
+
+@router.post("/people/{person_id}/restore", response=PersonOut, summary="Restore an archived person (office)")
+def restore_person(request, person_id: int, payload: VersionIn):
+    person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
+    return services.person_restore(actor=request.user, person=person, version=payload.version)
+
+
+# --- bodies and their members ---------------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    body_id: int
+    person: PersonRef
+    position: str
+    order: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    version: int
+
+
+class BodyOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    term: str
+    term_start: dt.date
+    term_end: dt.date | None
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_members(obj):
+        return obj.current_members
+
+
+class MemberIn(Schema):
+    person_id: int
+    position: str = Field("", max_length=200)
+    order: int = Field(100, ge=1, le=32767)
+    valid_from: dt.date
+
+
+class MembershipEndIn(Schema):
+    version: int
+    valid_to: dt.date
+
+
+@router.get("/bodies/", response=list[BodyOut], summary="Bodies of the current term, with their members")
+@paginate(PageNumberPagination, page_size=50)
+def list_bodies(request, at: str | None = None):
+    """Bodies whose term covers `at` (default today), Standing Board first, with that day's members."""
+    return selectors.current_body_list(user=request.user, on=_parse_day(at))
+
+
+@router.post(
+    "/bodies/{body_id}/members", response={201: MemberOut}, summary="Seat a person on a body (office)"
+)
+def add_member(request, body_id: int, payload: MemberIn):
+    body = selectors.get_body_for_user(user=request.user, pk=body_id, action="change")
+    person = selectors.get_person_for_user(user=request.user, pk=payload.person_id)
+    membership = services.membership_add(
+        actor=request.user,
+        body=body,
+        person=person,
+        valid_from=payload.valid_from,
+        position=payload.position,
+        order=payload.order,
+    )
+    return Status(201, membership)
+
+
+@router.post("/memberships/{membership_id}/end", response=MemberOut, summary="End a seat on a body (office)")
+def end_membership(request, membership_id: int, payload: MembershipEndIn):
+    membership = selectors.get_membership_for_user(user=request.user, pk=membership_id, action="change")
+    return services.membership_end(
+        actor=request.user, membership=membership, version=payload.version, on=payload.valid_to
+    )
 
 
 # --- assignments ----------------------------------------------------------------------------------

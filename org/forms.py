@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from org.choices import AgencyKind, AssignmentRole
-from org.models import AdministrativeUnit, Agency, Field, Person
+from org.models import AdministrativeUnit, Agency, Body, Field, Person
 
 
 class DateInput(forms.DateInput):
@@ -87,3 +87,53 @@ class AgencyForm(BootstrapMixin, forms.Form):
 
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+
+
+# Day first, whatever the interface language (English would otherwise read 05/03 as 3 May).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class PersonForm(BootstrapMixin, forms.Form):
+    """A person of the organisation: a leader, a cadre or a focal point."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    agency = forms.ModelChoiceField(label=_("Works at"), queryset=Agency.objects.none(), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class MembershipForm(BootstrapMixin, forms.Form):
+    """Seat a person on a body: the position held, the order in the list, and from when."""
+
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    position = forms.CharField(
+        label=_("Position on the body"),
+        max_length=200,
+        required=False,
+        help_text=_("For example Secretary, Deputy Secretary or member."),
+    )
+    order = forms.IntegerField(
+        label=_("Order"),
+        min_value=1,
+        max_value=32767,
+        initial=100,
+        help_text=_("Members are listed by this number, smallest first."),
+    )
+    valid_from = forms.DateField(label=_("From"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+
+
+class MembershipEndForm(BootstrapMixin, forms.Form):
+    """End a seat on a body: the last day (inclusive)."""
+
+    valid_to = forms.DateField(label=_("Last day"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -3,13 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.scoping import visible
 from core.text import search_terms
-from org.choices import PRIMARY_ROLES, AssignmentRole
+from org.choices import PRIMARY_ROLES, AssignmentRole, BodyKind
 from org.models import AdministrativeUnit, Agency, Assignment, Body, Field, Membership, PartyCommittee, Person
 
 
@@ -338,3 +338,75 @@ def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date 
     by_id = {a.leader_id: a.leader for a in current}
     leaders = sorted(by_id.values(), key=lambda p: (p.sort_key, p.pk))
     return leaders, [rows[u.pk] for u in unit_page]
+
+
+# --- people, bodies and memberships: the office's pages -------------------------------------------
+
+
+def person_page_list(*, user, q: str | None = None, archived: bool = False) -> QuerySet[Person]:
+    """Everybody of the organisation for the people page; `archived` shows the archived ones (office only)."""
+    if archived and user.is_office:
+        return person_list(user=user, q=q, include_archived=True).archived().order_by("sort_key", "id")
+    return person_list(user=user, q=q).order_by("sort_key", "id")
+
+
+def people_without_login(*, user, keep: int | None = None) -> QuerySet[Person]:
+    """Active people who have no login yet, and the person already linked to login `keep` (even if
+    archived, so that saving the login form does not silently unlink them), for the login form."""
+    condition = Q(user__isnull=True, archived_at__isnull=True)
+    if keep:
+        condition |= Q(user_id=keep)
+    return person_list(user=user, include_archived=True).filter(condition).order_by("sort_key", "id")
+
+
+def current_body_list(*, user, on: dt.date | None = None) -> QuerySet[Body]:
+    """Bodies whose term covers the day, Standing Board first, each with `current_members` in order."""
+    day = on or timezone.localdate()
+    members = (
+        Membership.objects.active()
+        .filter(_valid_on(day), person__archived_at__isnull=True)
+        .select_related("person", "person__user")
+        .order_by("order", "person__sort_key", "id")
+    )
+    rank = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(BodyKind.values)),
+        default=Value(len(BodyKind.values)),
+    )
+    return (
+        visible(Body.objects.all(), user)
+        .active()
+        .filter(Q(term_start__lte=day) & (Q(term_end__isnull=True) | Q(term_end__gte=day)))
+        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="current_members"))
+        .order_by(rank, "-term_start", "id")
+    )
+
+
+def get_body_for_user(*, user, pk: int, action: str = "view") -> Body:
+    body = visible(Body.objects.all(), user).filter(pk=pk).first()
+    if body is None:
+        raise Http404
+    if action != "view" and not user.is_office:
+        raise Http404
+    return body
+
+
+def membership_list(*, user, person: int | None = None) -> QuerySet[Membership]:
+    """Seats on bodies, current and past, newest first, with the body and person loaded."""
+    qs = (
+        visible(Membership.objects.all(), user)
+        .active()
+        .select_related("body", "person", "person__user")
+        .order_by("-valid_from", "order", "id")
+    )
+    if person:
+        qs = qs.filter(person_id=person)
+    return qs
+
+
+def get_membership_for_user(*, user, pk: int, action: str = "view") -> Membership:
+    membership = membership_list(user=user).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    if action != "view" and not user.is_office:
+        raise Http404
+    return membership

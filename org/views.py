@@ -18,7 +18,7 @@ from core.errors import ConflictError
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from org import selectors, services
 from org.choices import AgencyKind
-from org.forms import AgencyForm, AssignmentForm
+from org.forms import AgencyForm, AssignmentForm, MembershipEndForm, MembershipForm, PersonForm
 
 UNIT_SORTS = [
     SortOption("name", gettext_lazy("Name"), ("sort_key", "id")),
@@ -202,17 +202,17 @@ def agency_edit(request, pk: int | None = None):
 
 @login_required
 def leader_list(request):
+    """Leaders with their current assignments, and the current bodies with their members in order."""
     user = request.user
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.leader_list(user=user, q=q))
-    return render_list(
-        request, "org/leader_list.html", "org/_leader_rows.html", {"nav": "leaders", "q": q, "page": page}
-    )
+    context = {"nav": "leaders", "q": q, "page": page, "bodies": selectors.current_body_list(user=user)}
+    return render_list(request, "org/leader_list.html", "org/_leader_rows.html", context)
 
 
 @login_required
 def person_detail(request, pk: int):
-    """A leader's profile: current and past assignments, seats on bodies, history."""
+    """A person's profile: current and past assignments, seats on bodies, history."""
     user = request.user
     person = selectors.get_person_for_user(user=user, pk=pk)
     today = timezone.localdate()
@@ -221,7 +221,7 @@ def person_detail(request, pk: int):
     )
     current = [a for a in assignments if a.is_valid_on(today)]
     past = [a for a in assignments if not a.is_valid_on(today)]
-    memberships = person.memberships.active().select_related("body").order_by("order")
+    memberships = list(selectors.membership_list(user=user, person=person.pk)[:100])
     return render(
         request,
         "org/person_detail.html",
@@ -230,9 +230,136 @@ def person_detail(request, pk: int):
             "person": person,
             "current": current,
             "past": past,
-            "memberships": memberships,
-            "events": audit.history_for(person)[:10],
+            "seats": [m for m in memberships if m.valid_to is None or m.valid_to >= today],
+            "past_seats": [m for m in memberships if m.valid_to is not None and m.valid_to < today],
+            "events": audit.present(audit.history_for(person, *memberships)[:15]),
         },
+    )
+
+
+@login_required
+def person_list(request):
+    """Everybody of the organisation, searchable without diacritics; the office also sees the archived."""
+    user = request.user
+    q = request.GET.get("q", "").strip()
+    archived = user.is_office and request.GET.get("archived") == "1"
+    page = paginate(request, selectors.person_page_list(user=user, q=q, archived=archived))
+    context = {"nav": "leaders", "q": q, "archived": archived, "page": page}
+    return render_list(request, "org/person_list.html", "org/_person_rows.html", context)
+
+
+@login_required
+def person_edit(request, pk: int | None = None):
+    """Create or edit a person (the office only); a stale form is refused with a clear message."""
+    user = request.user
+    person = selectors.get_person_for_user(user=user, pk=pk, action="change") if pk else None
+    if person is None and not user.is_office:
+        raise Http404
+    initial = {}
+    if person is not None:
+        initial = {
+            f: getattr(person, f) for f in ("full_name", "position", "agency", "email", "phone", "version")
+        }
+    form = PersonForm(request.POST or None, initial=initial, agencies=selectors.agency_list(user=user))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if person is None:
+                person = services.person_create(
+                    actor=user, organization=selectors.committee_for(user), **data
+                )
+            else:
+                version = form.cleaned_data["version"] or person.version
+                person = services.person_update(actor=user, person=person, version=version, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person.get_absolute_url())
+    return render(request, "org/person_form.html", {"nav": "leaders", "form": form, "person": person})
+
+
+def _posted_version(request, record) -> int:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else record.version
+
+
+@login_required
+@require_POST
+def person_archive(request, pk: int):
+    """Archive a person (the office only): they leave the lists; their page and history stay."""
+    user = request.user
+    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
+    try:
+        services.person_archive(actor=user, person=person, version=_posted_version(request, person))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The person has been archived."))
+    return redirect(person.get_absolute_url())
+
+
+@login_required
+@require_POST
+def person_restore(request, pk: int):
+    """Bring an archived person back (the office only)."""
+    user = request.user
+    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
+    try:
+        services.person_restore(actor=user, person=person, version=_posted_version(request, person))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The person has been restored."))
+    return redirect(person.get_absolute_url())
+
+
+@login_required
+def membership_create(request, pk: int):
+    """Seat a person on a body (the office only)."""
+    user = request.user
+    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
+    form = MembershipForm(
+        request.POST or None,
+        initial={"valid_from": timezone.localdate(), "order": 100},
+        bodies=selectors.current_body_list(user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The seat has been added."))
+            return redirect(person.get_absolute_url())
+    return render(request, "org/membership_form.html", {"nav": "leaders", "form": form, "person": person})
+
+
+@login_required
+def membership_end(request, pk: int):
+    """End a seat on a body on a date (the office only)."""
+    user = request.user
+    membership = selectors.get_membership_for_user(user=user, pk=pk, action="change")
+    form = MembershipEndForm(
+        request.POST or None, initial={"valid_to": timezone.localdate(), "version": membership.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"] or membership.version
+        try:
+            services.membership_end(
+                actor=user, membership=membership, version=version, on=form.cleaned_data["valid_to"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The seat has been ended."))
+            return redirect(membership.person.get_absolute_url())
+    return render(
+        request, "org/membership_end.html", {"nav": "leaders", "form": form, "membership": membership}
     )
 
 
