@@ -280,8 +280,10 @@ def test_office_edits_an_assignment_in_the_browser_and_the_history_shows_it(worl
     rows = unit_page.context["events"]
     change = next(r for r in rows if r.event.action == "update")
     assert change.event.actor == w["users"]["office"]
-    assert [(c.label, c.before, c.after) for c in change.changes if c.field == "role"] == [
-        ("role", "in charge", "directly in charge")
+    from org.choices import AssignmentRole
+
+    assert [(c.before, c.after) for c in change.changes if c.field == "role"] == [
+        (str(AssignmentRole.IN_CHARGE.label), str(AssignmentRole.DIRECT.label))
     ]
 
 
