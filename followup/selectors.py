@@ -272,6 +272,8 @@ def my_items(*, user, today: dt.date | None = None) -> dict:
         mine |= Q(lead_unit_id=user.agency_id)
     if person is not None:
         mine |= Q(issued_by_id=person.pk)
+    if user.is_office:
+        mine = Q()  # the office watches every directive and obstacle of its organisation
     directives = directive_list(user=user, today=day).filter(mine, closed_on__isnull=True)
     checks = resupervision_list(user=user, today=day).filter(verdict="")
     if person is not None and not user.is_office:
@@ -286,7 +288,9 @@ def my_items(*, user, today: dt.date | None = None) -> dict:
         "obstacles": obstacle_list(user=user, today=day)
         .filter(status__in=OPEN_OBSTACLE_STATUSES)
         .filter(
-            Q(responsible_agency_id=user.agency_id)
+            Q()
+            if user.is_office
+            else Q(responsible_agency_id=user.agency_id)
             if user.agency_id
             else Q(raised_by_id=getattr(person, "pk", 0))
         ),
