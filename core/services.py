@@ -224,3 +224,35 @@ def attachment_add(*, actor, organization, instance, upload):
         organization=organization,
     )
     return attachment
+
+
+# --- the notifications inbox: a user marks their own notifications read ------------------------------
+# Reading is the user's own state, not a change to the organisation's records: it is not audited.
+
+
+def notification_mark_read(*, user, notification):
+    """Mark one of the user's own notifications read (once: the first reading time is kept).
+
+    Someone else's notification answers 404, like a missing one.
+    """
+    from django.http import Http404
+    from django.utils import timezone as tz
+
+    from core.models import Notification
+
+    if notification.user_id != getattr(user, "pk", None):
+        raise Http404
+    if notification.read_at is None:
+        now = tz.now()
+        Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark all the user's unread notifications read; returns how many there were. One query."""
+    from django.utils import timezone as tz
+
+    from core.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=tz.now())

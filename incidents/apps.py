@@ -13,3 +13,8 @@ class IncidentsConfig(AppConfig):
         from followup.links import register_source
 
         register_source(SourceKind.INCIDENT, "incidents.Incident")
+
+        from core.reminders import register
+        from incidents.reminders import send_incident_reminders
+
+        register("incidents", lambda: send_incident_reminders())
