@@ -31,6 +31,8 @@ assets: node_modules/.installed
 	cp node_modules/@tabler/core/dist/css/tabler.min.css* static/vendor/tabler/css/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js* static/vendor/tabler/js/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	mkdir -p static/vendor/leaflet
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
@@ -61,9 +63,9 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 test: lint assets messages chromium
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q; \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n 2 --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI at 127.0.0.1:5432"; exit 1; \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; fi
 

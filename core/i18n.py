@@ -1,4 +1,4 @@
-"""Strings that Django uses but does not translate into Vietnamese itself; listed so our catalogue has them."""
+"""Strings Django uses but does not translate into Vietnamese; listed so our catalogue has them."""
 
 from django.utils.translation import gettext_noop
 

@@ -182,7 +182,7 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A file attached to any record (a progress report's evidence, an incident's photo), checked on upload."""
+    """A file attached to any record (evidence of progress, a photo of an incident), checked on upload."""
 
     organization = models.ForeignKey(
         "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT

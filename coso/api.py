@@ -121,3 +121,6 @@ def database_error(request, exc):
 api.add_router("/auth/", "accounts.api.router")
 api.add_router("/org/", "org.api.router")
 api.add_router("/calendar/", "core.api.router")
+api.add_router("/notifications/", "core.notifications_api.router")
+api.add_router("/followup/", "followup.api.router")
+api.add_router("/incidents/", "incidents.api.router")

@@ -248,6 +248,8 @@ COSO_RESUPERVISION_DAYS = int(os.environ.get("COSO_RESUPERVISION_DAYS", "30"))
 COSO_REMINDER_DAYS = int(os.environ.get("COSO_REMINDER_DAYS", "3"))
 COSO_FOLLOW_UP_DAYS = int(os.environ.get("COSO_FOLLOW_UP_DAYS", "30"))
 COSO_MAX_UPLOAD_MB = int(os.environ.get("COSO_MAX_UPLOAD_MB", "20"))
+# Map tiles, e.g. "https://tiles.example.vn/{z}/{x}/{y}.png"; empty: points drawn on a plain background.
+COSO_MAP_TILE_URL = os.environ.get("COSO_MAP_TILE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -136,6 +136,7 @@ def incident_create(
     flags: dict | None = None,
     duplicate_of: Incident | None = None,
     files=(),
+    notify_people: bool = True,
 ) -> Incident:
     """Take in an incident: route it to the leader in charge on the day it occurred, frozen, with deadlines
     in working hours; tell the leader (and the Standing Board when urgent or of public concern)."""
@@ -192,7 +193,8 @@ def incident_create(
             incident.pk = None
     for upload in files:
         attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
-    _notify_new(incident)
+    if notify_people:  # an import tells each person once for the whole sheet instead
+        _notify_new(incident)
     return incident
 
 

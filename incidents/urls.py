@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.incident_status, name="status"),
     path("<int:pk>/reassign/", views.incident_reassign, name="reassign"),
     path("<int:pk>/directive/", views.incident_directive, name="directive"),
+    path("<int:pk>/files/<int:file_pk>/", views.incident_attachment, name="attachment"),
 ]

@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from core.errors import ConflictError
 from core.audit import history_for
+from core.errors import ConflictError
 from core.models import Notification
 from followup import services
 from followup.choices import ObstacleStatus, SourceKind, StatusBucket, Verdict

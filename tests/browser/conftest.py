@@ -43,9 +43,9 @@ def browser():
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback):
     """The demo organisations, loaded into the live server's database."""
-    from org.demo import load
+    from org.demo import demo_load
 
-    return load()
+    return demo_load()
 
 
 @pytest.fixture(params=["desktop", "phone"])

@@ -1,0 +1,1048 @@
+"""API operations of the follow-up loop, scoped exactly like the pages: obstacles, directives, re-supervision
+and conclusion notices.
+
+Every read goes through followup.selectors (someone else's record answers 404), every write through
+followup.services; the filters are the ones the pages and the Excel exports use (followup.filters).
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import AfterValidator
+
+from accounts.choices import Role
+from accounts.scoping import reach_of
+from followup import selectors, services
+from followup.choices import (
+    OBSTACLE_TRANSITIONS,
+    CheckMethod,
+    ObstacleCategory,
+    ObstacleStatus,
+    RaisedIn,
+    ResolutionLevel,
+    SourceKind,
+    StatusBucket,
+    Verdict,
+)
+from followup.importers import import_directives
+from org import selectors as org_selectors
+
+router = Router(tags=["followup"])
+
+# Dates outside these bounds are typing mistakes, and a far-future deadline would overflow the date
+# arithmetic that schedules re-supervision.
+MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+# An absurd page number would overflow the database's OFFSET: it is refused before any query runs.
+MAX_PAGE = 100_000
+MAX_UNITS = 50
+# The moves a resolving agency's focal point may make; every other move needs the "change" gate.
+RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
+# Roles whose Person issues directives in their own name (the office names the leader).
+LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination (50 a page) with bounded page numbers and page sizes."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+
+# --- input types ----------------------------------------------------------------------------------
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(
+            _("The date must be between {start} and {end}.").format(
+                start=MIN_DATE.strftime("%d/%m/%Y"), end=MAX_DATE.strftime("%d/%m/%Y")
+            )
+        )
+    return value
+
+
+def _clean_text(value: str) -> str:
+    """Refuse what no database stores: NUL characters and lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("The text contains invalid characters.")) from None
+    if "\x00" in value:
+        raise ValueError(_("The text contains invalid characters."))
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+Text = Annotated[str, AfterValidator(_clean_text)]
+# Ids and codes within what the databases store: a larger number would overflow before any lookup.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Code = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _query_date(raw: str | None, name: str) -> dt.date | None:
+    """A query-parameter date, dd/mm/yyyy or yyyy-mm-dd; anything else is a 422 naming the parameter."""
+    if not raw:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError({name: _("The date must read dd/mm/yyyy or yyyy-mm-dd.")})
+
+
+def _filters(query: Schema) -> dict:
+    """A query schema as the dict the shared filters read (booleans as "1", enums as their values)."""
+    data = {}
+    for key, value in query.dict().items():
+        if value is None:
+            continue
+        if key in ("date_from", "date_to"):
+            value = _query_date(value, key)
+        elif isinstance(value, bool):
+            value = "1" if value else ""
+        elif hasattr(value, "value"):
+            value = value.value
+        data[key] = value
+    return data
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def _committee(user):
+    """The caller's organisation; someone without a role reaches nothing (404)."""
+    committee = org_selectors.committee_for(user)
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def _require_writer(user):
+    """Viewers and role-less users never write: to them every write answers 404."""
+    if not user.role or user.is_read_only:
+        raise Http404
+
+
+def _require_office(user):
+    if not user.is_office:
+        raise Http404
+
+
+def _agency(user, pk: int | None):
+    return org_selectors.get_agency_for_user(user=user, pk=pk) if pk else None
+
+
+def _agencies(user, ids: list[int]) -> list:
+    """Agencies by id, in the order given; any the user cannot see answers 404."""
+    wanted = list(dict.fromkeys(ids))
+    found = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise Http404
+    return [found[pk] for pk in wanted]
+
+
+def _unit(user, code: int | None):
+    return org_selectors.get_unit_by_code(user=user, code=code) if code else None
+
+
+def _person(user, pk: int | None):
+    return org_selectors.get_person_for_user(user=user, pk=pk) if pk else None
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+# --- reference schemas ----------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    code: int
+    name: str
+
+
+class AgencyRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+# --- obstacles ------------------------------------------------------------------------------------
+
+
+class ObstacleOut(Schema):
+    id: int
+    title: str
+    description: str
+    category: str
+    category_label: str
+    locality: UnitRef | None
+    agency: AgencyRef | None
+    subject_label: str
+    raised_by: PersonRef | None
+    raised_in: str
+    raised_on: dt.date
+    resolution_level: str
+    resolution_level_label: str
+    responsible_agency: AgencyRef | None
+    deadline: dt.date | None
+    status: str
+    status_label: str
+    is_overdue: bool
+    age_days: int
+    escalated_on: dt.date | None
+    committee_decision: str
+    decided_on: dt.date | None
+    resolution: str
+    resolved_on: dt.date | None
+    verification: str
+    verified_on: dt.date | None
+    closed_reason: str
+    closed_on: dt.date | None
+    version: int
+    archived: bool
+
+    @staticmethod
+    def resolve_category_label(obj):
+        return _label(ObstacleCategory, obj.category)
+
+    @staticmethod
+    def resolve_resolution_level_label(obj):
+        return _label(ResolutionLevel, obj.resolution_level)
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return _label(ObstacleStatus, obj.status)
+
+    @staticmethod
+    def resolve_is_overdue(obj):
+        return bool(getattr(obj, "is_overdue", 0))
+
+    @staticmethod
+    def resolve_age_days(obj):
+        return selectors.obstacle_age_days(obj)
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+class ObstacleDetailOut(ObstacleOut):
+    days_since_escalation: int | None
+    allowed_statuses: list[str] = Field(description="Where the workflow allows it to move next")
+    directive_ids: list[int] = Field(description="Directives issued for it (that the caller may see)")
+    resupervision_ids: list[int]
+
+    @staticmethod
+    def resolve_days_since_escalation(obj):
+        return selectors.days_since_escalation(obj)
+
+    @staticmethod
+    def resolve_allowed_statuses(obj):
+        return [str(s) for s in OBSTACLE_TRANSITIONS.get(obj.status, ())]
+
+
+class ObstacleQuery(Schema):
+    q: Text | None = Field(None, max_length=200, description="Words of the title, without diacritics")
+    status: ObstacleStatus | None = None
+    category: ObstacleCategory | None = None
+    level: ResolutionLevel | None = None
+    agency: Id | None = Field(None, description="An agency id: the unit concerned or the one resolving it")
+    locality: Id | None = Field(None, description="An administrative unit id")
+    overdue: bool | None = None
+    escalated: bool | None = None
+    open: bool | None = None
+    date_from: str | None = Field(None, description="Raised on or after (dd/mm/yyyy or yyyy-mm-dd)")
+    date_to: str | None = Field(None, description="Raised on or before (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+class ObstacleIn(Schema):
+    title: Text = Field(max_length=300)
+    description: Text = Field(max_length=20_000)
+    category: ObstacleCategory
+    resolution_level: ResolutionLevel
+    locality_code: Code | None = Field(None, description="Official code of the locality concerned")
+    agency_id: Id | None = Field(None, description="The unit concerned")
+    raised_by_id: Id | None = Field(None, description="The person who raised it")
+    raised_in: RaisedIn = RaisedIn.REPORT
+    raised_on: Day | None = None
+    responsible_agency_id: Id | None = None
+    deadline: Day | None = None
+
+
+class ObstaclePatch(Schema):
+    version: int
+    title: Text | None = Field(None, max_length=300)
+    description: Text | None = Field(None, max_length=20_000)
+    category: ObstacleCategory | None = None
+    resolution_level: ResolutionLevel | None = None
+    locality_code: Code | None = None
+    agency_id: Id | None = None
+    raised_by_id: Id | None = None
+    raised_in: RaisedIn | None = None
+    raised_on: Day | None = None
+    responsible_agency_id: Id | None = None
+    deadline: Day | None = None
+
+
+class ObstacleStatusIn(Schema):
+    status: ObstacleStatus
+    version: int
+    on: Day | None = Field(None, description="The day of the move (default today)")
+    note: Text = Field("", max_length=500)
+    committee_decision: Text = Field("", max_length=10_000, description="Escalated → assigned")
+    responsible_agency_id: Id | None = Field(None, description="Assigned")
+    deadline: Day | None = Field(None, description="Assigned")
+    resolution: Text = Field("", max_length=10_000, description="Resolved")
+    verification: Text = Field("", max_length=10_000, description="Verified")
+    closed_reason: Text = Field("", max_length=500, description="Closed")
+
+
+class ObstacleAssignIn(Schema):
+    version: int
+    responsible_agency_id: Id
+    deadline: Day
+    committee_decision: Text = Field("", max_length=10_000)
+    directive_content: Text = Field("", max_length=10_000, description="Fill in to issue a directive too")
+    issued_by_id: Id | None = Field(None, description="The leader who issues the directive")
+    cooperating_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNITS)
+    on: Day | None = None
+
+
+class ObstacleAssignOut(Schema):
+    obstacle: ObstacleDetailOut
+    directive_id: int | None
+
+
+class SummaryRowOut(Schema):
+    key: str | None
+    label: str
+    total: int
+    open: int
+    overdue: int
+    escalated: int
+
+
+def _obstacle_detail(user, pk: int):
+    """An obstacle with the ids of its directives and checks, as the caller may see them."""
+    obstacle = selectors.get_obstacle_for_user(user=user, pk=pk)
+    obstacle.directive_ids = list(
+        selectors.directive_list(user=user, include_archived=True)
+        .filter(source_kind=SourceKind.OBSTACLE, source_id=obstacle.pk)
+        .order_by("issued_on", "id")
+        .values_list("pk", flat=True)
+    )
+    obstacle.resupervision_ids = list(
+        selectors.resupervision_list(user=user)
+        .filter(obstacle_id=obstacle.pk)
+        .order_by("due_on", "id")
+        .values_list("pk", flat=True)
+    )
+    return obstacle
+
+
+def _check_reach(user, *, locality=None, agency=None, keep=None):
+    """Someone who does not see everything raises obstacles on the places and units they reach, so that
+    what they raise stays in their own lists (the same rule as the page's pickers)."""
+    if user.sees_all:
+        return
+    reach = reach_of(user)
+    kept_locality = keep.locality_id if keep is not None else None
+    kept_agency = keep.agency_id if keep is not None else None
+    message = _("You can only raise obstacles on the places and units you are in charge of.")
+    errors = {}
+    if locality is not None and locality.pk not in reach.locality_ids and locality.pk != kept_locality:
+        errors["locality_code"] = message
+    if agency is not None and agency.pk not in reach.agency_ids and agency.pk != kept_agency:
+        errors["agency_id"] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+def _obstacle_refs(user, data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if key == "locality_code":
+            out["locality"] = _unit(user, value)
+        elif key in ("agency_id", "responsible_agency_id"):
+            out[key.removesuffix("_id")] = _agency(user, value)
+        elif key == "raised_by_id":
+            out["raised_by"] = _person(user, value)
+        elif hasattr(value, "value"):
+            out[key] = value.value
+        else:
+            out[key] = value
+    return out
+
+
+@router.get("/obstacles/", response=list[ObstacleOut], summary="Obstacles")
+@paginate(Pages, page_size=50)
+def list_obstacles(request, filters: Query[ObstacleQuery]):
+    """Obstacles the caller may see, newest first, filtered like the page and its Excel export."""
+    return selectors.obstacle_list(user=request.user, filters=_filters(filters))
+
+
+@router.get(
+    "/obstacles/summary",
+    response=list[SummaryRowOut],
+    summary="Open, overdue and escalated obstacles by category, level, agency or locality",
+)
+def obstacle_summary(
+    request,
+    filters: Query[ObstacleQuery],
+    by: Literal["category", "level", "agency", "locality"] = "category",
+):
+    qs = selectors.obstacle_list(user=request.user, filters=_filters(filters))
+    labels = {"category": ObstacleCategory, "level": ResolutionLevel}.get(by)
+    rows = selectors.obstacle_summary(qs, by)
+    for row in rows:
+        row["label"] = _label(labels, row["key"]) if labels else (row["key"] or "")
+    return rows
+
+
+@router.get("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="One obstacle")
+def get_obstacle(request, obstacle_id: int):
+    """With its age, days since escalation, the moves the workflow allows next, its directives and checks."""
+    return _obstacle_detail(request.user, obstacle_id)
+
+
+@router.post("/obstacles/", response={201: ObstacleDetailOut}, summary="Raise an obstacle")
+def create_obstacle(request, payload: ObstacleIn):
+    user = request.user
+    _require_writer(user)
+    committee = _committee(user)
+    data = _obstacle_refs(user, payload.dict())
+    _check_reach(user, locality=data["locality"], agency=data["agency"], keep=None)
+    obstacle = services.obstacle_create(actor=user, organization=committee, **data)
+    return Status(201, _obstacle_detail(user, obstacle.pk))
+
+
+# Fields that cannot be emptied: sent as null, they are left as they are.
+_REQUIRED_OBSTACLE_FIELDS = {"title", "description", "category", "resolution_level", "raised_in", "raised_on"}
+
+
+@router.patch("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="Correct an obstacle")
+def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
+    """The office, the leader in charge of its place, or whoever raised it; not its status (see /status)."""
+    user = request.user
+    obstacle = selectors.get_obstacle_for_user(user=user, pk=obstacle_id, action="change")
+    sent = payload.dict(exclude_unset=True, exclude={"version"})
+    sent = {k: v for k, v in sent.items() if not (v is None and k in _REQUIRED_OBSTACLE_FIELDS)}
+    data = _obstacle_refs(user, sent)
+    _check_reach(user, locality=data.get("locality"), agency=data.get("agency"), keep=obstacle)
+    services.obstacle_update(actor=user, obstacle=obstacle, version=payload.version, **data)
+    return _obstacle_detail(user, obstacle.pk)
+
+
+@router.post("/obstacles/{obstacle_id}/status", response=ObstacleDetailOut, summary="Move an obstacle")
+def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
+    """One step of the workflow; an illegal move is refused (422) and nothing changes, a stale version is 409.
+
+    Resolving and resolved may also be set by the resolving agency's focal point.
+    """
+    user = request.user
+    status = payload.status.value
+    gate = "resolve" if status in RESOLVE_MOVES else "change"
+    obstacle = selectors.get_obstacle_for_user(user=user, pk=obstacle_id, action=gate)
+    services.obstacle_set_status(
+        actor=user,
+        obstacle=obstacle,
+        version=payload.version,
+        status=status,
+        on=payload.on,
+        note=payload.note,
+        committee_decision=payload.committee_decision,
+        responsible_agency=_agency(user, payload.responsible_agency_id),
+        deadline=payload.deadline,
+        resolution=payload.resolution,
+        verification=payload.verification,
+        closed_reason=payload.closed_reason,
+    )
+    return _obstacle_detail(user, obstacle.pk)
+
+
+@router.post(
+    "/obstacles/{obstacle_id}/assign",
+    response=ObstacleAssignOut,
+    summary="Assign an obstacle to an agency, and issue a directive to it",
+)
+def assign_obstacle(request, obstacle_id: int, payload: ObstacleAssignIn):
+    """From new or escalated (escalated needs the Standing Committee's decision). With `directive_content`
+    or `issued_by_id`, a directive is issued to the agency; its id is returned."""
+    user = request.user
+    obstacle = selectors.get_obstacle_for_user(user=user, pk=obstacle_id, action="change")
+    _obstacle, directive = services.obstacle_assign(
+        actor=user,
+        obstacle=obstacle,
+        version=payload.version,
+        responsible_agency=_agency(user, payload.responsible_agency_id),
+        deadline=payload.deadline,
+        committee_decision=payload.committee_decision,
+        issued_by=_person(user, payload.issued_by_id),
+        directive_content=payload.directive_content,
+        cooperating_units=_agencies(user, payload.cooperating_unit_ids),
+        on=payload.on,
+    )
+    return {
+        "obstacle": _obstacle_detail(user, obstacle.pk),
+        "directive_id": directive.pk if directive is not None else None,
+    }
+
+
+# --- directives -----------------------------------------------------------------------------------
+
+
+class SourceOut(Schema):
+    kind: str
+    kind_label: str
+    id: int | None
+    label: str
+
+
+class DirectiveOut(Schema):
+    id: int
+    number: str
+    content: str
+    issued_by: PersonRef
+    issued_on: dt.date
+    source: SourceOut
+    locality: UnitRef | None
+    lead_unit: AgencyRef
+    cooperating_units: list[AgencyRef]
+    deadline: dt.date
+    completed_on: dt.date | None
+    closed_on: dt.date | None
+    status_bucket: str
+    status_bucket_label: str
+    report_count: int
+    parent_id: int | None
+    version: int
+    archived: bool
+
+    @staticmethod
+    def resolve_source(obj):
+        return {
+            "kind": obj.source_kind,
+            "kind_label": _label(SourceKind, obj.source_kind),
+            "id": obj.source_id,
+            "label": obj.source_label,
+        }
+
+    @staticmethod
+    def resolve_cooperating_units(obj):
+        return list(obj.cooperating_units.all())
+
+    @staticmethod
+    def resolve_status_bucket(obj):
+        return _bucket(obj)
+
+    @staticmethod
+    def resolve_status_bucket_label(obj):
+        return _label(StatusBucket, _bucket(obj))
+
+    @staticmethod
+    def resolve_report_count(obj):
+        return getattr(obj, "report_count", 0)
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+def _bucket(directive) -> str:
+    bucket = getattr(directive, "status_bucket", None)
+    if bucket is None:  # a record not loaded through the selector: the same rule, in Python
+        bucket = selectors.status_bucket(
+            deadline=directive.deadline,
+            completed_on=directive.completed_on,
+            has_report=bool(getattr(directive, "report_count", 0)),
+            today=timezone.localdate(),
+        )
+    return str(bucket)
+
+
+class ProgressReportOut(Schema):
+    id: int
+    text: str
+    claims_done: bool
+    reported_at: dt.datetime
+    author: str
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.get_full_name() or obj.author.username
+
+
+class DirectiveDetailOut(DirectiveOut):
+    completion_note: str
+    progress_reports: list[ProgressReportOut]
+    follow_up_ids: list[int] = Field(description="Follow-up directives issued after a re-supervision")
+    resupervision_ids: list[int]
+
+    @staticmethod
+    def resolve_progress_reports(obj):
+        return obj.progress_reports_list
+
+
+class BucketQuery(Schema):
+    q: Text | None = Field(None, max_length=200, description="Words of the content, without diacritics")
+    unit: Id | None = Field(None, description="An agency id: the lead unit or a cooperating unit")
+    leader: Id | None = Field(None, description="The issuing leader (a person id)")
+    locality: Id | None = Field(None, description="An administrative unit id")
+    source_kind: SourceKind | None = None
+    notice: Id | None = Field(None, description="A conclusion notice id")
+    open: bool | None = Field(None, description="Only directives not closed by re-supervision")
+    date_from: str | None = Field(None, description="Deadline on or after (dd/mm/yyyy or yyyy-mm-dd)")
+    date_to: str | None = Field(None, description="Deadline on or before (dd/mm/yyyy or yyyy-mm-dd)")
+    parent: Id | None = Field(None, description="Follow-ups of this directive")
+
+
+class DirectiveQuery(BucketQuery):
+    bucket: StatusBucket | None = None
+
+
+class BucketOut(Schema):
+    bucket: str
+    label: str
+    count: int
+
+
+class BucketsOut(Schema):
+    total: int
+    buckets: list[BucketOut]
+
+
+class DirectiveIn(Schema):
+    content: Text = Field(max_length=20_000)
+    number: Text = Field("", max_length=60)
+    issued_by_id: Id | None = Field(None, description="The issuing leader; a leader issues in their own name")
+    issued_on: Day | None = None
+    lead_unit_id: Id
+    cooperating_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNITS)
+    locality_code: Code | None = None
+    deadline: Day
+    source_kind: Literal["other", "conclusion_notice"] = "other"
+    notice_id: Id | None = Field(None, description="The conclusion notice, for source_kind=conclusion_notice")
+    resupervision_due_on: Day | None = Field(
+        None, description="Default: the deadline plus the configured days"
+    )
+
+
+class DirectivePatch(Schema):
+    version: int
+    content: Text | None = Field(None, max_length=20_000)
+    number: Text | None = Field(None, max_length=60)
+    issued_by_id: Id | None = Field(None, description="The office only")
+    issued_on: Day | None = None
+    lead_unit_id: Id | None = None
+    cooperating_unit_ids: list[Id] | None = Field(None, max_length=MAX_UNITS)
+    locality_code: Code | None = None
+    deadline: Day | None = None
+
+
+class ProgressIn(Schema):
+    text: Text = Field(max_length=20_000)
+    claims_done: bool = False
+    version: int
+
+
+def _directive_detail(user, pk: int):
+    directive = selectors.get_directive_for_user(user=user, pk=pk)
+    directive.progress_reports_list = list(
+        directive.progress_reports.select_related("author").order_by("reported_at", "id")
+    )
+    directive.follow_up_ids = list(
+        selectors.directive_list(user=user, include_archived=True)
+        .filter(parent_id=directive.pk)
+        .order_by("issued_on", "id")
+        .values_list("pk", flat=True)
+    )
+    directive.resupervision_ids = list(
+        selectors.resupervision_list(user=user)
+        .filter(directive_id=directive.pk)
+        .order_by("due_on", "id")
+        .values_list("pk", flat=True)
+    )
+    return directive
+
+
+def _issuer(user, issued_by_id: Id | None, *, required: bool):
+    """The office names the issuing leader; a leader issues in their own name."""
+    if user.is_office:
+        if issued_by_id is None:
+            if required:
+                raise ValidationError({"issued_by_id": _("Name the leader who issues the directive.")})
+            return None
+        return _person(user, issued_by_id)
+    person = getattr(user, "person", None)
+    if issued_by_id is not None and (person is None or issued_by_id != person.pk):
+        raise ValidationError({"issued_by_id": _("A leader issues directives in their own name.")})
+    return person if required else None
+
+
+def _directive_refs(user, data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if key == "lead_unit_id":
+            out["lead_unit"] = _agency(user, value)
+        elif key == "locality_code":
+            out["locality"] = _unit(user, value)
+        elif key == "cooperating_unit_ids":
+            out["cooperating_units"] = _agencies(user, value)
+        else:
+            out[key] = value
+    return out
+
+
+@router.get("/directives/", response=list[DirectiveOut], summary="Directives, with their status buckets")
+@paginate(Pages, page_size=50)
+def list_directives(request, filters: Query[DirectiveQuery]):
+    """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
+    return selectors.directive_list(user=request.user, filters=_filters(filters))
+
+
+@router.get("/directives/buckets", response=BucketsOut, summary="How many directives fall in each bucket")
+def directive_buckets(request, filters: Query[BucketQuery]):
+    """The counts of the list with the same filters (but the bucket), per status bucket."""
+    counts = selectors.bucket_counts(selectors.directive_list(user=request.user, filters=_filters(filters)))
+    return {
+        "total": sum(counts.values()),
+        "buckets": [
+            {"bucket": bucket, "label": str(label), "count": counts.get(bucket, 0)}
+            for bucket, label in StatusBucket.choices
+        ],
+    }
+
+
+@router.get("/directives/{directive_id}", response=DirectiveDetailOut, summary="One directive")
+def get_directive(request, directive_id: int):
+    """With its progress reports, cooperating units, parent, follow-ups and re-supervision checks."""
+    return _directive_detail(request.user, directive_id)
+
+
+@router.post("/directives/", response={201: DirectiveDetailOut}, summary="Issue a directive")
+def create_directive(request, payload: DirectiveIn):
+    """The office (naming the issuing leader) or a leader (in their own name)."""
+    user = request.user
+    _require_writer(user)
+    committee = _committee(user)
+    person = getattr(user, "person", None)
+    if not (user.is_office or (user.role in LEADER_ROLES and person is not None)):
+        raise Http404
+    data = _directive_refs(
+        user,
+        payload.dict(
+            include={
+                "content",
+                "number",
+                "issued_on",
+                "lead_unit_id",
+                "cooperating_unit_ids",
+                "locality_code",
+            }
+        ),
+    )
+    source = None
+    if payload.source_kind == SourceKind.CONCLUSION_NOTICE:
+        if payload.notice_id is None:
+            raise ValidationError({"notice_id": _("Choose the conclusion notice.")})
+        source = selectors.get_notice_for_user(user=user, pk=payload.notice_id)
+    issued_by = _issuer(user, payload.issued_by_id, required=True)
+    directive = services.directive_create(
+        actor=user,
+        organization=committee,
+        issued_by=issued_by,
+        deadline=payload.deadline,
+        source_kind=payload.source_kind,
+        source=source,
+        resupervision_due_on=payload.resupervision_due_on,
+        **data,
+    )
+    return Status(201, _directive_detail(user, directive.pk))
+
+
+# Fields that cannot be emptied: sent as null, they are left as they are.
+_REQUIRED_DIRECTIVE_FIELDS = {
+    "content",
+    "number",
+    "issued_on",
+    "lead_unit_id",
+    "deadline",
+    "issued_by_id",
+    "cooperating_unit_ids",
+}
+
+
+@router.patch("/directives/{directive_id}", response=DirectiveDetailOut, summary="Correct a directive")
+def update_directive(request, directive_id: int, payload: DirectivePatch):
+    """The office, or the leader who issued it; only the office changes the issuing leader."""
+    user = request.user
+    directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="change")
+    sent = payload.dict(exclude_unset=True, exclude={"version"})
+    sent = {k: v for k, v in sent.items() if not (v is None and k in _REQUIRED_DIRECTIVE_FIELDS)}
+    if "issued_by_id" in sent:
+        issuer = _issuer(user, sent.pop("issued_by_id"), required=False)
+        if issuer is not None:
+            sent["issued_by"] = issuer
+    data = _directive_refs(user, sent)
+    services.directive_update(actor=user, directive=directive, version=payload.version, **data)
+    return _directive_detail(user, directive.pk)
+
+
+@router.post(
+    "/directives/{directive_id}/progress",
+    response={201: DirectiveDetailOut},
+    summary="Report progress on a directive, or claim its completion",
+)
+def report_progress(request, directive_id: int, payload: ProgressIn):
+    """The lead unit's focal point, or the office. Every report bumps the directive's version."""
+    user = request.user
+    directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="report")
+    services.directive_report_progress(
+        actor=user,
+        directive=directive,
+        version=payload.version,
+        text=payload.text,
+        claims_done=payload.claims_done,
+    )
+    return Status(201, _directive_detail(user, directive.pk))
+
+
+# --- re-supervision -------------------------------------------------------------------------------
+
+
+class ReSupervisionOut(Schema):
+    id: int
+    item_kind: Literal["directive", "obstacle"]
+    directive_id: int | None
+    obstacle_id: int | None
+    item_label: str
+    locality: UnitRef | None
+    agency: AgencyRef | None
+    due_on: dt.date
+    assigned_to: PersonRef | None
+    checked_group: str
+    scheduled_at: dt.datetime
+    verdict: str
+    verdict_label: str
+    method: str
+    checked_on: dt.date | None
+    place: str
+    evidence: str
+    recorded_by: str | None
+    recorded_at: dt.datetime | None
+    supersedes_id: int | None
+    follow_up_id: int | None
+
+    @staticmethod
+    def resolve_item_kind(obj):
+        return "directive" if obj.directive_id else "obstacle"
+
+    @staticmethod
+    def resolve_item_label(obj):
+        return str(obj.item)[:300]
+
+    @staticmethod
+    def resolve_verdict_label(obj):
+        return _label(Verdict, obj.verdict)
+
+    @staticmethod
+    def resolve_recorded_by(obj):
+        if obj.recorded_by_id is None:
+            return None
+        return obj.recorded_by.get_full_name() or obj.recorded_by.username
+
+
+class ReSupervisionDetailOut(ReSupervisionOut):
+    superseded_by_id: int | None
+
+
+class ReSupervisionQuery(Schema):
+    state: Literal["pending", "due", "recorded"] | None = None
+    verdict: Verdict | None = None
+    leader: Id | None = Field(None, description="The leader assigned to check (a person id)")
+    locality: Id | None = Field(None, description="An administrative unit id")
+    date_from: str | None = Field(None, description="Due on or after (dd/mm/yyyy or yyyy-mm-dd)")
+    date_to: str | None = Field(None, description="Due on or before (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+class RecordIn(Schema):
+    verdict: Verdict
+    method: CheckMethod
+    checked_on: Day
+    evidence: Text = Field(max_length=20_000)
+    place: Text = Field("", max_length=300)
+    follow_up_content: Text = Field("", max_length=20_000, description="Default: repeat the directive")
+    follow_up_deadline: Day | None = None
+
+
+class RecheckIn(Schema):
+    due_on: Day
+
+
+def _check_detail(user, pk: int):
+    check = selectors.get_resupervision_for_user(user=user, pk=pk)
+    later = (
+        selectors.resupervision_list(user=user).filter(supersedes_id=check.pk).values_list("pk", flat=True)
+    )
+    check.superseded_by_id = later.first()
+    return check
+
+
+@router.get("/resupervisions/", response=list[ReSupervisionOut], summary="Re-supervision checks")
+@paginate(Pages, page_size=50)
+def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
+    """Checks the caller may see, by due date: pending, due (pending and past due) or recorded."""
+    return selectors.resupervision_list(user=request.user, filters=_filters(filters))
+
+
+@router.get("/resupervisions/{check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")
+def get_resupervision(request, check_id: int):
+    return _check_detail(request.user, check_id)
+
+
+@router.post(
+    "/resupervisions/{check_id}/record",
+    response=ReSupervisionDetailOut,
+    summary="Record a check's verdict (once)",
+)
+def record_resupervision(request, check_id: int, payload: RecordIn):
+    """The office, the Standing Board or the leader assigned to check. Short of implemented, the item stays
+    open and a follow-up directive is issued: its id is `follow_up_id`."""
+    user = request.user
+    check = selectors.get_resupervision_for_user(user=user, pk=check_id, action="record")
+    services.resupervision_record(
+        actor=user,
+        check=check,
+        verdict=payload.verdict.value,
+        method=payload.method.value,
+        checked_on=payload.checked_on,
+        evidence=payload.evidence,
+        place=payload.place,
+        follow_up_content=payload.follow_up_content,
+        follow_up_deadline=payload.follow_up_deadline,
+    )
+    return _check_detail(user, check.pk)
+
+
+@router.post(
+    "/resupervisions/{check_id}/recheck",
+    response={201: ReSupervisionDetailOut},
+    summary="Schedule a new check that supersedes a recorded one",
+)
+def recheck_resupervision(request, check_id: int, payload: RecheckIn):
+    user = request.user
+    check = selectors.get_resupervision_for_user(user=user, pk=check_id, action="record")
+    new = services.resupervision_recheck(actor=user, check=check, due_on=payload.due_on)
+    return Status(201, _check_detail(user, new.pk))
+
+
+# --- conclusion notices ---------------------------------------------------------------------------
+
+
+class NoticeOut(Schema):
+    id: int
+    number: str
+    issued_on: dt.date
+    title: str
+    summary: str
+    directive_count: int
+    version: int
+
+    @staticmethod
+    def resolve_directive_count(obj):
+        return getattr(obj, "directive_count", 0)
+
+
+class NoticeIn(Schema):
+    number: Text = Field(max_length=60, description="For example 123-TB/TU")
+    issued_on: Day
+    title: Text = Field(max_length=500)
+    summary: Text = Field("", max_length=20_000)
+
+
+class NoticeQuery(Schema):
+    q: Text | None = Field(None, max_length=200)
+
+
+class ImportErrorOut(Schema):
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+class ImportRefusedOut(Schema):
+    detail: str
+    errors: list[ImportErrorOut]
+
+
+class ImportOut(Schema):
+    created: int
+    directive_ids: list[int]
+
+
+def _notice(user, pk: int):
+    """A notice with the number of its directives (an archived notice is shown without the count)."""
+    notice = selectors.get_notice_for_user(user=user, pk=pk)
+    return selectors.notice_list(user=user).filter(pk=pk).first() or notice
+
+
+@router.get("/notices/", response=list[NoticeOut], summary="Standing Committee conclusion notices")
+@paginate(Pages, page_size=50)
+def list_notices(request, filters: Query[NoticeQuery]):
+    return selectors.notice_list(user=request.user, q=filters.q).order_by("-issued_on", "-id")
+
+
+@router.post("/notices/", response={201: NoticeOut}, summary="Enter a conclusion notice (office)")
+def create_notice(request, payload: NoticeIn):
+    user = request.user
+    _require_office(user)
+    committee = _committee(user)
+    notice = services.notice_create(actor=user, organization=committee, **payload.dict())
+    return Status(201, _notice(user, notice.pk))
+
+
+@router.get("/notices/{notice_id}", response=NoticeOut, summary="One conclusion notice")
+def get_notice(request, notice_id: int):
+    """Its directives are listed by GET /directives/?notice=<id>."""
+    return _notice(request.user, notice_id)
+
+
+@router.post(
+    "/notices/{notice_id}/import",
+    response={201: ImportOut, 422: ImportRefusedOut},
+    summary="Import the notice's directives from an Excel sheet (office)",
+)
+def import_notice_directives(request, notice_id: int, file: File[UploadedFile]):
+    """A .xlsx sheet, one directive a row (GET the template from the notice's page). All or nothing: if any
+    row or cell is wrong, nothing is created and every error comes back with its sheet, row and column."""
+    user = request.user
+    notice = selectors.get_notice_for_user(user=user, pk=notice_id, action="change")
+    result = import_directives(actor=user, notice=notice, file=file)
+    if result.errors:
+        errors = [
+            {"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors
+        ]
+        detail = _("The sheet was refused: {count} errors, nothing was imported.").format(count=len(errors))
+        return Status(422, {"detail": detail, "errors": errors})
+    return Status(201, {"created": len(result.created), "directive_ids": [d.pk for d in result.created]})

@@ -1,0 +1,316 @@
+"""Excel exports of the follow-up lists, and the template of the directive import sheet.
+
+Each export takes the queryset the list already shows (scoped to the user by the selector and filtered by
+the shared filter), so it leaves out nothing the user may see and holds nothing they may not. Workbooks are
+written in openpyxl's write-only mode, the rows streamed from the database in chunks.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from followup import selectors
+from followup.choices import (
+    CheckMethod,
+    ObstacleCategory,
+    ObstacleStatus,
+    RaisedIn,
+    ResolutionLevel,
+    SourceKind,
+    StatusBucket,
+    Verdict,
+)
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+CHUNK = 2000
+EXCEL_MAX_TEXT = 32_767  # characters a cell can hold
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its heading, its width and how a record gives its value."""
+
+    heading: str
+    width: int
+    value: Callable[[object], object]
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+def _name(record) -> str:
+    return str(record) if record is not None else ""
+
+
+def _text(value: str) -> str:
+    """Text as a cell can hold it: no control characters, at most Excel's limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
+
+
+def _cell(ws, value, *, font=None, wrap=False):
+    """A value as write-only mode writes it: dates become real Excel dates shown dd/mm/yyyy, and text never
+    becomes a formula. Plain values are passed through as they are (a styled cell costs ten times more)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str):
+        value = _text(value)
+        if not value.startswith("=") and font is None and not wrap:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # "=…" typed by a user stays text, never a live formula
+    elif font is None and not wrap:
+        return value
+    else:
+        cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def _organisation_name(qs) -> str:
+    row = qs.order_by().values_list("organization__name", flat=True).first()
+    return row or ""
+
+
+def _workbook(*, title: str, sheet: str, columns: list[Column], qs, rows: Iterable) -> bytes:
+    """A workbook of one sheet: a title row (organisation, list, export date), the headings, the rows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet[:31])
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A4"
+    organisation = _organisation_name(qs)
+    heading = " — ".join(part for part in (organisation, title) if part)
+    ws.append([_cell(ws, heading, font=TITLE)])
+    exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
+    ws.append([_cell(ws, exported)])
+    ws.append([_cell(ws, column.heading, font=BOLD, wrap=True) for column in columns])
+    count = 0
+    for count, record in enumerate(rows, start=1):
+        ws.append([count] + [_cell(ws, column.value(record)) for column in columns[1:]])
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{max(3, count + 3)}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _number_column() -> Column:
+    return Column(_("No."), 6, lambda r: None)
+
+
+# --- obstacles ------------------------------------------------------------------------------------
+
+
+def obstacle_workbook(qs) -> bytes:
+    """The obstacles of a (scoped, filtered) list as an .xlsx workbook."""
+    today = timezone.localdate()
+    columns = [
+        _number_column(),
+        Column(_("Title"), 40, lambda o: o.title),
+        Column(_("Category"), 24, lambda o: _label(ObstacleCategory, o.category)),
+        Column(_("Status"), 20, lambda o: _label(ObstacleStatus, o.status)),
+        Column(_("Locality"), 24, lambda o: _name(o.locality)),
+        Column(_("Unit concerned"), 28, lambda o: _name(o.agency)),
+        Column(_("Subject"), 28, lambda o: o.subject_label),
+        Column(_("Raised by"), 24, lambda o: _name(o.raised_by)),
+        Column(_("Raised in"), 18, lambda o: _label(RaisedIn, o.raised_in)),
+        Column(_("Raised on"), 12, lambda o: o.raised_on),
+        Column(_("Level that can resolve it"), 22, lambda o: _label(ResolutionLevel, o.resolution_level)),
+        Column(_("Agency that must resolve it"), 28, lambda o: _name(o.responsible_agency)),
+        Column(_("Deadline"), 12, lambda o: o.deadline),
+        Column(_("Overdue"), 10, lambda o: _("Yes") if getattr(o, "is_overdue", 0) else ""),
+        Column(_("Age (days)"), 10, lambda o: selectors.obstacle_age_days(o, today)),
+        Column(_("Escalated on"), 12, lambda o: o.escalated_on),
+        Column(_("Standing Committee decision"), 40, lambda o: o.committee_decision),
+        Column(_("Decided on"), 12, lambda o: o.decided_on),
+        Column(_("Resolution"), 40, lambda o: o.resolution),
+        Column(_("Resolved on"), 12, lambda o: o.resolved_on),
+        Column(_("Verification"), 30, lambda o: o.verification),
+        Column(_("Verified on"), 12, lambda o: o.verified_on),
+        Column(_("Reason for closing"), 30, lambda o: o.closed_reason),
+        Column(_("Closed on"), 12, lambda o: o.closed_on),
+        Column(_("Description"), 50, lambda o: o.description),
+    ]
+    return _workbook(
+        title=_("Obstacles"),
+        sheet=_("Obstacles"),
+        columns=columns,
+        qs=qs,
+        rows=qs.iterator(chunk_size=CHUNK),
+    )
+
+
+# --- directives -----------------------------------------------------------------------------------
+
+
+def _bucket(directive, today: dt.date) -> str:
+    bucket = getattr(directive, "status_bucket", None)
+    if bucket is None:
+        bucket = selectors.status_bucket(
+            deadline=directive.deadline,
+            completed_on=directive.completed_on,
+            has_report=bool(getattr(directive, "report_count", 0)),
+            today=today,
+        )
+    return _label(StatusBucket, bucket)
+
+
+def directive_workbook(qs) -> bytes:
+    """The directives of a (scoped, filtered) list as an .xlsx workbook, each with its status bucket."""
+    today = timezone.localdate()
+    columns = [
+        _number_column(),
+        Column(_("Reference"), 14, lambda d: d.number),
+        Column(_("Content"), 60, lambda d: d.content),
+        Column(_("Status"), 24, lambda d: _bucket(d, today)),
+        Column(_("Lead unit"), 28, lambda d: _name(d.lead_unit)),
+        Column(
+            _("Cooperating units"),
+            32,
+            lambda d: "; ".join(u.name for u in d.cooperating_units.all()),
+        ),
+        Column(_("Deadline"), 12, lambda d: d.deadline),
+        Column(_("Completed on"), 12, lambda d: d.completed_on),
+        Column(_("Issued by (leader)"), 24, lambda d: _name(d.issued_by)),
+        Column(_("Issued on"), 12, lambda d: d.issued_on),
+        Column(_("Locality"), 24, lambda d: _name(d.locality)),
+        Column(_("Source"), 24, lambda d: _label(SourceKind, d.source_kind)),
+        Column(_("Source document"), 32, lambda d: d.source_label),
+        Column(_("Progress reports"), 10, lambda d: getattr(d, "report_count", None)),
+        Column(_("Completion report"), 40, lambda d: d.completion_note),
+        Column(_("Closed on"), 12, lambda d: d.closed_on),
+        Column(_("Follows up (ID)"), 10, lambda d: d.parent_id),
+        Column(_("ID"), 8, lambda d: d.pk),
+    ]
+    return _workbook(
+        title=_("Directives"),
+        sheet=_("Directives"),
+        columns=columns,
+        qs=qs,
+        rows=qs.iterator(chunk_size=CHUNK),
+    )
+
+
+# --- re-supervision -------------------------------------------------------------------------------
+
+
+def _item_kind(check) -> str:
+    return _("Directive") if check.directive_id else _("Obstacle")
+
+
+def _recorded_by(check) -> str:
+    user = check.recorded_by
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def resupervision_workbook(qs) -> bytes:
+    """The re-supervision checks of a (scoped, filtered) list as an .xlsx workbook."""
+    columns = [
+        _number_column(),
+        Column(_("Checked item"), 14, _item_kind),
+        Column(_("Content"), 50, lambda c: str(c.item)),
+        Column(_("Locality"), 24, lambda c: _name(c.locality)),
+        Column(_("Unit"), 28, lambda c: _name(c.agency)),
+        Column(_("Due on"), 12, lambda c: c.due_on),
+        Column(_("Checked by (leader)"), 24, lambda c: _name(c.assigned_to)),
+        Column(_("Checked by (working group)"), 24, lambda c: c.checked_group),
+        Column(_("Verdict"), 22, lambda c: _label(Verdict, c.verdict)),
+        Column(_("How it was checked"), 16, lambda c: _label(CheckMethod, c.method)),
+        Column(_("Checked on"), 12, lambda c: c.checked_on),
+        Column(_("Where"), 24, lambda c: c.place),
+        Column(_("Evidence"), 50, lambda c: c.evidence),
+        Column(_("Follow-up directive (ID)"), 12, lambda c: c.follow_up_id),
+        Column(_("Supersedes (ID)"), 10, lambda c: c.supersedes_id),
+        Column(_("Recorded by"), 22, _recorded_by),
+        Column(_("Recorded at"), 16, lambda c: c.recorded_at),
+        Column(_("ID"), 8, lambda c: c.pk),
+    ]
+    return _workbook(
+        title=_("Re-supervision"),
+        sheet=_("Re-supervision"),
+        columns=columns,
+        qs=qs,
+        rows=qs.iterator(chunk_size=CHUNK),
+    )
+
+
+# --- the directive import template ----------------------------------------------------------------
+
+
+def directive_import_template() -> bytes:
+    """The sheet followup.importers.import_directives reads: the headings, one example row, and a second
+    sheet explaining each column."""
+    from followup.importers import COLUMNS, MAX_ROWS
+
+    today = timezone.localdate()
+    example = {
+        "number": "1",
+        "content": _("Complete the site clearance of the project before the deadline."),
+        "lead_unit": "SXD",
+        "cooperating_units": "STC; SNNMT",
+        "deadline": dt.date(today.year, 12, 31),
+        "issued_by": "Nguyễn Văn A",
+        "locality_code": 70,
+    }
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_("Directives")[:31])
+    for index, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, column.heading(), font=BOLD, wrap=True) for column in COLUMNS])
+    ws.append([_cell(ws, example[column.key]) for column in COLUMNS])
+
+    guide = wb.create_sheet(title=_("Instructions")[:31])
+    guide.column_dimensions["A"].width = 26
+    guide.column_dimensions["B"].width = 14
+    guide.column_dimensions["C"].width = 90
+    guide.append([_cell(guide, _("How to fill in the sheet"), font=TITLE)])
+    guide.append(
+        [
+            _cell(
+                guide,
+                _(
+                    "One directive a row, below the heading row of the first sheet. Replace the example row. "
+                    "If any row has an error, nothing is imported: every error is listed with its row and "
+                    "column. At most {limit} rows. Cells must hold values, not formulas; do not merge cells."
+                ).format(limit=number_format(MAX_ROWS, force_grouping=True)),
+                wrap=True,
+            )
+        ]
+    )
+    guide.append([])
+    guide.append([_cell(guide, text, font=BOLD) for text in (_("Column"), _("Required"), _("What to write"))])
+    for column in COLUMNS:
+        guide.append(
+            [
+                _cell(guide, column.heading()),
+                _cell(guide, _("Yes") if column.required else _("No")),
+                _cell(guide, column.help()),
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

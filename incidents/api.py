@@ -1,0 +1,694 @@
+"""API operations of incidents, scoped exactly like the pages: intake with routing, lists, the map,
+statistics, and the workflow (status, reassignment, directives).
+
+Every read goes through incidents.selectors (someone else's incident answers 404), every write through
+incidents.services; the list filters are incidents.filters.IncidentFilter, the one the page, the map and
+the Excel export use. Viewers and users without a role never write: to them every write answers 404.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import AfterValidator
+
+from accounts.choices import Role
+from incidents import selectors, services
+from incidents.choices import (
+    FLAGS,
+    TRANSITIONS,
+    IncidentField,
+    IncidentSource,
+    IncidentStatus,
+    RejectReason,
+    Severity,
+)
+from incidents.exports import routed_via_label
+from incidents.filters import IncidentFilter
+from incidents.models import Incident
+from org import selectors as org_selectors
+
+router = Router(tags=["incidents"])
+
+# Times outside these years are typing mistakes; checking them before any time-zone arithmetic also keeps
+# an absurd year (0001 or 9999 with an offset) from overflowing.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
+MAX_PAGE = 100_000  # an absurd page number would overflow the database's OFFSET
+MAX_ID = 2**63 - 1
+MAX_UNITS = 50
+MAP_LIMIT = 5_000  # points on one map; narrow the filters to see the rest
+# Roles whose Person issues directives in their own name; the office issues in the leader in charge's.
+LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
+FLAG_NAMES = tuple(name for name, _label in FLAGS)
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination (50 a page) with bounded page numbers and page sizes."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+
+# --- input and output types -----------------------------------------------------------------------
+
+
+def _clean_text(value: str) -> str:
+    """Refuse what no database stores: NUL characters and lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("The text contains invalid characters.")) from None
+    if "\x00" in value:
+        raise ValueError(_("The text contains invalid characters."))
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(
+            _("The date must be between {start} and {end}.").format(
+                start=MIN_DATE.strftime("%d/%m/%Y"), end=MAX_DATE.strftime("%d/%m/%Y")
+            )
+        )
+    return value
+
+
+def _local_moment(value: dt.datetime) -> dt.datetime:
+    """An input time: within sane years, and read as local time (Asia/Ho_Chi_Minh) when it has no offset."""
+    if not MIN_YEAR < value.year < MAX_YEAR:
+        raise ValueError(
+            _("The time must be between {start} and {end}.").format(start=MIN_YEAR, end=MAX_YEAR)
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return timezone.localtime(value)
+
+
+def _as_local(value: dt.datetime | None) -> dt.datetime | None:
+    """An output time in local time, so that clients read +07:00 rather than UTC."""
+    return timezone.localtime(value) if value is not None and timezone.is_aware(value) else value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+Moment = Annotated[dt.datetime, AfterValidator(_local_moment)]
+LocalTime = Annotated[dt.datetime, AfterValidator(_as_local)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+class UnitRef(Schema):
+    id: int
+    code: int
+    name: str
+
+
+class AgencyRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+    login: str | None = None
+
+    @staticmethod
+    def resolve_login(obj):
+        return obj.user.username if obj.user_id else None
+
+
+class UserRef(Schema):
+    id: int
+    login: str
+    full_name: str
+
+    @staticmethod
+    def resolve_login(obj):
+        return obj.username
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.get_full_name() or obj.username
+
+
+class FlagsSchema(Schema):
+    """The characteristics Regulation 09 names; an incident may have several."""
+
+    is_new: bool = Field(False, description="mới phát sinh")
+    is_prominent: bool = Field(False, description="nổi cộm")
+    is_complex: bool = Field(False, description="phức tạp")
+    is_sudden: bool = Field(False, description="đột xuất")
+    is_pressing: bool = Field(False, description="bức xúc")
+    is_public_concern: bool = Field(False, description="dư luận quan tâm")
+
+
+class IncidentRef(Schema):
+    id: int
+    code: str
+    title: str
+
+
+class IncidentOut(Schema):
+    id: int
+    code: str
+    title: str
+    description: str
+    status: str
+    status_label: str
+    severity: str
+    severity_label: str
+    source: str
+    source_label: str
+    field: str
+    field_label: str
+    flags: FlagsSchema
+    locality: UnitRef | None
+    agency: AgencyRef | None
+    place: str
+    latitude: float | None
+    longitude: float | None
+    occurred_at: LocalTime
+    reported_at: LocalTime
+    reporter_name: str
+    reporter_contact: str
+    responsible_leader: PersonRef | None = Field(description="The leader in charge, frozen at intake")
+    routed_via: str = Field(description="direct, parent, default or manual")
+    routed_via_label: str
+    handling_unit: AgencyRef | None
+    focal_point: UserRef | None
+    ack_due_at: LocalTime | None
+    resolve_due_at: LocalTime | None
+    acknowledged_at: LocalTime | None
+    resolved_at: LocalTime | None
+    closed_at: LocalTime | None
+    status_changed_at: LocalTime
+    is_overdue: bool
+    resolution: str
+    reject_reason: str
+    duplicate_of_id: int | None
+    version: int
+    archived: bool
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return _label(IncidentStatus, obj.status)
+
+    @staticmethod
+    def resolve_severity_label(obj):
+        return _label(Severity, obj.severity)
+
+    @staticmethod
+    def resolve_source_label(obj):
+        return _label(IncidentSource, obj.source)
+
+    @staticmethod
+    def resolve_field_label(obj):
+        return _label(IncidentField, obj.field)
+
+    @staticmethod
+    def resolve_flags(obj):
+        return {name: getattr(obj, name) for name in FLAG_NAMES}
+
+    @staticmethod
+    def resolve_latitude(obj):
+        return float(obj.latitude) if obj.latitude is not None else None
+
+    @staticmethod
+    def resolve_longitude(obj):
+        return float(obj.longitude) if obj.longitude is not None else None
+
+    @staticmethod
+    def resolve_routed_via_label(obj):
+        return routed_via_label(obj.routed_via)
+
+    @staticmethod
+    def resolve_is_overdue(obj):
+        overdue = getattr(obj, "is_overdue", None)
+        return bool(overdue) if overdue is not None else _overdue_now(obj)
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+class IncidentDetailOut(IncidentOut):
+    allowed_statuses: list[str] = Field(description="Where the workflow allows it to move next")
+    directive_ids: list[int] = Field(description="Directives issued from it (that the caller may see)")
+
+    @staticmethod
+    def resolve_allowed_statuses(obj):
+        return [str(s) for s in TRANSITIONS.get(obj.status, ())]
+
+    @staticmethod
+    def resolve_directive_ids(obj):
+        return getattr(obj, "directive_ids", [])
+
+
+class IncidentCreatedOut(IncidentDetailOut):
+    duplicate_suspects: list[IncidentRef] = Field(
+        description="Earlier reports of the same place, a similar title and a nearby time"
+    )
+
+    @staticmethod
+    def resolve_duplicate_suspects(obj):
+        return getattr(obj, "duplicate_suspects", [])
+
+
+class IncidentQuery(Schema):
+    """The filters of the incident list (incidents.filters.IncidentFilter)."""
+
+    q: Text | None = Field(None, max_length=200, description="Words of the code, title or place")
+    status: IncidentStatus | None = None
+    severity: Severity | None = None
+    flag: Literal[FLAG_NAMES] | None = Field(None, description="One characteristic, e.g. is_public_concern")
+    field: IncidentField | None = None
+    source: IncidentSource | None = None
+    locality: Id | None = Field(None, description="An administrative unit id")
+    leader: Id | None = Field(None, description="The leader in charge (a person id)")
+    unit: Id | None = Field(None, description="The handling unit (an agency id)")
+    overdue: bool | None = None
+    open: bool | None = None
+    date_from: str | None = Field(None, description="Occurred on or after (dd/mm/yyyy or yyyy-mm-dd)")
+    date_to: str | None = Field(None, description="Occurred on or before (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+class IncidentIn(Schema):
+    title: Text = Field(min_length=1, max_length=300)
+    description: Text = Field(min_length=1, max_length=20_000)
+    unit: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The official code of the administrative unit (e.g. 70)"
+    )
+    agency_id: Id | None = Field(
+        None, description="The unit concerned (an agency id), instead of or with unit"
+    )
+    severity: Severity
+    occurred_at: Moment = Field(description="ISO 8601; a time without an offset is local (Asia/Ho_Chi_Minh)")
+    place: Text = Field("", max_length=300)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    source: IncidentSource = IncidentSource.CITIZEN
+    field: IncidentField = IncidentField.OTHER
+    flags: FlagsSchema = Field(default_factory=FlagsSchema)
+    reporter_name: Text = Field("", max_length=200)
+    reporter_contact: Text = Field("", max_length=200)
+
+
+class StatusIn(Schema):
+    status: IncidentStatus
+    version: int = Field(ge=1, le=MAX_ID)
+    note: Text = Field("", max_length=500)
+    resolution: Text = Field("", max_length=20_000, description="Required to resolve")
+    reject_reason: RejectReason | None = Field(None, description="Required to reject")
+    duplicate_of_id: Id | None = Field(None, description="The incident it duplicates (reject as a duplicate)")
+
+
+class ReassignIn(Schema):
+    leader_id: Id
+    reason: Text = Field(min_length=1, max_length=500)
+    handling_unit_id: Id | None = None
+    version: int = Field(ge=1, le=MAX_ID)
+
+
+class DirectiveIn(Schema):
+    content: Text = Field(min_length=1, max_length=20_000)
+    lead_unit_id: Id
+    deadline: Day
+    cooperating_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNITS)
+
+
+class DirectiveCreatedOut(Schema):
+    directive_id: int
+    incident_id: int
+
+
+class StatisticsRowOut(Schema):
+    key: str
+    label: str
+    total: int
+    open: int
+    median_ack_hours: float | None
+    median_resolve_hours: float | None
+    on_time_rate: float | None = Field(description="Per cent of the resolved ones resolved by their deadline")
+
+
+class PointGeometry(Schema):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(description="[longitude, latitude]")
+
+
+class PointProperties(Schema):
+    id: int
+    code: str
+    title: str
+    status: str
+    severity: str
+    overdue: bool
+
+
+class Feature(Schema):
+    type: Literal["Feature"] = "Feature"
+    geometry: PointGeometry
+    properties: PointProperties
+
+
+class FeatureCollection(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[Feature]
+    truncated: bool = Field(description=f"More than {MAP_LIMIT} incidents matched: narrow the filters")
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _overdue_now(incident: Incident) -> bool:
+    """The selectors' is_overdue rule, for an incident that was not loaded through them."""
+    from incidents.choices import OPEN_STATUSES
+
+    now = timezone.now()
+    if incident.status not in OPEN_STATUSES:
+        return False
+    if incident.resolve_due_at and incident.resolve_due_at < now:
+        return True
+    return bool(incident.acknowledged_at is None and incident.ack_due_at and incident.ack_due_at < now)
+
+
+def _query_date(raw: str | None, name: str) -> dt.date | None:
+    """A query-parameter date, dd/mm/yyyy or yyyy-mm-dd; anything else is a 422 naming the parameter."""
+    if not raw:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+        if MIN_DATE <= day <= MAX_DATE:
+            return day
+    raise ValidationError({name: _("The date must read dd/mm/yyyy or yyyy-mm-dd.")})
+
+
+def _filters(query: IncidentQuery) -> dict:
+    """The query schema as the dict IncidentFilter reads (booleans as "1", enums as their values)."""
+    data = {}
+    for key, value in query.dict().items():
+        if value is None:
+            continue
+        if key in ("date_from", "date_to"):
+            value = _query_date(value, key)
+        elif isinstance(value, bool):
+            value = "1" if value else ""
+        elif hasattr(value, "value"):
+            value = value.value
+        data[key] = value
+    return data
+
+
+def _committee(user):
+    """The caller's organisation; someone without a role reaches nothing (404)."""
+    committee = org_selectors.committee_for(user)
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def _require_writer(user):
+    """Viewers and role-less users never write: to them every write answers 404."""
+    if not user.role or user.is_read_only:
+        raise Http404
+
+
+def _visible_unit(user, code: int | None):
+    """An administrative unit of the caller's organisation by official code, or a 422 naming the field."""
+    if code is None:
+        return None
+    unit = org_selectors.unit_list(user=user).filter(code=code).order_by("-level").first()
+    if unit is None:
+        raise ValidationError(
+            {"unit": _("No administrative unit of the organisation has the code {code}.").format(code=code)}
+        )
+    return unit
+
+
+def _visible_agency(user, pk: int | None, name: str):
+    if pk is None:
+        return None
+    agency = org_selectors.agency_list(user=user).filter(pk=pk).first()
+    if agency is None:
+        raise ValidationError({name: _("No unit of the organisation has this id.")})
+    return agency
+
+
+def _visible_agencies(user, ids: list[int], name: str) -> list:
+    wanted = list(dict.fromkeys(ids))
+    found = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=wanted)}
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                name: _("No unit of the organisation has the id(s) {ids}.").format(
+                    ids=", ".join(map(str, missing))
+                )
+            }
+        )
+    return [found[pk] for pk in wanted]
+
+
+def _visible_person(user, pk: int, name: str):
+    person = org_selectors.person_list(user=user).filter(pk=pk).first()
+    if person is None:
+        raise ValidationError({name: _("Nobody of the organisation has this id.")})
+    return person
+
+
+def _detail(user, incident: Incident) -> Incident:
+    """The incident as the caller now sees it (with is_overdue and its directives); when a write took it out
+    of the caller's reach (a reassignment), the record the service returned."""
+    fresh = selectors.incident_list(user=user, include_archived=True).filter(pk=incident.pk).first()
+    incident = fresh or incident
+    incident.directive_ids = _directive_ids(user, incident)
+    return incident
+
+
+def _directive_ids(user, incident: Incident) -> list[int]:
+    from followup.choices import SourceKind
+    from followup.selectors import directive_list
+
+    return list(
+        directive_list(user=user, include_archived=True)
+        .filter(source_kind=SourceKind.INCIDENT, source_id=incident.pk)
+        .order_by("issued_on", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+@router.get("/", response=list[IncidentOut], summary="Incidents")
+@paginate(Pages, page_size=50)
+def list_incidents(request, filters: Query[IncidentQuery]):
+    """Incidents the caller may see, newest report first, filtered like the page, the map and the export."""
+    return selectors.incident_list(user=request.user, filters=_filters(filters))
+
+
+@router.get("/mine", response=list[IncidentOut], summary="My incidents")
+@paginate(Pages, page_size=50)
+def list_my_incidents(request, filters: Query[IncidentQuery]):
+    """A leader's incidents (frozen on them), or a focal point's unit's incidents, with the same filters."""
+    qs = selectors.my_incidents(user=request.user)
+    return IncidentFilter(_filters(filters), today=timezone.localdate()).apply(qs)
+
+
+@router.get("/statistics", response=list[StatisticsRowOut], summary="Incident statistics")
+def incident_statistics(
+    request,
+    filters: Query[IncidentQuery],
+    by: Literal["locality", "field", "leader"] = "locality",
+):
+    """Counts, median hours to acknowledge and to resolve, and the on-time rate, by locality, field or
+    leader, over the filtered incidents."""
+    qs = selectors.incident_list(user=request.user, filters=_filters(filters))
+    rows = selectors.incident_statistics(qs, by)
+    for row in rows:
+        row["label"] = _label(IncidentField, row["key"]) if by == "field" else row["key"]
+    return rows
+
+
+@router.get("/map", response=FeatureCollection, summary="Incidents on a map (GeoJSON)")
+def incident_map(request, filters: Query[IncidentQuery]):
+    """A GeoJSON FeatureCollection of the filtered incidents that have coordinates, newest first, at most
+    5,000 points (`truncated` says when there were more)."""
+    qs = selectors.incident_list(user=request.user, filters=_filters(filters)).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    rows = list(
+        qs.values_list("pk", "code", "title", "status", "severity", "is_overdue", "latitude", "longitude")[
+            : MAP_LIMIT + 1
+        ]
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": {
+                "id": pk,
+                "code": code,
+                "title": title,
+                "status": status,
+                "severity": severity,
+                "overdue": bool(overdue),
+            },
+        }
+        for pk, code, title, status, severity, overdue, lat, lon in rows[:MAP_LIMIT]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}
+
+
+@router.get("/{incident_id}", response=IncidentDetailOut, summary="One incident")
+def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
+    """With the moves the workflow allows next and the directives issued from it."""
+    incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
+    incident.directive_ids = _directive_ids(request.user, incident)
+    return incident
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+
+@router.post("/", response={201: IncidentCreatedOut}, summary="Report an incident")
+def create_incident(request, payload: IncidentIn):
+    """Routed to the leader in charge of the place on the day it occurred (frozen on the incident), with
+    deadlines counted in working hours from now. `unit` is an official administrative-unit code; give it,
+    `agency_id`, or both. Anyone who may write reports anywhere in the organisation, as on the page; what
+    lands outside the reporter's reach is not listed to them afterwards. The response lists earlier reports
+    that look like the same incident."""
+    user = request.user
+    _require_writer(user)
+    committee = _committee(user)
+    if payload.unit is None and payload.agency_id is None:
+        raise ValidationError({"unit": _("Name the locality or the unit where it happened.")})
+    locality = _visible_unit(user, payload.unit)
+    agency = _visible_agency(user, payload.agency_id, "agency_id")
+    if (payload.latitude is None) != (payload.longitude is None):
+        raise ValidationError({"latitude": _("Give both the latitude and the longitude, or neither.")})
+    incident = services.incident_create(
+        actor=user,
+        organization=committee,
+        title=payload.title,
+        description=payload.description,
+        occurred_at=payload.occurred_at,
+        source=payload.source.value,
+        field=payload.field.value,
+        severity=payload.severity.value,
+        locality=locality,
+        agency=agency,
+        place=payload.place,
+        latitude=_coordinate(payload.latitude),
+        longitude=_coordinate(payload.longitude),
+        reporter_name=payload.reporter_name,
+        reporter_contact=payload.reporter_contact,
+        flags=payload.flags.dict(),
+    )
+    detail = _detail(user, incident)
+    detail.duplicate_suspects = selectors.duplicate_suspects(
+        user=user,
+        organization=committee,
+        title=incident.title,
+        occurred_at=incident.occurred_at,
+        locality=incident.locality,
+        agency=incident.agency if incident.locality is None else None,
+        exclude_pk=incident.pk,
+    )
+    return Status(201, detail)
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return Decimal(f"{value:.6f}") if value is not None else None
+
+
+@router.post(
+    "/{incident_id}/status", response=IncidentDetailOut, summary="Move an incident along its workflow"
+)
+def move_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: StatusIn):
+    """The leader in charge, the handling unit's focal point, the office or the Standing Board. An illegal
+    move is refused (422, nothing changes); a stale version is 409. Resolving needs `resolution`; rejecting
+    needs `reject_reason`, and `duplicate_of_id` for a duplicate."""
+    user = request.user
+    incident = selectors.get_incident_for_user(user=user, pk=incident_id, action="handle")
+    duplicate_of = None
+    if payload.duplicate_of_id is not None:
+        duplicate_of = (
+            selectors.incident_list(user=user, include_archived=True)
+            .filter(pk=payload.duplicate_of_id)
+            .first()
+        )
+        if duplicate_of is None:
+            raise ValidationError({"duplicate_of_id": _("No incident you can see has this id.")})
+    incident = services.incident_set_status(
+        actor=user,
+        incident=incident,
+        version=payload.version,
+        status=payload.status.value,
+        note=payload.note,
+        resolution=payload.resolution,
+        reject_reason=payload.reject_reason.value if payload.reject_reason else "",
+        duplicate_of=duplicate_of,
+    )
+    return _detail(user, incident)
+
+
+@router.post(
+    "/{incident_id}/reassign", response=IncidentDetailOut, summary="Hand an incident to another leader"
+)
+def reassign_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: ReassignIn):
+    """The leader in charge, the office or the Standing Board, with a reason that goes on the timeline;
+    optionally to another handling unit too (its focal point follows)."""
+    user = request.user
+    incident = selectors.get_incident_for_user(user=user, pk=incident_id, action="reassign")
+    leader = _visible_person(user, payload.leader_id, "leader_id")
+    unit = _visible_agency(user, payload.handling_unit_id, "handling_unit_id")
+    incident = services.incident_reassign(
+        actor=user,
+        incident=incident,
+        version=payload.version,
+        leader=leader,
+        reason=payload.reason,
+        handling_unit=unit,
+    )
+    return _detail(user, incident)
+
+
+@router.post(
+    "/{incident_id}/directives",
+    response={201: DirectiveCreatedOut},
+    summary="Issue a directive from an incident",
+)
+def issue_directive(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: DirectiveIn):
+    """The leader in charge, the office or the Standing Board. A leader issues in their own name; the office
+    in the name of the leader in charge. The directive follows the follow-up loop, re-supervision included."""
+    user = request.user
+    incident = selectors.get_incident_for_user(user=user, pk=incident_id, action="reassign")
+    person = getattr(user, "person", None)
+    issued_by = person if user.role in LEADER_ROLES and person is not None else None
+    directive = services.incident_issue_directive(
+        actor=user,
+        incident=incident,
+        content=payload.content,
+        lead_unit=_visible_agency(user, payload.lead_unit_id, "lead_unit_id"),
+        deadline=payload.deadline,
+        issued_by=issued_by,
+        cooperating_units=_visible_agencies(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
+    )
+    return Status(201, {"directive_id": directive.pk, "incident_id": incident.pk})

@@ -1,0 +1,623 @@
+"""Incident pages through the test client: intake and routing, day-first times, the workflow's moves,
+reassignment, directives, the map's data, statistics in Vietnamese numbers, import and export, and flat
+query counts."""
+
+import datetime as dt
+import re
+import sys
+import types
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.contrib.messages import ERROR, SUCCESS
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from accounts.choices import Role
+from conftest import BA_DINH, HCMC, HOAN_KIEM, unit
+from core.models import Attachment
+from core.testing import assert_flat_queries, count_queries
+from followup.models import Directive
+from incidents import services, views
+from incidents.models import Incident
+from org.services import person_create
+
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+FRIDAY_AFTERNOON = dt.datetime(2026, 3, 6, 15, 30, tzinfo=VN)
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def routed(hanoi, leader_user, assign, hoan_kiem_agency, focal_user):
+    """lanhdao answers for Phường Hoàn Kiếm; its party committee unit has the focal point hoankiem."""
+    return assign(leader_user.person, unit(HOAN_KIEM), dt.date(2025, 7, 1))
+
+
+def client_for(user, language: str | None = None) -> Client:
+    client = Client()
+    client.force_login(user)
+    if language:
+        client.cookies["django_language"] = language
+    return client
+
+
+def intake(**overrides) -> dict:
+    data = {
+        "title": "Sụt lún mặt đường phố Tràng Tiền",
+        "description": "Hố sụt sâu 1 m trước số 12.",
+        "locality": unit(HOAN_KIEM).pk,
+        "place": "Số 12 Tràng Tiền",
+        "latitude": "21.024500",
+        "longitude": "105.857000",
+        "occurred_at": "06/03/2026 15:00",
+        "source": "citizen",
+        "field": "urban_order",
+        "severity": "urgent",
+        "is_pressing": "on",
+        "is_public_concern": "on",
+        "reporter_name": "Trần Văn Dân",
+        "reporter_contact": "0912 345 678",
+    }
+    data.update(overrides)
+    return data
+
+
+def report(hanoi, actor, *, title="Sụt lún mặt đường phố Tràng Tiền", when=None, **extra):
+    when = when or timezone.now() - dt.timedelta(hours=1)
+    return services.incident_create(
+        actor=actor,
+        organization=hanoi,
+        title=title,
+        description="Hố sụt sâu 1 m trước số 12.",
+        occurred_at=when,
+        reported_at=extra.pop("reported_at", None) or when + dt.timedelta(minutes=30),
+        source="citizen",
+        field="urban_order",
+        locality=extra.pop("locality", None) or unit(HOAN_KIEM),
+        **extra,
+    )
+
+
+def messages_of(response) -> list[tuple[int, str]]:
+    return [(m.level, str(m)) for m in response.context["messages"]]
+
+
+# --- intake -------------------------------------------------------------------------------------------
+
+
+def test_hoankiem_reports_and_it_lands_on_lanhdao_with_working_hour_deadlines(
+    hanoi, routed, focal_user, leader_user
+):
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        client = client_for(focal_user)
+        form = client.get("/incidents/new/")
+        assert form.status_code == 200
+        assert form.context["form"]["locality"].value() == unit(HOAN_KIEM).pk  # the focal point's own ward
+        response = client.post(
+            "/incidents/new/",
+            {**intake(), "attachments": [SimpleUploadedFile("anh.pdf", PDF, content_type="application/pdf")]},
+            follow=True,
+        )
+    incident = Incident.objects.get()
+    assert response.redirect_chain == [(f"/incidents/{incident.pk}/", 302)]
+    assert incident.responsible_leader == leader_user.person and incident.routed_via == "direct"
+    assert incident.reporter == focal_user and incident.focal_point == focal_user
+    assert incident.occurred_at == at(2026, 3, 6, 15, 0)
+    assert (incident.latitude, incident.longitude) == (Decimal("21.024500"), Decimal("105.857000"))
+    assert incident.is_pressing and incident.is_public_concern and not incident.is_new
+    # Urgent, reported on Friday at 15:30: 1 working hour to acknowledge; 4 to resolve, skipping the weekend.
+    assert incident.ack_due_at == at(2026, 3, 6, 16, 30)
+    assert incident.resolve_due_at == at(2026, 3, 9, 10, 30)
+    [(level, text)] = messages_of(response)
+    assert level == SUCCESS
+    assert leader_user.person.full_name in text and "06/03/2026 16:30" in text and "09/03/2026 10:30" in text
+    page = response.content.decode()
+    assert 'data-via="direct"' in page and leader_user.person.full_name in page
+    assert Attachment.objects.filter(object_id=str(incident.pk), name="anh.pdf").exists()
+    # ... and lanhdao finds it in "my incidents".
+    with time_machine.travel(FRIDAY_AFTERNOON + dt.timedelta(minutes=5), tick=False):
+        mine = client_for(leader_user).get("/incidents/mine/")
+    assert incident.code in mine.content.decode()
+    assert mine.context["counts"] == {"open": 1, "overdue": 0}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_times_are_read_day_first_in_every_language(hanoi, routed, focal_user, language):
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        response = client_for(focal_user, language).post(
+            "/incidents/new/", intake(occurred_at="05/03/2026 08:15", latitude="", longitude="")
+        )
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert timezone.localtime(incident.occurred_at) == at(2026, 3, 5, 8, 15)
+    assert incident.latitude is None
+
+
+def test_a_bad_time_or_a_future_time_is_refused_on_the_form(hanoi, routed, focal_user):
+    client = client_for(focal_user)
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        bad = client.post("/incidents/new/", intake(occurred_at="2026/13/45 25:00"))
+        future = client.post("/incidents/new/", intake(occurred_at="09/03/2026 08:00"))
+        no_place = client.post("/incidents/new/", intake(locality=""))
+    assert bad.status_code == 200 and bad.context["form"].errors["occurred_at"]
+    assert future.status_code == 200 and future.context["form"].errors["occurred_at"]
+    assert 'value="09/03/2026 08:00"' in future.content.decode()  # given back as typed
+    assert no_place.status_code == 200 and no_place.context["form"].errors["locality"]
+    assert not Incident.objects.exists()
+
+
+def test_an_attachment_of_the_wrong_type_is_refused_and_nothing_is_saved(hanoi, routed, focal_user):
+    upload = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        response = client_for(focal_user).post("/incidents/new/", {**intake(), "attachments": [upload]})
+    assert response.status_code == 200
+    assert "virus.exe" in " ".join(response.context["form"].errors["attachments"])
+    assert not Incident.objects.exists() and not Attachment.objects.exists()
+
+
+def test_viewers_never_report(hanoi, routed, viewer):
+    client = client_for(viewer)
+    assert client.get("/incidents/new/").status_code == 404
+    assert client.post("/incidents/new/", intake()).status_code == 404
+    assert not Incident.objects.exists()
+
+
+def test_duplicates_are_shown_while_typing_and_can_be_linked(hanoi, routed, focal_user, office):
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        first = report(hanoi, office, when=at(2026, 3, 6, 9, 0))
+        client = client_for(focal_user)
+        partial = client.get(
+            "/incidents/duplicates/",
+            {
+                "title": "sut lun mat duong pho trang tien",
+                "locality": unit(HOAN_KIEM).pk,
+                "occurred_at": "06/03/2026 14:00",
+            },
+            headers={"HX-Request": "true"},
+        )
+        elsewhere = client.get(
+            "/incidents/duplicates/",
+            {
+                "title": "sut lun mat duong pho trang tien",
+                "locality": unit(BA_DINH).pk,
+                "occurred_at": "06/03/2026 14:00",
+            },
+        )
+        response = client.post(
+            "/incidents/new/",
+            intake(title="Sut lun duong pho Trang Tien", duplicate_of=first.pk),
+            follow=True,
+        )
+    body = partial.content.decode()
+    assert first.code in body and f'value="{first.pk}"' in body and "<html" not in body
+    assert first.code not in elsewhere.content.decode()
+    second = Incident.objects.exclude(pk=first.pk).get()
+    assert (second.status, second.reject_reason, second.duplicate_of) == ("rejected", "duplicate", first)
+    assert response.status_code == 200 and first.code in response.content.decode()
+
+
+# --- one incident ---------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_routing_deadlines_files_and_timeline(hanoi, routed, focal_user, leader_user):
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        incident = report(
+            hanoi,
+            focal_user,
+            when=at(2026, 3, 6, 15, 0),
+            reported_at=FRIDAY_AFTERNOON,
+            severity="urgent",
+            files=[SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")],
+        )
+    with time_machine.travel(at(2026, 3, 6, 16, 0), tick=False):
+        response = client_for(leader_user).get(f"/incidents/{incident.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="ack-left"' in page and 'data-testid="resolve-left"' in page
+    assert response.context["ack_clock"]["left"] == 0.5
+    assert response.context["resolve_clock"]["left"] == 3.5  # 1 h on Friday, 2.5 h on Monday
+    assert [a["status"] for a in response.context["actions"]] == ["assigned", "handling", "rejected"]
+    assert "bien-ban.pdf" in page and response.context["reassign_form"] is not None
+    assert len(response.context["events"]) >= 2  # the creation and the file
+    with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
+        late = client_for(leader_user).get(f"/incidents/{incident.pk}/")
+    assert late.context["ack_clock"]["late"] == 9.5 and 'data-testid="ack-overdue"' in late.content.decode()
+    attachment = Attachment.objects.get()
+    download = client_for(leader_user).get(f"/incidents/{incident.pk}/files/{attachment.pk}/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_an_illegal_move_shows_a_message_and_changes_nothing(hanoi, routed, focal_user, leader_user):
+    incident = report(hanoi, focal_user)
+    client = client_for(leader_user)
+    response = client.post(
+        f"/incidents/{incident.pk}/status/", {"status": "closed", "version": 1}, follow=True
+    )
+    [(level, _text)] = messages_of(response)
+    assert level == ERROR
+    incident.refresh_from_db()
+    assert (incident.status, incident.version) == ("received", 1)
+    # Resolving needs a resolution: refused too, nothing changes.
+    client.post(f"/incidents/{incident.pk}/status/", {"status": "handling", "version": 1})
+    response = client.post(
+        f"/incidents/{incident.pk}/status/", {"status": "resolved", "version": 2}, follow=True
+    )
+    assert messages_of(response)[-1][0] == ERROR
+    incident.refresh_from_db()
+    assert (incident.status, incident.version) == ("handling", 2) and incident.acknowledged_at is not None
+    # A stale version is a conflict, not an overwrite.
+    response = client.post(
+        f"/incidents/{incident.pk}/status/",
+        {"status": "resolved", "resolution": "Đã vá.", "version": 1},
+        follow=True,
+    )
+    assert messages_of(response)[0][0] == ERROR
+    incident.refresh_from_db()
+    assert incident.status == "handling"
+
+
+def test_the_whole_workflow_with_a_file_at_resolution(hanoi, routed, focal_user, leader_user):
+    incident = report(hanoi, focal_user)
+    client = client_for(focal_user)
+    client.post(f"/incidents/{incident.pk}/status/", {"status": "handling", "version": 1})
+    response = client.post(
+        f"/incidents/{incident.pk}/status/",
+        {
+            "status": "resolved",
+            "version": 2,
+            "resolution": "Đã rào chắn và vá mặt đường.",
+            "files": [SimpleUploadedFile("nghiem-thu.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+    assert response.status_code == 302
+    client_for(leader_user).post(f"/incidents/{incident.pk}/status/", {"status": "closed", "version": 3})
+    incident.refresh_from_db()
+    assert incident.status == "closed" and incident.resolution == "Đã rào chắn và vá mặt đường."
+    assert Attachment.objects.filter(name="nghiem-thu.pdf", object_id=str(incident.pk)).exists()
+    page = client_for(leader_user).get(f"/incidents/{incident.pk}/")
+    assert [a["status"] for a in page.context["actions"]] == ["reopened"]
+
+
+def test_rejecting_as_a_duplicate_takes_the_code(hanoi, routed, focal_user, office):
+    first = report(hanoi, office, title="Cháy chợ Hàng Da")
+    second = report(hanoi, office, title="Cháy lớn ở chợ Hàng Da")
+    client = client_for(office)
+    response = client.post(
+        f"/incidents/{second.pk}/status/",
+        {"status": "rejected", "reject_reason": "duplicate", "duplicate_code": "vv-0000-99999", "version": 1},
+        follow=True,
+    )
+    assert messages_of(response)[0][0] == ERROR
+    client.post(
+        f"/incidents/{second.pk}/status/",
+        {
+            "status": "rejected",
+            "reject_reason": "duplicate",
+            "duplicate_code": first.code.lower(),
+            "version": 1,
+        },
+    )
+    second.refresh_from_db()
+    assert (second.status, second.duplicate_of) == ("rejected", first)
+    page = client.get(f"/incidents/{first.pk}/").content.decode()
+    assert second.code in page  # "reported again as"
+
+
+def test_reassignment_goes_on_the_timeline(hanoi, routed, focal_user, office, make_user):
+    incident = report(hanoi, focal_user)
+    other = person_create(actor=None, organization=hanoi, full_name="Phan Thị Khác")
+    client = client_for(office)
+    refused = client.post(
+        f"/incidents/{incident.pk}/reassign/", {"leader": other.pk, "reason": "", "version": 1}
+    )
+    assert refused.status_code == 400 and refused.context["reassign_form"].errors["reason"]
+    response = client.post(
+        f"/incidents/{incident.pk}/reassign/",
+        {"leader": other.pk, "reason": "Thuộc lĩnh vực đồng chí Khác phụ trách.", "version": 1},
+        follow=True,
+    )
+    incident.refresh_from_db()
+    assert incident.responsible_leader == other and incident.routed_via == "manual"
+    page = response.content.decode()
+    assert "Thuộc lĩnh vực đồng chí Khác phụ trách." in page and 'data-via="manual"' in page
+
+
+def test_a_directive_issued_from_the_incident_is_linked_to_followup(
+    hanoi, routed, focal_user, leader_user, hoan_kiem_agency
+):
+    incident = report(hanoi, focal_user)
+    deadline = timezone.localdate() + dt.timedelta(days=20)
+    response = client_for(leader_user).post(
+        f"/incidents/{incident.pk}/directive/",
+        {
+            "content": "Kiểm tra toàn tuyến phố.",
+            "lead_unit": hoan_kiem_agency.pk,
+            "deadline": deadline.strftime("%d/%m/%Y"),
+        },
+        follow=True,
+    )
+    directive = Directive.objects.get()
+    assert directive.source == incident and directive.issued_by == leader_user.person
+    assert directive.deadline == deadline
+    page = response.content.decode()
+    assert directive.get_absolute_url() in page and "Kiểm tra toàn tuyến phố." in page
+    # The focal point follows, but does not issue.
+    focal = client_for(focal_user)
+    assert focal.get(f"/incidents/{incident.pk}/").context["directive_form"] is None
+    assert focal.post(f"/incidents/{incident.pk}/directive/", {"content": "x"}).status_code == 404
+
+
+# --- the list, the map and the statistics ------------------------------------------------------------
+
+
+def test_the_list_filters_and_keeps_its_filters_for_the_export(
+    hanoi, routed, focal_user, office, monkeypatch
+):
+    urgent = report(hanoi, focal_user, title="Cháy nhà dân", severity="urgent")
+    routine = report(hanoi, focal_user, title="Rác thải ùn ứ")
+    client = client_for(office)
+    page = client.get("/incidents/", {"severity": "urgent"})
+    assert [i.pk for i in page.context["page"]] == [urgent.pk]
+    assert "export.xlsx?severity=urgent" in page.content.decode()
+    search = client.get("/incidents/", {"q": "rac thai"})  # without diacritics
+    assert [i.pk for i in search.context["page"]] == [routine.pk]
+    partial = client.get("/incidents/", {"q": "chay"}, headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode() and urgent.code in partial.content.decode()
+    taken = {}
+    exports = types.ModuleType("incidents.exports")
+    exports.incident_workbook = lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04"
+    monkeypatch.setitem(sys.modules, "incidents.exports", exports)
+    response = client.get("/incidents/export.xlsx", {"severity": "urgent"})
+    assert response.status_code == 200 and taken["codes"] == [urgent.code]
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_map_data_is_scoped_filtered_capped_and_only_has_points(
+    hanoi, hcmc, routed, focal_user, office, office_hcmc, make_user, assign, monkeypatch
+):
+    placed = report(hanoi, focal_user, latitude="21.024500", longitude="105.857000", severity="urgent")
+    report(hanoi, focal_user, title="Không có tọa độ")
+    elsewhere = make_user(Role.STANDING_MEMBER, hanoi, "lanhdaobadinh", person=True)
+    assign(elsewhere.person, unit(BA_DINH), dt.date(2025, 7, 1))
+    hcm_unit = unit(HCMC, level=1).children.order_by("code").first()
+    services.incident_create(
+        actor=office_hcmc,
+        organization=hcmc,
+        title="Ngập sâu",
+        description="…",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        source="press",
+        field="environment",
+        locality=hcm_unit,
+        latitude="10.776900",
+        longitude="106.700900",
+    )
+
+    def points(user, **params):
+        response = client_for(user).get("/incidents/map.json", params)
+        assert response.status_code == 200
+        return response.json()["points"]
+
+    [point] = points(office)
+    assert point["code"] == placed.code and point["url"] == f"/incidents/{placed.pk}/"
+    assert (point["lat"], point["lng"], point["severity"]) == (21.0245, 105.857, "urgent")
+    assert points(focal_user) == [point]
+    assert points(office, severity="normal") == []
+    assert points(elsewhere) == []
+    assert [p["title"] for p in points(office_hcmc)] == ["Ngập sâu"]
+    # The map is capped: the newest points, and a flag saying there are more.
+    report(hanoi, focal_user, title="Ngập phố Hàng Bông", latitude="21.030000", longitude="105.850000")
+    monkeypatch.setattr(views, "MAP_POINT_LIMIT", 1)
+    capped = client_for(office).get("/incidents/map.json").json()
+    assert capped["capped"] is True and [p["title"] for p in capped["points"]] == ["Ngập phố Hàng Bông"]
+
+
+def test_the_map_page_draws_without_tiles_and_allows_only_the_configured_tile_server(
+    hanoi, routed, office, settings
+):
+    client = client_for(office)
+    settings.COSO_MAP_TILE_URL = ""
+    page = client.get("/incidents/map/")
+    body = page.content.decode()
+    assert 'data-tiles=""' in body and "vendor/leaflet/leaflet.js" in body
+    assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script
+    assert not re.search(r"\sstyle=", body)  # no inline style
+    assert "img-src 'self' data:;" in page["Content-Security-Policy"] + ";"
+    settings.COSO_MAP_TILE_URL = "https://{s}.tiles.example.vn/{z}/{x}/{y}.png"
+    page = client.get("/incidents/map/")
+    assert "img-src 'self' data: https://*.tiles.example.vn" in page["Content-Security-Policy"]
+    assert 'data-tiles="https://{s}.tiles.example.vn/{z}/{x}/{y}.png"' in page.content.decode()
+
+
+def test_no_page_has_inline_script_or_style(hanoi, routed, focal_user, office):
+    incident = report(hanoi, focal_user, latitude="21.024500", longitude="105.857000")
+    client = client_for(office)
+    for url in (
+        "/incidents/",
+        "/incidents/new/",
+        f"/incidents/{incident.pk}/",
+        "/incidents/mine/",
+        "/incidents/map/",
+        "/incidents/statistics/",
+        "/incidents/import/",
+        f"/incidents/duplicates/?title=sut+lun+mat+duong&locality={unit(HOAN_KIEM).pk}",
+    ):
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body), url
+        assert not re.search(r"\sstyle=", body), url
+        assert not re.search(r"\son[a-z]+=", body), url  # no inline event handlers either
+
+
+def test_statistics_are_written_the_vietnamese_way(hanoi, routed, focal_user, leader_user, hoan_kiem_agency):
+    now = timezone.now()
+    rows = []
+    for n in range(1234):
+        reported = now - dt.timedelta(days=10, hours=n % 50)
+        incident = Incident(
+            organization=hanoi,
+            code=f"VV-2025-{n:05d}",
+            title=f"Vụ việc số {n}",
+            description="…",
+            locality=unit(HOAN_KIEM),
+            occurred_at=reported - dt.timedelta(hours=1),
+            reported_at=reported,
+            source="citizen",
+            field="land",
+            responsible_leader=leader_user.person,
+            handling_unit=hoan_kiem_agency,
+            ack_due_at=reported + dt.timedelta(hours=8),
+            resolve_due_at=reported + dt.timedelta(hours=80),
+        )
+        if n < 3:  # three resolved, two of them on time
+            incident.status = "resolved"
+            incident.acknowledged_at = reported + dt.timedelta(minutes=30)
+            incident.resolved_at = reported + dt.timedelta(hours=70 if n < 2 else 90)
+        incident.refresh_derived()
+        rows.append(incident)
+    Incident.objects.bulk_create(rows)
+    response = client_for(leader_user).get("/incidents/statistics/")
+    page = response.content.decode()
+    [by_field] = [t for t in response.context["tables"] if t["by"] == "field"]
+    assert by_field["rows"][0]["total"] == 1234 and by_field["rows"][0]["on_time_rate"] == 66.7
+    assert ">1.234<" in page and ">1.231<" in page  # all, and open
+    assert "66,7 %" in page and ">0,5<" in page and ">70<" in page
+
+
+def test_the_navigation_offers_incidents_to_users_with_a_role(hanoi, office, make_user):
+    page = client_for(office).get("/incidents/").content.decode()
+    assert 'href="/incidents/"' in page and 'href="/incidents/mine/"' in page
+    assert client_for(make_user("", hanoi, "norole")).get("/incidents/").status_code == 404
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+def _fake_importer(monkeypatch, hanoi, errors):
+    def import_incidents(*, actor, organization, file):
+        created = [report(organization, actor, title="Nhập từ Excel")]
+        return types.SimpleNamespace(created=created, errors=errors)
+
+    importers = types.ModuleType("incidents.importers")
+    importers.import_incidents = import_incidents
+    monkeypatch.setitem(sys.modules, "incidents.importers", importers)
+
+
+def test_an_import_with_errors_shows_every_error_and_writes_nothing(hanoi, routed, office, monkeypatch):
+    errors = [
+        types.SimpleNamespace(sheet="Vụ việc", row=3, column="C", message="Không rõ phường/xã."),
+        types.SimpleNamespace(sheet="Vụ việc", row=7, column="F", message="Ngày không hợp lệ."),
+    ]
+    _fake_importer(monkeypatch, hanoi, errors)
+    upload = SimpleUploadedFile("vu-viec.xlsx", b"PK\x03\x04", content_type="application/zip")
+    response = client_for(office).post("/incidents/import/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Không rõ phường/xã." in page and "Ngày không hợp lệ." in page and ">7<" in page and ">F<" in page
+    assert not Incident.objects.exists()
+
+
+def test_a_clean_import_is_kept(hanoi, routed, office, monkeypatch):
+    _fake_importer(monkeypatch, hanoi, [])
+    upload = SimpleUploadedFile("vu-viec.xlsx", b"PK\x03\x04", content_type="application/zip")
+    response = client_for(office).post("/incidents/import/", {"file": upload}, follow=True)
+    assert response.redirect_chain[-1][0] == "/incidents/"
+    assert Incident.objects.get().title == "Nhập từ Excel"
+    refused = client_for(office).post(
+        "/incidents/import/", {"file": SimpleUploadedFile("vu-viec.csv", b"a,b", content_type="text/csv")}
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["file"]
+
+
+# --- query counts -------------------------------------------------------------------------------------------
+
+
+def _grow(hanoi, leader_user, agency, focal_user, count: int, start: int = 0):
+    now = timezone.now()
+    fields = ["land", "environment", "traffic", "urban_order"]
+    statuses = ["received", "handling", "resolved", "closed", "reopened"]
+    rows = []
+    for n in range(start, start + count):
+        reported = now - dt.timedelta(hours=n + 2)
+        incident = Incident(
+            organization=hanoi,
+            code=f"VV-2026-{n + 1000:05d}",
+            title=f"Vụ việc thử số {n}",
+            description="…",
+            locality=unit(HOAN_KIEM),
+            place=f"Số {n} phố Tràng Tiền",
+            latitude=f"21.{2000 + n:06d}",
+            longitude="105.857000",
+            occurred_at=reported - dt.timedelta(hours=1),
+            reported_at=reported,
+            source="citizen",
+            field=fields[n % 4],
+            severity=["urgent", "complex", "normal"][n % 3],
+            is_new=n % 2 == 0,
+            is_public_concern=n % 5 == 0,
+            responsible_leader=leader_user.person,
+            handling_unit=agency,
+            focal_point=focal_user,
+            status=statuses[n % 5],
+            ack_due_at=reported + dt.timedelta(hours=8),
+            resolve_due_at=reported + dt.timedelta(hours=80),
+            acknowledged_at=reported + dt.timedelta(hours=1) if n % 5 else None,
+            resolved_at=reported + dt.timedelta(hours=30) if n % 5 in (2, 3) else None,
+        )
+        incident.refresh_derived()
+        rows.append(incident)
+    Incident.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/incidents/",
+        "/incidents/?severity=urgent&open=1&sort=deadline",
+        "/incidents/mine/",
+        "/incidents/map.json",
+        "/incidents/statistics/",
+        "/incidents/map/",
+        "DETAIL",
+    ],
+)
+def test_query_counts_do_not_grow_with_the_data(
+    hanoi, routed, focal_user, leader_user, hoan_kiem_agency, settings, url
+):
+    settings.COSO_PAGE_SIZE = 50
+    incident = report(hanoi, focal_user)
+    services.incident_issue_directive(
+        actor=leader_user,
+        incident=incident,
+        content="Kiểm tra.",
+        lead_unit=hoan_kiem_agency,
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+    )
+    _grow(hanoi, leader_user, hoan_kiem_agency, focal_user, 4)
+    url = f"/incidents/{incident.pk}/" if url == "DETAIL" else url
+    client = client_for(leader_user)
+
+    def load():
+        response = client.get(url)
+        assert response.status_code == 200
+
+    load()  # warm the caches (content types, the session)
+    before, _after = assert_flat_queries(
+        load, lambda: _grow(hanoi, leader_user, hoan_kiem_agency, focal_user, 210, 10)
+    )
+    assert Incident.objects.count() >= 215
+    assert before == count_queries(load)
