@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django_otp import match_token
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts import selectors, services
 from accounts.choices import Role
 from accounts.lockout import locked_message
 from accounts.selectors import needs_two_factor
+from core.pagination import PageNumberPagination
 from org import selectors as org_selectors
 
 router = Router(tags=["auth"])

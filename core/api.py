@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from core import services
 from core.calendar import (
@@ -21,6 +21,7 @@ from core.calendar import (
     national_holidays,
     parse_day,
 )
+from core.pagination import PageNumberPagination
 
 router = Router(tags=["calendar"])
 

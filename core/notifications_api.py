@@ -3,10 +3,11 @@
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from core import services
 from core.notification_selectors import get_notification_for_user, notification_list
+from core.pagination import PageNumberPagination
 
 router = Router(tags=["notifications"])
 

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from accounts.choices import Role
 from accounts.scoping import reach_of
+from core.pagination import PageNumberPagination
 from followup import selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,

@@ -15,10 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from accounts.choices import Role
+from core.pagination import PageNumberPagination
 from incidents import selectors, services
 from incidents.choices import (
     FLAGS,

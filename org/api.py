@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.pagination import PageNumberPagination
 from org import selectors, services
 from org.choices import AgencyKind, AssignmentRole
 
