@@ -40,21 +40,11 @@ router = Router(tags=["followup"])
 # Dates outside these bounds are typing mistakes, and a far-future deadline would overflow the date
 # arithmetic that schedules re-supervision.
 MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-# An absurd page number would overflow the database's OFFSET: it is refused before any query runs.
-MAX_PAGE = 100_000
 MAX_UNITS = 50
 # The moves a resolving agency's focal point may make; every other move needs the "change" gate.
 RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
 # Roles whose Person issues directives in their own name (the office names the leader).
 LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
-
-
-class Pages(PageNumberPagination):
-    """Page-number pagination (50 a page) with bounded page numbers and page sizes."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 # --- input types ----------------------------------------------------------------------------------
@@ -396,7 +386,7 @@ def _obstacle_refs(user, data: dict) -> dict:
 
 
 @router.get("/obstacles/", response=list[ObstacleOut], summary="Obstacles")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_obstacles(request, filters: Query[ObstacleQuery]):
     """Obstacles the caller may see, newest first, filtered like the page and its Excel export."""
     return selectors.obstacle_list(user=request.user, filters=_filters(filters))
@@ -715,7 +705,7 @@ def _directive_refs(user, data: dict) -> dict:
 
 
 @router.get("/directives/", response=list[DirectiveOut], summary="Directives, with their status buckets")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_directives(request, filters: Query[DirectiveQuery]):
     """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
     return selectors.directive_list(user=request.user, filters=_filters(filters))
@@ -910,7 +900,7 @@ def _check_detail(user, pk: int):
 
 
 @router.get("/resupervisions/", response=list[ReSupervisionOut], summary="Re-supervision checks")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     """Checks the caller may see, by due date: pending, due (pending and past due) or recorded."""
     return selectors.resupervision_list(user=request.user, filters=_filters(filters))
@@ -1009,7 +999,7 @@ def _notice(user, pk: int):
 
 
 @router.get("/notices/", response=list[NoticeOut], summary="Standing Committee conclusion notices")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_notices(request, filters: Query[NoticeQuery]):
     return selectors.notice_list(user=request.user, q=filters.q).order_by("-issued_on", "-id")
 

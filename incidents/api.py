@@ -30,7 +30,6 @@ from incidents.choices import (
     RejectReason,
     Severity,
 )
-from incidents.exports import routed_via_label
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from org import selectors as org_selectors
@@ -41,21 +40,12 @@ router = Router(tags=["incidents"])
 # an absurd year (0001 or 9999 with an offset) from overflowing.
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
-MAX_PAGE = 100_000  # an absurd page number would overflow the database's OFFSET
 MAX_ID = 2**63 - 1
 MAX_UNITS = 50
 MAP_LIMIT = 5_000  # points on one map; narrow the filters to see the rest
 # Roles whose Person issues directives in their own name; the office issues in the leader in charge's.
 LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 FLAG_NAMES = tuple(name for name, _label in FLAGS)
-
-
-class Pages(PageNumberPagination):
-    """Page-number pagination (50 a page) with bounded page numbers and page sizes."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 # --- input and output types -----------------------------------------------------------------------
@@ -107,6 +97,17 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
+
+
+def routed_via_label(value: str) -> str:
+    """How an incident reached its leader, in words (the export uses it too)."""
+    labels = {
+        "direct": _("the place's own assignment"),
+        "parent": _("the assignment of a unit above"),
+        "default": _("the organisation's default leader"),
+        "manual": _("reassigned by hand"),
+    }
+    return labels.get(value, value or "")
 
 
 class UnitRef(Schema):
@@ -498,14 +499,14 @@ def _directive_ids(user, incident: Incident) -> list[int]:
 
 
 @router.get("/", response=list[IncidentOut], summary="Incidents")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_incidents(request, filters: Query[IncidentQuery]):
     """Incidents the caller may see, newest report first, filtered like the page, the map and the export."""
     return selectors.incident_list(user=request.user, filters=_filters(filters))
 
 
 @router.get("/mine", response=list[IncidentOut], summary="My incidents")
-@paginate(Pages, page_size=50)
+@paginate(PageNumberPagination, page_size=50)
 def list_my_incidents(request, filters: Query[IncidentQuery]):
     """A leader's incidents (frozen on them), or a focal point's unit's incidents, with the same filters."""
     qs = selectors.my_incidents(user=request.user)

@@ -95,19 +95,10 @@ def _overdue(incident) -> str:
     return _("Yes") if getattr(incident, "is_overdue", False) else ""
 
 
-def routed_via_label(value: str) -> str:
-    """How an incident reached its leader, in words (the API gives it too)."""
-    labels = {
-        "direct": _("the place's own assignment"),
-        "parent": _("the assignment of a unit above"),
-        "default": _("the organisation's default leader"),
-        "manual": _("reassigned by hand"),
-    }
-    return labels.get(value, value or "")
-
-
 def columns() -> list[Column]:
     """The export's columns, headings in the active language."""
+    from incidents.api import routed_via_label
+
     return [
         Column(_("No."), 6, lambda i: None),
         Column(_("Code"), 16, lambda i: i.code),

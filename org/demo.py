@@ -584,13 +584,15 @@ def demo_is_empty() -> bool:
 
 
 @transaction.atomic
-def demo_load(*, actor=None) -> DemoContext:
-    """Load the demo organisation, then every registered step, in one transaction."""
+def demo_load(*, actor=None, steps: bool = True) -> DemoContext:
+    """Load the demo organisation, then (unless `steps` is off) every registered step, in one transaction."""
     context = DemoContext()
     units_import(actor=actor, province_codes=[city.province_code for city in CITIES])
     for city in CITIES:
         _load_city(city, context, actor)
     _load_logins(context, actor)
+    if not steps:
+        return context
     autodiscover_modules("demo")
     for step in list(_steps):
         step(context)

@@ -42,10 +42,11 @@ def browser():
 
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback):
-    """The demo organisations, loaded into the live server's database."""
+    """The demo organisations and logins (without the other apps' demo records, which the journeys create
+    themselves), loaded into the live server's database."""
     from org.demo import demo_load
 
-    return demo_load()
+    return demo_load(steps=False)
 
 
 @pytest.fixture(params=["desktop", "phone"])

@@ -25,7 +25,7 @@ def test_hoankiem_reports_and_it_lands_on_lanhdao(page):
     page.locator("[name=occurred_at]").fill(occurred.strftime("%d/%m/%Y %H:%M"))
     page.locator("[name=source]").select_option("citizen")
     page.locator("[name=field]").select_option("urban_order")
-    page.locator("[name=severity]").select_option("normal")
+    page.locator("input[name=severity][value=normal]").check()
     shot(page, "incident-form")
     page.locator("form button[type=submit]").last.click()
 
