@@ -81,6 +81,8 @@ class ErrorOut(Schema):
 )
 def issue_token(request, payload: TokenRequest):
     """Exchange a username and password (and a one-time code when two-factor is required) for a token."""
+    if "\x00" in payload.username or "\x00" in payload.password:  # PostgreSQL refuses NUL in text
+        raise HttpError(401, _("Wrong username or password."))
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # django-axes refused the attempt (or this failure locked the account): say so, not "wrong password".

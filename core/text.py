@@ -20,7 +20,7 @@ def fold(value: str | None) -> str:
     """Lower-case, strip diacritics and map đ to d: "Phường Hoàn Kiếm" -> "phuong hoan kiem"."""
     if not value:
         return ""
-    value = value.translate(_D_MAP)
+    value = _CONTROL.sub("", value).translate(_D_MAP)
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
