@@ -15,6 +15,11 @@ BA_DINH = 4  # Phường Ba Đình
 PASSWORD = "test-password-2026"
 
 
+# The session's snapshot of the test database. Kept here, not only on the connection: once Playwright runs
+# an event loop in this thread, `django.db.connection` may resolve to another connection object.
+_snapshot: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real units of Hanoi and Ho Chi Minh City once for the whole session."""
@@ -22,9 +27,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         units_import(actor=None, province_codes=[HANOI, HCMC])
-        # Transactional tests (the browser tests) flush the database; with serialized rollback they
-        # restore this snapshot, units included, for the tests that follow.
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        # Transactional tests (the browser tests) flush the database; `_session_units` restores this
+        # snapshot, units included, for the tests that follow.
+        _snapshot["default"] = connection.creation.serialize_db_to_string()
+        connection._test_serialized_contents = _snapshot["default"]
+
+
+@pytest.fixture(autouse=True)
+def _session_units(request):
+    """Make sure the session's units are there before a test that uses the database.
+
+    A transactional test (a browser test) ends by flushing the database, and Django's serialized rollback
+    cannot be relied on to bring the data back (see `_snapshot`). The tests that follow on the same worker
+    find the snapshot restored here, before their own transaction begins: one query when nothing is lost.
+    """
+    names = request.fixturenames
+    if "django_db_blocker" not in names or "transactional_db" in names:
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.core.management import call_command
+    from django.db import connection
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        contents = _snapshot.get("default")
+        if contents and not AdministrativeUnit._base_manager.filter(level=1).exists():
+            # The flush left content types recreated under new ids: start from empty tables.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(contents)
+            # The rows came back with their ids; PostgreSQL's sequences must move past them.
+            from django.apps import apps
+            from django.core.management.color import no_style
+
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
 
 
 def unit(code: int, level: int = 2) -> AdministrativeUnit:

@@ -3,12 +3,17 @@
 Each app's services call these so that every write is atomic, validated and on the audit trail.
 """
 
+import logging
+import smtplib
+
 from django.db import transaction
 from django.utils import timezone
 
 from core import audit
 from core.errors import ConflictError
 from core.models import AuditAction
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -157,8 +162,13 @@ def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = 
         return None
     if email and user.email:
         link = f"\n\n{django_settings.COSO_BASE_URL.rstrip('/')}{url}" if url else ""
-        send_mail(title[:300], f"{body}{link}", None, [user.email], fail_silently=True)
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=tz.now())
+        try:
+            send_mail(title[:300], f"{body}{link}", None, [user.email])
+        except (OSError, smtplib.SMTPException):
+            # The mail server is down: the in-app notification stands; emailed_at stays empty to show it.
+            logger.warning("notification %s: e-mail to user %s failed", notification.pk, user.pk, exc_info=1)
+        else:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=tz.now())
     return notification
 
 

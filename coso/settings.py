@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A fresh checkout has no var/ yet; SQLite cannot create the file's directory itself, and even
+    # `check` opens the database (the JSON field check asks SQLite what it supports).
+    _name = DATABASES["default"].get("NAME") or ""
+    if _name and _name != ":memory:" and not _name.startswith("file:"):
+        Path(_name).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -210,7 +210,7 @@ def create_agency(request, payload: AgencyIn):
     _require_office(request.user)
     data = _agency_refs(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
-    return 201, services.agency_create(actor=request.user, organization=committee, **data)
+    return Status(201, services.agency_create(actor=request.user, organization=committee, **data))
 
 
 @router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
@@ -516,7 +516,7 @@ def create_assignment(request, payload: AssignmentIn):
     _require_office(request.user)
     data = _assignment_refs(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
-    return 201, services.assignment_create(actor=request.user, organization=committee, **data)
+    return Status(201, services.assignment_create(actor=request.user, organization=committee, **data))
 
 
 @router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")

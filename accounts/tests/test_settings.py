@@ -13,7 +13,10 @@ MANAGE = str(settings.BASE_DIR / "manage.py")
 
 def _run(args, **env):
     """Run Python in a fresh process with a clean Cơ Sở environment plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("COSO_") and k != "DATABASE_URL"}
+    # DJANGO_* too: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process.
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("COSO_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     base["DJANGO_SETTINGS_MODULE"] = "coso.settings"
     return subprocess.run(
         [sys.executable, *args],

@@ -274,3 +274,16 @@ def test_permission_matrix(leader_user, focal_user, office, mine, theirs):
         ),
     ]
     assert permission_matrix(users, operations) == []
+
+
+def test_a_mail_server_failure_keeps_the_in_app_notification(leader_user, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", refuse)
+    leader_user.email = "lanhdao@example.vn"
+    notification = notify(user=leader_user, kind="directive_due", key="mail-down", title="Chỉ đạo quá hạn")
+    assert notification is not None
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    assert Notification.objects.filter(user=leader_user, key="mail-down").count() == 1
