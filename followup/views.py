@@ -1041,7 +1041,7 @@ def notice_list(request):
     _committee(user)
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.notice_list(user=user, q=q).order_by("-issued_on", "-id"))
-    context = {"nav": "directives", "q": q, "page": page}
+    context = {"nav": "notices", "q": q, "page": page}
     return render_list(request, "followup/notice_list.html", "followup/_notice_rows.html", context)
 
 
@@ -1061,7 +1061,7 @@ def notice_create(request):
         else:
             messages.success(request, _("Saved."))
             return redirect(notice.get_absolute_url())
-    return render(request, "followup/notice_form.html", {"nav": "directives", "form": form})
+    return render(request, "followup/notice_form.html", {"nav": "notices", "form": form})
 
 
 @login_required
@@ -1077,7 +1077,7 @@ def notice_detail(request, pk: int):
         "followup/notice_detail.html",
         "followup/_directive_rows.html",
         {
-            "nav": "directives",
+            "nav": "notices",
             "notice": notice,
             "page": page,
             "chips": _chips(counts),
@@ -1114,7 +1114,7 @@ def notice_import(request, pk: int):
     return render(
         request,
         "followup/notice_import.html",
-        {"nav": "directives", "notice": notice, "form": form, "errors": errors},
+        {"nav": "notices", "notice": notice, "form": form, "errors": errors},
     )
 
 

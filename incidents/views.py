@@ -785,7 +785,7 @@ def _map_page(request, user):
         request,
         "incidents/incident_map.html",
         {
-            "nav": "incidents",
+            "nav": "incident_map",
             "tile_url": _tile_url(),
             "limit": MAP_POINT_LIMIT,
             **_filter_context(request, user),
@@ -854,7 +854,7 @@ def incident_statistics(request):
     return render(
         request,
         "incidents/incident_statistics.html",
-        {"nav": "incidents", "tables": tables, **_filter_context(request, user)},
+        {"nav": "incident_statistics", "tables": tables, **_filter_context(request, user)},
     )
 
 

@@ -19,6 +19,10 @@ def test_office_finds_who_answers_for_hoan_kiem(page):
     menu_toggle = page.locator(".navbar-toggler")
     if menu_toggle.is_visible():  # phone width: the navigation folds behind the menu button
         menu_toggle.click()
+    page.get_by_test_id("nav-organisation").click()
+    expect(page.get_by_role("link", name="Phân công phụ trách")).to_be_visible()  # grouped in a menu
+    page.wait_for_timeout(400)  # let the menu finish unfolding before the screenshot
+    shot(page, "navigation-menu")
     page.get_by_role("link", name="Địa bàn").click()
     expect(page).to_have_url(re.compile(r"/org/units/"))
     expect(page.locator("[data-testid=unit-table] tbody tr")).to_have_count(50)
