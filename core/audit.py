@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 
 from core.models import AuditAction, AuditEvent
 
@@ -117,7 +118,7 @@ def _display(field, value, names: dict) -> str:
         try:
             from django.utils import timezone
 
-            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%H:%M %d/%m/%Y")
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
         except (TypeError, ValueError):
             return str(value)
     if isinstance(field, models.BooleanField):
@@ -130,38 +131,86 @@ def _display(field, value, names: dict) -> str:
 _CREATE_NOISE = {"version", "archived_at", "organization"}
 
 
+def _values(event, value) -> list:
+    """A change as a list of values: [after] for a creation, [before, after] for an update."""
+    if event.action != AuditAction.CREATE and isinstance(value, list) and len(value) == 2:
+        return value
+    return [value]
+
+
+def _generic_links(model) -> dict[str, str]:
+    """A model's typed links (generic foreign keys), as {id field: type field}."""
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+    if model is None:
+        return {}
+    return {f.fk_field: f.ct_field for f in model._meta.private_fields if isinstance(f, GenericForeignKey)}
+
+
+def _linked(event, changes: dict, id_name: str, type_name: str) -> list[tuple[type | None, object]]:
+    """The (model, id) pairs a typed link pointed at in this change, before and after."""
+    type_ids = _values(event, changes.get(type_name))
+    ids = _values(event, changes[id_name])
+    if len(type_ids) != len(ids):
+        type_ids = [type_ids[-1]] * len(ids)
+    pairs = []
+    for type_id, object_id in zip(type_ids, ids, strict=True):
+        target = None
+        if type_id not in (None, "") and object_id not in (None, ""):
+            try:
+                target = ContentType.objects.get_for_id(type_id).model_class()
+            except ContentType.DoesNotExist:
+                target = None
+        pairs.append((target, object_id))
+    return pairs
+
+
+def _name(model, obj) -> str:
+    if isinstance(obj, ContentType):  # a typed link's kind: "Obstacle", not "followup | obstacle"
+        target = obj.model_class()
+        return capfirst(str(target._meta.verbose_name)) if target is not None else str(obj)
+    return str(obj)
+
+
 def present(events) -> list[EventRow]:
     """Readable rows for a page of events: one query per referenced model, whatever the number of events."""
     events = list(events)
     wanted: dict[type, set] = {}
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
-        for name, value in (event.changes or {}).items():
+        changes = event.changes or {}
+        for name, value in changes.items():
             field = _field(model, name)
-            pair = (
-                [value]
-                if event.action == AuditAction.CREATE
-                else (value if isinstance(value, list) else [value])
-            )
             if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
-                wanted.setdefault(field.related_model, set()).update(v for v in pair if v not in (None, ""))
+                values = _values(event, value)
+                wanted.setdefault(field.related_model, set()).update(v for v in values if v not in (None, ""))
+        for id_name, type_name in _generic_links(model).items():
+            if id_name in changes:
+                for target, object_id in _linked(event, changes, id_name, type_name):
+                    if target is not None:
+                        wanted.setdefault(target, set()).add(object_id)
     names = {}
     for model, ids in wanted.items():
         for obj in model._base_manager.filter(pk__in=ids):
-            names[(model, obj.pk)] = str(obj)
+            names[(model, obj.pk)] = _name(model, obj)
     rows = []
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
         changes = []
+        links = _generic_links(model)
         for name, value in (event.changes or {}).items():
             if event.action == AuditAction.CREATE and (name in _CREATE_NOISE or value in (None, "", [])):
                 continue  # a new record's empty fields and bookkeeping say nothing
             field = _field(model, name)
             label = str(field.verbose_name) if field is not None else name
-            if event.action == AuditAction.CREATE or not isinstance(value, list) or len(value) != 2:
-                before, after = "—", _display(field, value, names)
+            if name in links:
+                shown = [
+                    "—" if object_id in (None, "") else names.get((target, object_id), f"#{object_id}")
+                    for target, object_id in _linked(event, event.changes, name, links[name])
+                ]
             else:
-                before, after = _display(field, value[0], names), _display(field, value[1], names)
+                shown = [_display(field, v, names) for v in _values(event, value)]
+            before, after = ("—", shown[0]) if len(shown) == 1 else (shown[0], shown[1])
             changes.append(ChangeRow(name, label, before, after))
         rows.append(EventRow(event, changes))
     return rows

@@ -272,3 +272,34 @@ def test_obstacle_needs_a_subject_and_a_sane_deadline(hanoi, office):
             resolution_level="commune",
         )
     assert not Obstacle.objects.exists()
+
+
+def test_the_history_names_a_directive_source_and_reads_day_first(
+    hanoi, obstacle, office, in_charge, construction
+):
+    from core.audit import present
+
+    directive = services.directive_create(
+        actor=office,
+        organization=hanoi,
+        content="Hoàn thành chi trả bồi thường.",
+        deadline=D(2026, 4, 30),
+        issued_by=in_charge.person,
+        lead_unit=construction,
+        issued_on=D(2026, 3, 5),
+        source_kind=SourceKind.OBSTACLE,
+        source=obstacle,
+    )
+    [created] = [row for row in present(history_for(directive)) if row.event.action == "create"]
+    shown = {change.field: change.after for change in created.changes}
+    assert shown["source_type"] == "Khó khăn, vướng mắc"
+    assert shown["source_id"] == str(obstacle)
+    assert shown["deadline"] == "30/04/2026"
+
+
+def test_a_moment_in_the_history_reads_day_first_in_local_time():
+    from core.audit import _display
+    from core.models import Notification
+
+    field = Notification._meta.get_field("emailed_at")
+    assert _display(field, "2026-03-10T02:05:00+00:00", {}) == "10/03/2026 09:05"
