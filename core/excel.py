@@ -1,0 +1,558 @@
+"""Reading an import sheet from an uploaded Excel workbook: what the all-or-nothing imports share.
+
+followup.importers (a notice's directives) and incidents.importers (incidents) each declare a SheetSpec
+(their columns and limits) and keep to themselves what a row means: how it is validated and what it
+creates. Here is what they do the same way:
+
+- the file is refused before it is parsed unless it is a sound .xlsx (type, size, the number of its zip
+  members, their uncompressed size and compression ratio); a file refused as a whole is one error;
+- the first worksheet is read (rows through openpyxl, merged ranges through python_calamine);
+- the heading row is found among the top rows and its headings mapped to the columns, matched after
+  core.text.fold (no diacritics, no case), without a parenthesised note or a star, a "STT" column ignored;
+- merged cells, formulas and Excel errors under the heading row are refused;
+- cells are read as text, official unit codes or dates, a CellError saying what is wrong with one;
+- the rows are created all or nothing, in one transaction, a service's refusal reported on its row;
+- every error is collected with its sheet, row and column (Sheet), capped at MAX_ERRORS, and a refused
+  import is recorded on the audit trail.
+"""
+
+import datetime as dt
+import io
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+from core import audit
+from core.models import AuditAction
+from core.text import fold, nfc
+
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 40  # columns read; a wider sheet is not an import sheet
+HEADER_SEARCH_ROWS = 10  # the heading row may follow a few title rows
+MAX_ERRORS = 1_000  # beyond this, one last line says how many more there are
+MIN_YEAR, MAX_YEAR = 1990, 2100
+IGNORED_HEADINGS = ("stt", "tt", "số tt", "số thứ tự", "no", "no.", "#")
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_DAY_FIRST = re.compile(
+    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T,]+(\d{1,2})[:hH](\d{2})(?::(\d{2}))?)?$"
+)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class ImportErrorRow:
+    """One error: the sheet, the row as Excel numbers it, the column (letter and heading), what is wrong."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: list = field(default_factory=list)
+    errors: list[ImportErrorRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of the import sheet: its heading (English source, translated) and the headings accepted."""
+
+    key: str
+    label: Promise
+    vietnamese: str
+    aliases: tuple[str, ...]
+    required: bool
+    width: int
+    guide: Promise
+    kind: str = "text"  # text, number, datetime, choice: how the template formats the column
+
+    def heading(self) -> str:
+        return str(self.label)
+
+    def help(self) -> str:
+        return str(self.guide)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What one import reads: its columns, and the limits of its file and sheet."""
+
+    columns: tuple[SheetColumn, ...]
+    max_rows: int  # data rows
+    max_members: int  # parts of the workbook's zip
+    max_compression_ratio: int  # checked for zip members over 1 MB
+    no_rows: Promise  # the error for a heading row with nothing below it
+    # Languages whose translation of the headings is accepted, whatever the language of the one importing.
+    heading_languages: tuple[str, ...] = ()
+    # Groups of optional columns of which the sheet must hold at least one; a group is named by its first.
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+
+class Refused(Exception):
+    """The file as a whole cannot be read: one error says why."""
+
+    def __init__(self, message: str, sheet: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.sheet = sheet
+
+
+class CellError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    kind: str  # openpyxl's data type: s(tring), n(umber), d(ate), b(oolean), f(ormula), e(rror)
+
+
+NO_CELL = Cell(None, "n")
+
+
+# --- headings -------------------------------------------------------------------------------------
+
+
+def heading_keys(text: str) -> set[str]:
+    """The folded forms a heading is matched by: as written, and without a parenthesised note or a star."""
+    plain = str(text).replace("*", " ")
+    return {fold(plain), fold(_PARENTHESES.sub(" ", plain))} - {""}
+
+
+def heading_map(spec: SheetSpec) -> dict[str, str]:
+    """Folded heading → column key: each column's heading in the active language and in spec's heading
+    languages, its Vietnamese heading and its aliases."""
+    found: dict[str, str] = {}
+    for column in spec.columns:
+        texts = [column.heading(), column.vietnamese, *column.aliases]
+        for language in spec.heading_languages:
+            with translation.override(language):
+                texts.append(column.heading())
+        for text in texts:
+            for key in heading_keys(text):
+                found.setdefault(key, column.key)
+    return found
+
+
+# --- reading the file -----------------------------------------------------------------------------
+
+
+def read_bytes(file) -> tuple[bytes, str]:
+    """The content of an uploaded file, bytes or a path, and its file name; refused over the upload limit."""
+    limit = settings.COSO_MAX_UPLOAD_MB * 1024 * 1024
+    if isinstance(file, bytes | bytearray):
+        data, name = bytes(file), ""
+    elif isinstance(file, str | os.PathLike):
+        with open(file, "rb") as handle:
+            data, name = handle.read(limit + 1), os.fspath(file)
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data, name = file.read(limit + 1), getattr(file, "name", "") or ""
+    if len(data) > limit:
+        raise Refused(_("The file is larger than {limit} MB.").format(limit=settings.COSO_MAX_UPLOAD_MB))
+    return data, os.path.basename(str(name))
+
+
+def check_package(data: bytes, name: str, spec: SheetSpec) -> None:
+    """An .xlsx is a zip of XML parts: refuse anything else, and zip bombs, before any parsing."""
+    if not data:
+        raise Refused(_("The file is empty."))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise Refused(
+            _(
+                "This is an old Excel (.xls) file or a password-protected workbook. "
+                "Save it as an Excel Workbook (.xlsx) without a password and upload it again."
+            )
+        )
+    extension = os.path.splitext(name)[1].lower()
+    if not data.startswith(b"PK\x03\x04") or (extension and extension not in (".xlsx", ".xlsm")):
+        raise Refused(_("Only Excel workbooks (.xlsx) can be imported."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise Refused(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise Refused(_("Only Excel workbooks (.xlsx) can be imported."))
+    # The sizes a zip declares are what a parser would inflate: checked before anything is unpacked.
+    total = sum(m.file_size for m in members)
+    too_packed = any(
+        m.file_size > 1024 * 1024 and m.file_size > spec.max_compression_ratio * max(m.compress_size, 1)
+        for m in members
+    )
+    if len(members) > spec.max_members or total > MAX_UNCOMPRESSED_BYTES or too_packed:
+        raise Refused(
+            _(
+                "The workbook is too large once unpacked (more than {limit} MB), or abnormally compressed: "
+                "it was not opened."
+            ).format(limit=MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
+        )
+
+
+def read_sheet(
+    data: bytes, max_rows: int
+) -> tuple[str, list[tuple[int, list[Cell]]], list[tuple[int, int, int, int]]]:
+    """The first worksheet: its name, its non-empty rows (Excel row number, cells) and its merged ranges.
+
+    Stops reading once there are more rows than an import may hold.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if not wb.worksheets:
+                raise Refused(_("The workbook has no worksheet."))
+            ws = wb.worksheets[0]
+            sheet = ws.title
+            # The dimension an application wrote may be wrong: read every row that is really there.
+            ws.reset_dimensions()
+            rows: list[tuple[int, list[Cell]]] = []
+            for number, raw in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
+                cells = [Cell(c.value, c.data_type) for c in raw]
+                if any(not blank(c.value) for c in cells):
+                    rows.append((number, cells))
+                    if len(rows) > max_rows + HEADER_SEARCH_ROWS:
+                        break
+            wb.close()
+    except Refused:
+        raise
+    except Exception:  # openpyxl raises many kinds of errors on a damaged part
+        raise Refused(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
+    try:
+        merged = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).merged_cell_ranges
+    except Exception:
+        raise Refused(_("The file is damaged: it cannot be opened as an Excel workbook."), sheet) from None
+    # calamine counts from 0: (first row, first column, last row, last column), counted from 1
+    ranges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (merged or [])]
+    return sheet, rows, ranges
+
+
+# --- reading cells --------------------------------------------------------------------------------
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(cell: Cell, *, with_time: bool = True) -> str:
+    """A cell as text; a date-time shows its time (hh:mm) only `with_time`."""
+    value = cell.value
+    if blank(value):
+        return ""
+    if isinstance(value, bool):
+        raise CellError(_("Write text here, not TRUE or FALSE."))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if with_time and isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def unit_code(cell: Cell) -> int | None:
+    """The official code of an administrative unit a cell holds, if it holds a whole number."""
+    value = cell.value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def date_parts(text: str, *, with_time: bool) -> tuple[int, int, int, int, int, int] | None:
+    """(year, month, day, hour, minute, second) of dd/mm/yyyy or yyyy-mm-dd text, followed by hh:mm[:ss]
+    only `with_time`; None for any other text. The numbers are not checked: dt.date or dt.datetime does."""
+    if match := _DAY_FIRST.match(text):
+        day, month, year, hour, minute, second = match.groups()
+    elif match := _ISO.match(text):
+        year, month, day, hour, minute, second = match.groups()
+    else:
+        return None
+    if hour is not None and not with_time:
+        return None
+    return int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+
+
+def check_year(day: dt.date) -> None:
+    """Refuse a date (or date-time) outside MIN_YEAR to MAX_YEAR: a typing error, not a real date."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CellError(
+            _("{date} is out of range: the year must be between {start} and {end}.").format(
+                date=day.strftime("%d/%m/%Y"), start=MIN_YEAR, end=MAX_YEAR
+            )
+        )
+
+
+# --- the sheet and its errors ---------------------------------------------------------------------
+
+
+class Sheet:
+    """Collects the errors of one sheet, each with its cell."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.errors: list[ImportErrorRow] = []
+        self.headings: dict[str, tuple[int, str]] = {}  # column key → (index from 1, heading as written)
+
+    def add(self, row: int | None, message: str, key: str | None = None, index: int | None = None):
+        column = ""
+        if key is not None and key in self.headings:
+            index, heading = self.headings[key]
+            column = f"{get_column_letter(index)} ({heading})"
+        elif index is not None:
+            column = get_column_letter(index)
+        self.errors.append(ImportErrorRow(self.name, row, column, message))
+
+    def add_invalid(self, row: int, exc: ValidationError, field_columns: dict[str, str]) -> None:
+        """A service's refusal of a row: each message on the column the field it names comes from."""
+        items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+        for name, messages in items:
+            self.add(row, " ".join(messages), key=field_columns.get(name))
+
+    def cell(self, cells: list[Cell], key: str) -> Cell:
+        if key not in self.headings:
+            return NO_CELL
+        index = self.headings[key][0]
+        return cells[index - 1] if index - 1 < len(cells) else NO_CELL
+
+    def read(self, number: int, cells: list[Cell], key: str, reader: Callable[[Cell], object]):
+        """reader(the row's cell in the column); a CellError is recorded on the cell and gives None."""
+        try:
+            return reader(self.cell(cells, key))
+        except CellError as exc:
+            self.add(number, exc.message, key=key)
+            return None
+
+    def has_error(self, since: int, *keys: str) -> bool:
+        """Whether an error was recorded in one of the columns since there were `since` errors."""
+        columns = set()
+        for key in keys:
+            if key in self.headings:
+                index, heading = self.headings[key]
+                columns.add(f"{get_column_letter(index)} ({heading})")
+        return any(e.column in columns for e in self.errors[since:])
+
+
+def find_header(rows, known: dict[str, str]) -> int | None:
+    """The position in `rows` of the heading row: the first of the top rows naming two known columns."""
+    for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [str(c.value) for c in cells if not blank(c.value)]
+        if sum(1 for t in texts if heading_keys(t) & known.keys()) >= 2:
+            return position
+    return None
+
+
+def read_headings(
+    spec: SheetSpec, sheet: Sheet, known: dict[str, str], number: int, cells: list[Cell]
+) -> bool:
+    """Map the heading row's columns; report unknown, repeated and missing headings."""
+    ignored = {fold(h) for h in IGNORED_HEADINGS}
+    ok = True
+    for index, cell in enumerate(cells, start=1):
+        if blank(cell.value):
+            continue
+        text = str(cell.value).strip()
+        keys = heading_keys(text)
+        matches = {known[k] for k in keys if k in known}
+        if not matches:
+            if keys & ignored:
+                continue
+            sheet.add(number, _("Unknown column “{heading}”.").format(heading=text[:60]), index=index)
+            ok = False
+            continue
+        key = matches.pop()
+        if key in sheet.headings:
+            sheet.add(
+                number, _("The column “{heading}” appears twice.").format(heading=text[:60]), index=index
+            )
+            ok = False
+            continue
+        sheet.headings[key] = (index, text[:60])
+    missing = [c.heading() for c in spec.columns if c.required and c.key not in sheet.headings]
+    by_key = {c.key: c for c in spec.columns}
+    for group in spec.one_of:
+        if not any(key in sheet.headings for key in group):
+            missing.append(by_key[group[0]].heading())
+    if missing:
+        sheet.add(
+            number,
+            _("Missing column(s): {columns}. Use the template's heading row.").format(
+                columns=", ".join(missing)
+            ),
+        )
+        ok = False
+    return ok
+
+
+def check_cells(sheet: Sheet, data_rows, merged, header_row: int) -> None:
+    """Cells must hold values: no merged cells from the heading row down, no formulas, no Excel errors."""
+    columns = {index: key for key, (index, _h) in sheet.headings.items()}
+    for r0, c0, r1, c1 in merged:
+        if r1 >= header_row and any(c0 <= index <= c1 for index in columns):
+            sheet.add(
+                max(r0, header_row),
+                _("Cells {start}:{end} are merged: unmerge them and fill in every cell.").format(
+                    start=f"{get_column_letter(c0)}{r0}", end=f"{get_column_letter(c1)}{r1}"
+                ),
+                index=c0,
+            )
+    for number, cells in data_rows:
+        for index, key in columns.items():
+            cell = cells[index - 1] if index - 1 < len(cells) else None
+            if cell is None:
+                continue
+            if cell.kind == "f":
+                sheet.add(number, _("The cell holds a formula: copy it and paste it as a value."), key=key)
+            elif cell.kind == "e":
+                sheet.add(
+                    number,
+                    _("The cell holds an Excel error ({value}).").format(value=str(cell.value)[:20]),
+                    key=key,
+                )
+
+
+def data_rows(spec: SheetSpec, sheet: Sheet, rows, merged) -> list[tuple[int, list[Cell]]]:
+    """The rows below the heading row, its headings mapped into sheet.headings, once every cell of the
+    mapped columns holds a plain value; an empty list, and the errors on the sheet, otherwise."""
+    known = heading_map(spec)
+    position = find_header(rows, known)
+    if position is None:
+        expected = ", ".join(c.heading() for c in spec.columns if c.required)
+        sheet.add(
+            None,
+            _("No heading row found: the first row must hold the column headings ({columns}).").format(
+                columns=expected
+            ),
+        )
+        return []
+    header_row, header_cells = rows[position]
+    if not read_headings(spec, sheet, known, header_row, header_cells):
+        return []
+    below = rows[position + 1 :]
+    if not below:
+        sheet.add(None, str(spec.no_rows))
+        return []
+    if len(below) > spec.max_rows:
+        sheet.add(
+            None,
+            _("The sheet has more than {limit} rows: split it into several imports.").format(
+                limit=spec.max_rows
+            ),
+        )
+        return []
+    check_cells(sheet, below, merged, header_row)
+    if sheet.errors:
+        return []
+    return below
+
+
+# --- the import -----------------------------------------------------------------------------------
+
+
+def create_rows(
+    sheet: Sheet,
+    drafts: list,
+    create: Callable[[Any], Any],
+    field_columns: dict[str, str],
+    *,
+    then: Callable[[list], None],
+) -> list:
+    """All or nothing, in one transaction: create(draft) for every validated row (a draft has its .row),
+    then(created) for what goes with them (the audit event, the notifications). A ValidationError of the
+    service is recorded on the draft's row (field_columns: model field → column key) and rolls everything
+    back: nothing is created, [] is returned."""
+    created = []
+    with transaction.atomic():
+        for draft in drafts:
+            try:
+                created.append(create(draft))
+            except ValidationError as exc:
+                sheet.add_invalid(draft.row, exc, field_columns)
+        if sheet.errors:
+            transaction.set_rollback(True)
+            return []
+        then(created)
+    return created
+
+
+def import_sheet(
+    spec: SheetSpec,
+    *,
+    actor,
+    file,
+    audit_on: dict,
+    handle: Callable[[Sheet, list, list, str], list],
+) -> ImportResult:
+    """Read the first sheet of `file` (an uploaded file, bytes or a path) and give its rows and merged
+    ranges to handle(sheet, rows, merged, file name), which records every error on the sheet and returns
+    what it created (nothing if there is an error).
+
+    Nothing raises for a bad file: a file that cannot be read at all comes back as one error, a readable
+    sheet with every error of every row (at most MAX_ERRORS, then one that says how many more). A refused
+    import is recorded on the audit trail, on `audit_on` (audit.record's instance= or organization=).
+    """
+    result = ImportResult()
+    sheet = Sheet("")
+    name = ""
+    try:
+        data, name = read_bytes(file)
+        check_package(data, name, spec)
+        sheet_name, rows, merged = read_sheet(data, spec.max_rows)
+        sheet.name = sheet_name
+        if not rows:
+            raise Refused(_("The sheet “{sheet}” is empty.").format(sheet=sheet_name), sheet_name)
+        created = handle(sheet, rows, merged, name)
+        if not sheet.errors:
+            result.created = created
+    except Refused as exc:
+        sheet.errors = [ImportErrorRow(exc.sheet or sheet.name, None, "", exc.message)]
+    errors = sheet.errors
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        errors = [
+            *errors[:MAX_ERRORS],
+            ImportErrorRow(sheet.name, None, "", _("… and {count} more errors.").format(count=more)),
+        ]
+    result.errors = errors
+    if errors:
+        # A refused import is on the trail too: who tried to import what, and why it was refused.
+        audit.record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            changes={"errors": len(sheet.errors), "file": name[:200]},
+            note=_("Import refused: {count} errors in {file}").format(count=len(sheet.errors), file=name)[
+                :500
+            ],
+            **audit_on,
+        )
+    return result
