@@ -117,6 +117,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     if _name and _name != ":memory:" and not _name.startswith("file:"):
         Path(_name).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SERIALIZATION_MODULES = {"exactjson": "core.serializers"}  # backups keep microseconds
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
