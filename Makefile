@@ -10,7 +10,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 /usr/bin/python3.13 /usr/bi
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: run test lint venv assets messages migrate demo serve chromium bench clean collectstatic
+.PHONY: run test lint venv assets messages migrate demo serve chromium bench load clean collectstatic
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON_BIN)" || { echo "Cần Python 3.12 trở lên / Python 3.12 or newer is required"; exit 1; }
@@ -32,7 +32,7 @@ assets: node_modules/.installed
 	cp node_modules/@tabler/core/dist/js/tabler.min.js* static/vendor/tabler/js/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	mkdir -p static/vendor/leaflet
-	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
@@ -68,6 +68,10 @@ test: lint assets messages chromium
 		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n 2 --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required on CI at 127.0.0.1:5432"; exit 1; \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; fi
+
+# 50 users on a mixed read/write journey for 60 s, against gunicorn on PostgreSQL (database coso_load).
+load: venv assets messages
+	$(PY) tests/load.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles

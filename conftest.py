@@ -42,9 +42,8 @@ def _session_units(request):
     find the snapshot restored here, before their own transaction begins: one query when nothing is lost.
     """
     names = request.fixturenames
-    if "django_db_blocker" not in names or "transactional_db" in names:
-        return
-    request.getfixturevalue("django_db_setup")
+    if "django_db_setup" not in names or "transactional_db" in names:
+        return  # no database, or a transactional test, which loads what it needs itself
     from django.core.management import call_command
     from django.db import connection
 
