@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from incidents.choices import (
     Severity,
 )
 from incidents.models import Incident
-from org.models import Agency
+from org.models import Agency, PartyCommittee
 from org.selectors import responsible_leader
 
 # Working hours to acknowledge and to resolve, by severity. Hanoi's public-feedback practice: an urgent
@@ -74,6 +74,10 @@ def _focal_point(unit):
 
 
 def _next_code(organization, year: int) -> str:
+    """The organisation's next incident code of the year. Called inside the creating transaction: the
+    organisation's row is locked until it commits, so concurrent reports are numbered one after another
+    (on SQLite, the immediate transaction already takes the write lock)."""
+    PartyCommittee.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
     prefix = f"VV-{year}-"
     last = (
         Incident.objects.filter(organization=organization, code__startswith=prefix)
@@ -181,16 +185,8 @@ def incident_create(
         duplicate_of=duplicate_of,
         **{name: bool((flags or {}).get(name)) for name, _label in FLAGS},
     )
-    for attempt in range(5):
-        incident.code = _next_code(organization, timezone.localtime(reported_at).year)
-        try:
-            with transaction.atomic():
-                create_record(actor=actor, instance=incident)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
-            incident.pk = None
+    incident.code = _next_code(organization, timezone.localtime(reported_at).year)
+    create_record(actor=actor, instance=incident)
     for upload in files:
         attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
     if notify_people:  # an import tells each person once for the whole sheet instead

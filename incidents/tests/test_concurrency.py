@@ -1,0 +1,43 @@
+"""Reports that arrive at the same moment all get in, each with its own code (PostgreSQL, real transactions).
+
+The load script found it: two workers read the same last code, and the second report was refused.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from incidents.models import Incident
+
+from .conftest import report
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite takes the write lock as a transaction begins"
+)
+
+THREADS, EACH = 6, 4
+
+
+def test_simultaneous_reports_are_numbered_one_after_another(transactional_db, hanoi, routed, office):
+    barrier = threading.Barrier(THREADS)
+    errors = []
+
+    def reporter(n: int):
+        try:
+            barrier.wait(timeout=10)
+            for i in range(EACH):
+                report(hanoi, office, title=f"Phản ánh đồng thời {n}-{i}")
+        except Exception as exc:  # collected and asserted below, in the main thread
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reporter, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    codes = sorted(Incident.objects.filter(organization=hanoi).values_list("code", flat=True))
+    assert codes == [f"VV-2026-{n:05d}" for n in range(1, THREADS * EACH + 1)]
