@@ -2,7 +2,21 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -240,12 +254,19 @@ def chain_of(directive: Directive) -> list[Directive]:
 def notice_list(*, user, q: str | None = None) -> QuerySet[ConclusionNotice]:
     from core.text import search_terms
 
+    # Counted among the directives the user may see: a focal point learns nothing of other units' work.
+    counted = (
+        visible(Directive.objects.active(), user)
+        .filter(source_type=ContentType.objects.get_for_model(ConclusionNotice), source_id=OuterRef("pk"))
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = (
         visible(ConclusionNotice.objects.all(), user)
         .active()
-        .annotate(
-            directive_count=Count("directives", filter=Q(directives__archived_at__isnull=True), distinct=True)
-        )
+        .annotate(directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
     )
     for word in search_terms(q):
         qs = qs.filter(search_text__contains=word)

@@ -303,3 +303,27 @@ def test_a_moment_in_the_history_reads_day_first_in_local_time():
 
     field = Notification._meta.get_field("emailed_at")
     assert _display(field, "2026-03-10T02:05:00+00:00", {}) == "10/03/2026 09:05"
+
+
+def test_a_notice_counts_only_the_directives_the_user_may_see(
+    hanoi, office, in_charge, construction, finance, construction_focal
+):
+    from followup.selectors import notice_list
+
+    notice = services.notice_create(
+        actor=office, organization=hanoi, number="12-TB/TU", issued_on=D(2026, 3, 2), title="Kết luận về GPMB"
+    )
+    for lead in (construction, finance, finance):
+        services.directive_create(
+            actor=office,
+            organization=hanoi,
+            content=f"Việc của {lead.name}.",
+            deadline=D(2026, 4, 30),
+            issued_by=in_charge.person,
+            lead_unit=lead,
+            issued_on=D(2026, 3, 2),
+            source_kind=SourceKind.CONCLUSION_NOTICE,
+            source=notice,
+        )
+    assert notice_list(user=office).get(pk=notice.pk).directive_count == 3
+    assert notice_list(user=construction_focal).get(pk=notice.pk).directive_count == 1
