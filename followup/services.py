@@ -534,10 +534,15 @@ def resupervision_record(
     item = check.item
     if verdict in CLOSING_VERDICTS:
         if check.directive is not None:
+            data = {"closed_on": checked_on}
+            if verdict == Verdict.IMPLEMENTED and check.directive.completed_on is None:
+                # Found done without a completion claim: done by the day of the check, so its bucket is
+                # "done on time" or "done late", never "overdue and not done".
+                data["completed_on"] = checked_on
             update_record(
                 actor=actor,
                 instance=check.directive,
-                data={"closed_on": checked_on},
+                data=data,
                 version=check.directive.version,
                 action=AuditAction.STATUS,
                 note=str(Verdict(verdict).label),

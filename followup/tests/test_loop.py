@@ -327,3 +327,30 @@ def test_a_notice_counts_only_the_directives_the_user_may_see(
         )
     assert notice_list(user=office).get(pk=notice.pk).directive_count == 3
     assert notice_list(user=construction_focal).get(pk=notice.pk).directive_count == 1
+
+
+def test_a_directive_found_implemented_without_a_claim_is_done_by_the_check(
+    hanoi, office, in_charge, construction
+):
+    directive = services.directive_create(
+        actor=office,
+        organization=hanoi,
+        content="Lắp đèn chiếu sáng ngõ 12.",
+        deadline=D(2026, 1, 31),
+        issued_by=in_charge.person,
+        lead_unit=construction,
+        issued_on=D(2026, 1, 2),
+        source_kind=SourceKind.OTHER,
+    )
+    services.resupervision_record(
+        actor=office,
+        check=directive.resupervisions.get(),
+        verdict=Verdict.IMPLEMENTED,
+        checked_on=D(2026, 3, 2),
+        method="on_site",
+        evidence="Đã lắp 14 đèn.",
+    )
+    directive.refresh_from_db()
+    assert directive.completed_on == D(2026, 3, 2) and directive.closed_on == D(2026, 3, 2)
+    [listed] = directive_list(user=office, today=D(2026, 3, 10)).filter(pk=directive.pk)
+    assert listed.status_bucket == StatusBucket.DONE_LATE
