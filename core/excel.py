@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -541,7 +542,12 @@ def import_sheet(
         more = len(errors) - MAX_ERRORS
         errors = [
             *errors[:MAX_ERRORS],
-            ImportErrorRow(sheet.name, None, "", _("… and {count} more errors.").format(count=more)),
+            ImportErrorRow(
+                sheet.name,
+                None,
+                "",
+                ngettext("… and {count} more error.", "… and {count} more errors.", more).format(count=more),
+            ),
         ]
     result.errors = errors
     if errors:
@@ -550,9 +556,11 @@ def import_sheet(
             actor=actor,
             action=AuditAction.IMPORT,
             changes={"errors": len(sheet.errors), "file": name[:200]},
-            note=_("Import refused: {count} errors in {file}").format(count=len(sheet.errors), file=name)[
-                :500
-            ],
+            note=ngettext(
+                "Import refused: {count} error in {file}",
+                "Import refused: {count} errors in {file}",
+                len(sheet.errors),
+            ).format(count=len(sheet.errors), file=name)[:500],
             **audit_on,
         )
     return result

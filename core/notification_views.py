@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import services
 from core.listing import paginate, query_string_without
@@ -34,7 +34,12 @@ def notifications(request):
         action = request.POST.get("action", "")
         if action == "read_all":
             count = services.notification_mark_all_read(user=user)
-            messages.success(request, _("{count} notifications marked as read.").format(count=count))
+            messages.success(
+                request,
+                ngettext(
+                    "{count} notification marked as read.", "{count} notifications marked as read.", count
+                ).format(count=count),
+            )
             return redirect(_back(request))
         if action not in ("read", "open"):
             raise Http404

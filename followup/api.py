@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -1034,6 +1035,10 @@ def import_notice_directives(request, notice_id: int, file: File[UploadedFile]):
         errors = [
             {"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors
         ]
-        detail = _("The sheet was refused: {count} errors, nothing was imported.").format(count=len(errors))
+        detail = ngettext(
+            "The sheet was refused: {count} error, nothing was imported.",
+            "The sheet was refused: {count} errors, nothing was imported.",
+            len(errors),
+        ).format(count=len(errors))
         return Status(422, {"detail": detail, "errors": errors})
     return Status(201, {"created": len(result.created), "directive_ids": [d.pk for d in result.created]})

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core import audit, excel
 from core.excel import Cell, CellError, ImportResult, SheetColumn
@@ -415,9 +415,11 @@ def _create(*, actor, notice, drafts: list[Draft], sheet: excel.Sheet, file_name
             action=AuditAction.IMPORT,
             instance=notice,
             changes={"directives": [d.pk for d in created], "file": file_name[:200]},
-            note=_("{count} directives imported from {file}").format(count=len(created), file=file_name)[
-                :500
-            ],
+            note=ngettext(
+                "{count} directive imported from {file}",
+                "{count} directives imported from {file}",
+                len(created),
+            ).format(count=len(created), file=file_name)[:500],
         )
         _notify(notice, created, event.pk)
 
@@ -440,9 +442,11 @@ def _notify(notice, directives: list[Directive], event_id: int) -> None:
             user=user,
             kind=NotificationKind.DIRECTIVE_ASSIGNED,
             key=f"notice:{notice.pk}:import:{event_id}:{pk}",
-            title=_("{count} new directives from notice {number}").format(
-                count=counts[pk], number=notice.number
-            ),
+            title=ngettext(
+                "{count} new directive from notice {number}",
+                "{count} new directives from notice {number}",
+                counts[pk],
+            ).format(count=counts[pk], number=notice.number),
             url=notice.get_absolute_url(),
         )
 

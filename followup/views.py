@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -1109,7 +1109,12 @@ def notice_import(request, pk: int):
             errors = list(result.errors)
             if not errors:
                 created = len(result.created)
-                messages.success(request, _("{count} directives imported.").format(count=created))
+                messages.success(
+                    request,
+                    ngettext("{count} directive imported.", "{count} directives imported.", created).format(
+                        count=created
+                    ),
+                )
                 return redirect(notice.get_absolute_url())
     return render(
         request,

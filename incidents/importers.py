@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.choices import Role
 from accounts.models import User
@@ -664,7 +664,11 @@ def _create(
             action=AuditAction.IMPORT,
             organization=organization,
             changes={"incidents": [i.pk for i in created], "file": file_name[:200]},
-            note=_("{count} incidents imported from {file}").format(count=len(created), file=file_name)[:500],
+            note=ngettext(
+                "{count} incident imported from {file}",
+                "{count} incidents imported from {file}",
+                len(created),
+            ).format(count=len(created), file=file_name)[:500],
         )
         _notify(organization, created, event.pk)
 
@@ -695,7 +699,11 @@ def _notify(organization, incidents: list[Incident], event_id: int) -> None:
             user=user,
             kind="incident_new",
             key=f"incident-import:{event_id}:{pk}",
-            title=_("{count} new incidents imported for you to handle").format(count=counts[pk]),
+            title=ngettext(
+                "{count} new incident imported for you to handle",
+                "{count} new incidents imported for you to handle",
+                counts[pk],
+            ).format(count=counts[pk]),
             url=reverse("incidents:list") if pk in board else reverse("incidents:mine"),
         )
 

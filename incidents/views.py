@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
@@ -888,7 +888,12 @@ def incident_import(request):
         else:
             if not errors:
                 messages.success(
-                    request, _("{count} incidents imported and routed.").format(count=len(result.created))
+                    request,
+                    ngettext(
+                        "{count} incident imported and routed.",
+                        "{count} incidents imported and routed.",
+                        len(result.created),
+                    ).format(count=len(result.created)),
                 )
                 return redirect("incidents:list")
     return render(

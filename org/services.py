@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import audit
 from core.models import AuditAction
@@ -249,11 +250,14 @@ def person_archive(*, actor, person: Person, version: int) -> Person:
         .filter(leader=person, valid_from__lte=today)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     )
-    if current.exists():
+    count = current.count()
+    if count:
         raise ValidationError(
-            _("{name} still holds {count} current assignment(s): end them before archiving.").format(
-                name=person.full_name, count=current.count()
-            )
+            ngettext(
+                "{name} still holds {count} current assignment: end it before archiving.",
+                "{name} still holds {count} current assignments: end them before archiving.",
+                count,
+            ).format(name=person.full_name, count=count)
         )
     return archive_record(actor=actor, instance=person, version=version)
 

@@ -287,3 +287,15 @@ def test_a_mail_server_failure_keeps_the_in_app_notification(leader_user, monkey
     notification.refresh_from_db()
     assert notification.emailed_at is None
     assert Notification.objects.filter(user=leader_user, key="mail-down").count() == 1
+
+
+def test_the_count_reads_right_in_english_and_in_vietnamese(leader_user):
+    make(leader_user, 1)
+    client = client_for(leader_user)
+    client.cookies["django_language"] = "en"
+    page = client.post(PAGE, {"action": "read_all"}, follow=True).content.decode()
+    assert "1 notification marked as read." in page
+    make(leader_user, 2, prefix="more")
+    client.cookies["django_language"] = "vi"
+    page = client.post(PAGE, {"action": "read_all"}, follow=True).content.decode()
+    assert "Đã đánh dấu 2 thông báo là đã đọc." in page
