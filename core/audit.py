@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 
 from core.models import AuditAction, AuditEvent
 
@@ -107,6 +108,8 @@ def _display(field, value, names: dict) -> str:
         return str(value)
     if field.is_relation and (field.many_to_one or field.one_to_one):
         return names.get((field.related_model, value), f"#{value}")
+    if field.many_to_many and isinstance(value, list):
+        return ", ".join(names.get((field.related_model, v), f"#{v}") for v in value) or "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
@@ -129,6 +132,16 @@ def _display(field, value, names: dict) -> str:
 
 
 _CREATE_NOISE = {"version", "archived_at", "organization"}
+# What services record besides a model's own fields (a progress report, an import, an attachment).
+_EXTRA_LABELS = {
+    "progress": gettext_lazy("progress report"),
+    "file": gettext_lazy("file"),
+    "errors": gettext_lazy("errors"),
+    "directives": gettext_lazy("directives"),
+    "incidents": gettext_lazy("incidents"),
+    "name": gettext_lazy("file name"),
+    "size": gettext_lazy("size (bytes)"),
+}
 
 
 def _values(event, value) -> list:
@@ -184,6 +197,9 @@ def present(events) -> list[EventRow]:
             if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
                 values = _values(event, value)
                 wanted.setdefault(field.related_model, set()).update(v for v in values if v not in (None, ""))
+            elif field is not None and field.many_to_many:
+                ids = {v for values in _values(event, value) if isinstance(values, list) for v in values}
+                wanted.setdefault(field.related_model, set()).update(ids)
         for id_name, type_name in _generic_links(model).items():
             if id_name in changes:
                 for target, object_id in _linked(event, changes, id_name, type_name):
@@ -202,7 +218,7 @@ def present(events) -> list[EventRow]:
             if event.action == AuditAction.CREATE and (name in _CREATE_NOISE or value in (None, "", [])):
                 continue  # a new record's empty fields and bookkeeping say nothing
             field = _field(model, name)
-            label = str(field.verbose_name) if field is not None else name
+            label = str(field.verbose_name) if field is not None else str(_EXTRA_LABELS.get(name, name))
             if name in links:
                 shown = [
                     "—" if object_id in (None, "") else names.get((target, object_id), f"#{object_id}")

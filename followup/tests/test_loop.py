@@ -354,3 +354,28 @@ def test_a_directive_found_implemented_without_a_claim_is_done_by_the_check(
     assert directive.completed_on == D(2026, 3, 2) and directive.closed_on == D(2026, 3, 2)
     [listed] = directive_list(user=office, today=D(2026, 3, 10)).filter(pk=directive.pk)
     assert listed.status_bucket == StatusBucket.DONE_LATE
+
+
+def test_the_history_names_cooperating_units_and_labels_a_progress_report(
+    hanoi, office, in_charge, construction, finance, construction_focal
+):
+    from core.audit import present
+
+    directive = services.directive_create(
+        actor=office,
+        organization=hanoi,
+        content="Phối hợp giải phóng mặt bằng.",
+        deadline=D(2026, 4, 30),
+        issued_by=in_charge.person,
+        lead_unit=construction,
+        cooperating_units=[finance],
+        issued_on=D(2026, 3, 5),
+        source_kind=SourceKind.OTHER,
+    )
+    services.directive_report_progress(
+        actor=construction_focal, directive=directive, version=directive.version, text="Đã kiểm đếm 12 hộ."
+    )
+    rows = present(history_for(directive))
+    shown = {(c.label, c.after) for row in rows for c in row.changes}
+    assert ("đơn vị phối hợp", "Sở Tài chính") in {(label.lower(), after) for label, after in shown}
+    assert ("báo cáo tiến độ", "Đã kiểm đếm 12 hộ.") in shown
