@@ -290,7 +290,8 @@ def test_a_good_sheet_creates_every_directive_linked_to_the_notice(notice, units
     assert sorted(event.changes["directives"]) == sorted(d.pk for d in created)
     # one notification per person told, not one per directive
     leader_notes = Notification.objects.filter(user=in_charge, kind="directive_assigned")
-    assert leader_notes.count() == 1 and "3" in leader_notes.get().title
+    assert leader_notes.count() == 1
+    assert leader_notes.get().title == f"3 chỉ đạo mới theo thông báo {notice.number}"
     # the same sheet again is refused: nothing is imported twice
     again = import_directives(actor=office, notice=notice, file=upload)
     assert len(again.errors) == 3 and not again.created

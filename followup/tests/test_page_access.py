@@ -54,7 +54,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fake_files(monkeypatch):
-    """The Excel exports and the importer are written by another developer: stand-ins with their interface."""
+    """Stand-ins for the Excel exports and the importer, with their interface: these tests are of access."""
     exports = types.ModuleType("followup.exports")
     exports.obstacle_workbook = lambda qs: b"PK\x03\x04obstacles"
     exports.directive_workbook = lambda qs: b"PK\x03\x04directives"

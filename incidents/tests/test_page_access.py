@@ -57,7 +57,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fake_files(monkeypatch):
-    """The Excel export and the importer are written by another developer: stand-ins with their interface."""
+    """Stand-ins for the Excel export and the importer, with their interface: these tests are about access."""
     exports = types.ModuleType("incidents.exports")
     exports.incident_workbook = lambda qs: b"PK\x03\x04incidents"
     exports.incident_import_template = lambda: b"PK\x03\x04template"

@@ -123,9 +123,10 @@ def test_more_agency_paths_and_people_paths(hanoi, leader_user, focal_user, agen
     from org.models import Person
 
     other_leader = make_user(Role.STANDING_MEMBER, hanoi, person=True)
-    spec = ScopeSpec(agency="id", more_agencies=("parent",))
-    # the focal point of "DU-HK" reaches its sub-unit directly, and DU-HK's children through "parent"
-    assert names(visible(Agency.objects.all(), focal_user, spec)) == ["DU-HK", "VP-HK"]
+    # Reached only through the further path: the agencies whose parent the focal point of DU-HK reaches.
+    spec = ScopeSpec(more_agencies=("parent",))
+    assert names(visible(Agency.objects.all(), focal_user, spec)) == ["VP-HK"]
+    assert not visible(Agency.objects.all(), focal_user, ScopeSpec()).exists()
     people_spec = ScopeSpec(people=("id",))
     assert [p.pk for p in visible(Person.objects.all(), leader_user, people_spec)] == [leader_user.person.pk]
     assert [p.pk for p in visible(Person.objects.all(), other_leader, people_spec)] == [

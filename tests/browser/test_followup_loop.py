@@ -38,7 +38,7 @@ def test_the_whole_loop_in_the_browser(page):
     expect(page.locator("body")).to_contain_text("Vướng giải phóng mặt bằng phố Hàng Khay")
     expect(page.get_by_test_id("obstacle-actions")).to_be_visible()
     obstacle = Obstacle.objects.get(title="Vướng giải phóng mặt bằng phố Hàng Khay")
-    assert obstacle.raised_by.user.username == "lanhdao" or obstacle.locality.code == 70
+    assert obstacle.raised_by.user.username == "lanhdao" and obstacle.locality.code == 70
 
     # 2. escalate it to the Standing Committee
     page.get_by_test_id("action-escalated").locator("summary").click()
