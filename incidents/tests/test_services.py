@@ -161,10 +161,11 @@ def test_duplicates_are_suspected_without_diacritics(hanoi, routed, focal_user, 
 
 def test_the_workflow_refuses_illegal_moves_and_times_each_step(hanoi, routed, focal_user, leader_user):
     incident = report(hanoi, focal_user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.incident_set_status(
             actor=leader_user, incident=incident, version=incident.version, status=IncidentStatus.CLOSED
         )
+    assert "“Đã tiếp nhận” sang “Đã đóng”" in exc.value.messages[0]
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RECEIVED and incident.version == 1
     with time_machine.travel(at(2026, 3, 6, 10, 0), tick=False):
@@ -172,10 +173,11 @@ def test_the_workflow_refuses_illegal_moves_and_times_each_step(hanoi, routed, f
             actor=leader_user, incident=incident, version=1, status=IncidentStatus.HANDLING
         )
     assert incident.acknowledged_at == at(2026, 3, 6, 10, 0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.incident_set_status(
             actor=leader_user, incident=incident, version=incident.version, status=IncidentStatus.RESOLVED
         )  # no resolution text
+    assert list(exc.value.message_dict) == ["resolution"]
     with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
         incident = services.incident_set_status(
             actor=leader_user,
@@ -202,8 +204,9 @@ def test_the_workflow_refuses_illegal_moves_and_times_each_step(hanoi, routed, f
 def test_reassignment_needs_a_reason_and_goes_on_the_timeline(hanoi, routed, focal_user, office):
     incident = report(hanoi, focal_user)
     other = person_create(actor=None, organization=hanoi, full_name="Phan Thị Khác")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.incident_reassign(actor=office, incident=incident, version=1, leader=other, reason=" ")
+    assert list(exc.value.message_dict) == ["reason"]
     incident = services.incident_reassign(
         actor=office,
         incident=incident,

@@ -51,8 +51,9 @@ def test_adjacent_and_other_role_assignments_are_allowed(hanoi, two_leaders, ass
 def test_an_earlier_open_assignment_overlaps_a_later_bounded_one(hanoi, two_leaders, assign):
     a, b = two_leaders
     assign(a, unit(HOAN_KIEM), D(2026, 1, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         assign(b, unit(HOAN_KIEM), D(2025, 7, 1), D(2026, 1, 1))
+    assert "đã có lãnh đạo giữ vai trò này từ ngày 01/01/2026" in exc.value.messages[0]
     assign(b, unit(HOAN_KIEM), D(2025, 7, 1), D(2025, 12, 31))
 
 
@@ -70,7 +71,7 @@ def test_locality_outside_the_organisation_is_refused(hanoi, two_leaders, assign
 
 def test_leader_of_another_organisation_is_refused(hanoi, hcmc):
     stranger = person_create(actor=None, organization=hcmc, full_name="Người Thành phố")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         assignment_create(
             actor=None,
             organization=hanoi,
@@ -79,13 +80,15 @@ def test_leader_of_another_organisation_is_refused(hanoi, hcmc):
             valid_from=D(2025, 1, 1),
             locality=unit(HOAN_KIEM),
         )
+    assert list(exc.value.message_dict) == ["leader"]
 
 
 def test_exactly_one_target(hanoi, two_leaders):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         assignment_create(
             actor=None, organization=hanoi, leader=two_leaders[0], role="in_charge", valid_from=D(2025, 1, 1)
         )
+    assert "Chỉ chọn một trong ba" in exc.value.messages[0]
 
 
 def test_update_is_audited_with_before_and_after(hanoi, office, two_leaders, assign):
@@ -114,8 +117,9 @@ def test_update_that_would_overlap_is_refused(hanoi, office, two_leaders, assign
     a, b = two_leaders
     assign(a, unit(HOAN_KIEM), D(2025, 7, 1), D(2025, 12, 31))
     later = assign(b, unit(HOAN_KIEM), D(2026, 1, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         assignment_update(actor=office, assignment=later, version=later.version, valid_from=D(2025, 12, 1))
+    assert "đã có lãnh đạo giữ vai trò này từ ngày 01/07/2025" in exc.value.messages[0]
     later.refresh_from_db()
     assert later.valid_from == D(2026, 1, 1)
 
@@ -141,8 +145,10 @@ def test_moving_an_agency_repaths_its_subtree(hanoi, office):
 def test_agency_cannot_go_under_itself(hanoi, office):
     top = agency_create(actor=None, organization=hanoi, code="A", name="Khối A", kind="department")
     child = agency_create(actor=None, organization=hanoi, code="C", name="Con", kind="department", parent=top)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         agency_update(actor=office, agency=top, version=top.version, parent=child)
+
+    assert list(exc.value.message_dict) == ["parent"]
 
 
 def test_units_import_is_idempotent_and_applies_renames(db):
@@ -179,8 +185,9 @@ def test_a_person_who_still_answers_for_a_place_cannot_be_archived(hanoi, office
     assignment = assign(a, unit(HOAN_KIEM), D(2025, 7, 1))
     from org.services import assignment_end, person_archive
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         person_archive(actor=office, person=a, version=a.version)
+    assert "còn 1 phân công phụ trách hiện hành" in exc.value.messages[0]
     a.refresh_from_db()
     assert a.archived_at is None
     assignment_end(actor=office, assignment=assignment, version=assignment.version, on=D(2025, 12, 31))
