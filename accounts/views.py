@@ -26,7 +26,9 @@ from accounts.choices import Role
 from accounts.forms import LoginForm, OtpForm, SetPasswordForm, TokenForm, UserForm
 from core import audit
 from core.errors import ConflictError
+from core.forms import add_errors
 from core.listing import SortOption, paginate, render_list, sort_queryset
+from core.web import posted_version
 from org.selectors import agency_list, committee_for, people_without_login
 
 
@@ -140,16 +142,6 @@ def _require_office(user) -> None:
         raise Http404
 
 
-def _add_errors(form, exc: ValidationError, renames: dict | None = None) -> None:
-    renames = renames or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            field = renames.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def user_list(request):
     """The organisation's logins: role, unit, two-factor, last sign-in; searchable without diacritics."""
@@ -215,7 +207,7 @@ def user_edit(request, pk: int | None = None):
                 version = form.cleaned_data["version"] or account.version
                 services.user_update(actor=user, user=account, version=version, **data)
         except ValidationError as exc:
-            _add_errors(
+            add_errors(
                 form, exc, {"password": "password1", "last_name": "full_name", "first_name": "full_name"}
             )
         except ConflictError as exc:
@@ -244,18 +236,13 @@ def user_password(request, pk: int):
                 actor=user, user=account, password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {"password": "password1"})
+            add_errors(form, exc, {"password": "password1"})
         else:
             if account.pk == user.pk:
                 update_session_auth_hash(request, account)  # stay signed in after changing one's own
             messages.success(request, _("The password has been set."))
             return redirect(account.get_absolute_url())
     return render(request, "accounts/user_password.html", {"nav": "users", "form": form, "account": account})
-
-
-def _posted_version(request, record) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else record.version
 
 
 @login_required
@@ -266,7 +253,7 @@ def user_deactivate(request, pk: int):
     _require_office(user)
     account = selectors.get_user_for_office(user=user, pk=pk)
     try:
-        services.user_deactivate(actor=user, user=account, version=_posted_version(request, account))
+        services.user_deactivate(actor=user, user=account, version=posted_version(request, account))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except ConflictError as exc:
@@ -284,7 +271,7 @@ def user_activate(request, pk: int):
     _require_office(user)
     account = selectors.get_user_for_office(user=user, pk=pk)
     try:
-        services.user_activate(actor=user, user=account, version=_posted_version(request, account))
+        services.user_activate(actor=user, user=account, version=posted_version(request, account))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:

@@ -20,6 +20,7 @@ from core.calendar import (
     national_holidays,
 )
 from core.errors import ConflictError
+from core.forms import add_errors
 from core.listing import paginate, query_string_without
 from core.models import CalendarExceptionKind
 
@@ -61,14 +62,6 @@ def _year_url(year: int) -> str:
     return "{}?year={}".format(reverse("core:calendar"), year)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _archive(request):
     """Archive one exception (POST action=archive, exception=<id>, version=<n>)."""
     user = request.user
@@ -104,7 +97,7 @@ def calendar_page(request):
                     actor=user, organization=user.organization_id, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Exception saved."))
                 return redirect(_year_url(exception.date.year))

@@ -12,10 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -24,8 +23,10 @@ from accounts.choices import Role
 from accounts.scoping import reach_of
 from core import audit
 from core.errors import ConflictError
+from core.forms import add_errors, form_errors_text
 from core.listing import SortOption, paginate, render_list, sort_queryset
-from core.models import Attachment, AuditAction
+from core.models import Attachment
+from core.web import allowed, attachment_response, filter_query, posted_version, xlsx_export, xlsx_response
 from followup import selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
@@ -55,7 +56,6 @@ from followup.forms import (
 from followup.models import ProgressReport
 from org import selectors as org_selectors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MY_ITEMS_LIMIT = 10
 
 # Badge colours (Tabler's "-lt" badges): the same everywhere a bucket, a status or a verdict is shown.
@@ -125,45 +125,6 @@ def _leader_person(user):
     if person is not None and user.role in LEADER_ROLES:
         return person
     return None
-
-
-def _allowed(gate, **kwargs) -> bool:
-    """Whether a get_*_for_user gate lets the user through for an action."""
-    try:
-        gate(**kwargs)
-    except Http404:
-        return False
-    return True
-
-
-def _posted_version(request, record) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else record.version
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _form_errors_text(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(e) for e in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
-
-
-def _query(request, *drop: str) -> str:
-    """The current filters as a query string, without paging (and without `drop`)."""
-    params = request.GET.copy()
-    for name in ("page", *drop):
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _badges() -> dict:
@@ -325,8 +286,8 @@ def obstacle_list(request):
         "summary": summary,
         "summary_by": by,
         "summary_groups": SUMMARY_GROUPS,
-        "qs_by": _query(request, "by"),
-        "export_query": _query(request, "sort", "by"),
+        "qs_by": filter_query(request, "by"),
+        "export_query": filter_query(request, "sort", "by"),
         "can_create": _can_write(user),
         **_badges(),
     }
@@ -408,7 +369,7 @@ def _obstacle_form(request, obstacle):
                 version = form.cleaned_data["version"] or obstacle.version
                 obstacle = services.obstacle_update(actor=user, obstacle=obstacle, version=version, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -513,8 +474,8 @@ def obstacle_detail(request, pk: int):
     user = request.user
     obstacle = selectors.get_obstacle_for_user(user=user, pk=pk)
     today = timezone.localdate()
-    can_resolve = _allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="resolve")
-    can_change = can_resolve and _allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="change")
+    can_resolve = allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="resolve")
+    can_change = can_resolve and allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="change")
     actions = []
     for status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
         if can_change or (can_resolve and status in RESOLVE_MOVES):
@@ -561,7 +522,7 @@ def obstacle_status(request, pk: int):
     status = request.POST.get("status", "")
     gate = "resolve" if status in RESOLVE_MOVES else "change"
     obstacle = selectors.get_obstacle_for_user(user=user, pk=pk, action=gate)
-    version = _posted_version(request, obstacle)
+    version = posted_version(request, obstacle)
     if status not in ObstacleStatus.values:
         messages.error(request, _("Choose a next step from the list."))
         return redirect(obstacle.get_absolute_url())
@@ -571,7 +532,7 @@ def obstacle_status(request, pk: int):
             services.obstacle_set_status(actor=user, obstacle=obstacle, version=version, status=status)
         form = _move_form(status, user, data=request.POST)
         if not form.is_valid():
-            messages.error(request, _form_errors_text(form))
+            messages.error(request, form_errors_text(form))
             return redirect(obstacle.get_absolute_url())
         data = form.cleaned_data
         directive = None
@@ -622,7 +583,7 @@ def obstacle_export(request):
     qs = selectors.obstacle_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, OBSTACLE_SORTS)
     exports = importlib.import_module("followup.exports")
-    return _xlsx(request, exports.obstacle_workbook(qs), "obstacles")
+    return xlsx_export(request, exports.obstacle_workbook(qs), "obstacles")
 
 
 # --- directives -----------------------------------------------------------------------------------
@@ -650,8 +611,8 @@ def directive_list(request):
         "bucket": request.GET.get("bucket", ""),
         "chips": _chips(counts),
         "total": sum(counts.values()),
-        "qs_bucket": _query(request, "bucket"),
-        "export_query": _query(request, "sort"),
+        "qs_bucket": filter_query(request, "bucket"),
+        "export_query": filter_query(request, "sort"),
         "units": org_selectors.agency_list(user=user).order_by("sort_key", "id"),
         "leaders": _leaders(user).order_by("sort_key", "id"),
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
@@ -700,7 +661,7 @@ def directive_create(request):
                 **{k: data[k] for k in DIRECTIVE_FIELDS},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The directive has been issued."))
             return redirect(directive.get_absolute_url())
@@ -740,7 +701,7 @@ def directive_edit(request, pk: int):
                 **fields,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -777,8 +738,8 @@ def _chain_head(first):
 def _directive_page(request, directive, report_form=None, status=200):
     """The directive's page; the report form comes back bound with its errors after a failed report."""
     user = request.user
-    can_report = _allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="report")
-    can_change = _allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="change")
+    can_report = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="report")
+    can_change = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="change")
     reports = list(directive.progress_reports.select_related("author").order_by("reported_at", "id"))
     files = _report_attachments(reports)
     chain = selectors.chain_of(directive)
@@ -851,7 +812,7 @@ def directive_report(request, pk: int):
                 files=request.FILES.getlist("files"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -871,7 +832,7 @@ def directive_export(request):
     qs = selectors.directive_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
     exports = importlib.import_module("followup.exports")
-    return _xlsx(request, exports.directive_workbook(qs), "directives")
+    return xlsx_export(request, exports.directive_workbook(qs), "directives")
 
 
 # --- re-supervision -------------------------------------------------------------------------------
@@ -898,7 +859,7 @@ def resupervision_list(request):
         "verdicts": Verdict.choices,
         "leaders": _leaders(user).order_by("sort_key", "id"),
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        "export_query": _query(request, "sort"),
+        "export_query": filter_query(request, "sort"),
         "today": timezone.localdate(),
         **_badges(),
     }
@@ -920,7 +881,7 @@ def resupervision_detail(request, pk: int):
     """One check: the item, the verdict and its evidence, the checks before and after it, the follow-up."""
     user = request.user
     check = selectors.get_resupervision_for_user(user=user, pk=pk)
-    can_record = _allowed(selectors.get_resupervision_for_user, user=user, pk=pk, action="record")
+    can_record = allowed(selectors.get_resupervision_for_user, user=user, pk=pk, action="record")
     superseded_by = selectors.resupervision_list(user=user).filter(supersedes=check).first()
     follow_up = None
     if check.follow_up_id:
@@ -977,7 +938,7 @@ def resupervision_record(request, pk: int):
                 follow_up_deadline=data["follow_up_deadline"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if check.follow_up_id:
                 messages.success(
@@ -1009,7 +970,7 @@ def resupervision_recheck(request, pk: int):
     check = selectors.get_resupervision_for_user(user=user, pk=pk, action="record")
     form = RecheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, form_errors_text(form))
         return redirect(check.get_absolute_url())
     try:
         new = services.resupervision_recheck(actor=user, check=check, due_on=form.cleaned_data["due_on"])
@@ -1028,7 +989,7 @@ def resupervision_export(request):
     qs = selectors.resupervision_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
     exports = importlib.import_module("followup.exports")
-    return _xlsx(request, exports.resupervision_workbook(qs), "resupervisions")
+    return xlsx_export(request, exports.resupervision_workbook(qs), "resupervisions")
 
 
 # --- conclusion notices ---------------------------------------------------------------------------
@@ -1057,7 +1018,7 @@ def notice_create(request):
         try:
             notice = services.notice_create(actor=user, organization=committee, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(notice.get_absolute_url())
@@ -1096,7 +1057,7 @@ def notice_import(request, pk: int):
     notice = selectors.get_notice_for_user(user=user, pk=pk, action="change")
     if request.method == "GET" and request.GET.get("template"):
         exports = importlib.import_module("followup.exports")
-        return _xlsx_response(exports.directive_import_template(), "directives-template.xlsx")
+        return xlsx_response(exports.directive_import_template(), "directives-template.xlsx")
     form = NoticeImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -1104,7 +1065,7 @@ def notice_import(request, pk: int):
         try:
             result = importers.import_directives(actor=user, notice=notice, file=form.cleaned_data["file"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             errors = list(result.errors)
             if not errors:
@@ -1126,25 +1087,6 @@ def notice_import(request, pk: int):
 # --- files ----------------------------------------------------------------------------------------
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _xlsx(request, data: bytes, stem: str) -> HttpResponse:
-    """An export: the workbook under a dated file name, and an audit event saying who took what."""
-    filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    query = _query(request)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        note=f"{filename}{'?' + query if query else ''}",
-    )
-    return _xlsx_response(data, filename)
-
-
 @login_required
 def attachment_download(request, pk: int):
     """An evidence file, only to someone who may see the record it is attached to; always a download."""
@@ -1162,14 +1104,4 @@ def attachment_download(request, pk: int):
     if report is None:
         raise Http404
     selectors.get_directive_for_user(user=user, pk=report.directive_id)
-    try:
-        handle = attachment.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.mime_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Whatever the file holds, a browser never runs it as a page of this site.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment)

@@ -16,11 +16,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csp import csp_override
@@ -29,9 +28,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core import audit
 from core.calendar import WorkingCalendar
 from core.errors import ConflictError
+from core.forms import add_errors, form_errors_text
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment, AuditAction
 from core.services import attachment_add
+from core.web import allowed, attachment_response, filter_query, xlsx_export, xlsx_response
 from incidents import selectors, services
 from incidents.choices import (
     FLAGS,
@@ -54,7 +55,6 @@ from incidents.forms import (
 from incidents.models import Incident
 from org import selectors as org_selectors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAP_POINT_LIMIT = 5000
 
 # Badge colours (Tabler's colour names): the same on the list, the page, the map and its legend.
@@ -116,39 +116,6 @@ def _can_report(user) -> bool:
     return bool(user.role) and not user.is_read_only
 
 
-def _allowed(user, pk: int, action: str) -> bool:
-    try:
-        selectors.get_incident_for_user(user=user, pk=pk, action=action)
-    except Http404:
-        return False
-    return True
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _form_errors_text(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(e) for e in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
-
-
-def _query(request, *drop: str) -> str:
-    """The current filters as a query string, without paging (and without `drop`)."""
-    params = request.GET.copy()
-    for name in ("page", *drop):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def _moment(value) -> str:
     return formats.date_format(timezone.localtime(value), "d/m/Y H:i") if value else "—"
 
@@ -175,7 +142,7 @@ def _filter_context(request, user) -> dict:
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
         "leaders": org_selectors.person_list(user=user, leaders_only=True).order_by("sort_key", "id"),
         "units": org_selectors.agency_list(user=user).order_by("sort_key", "id"),
-        "filter_query": _query(request, "sort", "by"),
+        "filter_query": filter_query(request, "sort", "by"),
     }
 
 
@@ -222,7 +189,7 @@ def incident_list(request):
         "nav": "incidents",
         "page": page,
         "sort": sort,
-        "export_query": _query(request, "sort"),
+        "export_query": filter_query(request, "sort"),
         "can_report": _can_report(user),
         "can_import": user.is_office,
         **_filter_context(request, user),
@@ -262,13 +229,6 @@ def my_incidents(request):
     return render_list(request, "incidents/my_incidents.html", "incidents/_incident_rows.html", context)
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def incident_export(request):
     """The filtered list as an Excel workbook, with an audit event saying who took what."""
@@ -277,11 +237,7 @@ def incident_export(request):
     qs = selectors.incident_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, INCIDENT_SORTS)
     exports = importlib.import_module("incidents.exports")
-    data = exports.incident_workbook(qs)
-    filename = f"incidents-{timezone.localdate():%Y-%m-%d}.xlsx"
-    query = _query(request)
-    audit.record(actor=user, action=AuditAction.EXPORT, note=f"{filename}{'?' + query if query else ''}")
-    return _xlsx_response(data, filename)
+    return xlsx_export(request, exports.incident_workbook(qs), "incidents")
 
 
 # --- intake -----------------------------------------------------------------------------------------
@@ -363,7 +319,7 @@ def incident_create(request):
                     )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:  # an attachment refused for its type or size, or a place outside the organisation
                 form.add_error("attachments" if request.FILES else None, exc.messages)
         else:
@@ -557,8 +513,8 @@ def _attachments(incident) -> list:
 
 def _detail_page(request, incident, *, reassign_form=None, directive_form=None, status=200):
     user = request.user
-    can_handle = _allowed(user, incident.pk, "handle")
-    can_reassign = _allowed(user, incident.pk, "reassign")
+    can_handle = allowed(selectors.get_incident_for_user, user=user, pk=incident.pk, action="handle")
+    can_reassign = allowed(selectors.get_incident_for_user, user=user, pk=incident.pk, action="reassign")
     now = timezone.now()
     calendar = WorkingCalendar.for_organization(incident.organization)
     is_open = incident.status in OPEN_STATUSES
@@ -636,17 +592,7 @@ def incident_attachment(request, pk: int, file_pk: int):
     attachment = next((a for a in _attachments(incident) if a.pk == file_pk), None)
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.mime_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Whatever the file holds, a browser never runs it as a page of this site.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment)
 
 
 @login_required
@@ -657,7 +603,7 @@ def incident_status(request, pk: int):
     incident = selectors.get_incident_for_user(user=user, pk=pk, action="handle")
     form = StatusForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, form_errors_text(form))
         return redirect(incident.get_absolute_url())
     data = form.cleaned_data
     status = data["status"]
@@ -719,7 +665,7 @@ def incident_reassign(request, pk: int):
                 handling_unit=data["handling_unit"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -730,7 +676,7 @@ def incident_reassign(request, pk: int):
             if selectors.incident_list(user=user).filter(pk=incident.pk).exists():
                 return redirect(incident.get_absolute_url())
             return redirect("incidents:list")  # handed out of the user's own reach
-    messages.error(request, _form_errors_text(form))
+    messages.error(request, form_errors_text(form))
     return _detail_page(request, incident, reassign_form=form, status=400)
 
 
@@ -760,11 +706,11 @@ def incident_directive(request, pk: int):
                 issued_by=person if person is not None and not user.is_office else None,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The directive has been issued."))
             return redirect(incident.get_absolute_url())
-    messages.error(request, _form_errors_text(form))
+    messages.error(request, form_errors_text(form))
     return _detail_page(request, incident, directive_form=form, status=400)
 
 
@@ -870,7 +816,7 @@ def incident_import(request):
         raise Http404
     if request.method == "GET" and request.GET.get("template"):
         exports = importlib.import_module("incidents.exports")
-        return _xlsx_response(exports.incident_import_template(), "incidents-template.xlsx")
+        return xlsx_response(exports.incident_import_template(), "incidents-template.xlsx")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -884,7 +830,7 @@ def incident_import(request):
                 if errors:  # all or nothing, whatever the importer did before finding the errors
                     transaction.set_rollback(True)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if not errors:
                 messages.success(

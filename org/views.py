@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.errors import ConflictError
+from core.forms import add_errors
 from core.listing import SortOption, paginate, render_list, sort_queryset
+from core.web import posted_version
 from org import selectors, services
 from org.choices import AgencyKind
 from org.forms import AgencyForm, AssignmentForm, MembershipEndForm, MembershipForm, PersonForm
@@ -188,7 +190,7 @@ def agency_edit(request, pk: int | None = None):
                     actor=user, agency=agency, version=form.cleaned_data["version"] or agency.version, **data
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -272,18 +274,13 @@ def person_edit(request, pk: int | None = None):
                 version = form.cleaned_data["version"] or person.version
                 person = services.person_update(actor=user, person=person, version=version, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Saved."))
             return redirect(person.get_absolute_url())
     return render(request, "org/person_form.html", {"nav": "leaders", "form": form, "person": person})
-
-
-def _posted_version(request, record) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else record.version
 
 
 @login_required
@@ -293,7 +290,7 @@ def person_archive(request, pk: int):
     user = request.user
     person = selectors.get_person_for_user(user=user, pk=pk, action="change")
     try:
-        services.person_archive(actor=user, person=person, version=_posted_version(request, person))
+        services.person_archive(actor=user, person=person, version=posted_version(request, person))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:
@@ -308,7 +305,7 @@ def person_restore(request, pk: int):
     user = request.user
     person = selectors.get_person_for_user(user=user, pk=pk, action="change")
     try:
-        services.person_restore(actor=user, person=person, version=_posted_version(request, person))
+        services.person_restore(actor=user, person=person, version=posted_version(request, person))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:
@@ -330,7 +327,7 @@ def membership_create(request, pk: int):
         try:
             services.membership_add(actor=user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The seat has been added."))
             return redirect(person.get_absolute_url())
@@ -352,7 +349,7 @@ def membership_end(request, pk: int):
                 actor=user, membership=membership, version=version, on=form.cleaned_data["valid_to"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -390,14 +387,6 @@ def matrix(request):
         "can_edit": user.is_office,
     }
     return render_list(request, "org/matrix.html", "org/_matrix_table.html", context)
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -449,7 +438,7 @@ def assignment_edit(request, pk: int | None = None):
                     actor=user, assignment=assignment, version=version, **data
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -473,7 +462,7 @@ def assignment_archive(request, pk: int):
     if not user.is_office:
         raise Http404
     assignment = selectors.get_assignment_for_user(user=user, pk=pk, action="change")
-    version = int(request.POST.get("version") or assignment.version)
+    version = posted_version(request, assignment)
     try:
         services.assignment_archive(actor=user, assignment=assignment, version=version)
     except ConflictError as exc:
