@@ -64,6 +64,15 @@ def status_bucket(
 # --- directives -----------------------------------------------------------------------------------
 
 
+_report_counts = (
+    ProgressReport.objects.filter(directive=OuterRef("pk"))
+    .order_by()
+    .values("directive")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 def directive_list(
     *, user, filters: dict | None = None, today: dt.date | None = None, include_archived: bool = False
 ) -> QuerySet[Directive]:
@@ -78,7 +87,9 @@ def directive_list(
         qs.select_related("issued_by", "lead_unit", "locality", "parent", "source_type")
         .prefetch_related("cooperating_units")
         .annotate(status_bucket=bucket_expression(day))
-        .annotate(report_count=Count("progress_reports", distinct=True))
+        # A subquery, not a join: a join grouped by directive made every list, count and bucket tally
+        # aggregate all the progress reports of the organisation (1 s at 100,000 directives).
+        .annotate(report_count=Coalesce(Subquery(_report_counts, output_field=IntegerField()), 0))
     )
     return DirectiveFilter(filters or {}, today=day).apply(qs)
 

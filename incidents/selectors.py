@@ -12,6 +12,7 @@ from core.text import fold
 from incidents.choices import OPEN_STATUSES
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
+from org.models import AdministrativeUnit, Person
 
 
 def incident_list(*, user, filters: dict | None = None, include_archived: bool = False) -> QuerySet[Incident]:
@@ -114,34 +115,64 @@ def _median_hours(durations: list[dt.timedelta]) -> float | None:
     return round(statistics.median(d.total_seconds() for d in durations) / 3600, 1)
 
 
+# Grouped by id (no join over every incident), named afterwards with one small query per grouping.
+_STATISTICS_KEYS = {"locality": "locality_id", "field": "field", "leader": "responsible_leader_id"}
+_STATISTICS_NAMES = {"locality": (AdministrativeUnit, "name"), "leader": (Person, "full_name")}
+
+
 def incident_statistics(qs: QuerySet[Incident], by: str) -> list[dict]:
     """Counts, median hours to acknowledge and to resolve, and the on-time rate, grouped by locality, field
-    or leader. One query over the (filtered) incidents; medians are computed in Python."""
-    key_field = {"locality": "locality__name", "field": "field", "leader": "responsible_leader__full_name"}[
-        by
-    ]
+    or leader (see incident_statistics_by)."""
+    return incident_statistics_by(qs, (by,))[by]
+
+
+def incident_statistics_by(qs: QuerySet[Incident], groupings: tuple[str, ...]) -> dict[str, list[dict]]:
+    """The statistics for several groupings at once: one query and one pass over the (filtered) incidents,
+    whatever the number of groupings; medians are computed in Python."""
+    keys = [_STATISTICS_KEYS[by] for by in groupings]
     rows = qs.order_by().values_list(
-        key_field, "reported_at", "acknowledged_at", "resolved_at", "resolve_due_at", "status"
+        *keys, "reported_at", "acknowledged_at", "resolved_at", "resolve_due_at", "status"
     )
-    groups: dict[str, dict] = {}
-    for key, reported, acknowledged, resolved, due, status in rows.iterator(chunk_size=5000):
-        group = groups.setdefault(
-            key or "—",
-            {"key": key or "—", "total": 0, "open": 0, "ack": [], "resolve": [], "on_time": 0, "resolved": 0},
-        )
-        group["total"] += 1
-        if status in OPEN_STATUSES:
-            group["open"] += 1
-        if acknowledged:
-            group["ack"].append(acknowledged - reported)
-        if resolved:
-            group["resolve"].append(resolved - reported)
-            group["resolved"] += 1
-            if due and resolved <= due:
-                group["on_time"] += 1
-    result = []
-    for group in groups.values():
-        result.append(
+    groups: dict[str, dict[str, dict]] = {by: {} for by in groupings}
+    width = len(keys)
+    for row in rows.iterator(chunk_size=5000):
+        reported, acknowledged, resolved, due, status = row[width:]
+        is_open = status in OPEN_STATUSES
+        ack = acknowledged - reported if acknowledged else None
+        took = resolved - reported if resolved else None
+        on_time = bool(resolved and due and resolved <= due)
+        for by, key in zip(groupings, row[:width], strict=True):
+            group = groups[by].get(key)
+            if group is None:
+                group = groups[by][key] = {
+                    "key": key,
+                    "total": 0,
+                    "open": 0,
+                    "ack": [],
+                    "resolve": [],
+                    "on_time": 0,
+                    "resolved": 0,
+                }
+            group["total"] += 1
+            group["open"] += is_open
+            if ack is not None:
+                group["ack"].append(ack)
+            if took is not None:
+                group["resolve"].append(took)
+                group["resolved"] += 1
+                group["on_time"] += on_time
+    for by, (model, attribute) in _STATISTICS_NAMES.items():
+        if by in groups:
+            ids = [key for key in groups[by] if key is not None]
+            names = dict(model._base_manager.filter(pk__in=ids).values_list("pk", attribute))
+            for group in groups[by].values():
+                group["key"] = names.get(group["key"])
+    for by_key in groups.values():
+        for group in by_key.values():
+            group["key"] = group["key"] or "—"
+    result = {}
+    for by, by_key in groups.items():
+        tables = [
             {
                 "key": group["key"],
                 "total": group["total"],
@@ -152,5 +183,7 @@ def incident_statistics(qs: QuerySet[Incident], by: str) -> list[dict]:
                 if group["resolved"]
                 else None,
             }
-        )
-    return sorted(result, key=lambda r: (-r["total"], r["key"]))
+            for group in by_key.values()
+        ]
+        result[by] = sorted(tables, key=lambda r: (-r["total"], r["key"]))
+    return result

@@ -792,8 +792,9 @@ def incident_statistics(request):
     qs = selectors.incident_list(user=user, filters=request.GET)
     field_labels = dict(IncidentField.choices)
     tables = []
+    by_grouping = selectors.incident_statistics_by(qs, tuple(STATISTICS_GROUPS))
     for by, title in STATISTICS_GROUPS.items():
-        rows = selectors.incident_statistics(qs, by)
+        rows = by_grouping[by]
         for row in rows:
             row["label"] = field_labels.get(row["key"], row["key"]) if by == "field" else row["key"]
         tables.append({"by": by, "title": title, "rows": rows})

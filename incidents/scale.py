@@ -1,0 +1,88 @@
+"""Synthetic incidents for benchmarks: 50,000 at city scale, a year and a half of reports on the committee
+and units `org.scale` seeded, each routed to the leader assigned to its commune. Bulk inserts,
+deterministic."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.bench import Scenario, register_scenarios, register_seeder
+from incidents.choices import IncidentField, IncidentSource, IncidentStatus, Severity
+from incidents.models import Incident
+from org.models import Assignment, PartyCommittee
+from org.scale import BENCH_USER
+
+SIZES = {"city": 50_000, "national": 1_700_000}
+SEED = 20261128
+BATCH = 5_000
+
+
+@register_seeder
+@transaction.atomic
+def seed_incidents(scale: str, progress) -> None:
+    committee = PartyCommittee.objects.filter(code="scale-1").first()
+    if committee is None or Incident.objects.filter(organization=committee).exists():
+        return
+    rng = random.Random(SEED)  # noqa: S311 - deterministic synthetic data, not security
+    routes = list(
+        Assignment.objects.filter(organization=committee, locality__isnull=False).values_list(
+            "pk", "locality_id", "leader_id"
+        )
+    )
+    now = timezone.now()
+    fields, sources, statuses = IncidentField.values, IncidentSource.values, IncidentStatus.values
+    severities = [Severity.NORMAL] * 7 + [Severity.COMPLEX] * 2 + [Severity.URGENT]
+    batch: list[Incident] = []
+    total = 0
+    for i in range(SIZES[scale]):
+        assignment, locality, leader = rng.choice(routes)
+        reported = now - dt.timedelta(minutes=rng.randint(30, 60 * 24 * 540))
+        incident = Incident(
+            organization=committee,
+            code=f"VV-{timezone.localtime(reported).year}-S{i + 1:07d}",
+            title=f"Phản ánh số {i + 1}: lấn chiếm vỉa hè, tập kết vật liệu trên phố {rng.randint(1, 500)}",
+            description="Người dân phản ánh qua đường dây nóng.",
+            locality_id=locality,
+            occurred_at=reported - dt.timedelta(minutes=rng.randint(0, 600)),
+            reported_at=reported,
+            source=rng.choice(sources),
+            field=rng.choice(fields),
+            severity=rng.choice(severities),
+            is_public_concern=rng.random() < 0.1,
+            responsible_leader_id=leader,
+            responsible_assignment_id=assignment,
+            routed_via="direct",
+            status=rng.choice(statuses),
+            ack_due_at=reported + dt.timedelta(hours=8),
+            resolve_due_at=reported + dt.timedelta(hours=80),
+        )
+        incident.refresh_derived()
+        batch.append(incident)
+        if len(batch) == BATCH:
+            Incident.objects.bulk_create(batch)
+            total += len(batch)
+            batch = []
+    Incident.objects.bulk_create(batch)
+    total += len(batch)
+    progress(f"{total:,} incidents")
+
+
+@register_scenarios
+def incident_scenarios() -> list[Scenario]:
+    committee = PartyCommittee.objects.filter(code="scale-1").first()
+    if committee is None:
+        return []
+    count = Incident.objects.filter(organization=committee).count()
+    if not count:
+        return []
+    incident = Incident.objects.filter(organization=committee).order_by("pk").first()
+    return [
+        Scenario("page: incidents", BENCH_USER, "/incidents/", count),
+        Scenario("page: incidents urgent", BENCH_USER, "/incidents/?severity=urgent", count),
+        Scenario("page: incident", BENCH_USER, f"/incidents/{incident.pk}/", count),
+        Scenario("page: incident statistics", BENCH_USER, "/incidents/statistics/", count),
+        Scenario("api: incidents", BENCH_USER, "/api/v1/incidents/", count),
+        Scenario("api: incident map", BENCH_USER, "/incidents/map.json", count),
+    ]
