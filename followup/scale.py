@@ -18,6 +18,7 @@ from org.models import AdministrativeUnit, Agency, PartyCommittee, Person
 from org.scale import BENCH_USER
 
 SIZES = {
+    "small": {"obstacles": 200, "directives": 1_000, "resupervisions": 600},
     "city": {"obstacles": 20_000, "directives": 100_000, "resupervisions": 60_000},
     "national": {"obstacles": 100_000, "directives": 500_000, "resupervisions": 300_000},
 }

@@ -99,7 +99,7 @@ def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
 
     "report": the lead unit's focal point (or the office); "change": the office or the issuing leader.
     """
-    directive = directive_list(user=user, include_archived=True).filter(pk=pk).first()
+    directive = directive_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if directive is None:
         raise Http404
     if action == "view":
@@ -150,7 +150,7 @@ def obstacle_list(
 def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
     """One obstacle, or 404. "change": the office, the leader in charge of its place, or whoever raised it;
     "resolve": also the resolving agency's focal point."""
-    obstacle = obstacle_list(user=user, include_archived=True).filter(pk=pk).first()
+    obstacle = obstacle_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if obstacle is None:
         raise Http404
     if action == "view":

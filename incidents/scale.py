@@ -14,7 +14,7 @@ from incidents.models import Incident
 from org.models import Assignment, PartyCommittee
 from org.scale import BENCH_USER
 
-SIZES = {"city": 50_000, "national": 1_700_000}
+SIZES = {"small": 500, "city": 50_000, "national": 1_700_000}
 SEED = 20261128
 BATCH = 5_000
 

@@ -43,7 +43,8 @@ def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
     "handle": the leader in charge, the handling unit's focal point, the office or the Standing Board;
     "reassign": the leader in charge, the office or the Standing Board.
     """
-    incident = incident_list(user=user, include_archived=True).filter(pk=pk).first()
+    # Unordered: with the list's ordering, SQLite walks the ordering index instead of fetching by id.
+    incident = incident_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if incident is None:
         raise Http404
     if action == "view":

@@ -14,6 +14,7 @@ from org.models import AdministrativeUnit, Agency, Assignment, PartyCommittee, P
 from org.services import units_import
 
 SIZES = {
+    "small": {"provinces": [1], "leaders": 80, "agencies": 300},  # the city's organisation, for tests
     "city": {"provinces": [1], "leaders": 80, "agencies": 300},
     "national": {"provinces": None, "leaders": 2700, "agencies": 10_000},
 }

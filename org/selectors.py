@@ -48,7 +48,7 @@ def unit_list(
 
 def get_unit_for_user(*, user, pk: int, action: str = "view") -> AdministrativeUnit:
     """One unit, or 404 for missing and for not-yours alike."""
-    unit = unit_list(user=user, include_archived=True).filter(pk=pk).first()
+    unit = unit_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if unit is None:
         raise Http404
     if action != "view" and not user.is_office:
@@ -87,7 +87,7 @@ def agency_list(
 
 
 def get_agency_for_user(*, user, pk: int, action: str = "view") -> Agency:
-    agency = agency_list(user=user, include_archived=True).filter(pk=pk).first()
+    agency = agency_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if agency is None:
         raise Http404
     if action != "view" and not user.is_office:
@@ -123,7 +123,7 @@ def leader_list(*, user, q: str | None = None, on: dt.date | None = None) -> Que
 
 
 def get_person_for_user(*, user, pk: int, action: str = "view") -> Person:
-    person = person_list(user=user, include_archived=True).filter(pk=pk).first()
+    person = person_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if person is None:
         raise Http404
     if action != "view" and not user.is_office:
@@ -174,7 +174,7 @@ def assignment_list(
 
 
 def get_assignment_for_user(*, user, pk: int, action: str = "view") -> Assignment:
-    assignment = assignment_list(user=user, include_archived=True).filter(pk=pk).first()
+    assignment = assignment_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
     if assignment is None:
         raise Http404
     if action != "view" and not user.is_office:

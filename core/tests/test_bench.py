@@ -1,26 +1,35 @@
-"""`coso seed-scale` builds city-scale organisation data, and `coso bench` times it and writes JSON."""
+"""`coso seed-scale` builds synthetic data (the small scale: the city's organisation, fewer records), and
+`coso bench` times it and writes JSON."""
 
 import json
 
 from django.core.management import call_command
 
+from followup.models import Directive, Obstacle, ReSupervision
+from incidents.models import Incident
 from org.models import AdministrativeUnit, Assignment, PartyCommittee, Person
 
 
 def test_seed_scale_then_bench(db, tmp_path, capsys):
-    call_command("seed_scale", "--scale", "city")
+    call_command("seed_scale", "--scale", "small")
     committee = PartyCommittee.objects.get(code="scale-1")
     communes = AdministrativeUnit.objects.filter(parent=committee.root_unit).count()
     assert communes == 126
     assert Assignment.objects.filter(organization=committee).count() == communes
     assert 70 <= Person.objects.filter(organization=committee).count() <= 90
-    call_command("seed_scale", "--scale", "city")  # idempotent: a second run adds nothing
+    assert Directive.objects.filter(organization=committee).count() == 1_000
+    assert Obstacle.objects.filter(organization=committee).count() == 200
+    assert ReSupervision.objects.filter(organization=committee).count() == 600
+    assert Incident.objects.filter(organization=committee).count() == 500
+    call_command("seed_scale", "--scale", "small")  # idempotent: a second run adds nothing
     assert Assignment.objects.filter(organization=committee).count() == communes
+    assert Directive.objects.filter(organization=committee).count() == 1_000
+    assert Incident.objects.filter(organization=committee).count() == 500
 
     output = tmp_path / "bench.json"
     call_command("bench", "--repeat", "2", "--output", str(output))
     report = json.loads(output.read_text(encoding="utf-8"))
-    assert len(report["results"]) >= 10
+    assert len(report["results"]) >= 25  # organisation, follow-up and incident pages and API lists
     assert all(r["status"] == 200 for r in report["results"]), report["results"]
     assert all(r["queries"] > 0 and r["median_ms"] > 0 for r in report["results"])
     assert "median ms" in capsys.readouterr().out
