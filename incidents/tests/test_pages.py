@@ -206,6 +206,9 @@ def test_duplicates_are_shown_while_typing_and_can_be_linked(hanoi, routed, foca
     second = Incident.objects.exclude(pk=first.pk).get()
     assert (second.status, second.reject_reason, second.duplicate_of) == ("rejected", "duplicate", first)
     assert response.status_code == 200 and first.code in response.content.decode()
+    # the first report's page lists the second as its duplicate
+    first_page = client_for(office).get(first.get_absolute_url()).content.decode()
+    assert f'href="{second.get_absolute_url()}"' in first_page
 
 
 # --- one incident ---------------------------------------------------------------------------------------
