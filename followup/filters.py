@@ -14,6 +14,7 @@ from followup.choices import (
     StatusBucket,
     Verdict,
 )
+from followup.models import Directive
 
 
 def _int(value) -> int | None:
@@ -84,7 +85,9 @@ class DirectiveFilter(BaseFilter):
             qs = qs.filter(status_bucket=bucket)
         unit = _int(d.get("unit"))
         if unit:
-            qs = qs.filter(Q(lead_unit_id=unit) | Q(cooperating_units__id=unit)).distinct()
+            # A subquery, not a join: a directive is listed (and counted) once, with no DISTINCT.
+            cooperating = Directive.cooperating_units.through.objects.filter(agency_id=unit)
+            qs = qs.filter(Q(lead_unit_id=unit) | Q(pk__in=cooperating.values("directive_id")))
         leader = _int(d.get("leader"))
         if leader:
             qs = qs.filter(issued_by_id=leader)

@@ -118,7 +118,8 @@ def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
 
 def bucket_counts(qs: QuerySet[Directive]) -> dict[str, int]:
     """How many directives of a (filtered) list fall in each bucket: one query."""
-    rows = qs.order_by().values("status_bucket").annotate(n=Count("pk", distinct=True))
+    # No DISTINCT: the list joins nothing that repeats a directive (scoping and filters use subqueries).
+    rows = qs.order_by().values("status_bucket").annotate(n=Count("pk"))
     counts = {bucket: 0 for bucket in StatusBucket.values}
     counts.update({row["status_bucket"]: row["n"] for row in rows})
     return counts

@@ -403,3 +403,27 @@ def test_a_cooperating_unit_sees_the_directive_and_a_third_unit_does_not(
     )
     assert list(directive_list(user=finance_focal)) == [directive]  # through its cooperating units only
     assert not directive_list(user=planning_focal).exists()
+
+
+def test_filtering_by_unit_counts_each_directive_once(hanoi, office, in_charge, construction, finance):
+    from followup.selectors import bucket_counts
+    from org.services import agency_create
+
+    planning = agency_create(
+        actor=None, organization=hanoi, code="SQH", name="Sở Quy hoạch", kind="department"
+    )
+    for lead, cooperating in ((construction, [finance, planning]), (finance, [construction]), (planning, [])):
+        services.directive_create(
+            actor=office,
+            organization=hanoi,
+            content=f"Việc do {lead.code} chủ trì.",
+            deadline=D(2026, 4, 30),
+            issued_by=in_charge.person,
+            lead_unit=lead,
+            cooperating_units=cooperating,
+            issued_on=D(2026, 3, 5),
+            source_kind=SourceKind.OTHER,
+        )
+    listed = directive_list(user=office, filters={"unit": str(construction.pk)}, today=D(2026, 3, 10))
+    assert sorted(d.lead_unit.code for d in listed) == ["STC", "SXD"]  # led, and cooperating
+    assert sum(bucket_counts(listed).values()) == 2
