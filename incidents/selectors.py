@@ -3,7 +3,7 @@
 import datetime as dt
 import statistics
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -131,17 +131,25 @@ def incident_statistics_by(qs: QuerySet[Incident], groupings: tuple[str, ...]) -
     """The statistics for several groupings at once: one query and one pass over the (filtered) incidents,
     whatever the number of groupings; medians are computed in Python."""
     keys = [_STATISTICS_KEYS[by] for by in groupings]
-    rows = qs.order_by().values_list(
-        *keys, "reported_at", "acknowledged_at", "resolved_at", "resolve_due_at", "status"
+    # Open and on time are decided in SQL: fewer values to bring back and convert for every incident.
+    rows = (
+        qs.order_by()
+        .annotate(
+            stat_open=Case(When(status__in=OPEN_STATUSES, then=1), default=0, output_field=IntegerField()),
+            stat_on_time=Case(
+                When(resolved_at__isnull=False, resolved_at__lte=F("resolve_due_at"), then=1),
+                default=0,
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list(*keys, "reported_at", "acknowledged_at", "resolved_at", "stat_open", "stat_on_time")
     )
     groups: dict[str, dict[str, dict]] = {by: {} for by in groupings}
     width = len(keys)
     for row in rows.iterator(chunk_size=5000):
-        reported, acknowledged, resolved, due, status = row[width:]
-        is_open = status in OPEN_STATUSES
+        reported, acknowledged, resolved, is_open, on_time = row[width:]
         ack = acknowledged - reported if acknowledged else None
         took = resolved - reported if resolved else None
-        on_time = bool(resolved and due and resolved <= due)
         for by, key in zip(groupings, row[:width], strict=True):
             group = groups[by].get(key)
             if group is None:
