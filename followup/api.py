@@ -6,7 +6,7 @@ followup.services; the filters are the ones the pages and the Excel exports use 
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -16,10 +16,17 @@ from django.utils.translation import ngettext
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import AfterValidator
 
 from accounts.choices import Role
 from accounts.scoping import reach_of
+from core.api_inputs import (
+    Code,
+    Day,
+    Id,
+    Text,
+    query_filters,
+    require_writer,
+)
 from core.pagination import PageNumberPagination
 from followup import selectors, services
 from followup.choices import (
@@ -38,9 +45,6 @@ from org import selectors as org_selectors
 
 router = Router(tags=["followup"])
 
-# Dates outside these bounds are typing mistakes, and a far-future deadline would overflow the date
-# arithmetic that schedules re-supervision.
-MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 MAX_UNITS = 50
 # The moves a resolving agency's focal point may make; every other move needs the "change" gate.
 RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
@@ -51,77 +55,7 @@ LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 # --- input types ----------------------------------------------------------------------------------
 
 
-def _sane_date(value: dt.date) -> dt.date:
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise ValueError(
-            _("The date must be between {start} and {end}.").format(
-                start=MIN_DATE.strftime("%d/%m/%Y"), end=MAX_DATE.strftime("%d/%m/%Y")
-            )
-        )
-    return value
-
-
-def _clean_text(value: str) -> str:
-    """Refuse what no database stores: NUL characters and lone surrogates."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("The text contains invalid characters.")) from None
-    if "\x00" in value:
-        raise ValueError(_("The text contains invalid characters."))
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
-Text = Annotated[str, AfterValidator(_clean_text)]
-# Ids and codes within what the databases store: a larger number would overflow before any lookup.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Code = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-def _query_date(raw: str | None, name: str) -> dt.date | None:
-    """A query-parameter date, dd/mm/yyyy or yyyy-mm-dd; anything else is a 422 naming the parameter."""
-    if not raw:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError({name: _("The date must read dd/mm/yyyy or yyyy-mm-dd.")})
-
-
-def _filters(query: Schema) -> dict:
-    """A query schema as the dict the shared filters read (booleans as "1", enums as their values)."""
-    data = {}
-    for key, value in query.dict().items():
-        if value is None:
-            continue
-        if key in ("date_from", "date_to"):
-            value = _query_date(value, key)
-        elif isinstance(value, bool):
-            value = "1" if value else ""
-        elif hasattr(value, "value"):
-            value = value.value
-        data[key] = value
-    return data
-
-
 # --- shared helpers -------------------------------------------------------------------------------
-
-
-def _committee(user):
-    """The caller's organisation; someone without a role reaches nothing (404)."""
-    committee = org_selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    return committee
-
-
-def _require_writer(user):
-    """Viewers and role-less users never write: to them every write answers 404."""
-    if not user.role or user.is_read_only:
-        raise Http404
 
 
 def _require_office(user):
@@ -390,7 +324,7 @@ def _obstacle_refs(user, data: dict) -> dict:
 @paginate(PageNumberPagination, page_size=50)
 def list_obstacles(request, filters: Query[ObstacleQuery]):
     """Obstacles the caller may see, newest first, filtered like the page and its Excel export."""
-    return selectors.obstacle_list(user=request.user, filters=_filters(filters))
+    return selectors.obstacle_list(user=request.user, filters=query_filters(filters))
 
 
 @router.get(
@@ -403,7 +337,7 @@ def obstacle_summary(
     filters: Query[ObstacleQuery],
     by: Literal["category", "level", "agency", "locality"] = "category",
 ):
-    qs = selectors.obstacle_list(user=request.user, filters=_filters(filters))
+    qs = selectors.obstacle_list(user=request.user, filters=query_filters(filters))
     labels = {"category": ObstacleCategory, "level": ResolutionLevel}.get(by)
     rows = selectors.obstacle_summary(qs, by)
     for row in rows:
@@ -420,8 +354,8 @@ def get_obstacle(request, obstacle_id: int):
 @router.post("/obstacles/", response={201: ObstacleDetailOut}, summary="Raise an obstacle")
 def create_obstacle(request, payload: ObstacleIn):
     user = request.user
-    _require_writer(user)
-    committee = _committee(user)
+    require_writer(user)
+    committee = org_selectors.committee_or_404(user)
     data = _obstacle_refs(user, payload.dict())
     _check_reach(user, locality=data["locality"], agency=data["agency"], keep=None)
     obstacle = services.obstacle_create(actor=user, organization=committee, **data)
@@ -709,13 +643,15 @@ def _directive_refs(user, data: dict) -> dict:
 @paginate(PageNumberPagination, page_size=50)
 def list_directives(request, filters: Query[DirectiveQuery]):
     """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
-    return selectors.directive_list(user=request.user, filters=_filters(filters))
+    return selectors.directive_list(user=request.user, filters=query_filters(filters))
 
 
 @router.get("/directives/buckets", response=BucketsOut, summary="How many directives fall in each bucket")
 def directive_buckets(request, filters: Query[BucketQuery]):
     """The counts of the list with the same filters (but the bucket), per status bucket."""
-    counts = selectors.bucket_counts(selectors.directive_list(user=request.user, filters=_filters(filters)))
+    counts = selectors.bucket_counts(
+        selectors.directive_list(user=request.user, filters=query_filters(filters))
+    )
     return {
         "total": sum(counts.values()),
         "buckets": [
@@ -735,8 +671,8 @@ def get_directive(request, directive_id: int):
 def create_directive(request, payload: DirectiveIn):
     """The office (naming the issuing leader) or a leader (in their own name)."""
     user = request.user
-    _require_writer(user)
-    committee = _committee(user)
+    require_writer(user)
+    committee = org_selectors.committee_or_404(user)
     person = getattr(user, "person", None)
     if not (user.is_office or (user.role in LEADER_ROLES and person is not None)):
         raise Http404
@@ -904,7 +840,7 @@ def _check_detail(user, pk: int):
 @paginate(PageNumberPagination, page_size=50)
 def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     """Checks the caller may see, by due date: pending, due (pending and past due) or recorded."""
-    return selectors.resupervision_list(user=request.user, filters=_filters(filters))
+    return selectors.resupervision_list(user=request.user, filters=query_filters(filters))
 
 
 @router.get("/resupervisions/{check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")
@@ -1009,7 +945,7 @@ def list_notices(request, filters: Query[NoticeQuery]):
 def create_notice(request, payload: NoticeIn):
     user = request.user
     _require_office(user)
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     notice = services.notice_create(actor=user, organization=committee, **payload.dict())
     return Status(201, _notice(user, notice.pk))
 

@@ -107,14 +107,6 @@ SUMMARY_GROUPS = {
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _committee(user):
-    """The user's organisation; users without a role (or an organisation) reach none of these pages."""
-    committee = org_selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    return committee
-
-
 def _can_write(user) -> bool:
     return bool(user.role) and not user.is_read_only
 
@@ -213,7 +205,7 @@ def _leaders(user, keep=None):
 def my_items(request):
     """What the user must do: overdue, due this week, open directives, checks due, open obstacles."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     today = timezone.localdate()
     items = selectors.my_items(user=user, today=today)
     person = getattr(user, "person", None)
@@ -260,7 +252,7 @@ def _summary_rows(rows: list[dict], by: str) -> list[dict]:
 def obstacle_list(request):
     """Obstacles with the shared filter, their age, and counts by category, level, agency or locality."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     today = timezone.localdate()
     qs = selectors.obstacle_list(user=user, filters=request.GET, today=today)
     by = request.GET.get("by") if request.GET.get("by") in SUMMARY_GROUPS else "category"
@@ -344,7 +336,7 @@ def obstacle_edit(request, pk: int):
 def _obstacle_form(request, obstacle):
     """Raise an obstacle (anyone who may write) or correct one (the gate's "change")."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     if not _can_write(user):
         raise Http404
     if obstacle is not None:
@@ -579,7 +571,7 @@ def obstacle_status(request, pk: int):
 def obstacle_export(request):
     """The filtered list of obstacles as an Excel workbook."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.obstacle_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, OBSTACLE_SORTS)
     exports = importlib.import_module("followup.exports")
@@ -593,7 +585,7 @@ def obstacle_export(request):
 def directive_list(request):
     """Directives with the shared filter, their status buckets, and the count in each bucket."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     today = timezone.localdate()
     qs = selectors.directive_list(user=user, filters=request.GET, today=today)
     without_bucket = request.GET.copy()
@@ -631,7 +623,7 @@ DIRECTIVE_FIELDS = ("number", "content", "issued_on", "lead_unit", "locality", "
 def directive_create(request):
     """Issue a standalone directive or one of a conclusion notice: the office, or a leader in their name."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     person = _leader_person(user)
     if not _can_write(user) or not (user.is_office or person is not None):
         raise Http404
@@ -828,7 +820,7 @@ def directive_report(request, pk: int):
 def directive_export(request):
     """The filtered list of directives as an Excel workbook."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.directive_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
     exports = importlib.import_module("followup.exports")
@@ -842,7 +834,7 @@ def directive_export(request):
 def resupervision_list(request):
     """Re-supervision checks: pending, due or recorded, by verdict, leader, locality and due period."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
     qs, sort = sort_queryset(request, qs, CHECK_SORTS)
     page = paginate(request, qs)
@@ -985,7 +977,7 @@ def resupervision_recheck(request, pk: int):
 def resupervision_export(request):
     """The filtered list of checks as an Excel workbook."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
     exports = importlib.import_module("followup.exports")
@@ -999,7 +991,7 @@ def resupervision_export(request):
 def notice_list(request):
     """The Standing Committee's conclusion notices, searchable, with the number of directives in each."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.notice_list(user=user, q=q).order_by("-issued_on", "-id"))
     context = {"nav": "notices", "q": q, "page": page}
@@ -1010,7 +1002,7 @@ def notice_list(request):
 def notice_create(request):
     """Enter a conclusion notice (the office only)."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     if not user.is_office:
         raise Http404
     form = NoticeForm(request.POST or None, initial={"issued_on": timezone.localdate()})

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -19,6 +18,16 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from accounts.choices import Role
+from core.api_inputs import (
+    MAX_ID,
+    MAX_YEAR,
+    MIN_YEAR,
+    Day,
+    Id,
+    Text,
+    query_filters,
+    require_writer,
+)
 from core.pagination import PageNumberPagination
 from incidents import selectors, services
 from incidents.choices import (
@@ -36,11 +45,6 @@ from org import selectors as org_selectors
 
 router = Router(tags=["incidents"])
 
-# Times outside these years are typing mistakes; checking them before any time-zone arithmetic also keeps
-# an absurd year (0001 or 9999 with an offset) from overflowing.
-MIN_YEAR, MAX_YEAR = 1990, 2100
-MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
-MAX_ID = 2**63 - 1
 MAX_UNITS = 50
 MAP_LIMIT = 5_000  # points on one map; narrow the filters to see the rest
 # Roles whose Person issues directives in their own name; the office issues in the leader in charge's.
@@ -49,27 +53,6 @@ FLAG_NAMES = tuple(name for name, _label in FLAGS)
 
 
 # --- input and output types -----------------------------------------------------------------------
-
-
-def _clean_text(value: str) -> str:
-    """Refuse what no database stores: NUL characters and lone surrogates."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("The text contains invalid characters.")) from None
-    if "\x00" in value:
-        raise ValueError(_("The text contains invalid characters."))
-    return value
-
-
-def _sane_date(value: dt.date) -> dt.date:
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise ValueError(
-            _("The date must be between {start} and {end}.").format(
-                start=MIN_DATE.strftime("%d/%m/%Y"), end=MAX_DATE.strftime("%d/%m/%Y")
-            )
-        )
-    return value
 
 
 def _local_moment(value: dt.datetime) -> dt.datetime:
@@ -88,11 +71,8 @@ def _as_local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value is not None and timezone.is_aware(value) else value
 
 
-Text = Annotated[str, AfterValidator(_clean_text)]
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
 Moment = Annotated[dt.datetime, AfterValidator(_local_moment)]
 LocalTime = Annotated[dt.datetime, AfterValidator(_as_local)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _label(choices, value) -> str:
@@ -387,50 +367,6 @@ def _overdue_now(incident: Incident) -> bool:
     return bool(incident.acknowledged_at is None and incident.ack_due_at and incident.ack_due_at < now)
 
 
-def _query_date(raw: str | None, name: str) -> dt.date | None:
-    """A query-parameter date, dd/mm/yyyy or yyyy-mm-dd; anything else is a 422 naming the parameter."""
-    if not raw:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            day = dt.datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-        if MIN_DATE <= day <= MAX_DATE:
-            return day
-    raise ValidationError({name: _("The date must read dd/mm/yyyy or yyyy-mm-dd.")})
-
-
-def _filters(query: IncidentQuery) -> dict:
-    """The query schema as the dict IncidentFilter reads (booleans as "1", enums as their values)."""
-    data = {}
-    for key, value in query.dict().items():
-        if value is None:
-            continue
-        if key in ("date_from", "date_to"):
-            value = _query_date(value, key)
-        elif isinstance(value, bool):
-            value = "1" if value else ""
-        elif hasattr(value, "value"):
-            value = value.value
-        data[key] = value
-    return data
-
-
-def _committee(user):
-    """The caller's organisation; someone without a role reaches nothing (404)."""
-    committee = org_selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    return committee
-
-
-def _require_writer(user):
-    """Viewers and role-less users never write: to them every write answers 404."""
-    if not user.role or user.is_read_only:
-        raise Http404
-
-
 def _visible_unit(user, code: int | None):
     """An administrative unit of the caller's organisation by official code, or a 422 naming the field."""
     if code is None:
@@ -502,7 +438,7 @@ def _directive_ids(user, incident: Incident) -> list[int]:
 @paginate(PageNumberPagination, page_size=50)
 def list_incidents(request, filters: Query[IncidentQuery]):
     """Incidents the caller may see, newest report first, filtered like the page, the map and the export."""
-    return selectors.incident_list(user=request.user, filters=_filters(filters))
+    return selectors.incident_list(user=request.user, filters=query_filters(filters))
 
 
 @router.get("/mine", response=list[IncidentOut], summary="My incidents")
@@ -510,7 +446,7 @@ def list_incidents(request, filters: Query[IncidentQuery]):
 def list_my_incidents(request, filters: Query[IncidentQuery]):
     """A leader's incidents (frozen on them), or a focal point's unit's incidents, with the same filters."""
     qs = selectors.my_incidents(user=request.user)
-    return IncidentFilter(_filters(filters), today=timezone.localdate()).apply(qs)
+    return IncidentFilter(query_filters(filters), today=timezone.localdate()).apply(qs)
 
 
 @router.get("/statistics", response=list[StatisticsRowOut], summary="Incident statistics")
@@ -521,7 +457,7 @@ def incident_statistics(
 ):
     """Counts, median hours to acknowledge and to resolve, and the on-time rate, by locality, field or
     leader, over the filtered incidents."""
-    qs = selectors.incident_list(user=request.user, filters=_filters(filters))
+    qs = selectors.incident_list(user=request.user, filters=query_filters(filters))
     rows = selectors.incident_statistics(qs, by)
     for row in rows:
         row["label"] = _label(IncidentField, row["key"]) if by == "field" else row["key"]
@@ -532,7 +468,7 @@ def incident_statistics(
 def incident_map(request, filters: Query[IncidentQuery]):
     """A GeoJSON FeatureCollection of the filtered incidents that have coordinates, newest first, at most
     5,000 points (`truncated` says when there were more)."""
-    qs = selectors.incident_list(user=request.user, filters=_filters(filters)).filter(
+    qs = selectors.incident_list(user=request.user, filters=query_filters(filters)).filter(
         latitude__isnull=False, longitude__isnull=False
     )
     rows = list(
@@ -577,8 +513,8 @@ def create_incident(request, payload: IncidentIn):
     lands outside the reporter's reach is not listed to them afterwards. The response lists earlier reports
     that look like the same incident."""
     user = request.user
-    _require_writer(user)
-    committee = _committee(user)
+    require_writer(user)
+    committee = org_selectors.committee_or_404(user)
     if payload.unit is None and payload.agency_id is None:
         raise ValidationError({"unit": _("Name the locality or the unit where it happened.")})
     locality = _visible_unit(user, payload.unit)

@@ -103,14 +103,6 @@ BUCKET_COLOURS = {
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _committee(user):
-    """The user's organisation; users without a role (or an organisation) reach none of these pages."""
-    committee = org_selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    return committee
-
-
 def _can_report(user) -> bool:
     """The office, the Standing Board, leaders and focal points report incidents; viewers do not."""
     return bool(user.role) and not user.is_read_only
@@ -181,7 +173,7 @@ def _allow_tiles(view):
 def incident_list(request):
     """Incidents with the shared filter: status, severity, flags, field, source, place, leader, period."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET)
     qs, sort = sort_queryset(request, qs, INCIDENT_SORTS)
     page = paginate(request, qs)
@@ -203,7 +195,7 @@ def my_incidents(request):
     """The incidents frozen on the user as the leader in charge, or on their unit as its focal point:
     open ones first, the overdue at the top."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.my_incidents(user=user)
     is_open = Case(
         When(status__in=OPEN_STATUSES, then=Value(True)), default=False, output_field=BooleanField()
@@ -233,7 +225,7 @@ def my_incidents(request):
 def incident_export(request):
     """The filtered list as an Excel workbook, with an audit event saying who took what."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, INCIDENT_SORTS)
     exports = importlib.import_module("incidents.exports")
@@ -276,7 +268,7 @@ def _routing_message(incident) -> str:
 def incident_create(request):
     """Report an incident from a phone or a desk; it is routed to the leader in charge on saving."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     if not _can_report(user):
         raise Http404
     pickers = _intake_pickers(user)
@@ -375,7 +367,7 @@ def _parse_moment(raw: str) -> dt.datetime | None:
 def duplicate_check(request):
     """The earlier reports that look like the one being typed (htmx): same place, similar title, near time."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     if not _can_report(user):
         raise Http404
     raw_locality, raw_agency = request.GET.get("locality", ""), request.GET.get("agency", "")
@@ -730,7 +722,7 @@ def incident_directive(request, pk: int):
 def incident_map(request):
     """The incidents with coordinates on a map, coloured by status and severity; tiles are optional."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     return _map_page(request, user)
 
 
@@ -753,7 +745,7 @@ def _map_page(request, user):
 def incident_map_data(request):
     """The points of the map: the same filters and scope as the list, capped."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET).filter(
         latitude__isnull=False, longitude__isnull=False
     )
@@ -797,7 +789,7 @@ def incident_statistics(request):
     """Counts, open, median hours to acknowledge and to resolve, and the on-time rate, by locality, field
     and leader, over the filtered incidents the user may see."""
     user = request.user
-    _committee(user)
+    org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET)
     field_labels = dict(IncidentField.choices)
     tables = []
@@ -821,7 +813,7 @@ def incident_statistics(request):
 def incident_import(request):
     """Import incidents from an Excel sheet (the office): all or nothing, every error by row and column."""
     user = request.user
-    committee = _committee(user)
+    committee = org_selectors.committee_or_404(user)
     if not user.is_office:
         raise Http404
     if request.method == "GET" and request.GET.get("template"):

@@ -146,6 +146,14 @@ def committee_for(user) -> PartyCommittee | None:
     return visible(PartyCommittee.objects.all(), user).select_related("root_unit", "default_leader").first()
 
 
+def committee_or_404(user) -> PartyCommittee:
+    """The user's organisation; someone without a role (or an organisation) reaches nothing: 404."""
+    committee = committee_for(user)
+    if committee is None:
+        raise Http404
+    return committee
+
+
 # --- assignments ----------------------------------------------------------------------------------
 
 
