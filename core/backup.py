@@ -34,6 +34,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.models import AuditAction
+
 FORMAT = 1
 EXCLUDED = (
     "contenttypes",
@@ -117,7 +120,16 @@ def backup(output: str | os.PathLike) -> Summary:
             for path in files:
                 archive.write(path, MEDIA + str(path.relative_to(root)))
         os.replace(partial, output)
-    return Summary(output, records, len(files), output.stat().st_size)
+    summary = Summary(output, records, len(files), output.stat().st_size)
+    # The whole database left the server: on the audit trail like any export (after the snapshot, so
+    # the archive does not hold its own entry).
+    audit.record(
+        actor=None,
+        action=AuditAction.EXPORT,
+        changes={"records": records, "files": len(files), "file": output.name},
+        note="coso backup",
+    )
+    return summary
 
 
 def _digest(path: Path) -> str:
@@ -200,6 +212,16 @@ def restore(source: str | os.PathLike) -> Summary:
         try:
             with transaction.atomic():
                 call_command("loaddata", str(data), verbosity=0)
+                audit.record(
+                    actor=None,
+                    action=AuditAction.RESTORE,
+                    changes={
+                        "records": manifest.get("records", 0),
+                        "files": len(targets),
+                        "file": source.name,
+                    },
+                    note="coso restore",
+                )
                 for info, target in targets:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with archive.open(info) as src, target.open("xb") as dst:

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from conftest import HOAN_KIEM, unit
 from core import backup
+from core.models import AuditEvent
 from org.models import PartyCommittee
 
 PDF = b"%PDF-1.7 minutes of the visit"
@@ -67,6 +68,8 @@ def test_a_database_and_its_files_round_trip(world, media, tmp_path):
     archive = tmp_path / "backup.zip"
     summary = backup.backup(archive)
     assert summary.records == len(before) and summary.files == 1
+    exported = AuditEvent.objects.get(action="export", note="coso backup")
+    assert exported.changes == {"records": len(before), "files": 1, "file": "backup.zip"}
 
     empty_the_database()
     (media / "attachments" / "2026" / "bien-ban.pdf").unlink()
@@ -74,7 +77,10 @@ def test_a_database_and_its_files_round_trip(world, media, tmp_path):
 
     restored = backup.restore(archive)
     assert restored.records == len(before) and restored.files == 1
-    assert dump() == before
+    after = dump()
+    restores = [o for o in after if o["model"] == "core.auditevent" and o["fields"]["action"] == "restore"]
+    assert len(restores) == 1 and restores[0]["fields"]["changes"]["file"] == "backup.zip"
+    assert [o for o in after if o not in restores] == before  # everything else exactly as it was
     assert (media / "attachments" / "2026" / "bien-ban.pdf").read_bytes() == PDF
     assert PartyCommittee.objects.get(code="hanoi").root_unit.code == 1
 
