@@ -29,7 +29,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,9 +228,12 @@ def restore(source: str | os.PathLike) -> Summary:
                     with archive.open(info) as src, target.open("xb") as dst:
                         written.append(target)
                         shutil.copyfileobj(src, dst)
-        except BaseException:
+        except BaseException as exc:
             for path in written:  # the records were rolled back: so are the files
                 path.unlink(missing_ok=True)
+            if isinstance(exc, (DeserializationError, DatabaseError, zipfile.BadZipFile)):
+                message = _("The backup's records could not be loaded, and nothing was written: {error}")
+                raise BackupError(message.format(error=str(exc).splitlines()[0][:300])) from exc
             raise
     return Summary(source, int(manifest.get("records", 0)), len(targets), source.stat().st_size)
 

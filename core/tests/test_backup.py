@@ -164,3 +164,15 @@ def test_the_commands_speak_vietnamese(world, media, tmp_path):
     out = StringIO()
     call_command("restore", str(tmp_path / "b.zip"), stdout=out)
     assert "Đã khôi phục" in out.getvalue()
+
+
+def test_damaged_records_are_refused_with_a_clear_message_and_nothing_written(world, media, tmp_path):
+    archive = tmp_path / "backup.zip"
+    backup.backup(archive)
+    _rewrite(archive, backup.DATA, lambda data: data[: len(data) // 2])  # cut in the middle
+    empty_the_database()
+    (media / "attachments" / "2026" / "bien-ban.pdf").unlink()
+    with pytest.raises(backup.BackupError, match="could not be loaded, and nothing was written"):
+        backup.restore(archive)
+    assert PartyCommittee.objects.count() == 0
+    assert not (media / "attachments" / "2026" / "bien-ban.pdf").exists()
