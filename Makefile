@@ -61,6 +61,7 @@ chromium:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: lint assets messages chromium
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile

@@ -78,6 +78,10 @@ class User(AbstractUser):
     def is_office(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == Role.FOCAL_POINT
+
 
 def hash_token(raw: str) -> str:
     """API tokens are stored as SHA-256 digests; the raw token is shown once."""

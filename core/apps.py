@@ -7,3 +7,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from core.registry import has_role, is_office, register_menu_group, register_menu_link
+
+        register_menu_link("home", _("Home"), key="home", order=0)
+        # Groups that several apps fill: each app adds its own links to them.
+        register_menu_group("mine", _("My work"), order=10, visible=has_role)
+        register_menu_group("admin", _("Administration"), order=90, visible=is_office)
+        register_menu_link("core:calendar", _("Working calendar"), key="calendar", group="admin", order=10)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
@@ -66,7 +67,7 @@ class _SqlTimer:
 
 def run(scenarios: list[Scenario], repeat: int = 20, warmup: int = 2) -> list[Result]:
     """Time every scenario `repeat` times after `warmup` calls, through Django's test client."""
-    from accounts.models import User
+    User = get_user_model()
 
     clients: dict[str, Client] = {}
     results = []

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.scoping import visible
 from core.models import CalendarException, CalendarExceptionKind
+from core.scoping import visible
 
 Span = tuple[dt.time, dt.time]
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopeSpec
+from core.scoping import ScopeSpec
 
 
 class TimeStampedModel(models.Model):
@@ -74,7 +74,11 @@ class AuditEvent(models.Model):
     """One immutable entry of the audit trail: who did what to which record, with before and after."""
 
     organization = models.ForeignKey(
-        "org.PartyCommittee", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT
+        settings.COSO_ORGANIZATION_MODEL,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -123,7 +127,7 @@ class CalendarException(CoreModel):
     scope = ScopeSpec(reference=True)
 
     organization = models.ForeignKey(
-        "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT
+        settings.COSO_ORGANIZATION_MODEL, verbose_name=_("organisation"), on_delete=models.PROTECT
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=CalendarExceptionKind.choices)
@@ -185,7 +189,7 @@ class Attachment(models.Model):
     """A file attached to any record (evidence of progress, a photo of an incident), checked on upload."""
 
     organization = models.ForeignKey(
-        "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT
+        settings.COSO_ORGANIZATION_MODEL, verbose_name=_("organisation"), on_delete=models.PROTECT
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)

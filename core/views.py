@@ -2,6 +2,8 @@
 
 import sys
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db import InterfaceError, OperationalError, connection
@@ -11,27 +13,19 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.scoping import visible
 from core import audit
 from core.listing import paginate
 from core.middleware import database_unavailable_response
+from core.registry import home_panels
+from core.scoping import visible
 
 
 @login_required
 def home(request):
-    """The user's home: their organisation, and what they answer for."""
-    from org.selectors import assignment_list, committee_for
-
-    user = request.user
-    person = getattr(user, "person", None)
-    mine = []
-    if person is not None:
-        from django.utils import timezone
-
-        mine = list(assignment_list(user=user, leader=person.pk, on=timezone.localdate())[:50])
-    return render(
-        request, "core/home.html", {"committee": committee_for(user), "person": person, "mine": mine}
-    )
+    """The user's home: their organisation, and the panels the apps register (`core.registry`)."""
+    organization_model = apps.get_model(settings.COSO_ORGANIZATION_MODEL)
+    base = {"committee": visible(organization_model.objects.all(), request.user).first()}
+    return render(request, "core/home.html", {**base, "panels": home_panels(request, base)})
 
 
 @never_cache

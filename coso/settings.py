@@ -125,6 +125,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SERIALIZATION_MODULES = {"exactjson": "core.serializers"}  # backups keep microseconds
 
 AUTH_USER_MODEL = "accounts.User"
+# The organisation every record belongs to. Core's models point at it through this setting, as they point at
+# the user through AUTH_USER_MODEL, so that core names no app above it (docs/decisions/0008-layers.md).
+COSO_ORGANIZATION_MODEL = "org.PartyCommittee"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

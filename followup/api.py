@@ -18,7 +18,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.choices import Role
-from accounts.scoping import reach_of
 from core.api_inputs import (
     Code,
     Day,
@@ -28,6 +27,7 @@ from core.api_inputs import (
     require_writer,
 )
 from core.pagination import PageNumberPagination
+from core.scoping import reach_of
 from followup import selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,

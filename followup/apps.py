@@ -7,3 +7,19 @@ class FollowupConfig(AppConfig):
 
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self):
+        from core.registry import has_role, register_menu_group, register_menu_link
+
+        register_menu_link("followup:my_items", _("My items"), key="my_items", group="mine", order=10)
+        register_menu_group("followup", _("Follow-up"), order=20, visible=has_role)
+        for order, (url_name, label, key) in enumerate(
+            (
+                ("followup:obstacle_list", _("Obstacles"), "obstacles"),
+                ("followup:directive_list", _("Directives"), "directives"),
+                ("followup:resupervision_list", _("Re-supervision"), "resupervisions"),
+                ("followup:notice_list", _("Conclusion notices"), "notices"),
+            ),
+            start=1,
+        ):
+            register_menu_link(url_name, label, key=key, group="followup", order=order * 10)

@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from accounts.choices import Role
+from accounts.demo import DemoContext, register_step
 from accounts.services import user_create
 from followup import services
 from followup.choices import CheckMethod, ObstacleCategory, ObstacleStatus, RaisedIn, SourceKind, Verdict
 from followup.models import ReSupervision
 from followup.reminders import send_reminders
-from org.demo import DemoContext, register_step
 from org.models import AdministrativeUnit
 
 # --- what is loaded: hand-written, dates in days relative to the demo's today ----------------------
@@ -44,7 +44,7 @@ class Order:
     content: str
     issued: int
     deadline: int
-    issued_by: str  # person key (org.demo)
+    issued_by: str  # person key (accounts.demo)
     source: str = ""  # a notice number, "visit:<day>" or "session:<day>"
     locality: int | None = None  # ward code
     cooperating: tuple[str, ...] = ()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopeSpec
 from core.models import CoreModel
+from core.scoping import ScopeSpec
 from core.text import fold
 from followup.choices import (
     CheckMethod,

@@ -1,7 +1,7 @@
 """Synthetic follow-up records for benchmarks: obstacles, directives with progress, and re-supervisions.
 
 City scale follows docs' scale table: 20,000 obstacles, 100,000 directives, 60,000 re-supervisions, on the
-committee and units `org.scale` seeded. Bulk inserts, deterministic.
+committee and units `accounts.scale` seeded. Bulk inserts, deterministic.
 """
 
 import datetime as dt
@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios, register_seeder
 from followup.choices import ObstacleCategory, ObstacleStatus, ResolutionLevel, SourceKind
 from followup.models import Directive, Obstacle, ProgressReport, ReSupervision
 from org.models import AdministrativeUnit, Agency, PartyCommittee, Person
-from org.scale import BENCH_USER
 
 SIZES = {
     "small": {"obstacles": 200, "directives": 1_000, "resupervisions": 600},

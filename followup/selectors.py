@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.scoping import visible
+from core.scoping import visible
 from followup.choices import OPEN_OBSTACLE_STATUSES, StatusBucket
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
 
@@ -163,7 +163,7 @@ def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
     person = getattr(user, "person", None)
     if person is not None and person.pk == obstacle.raised_by_id:
         return obstacle
-    from accounts.scoping import reach_of
+    from core.scoping import reach_of
 
     reach = reach_of(user)
     if user.role != "focal_point" and (

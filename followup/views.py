@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
-from accounts.scoping import reach_of
 from core import audit
 from core.errors import ConflictError
 from core.forms import add_errors, form_errors_text
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
+from core.scoping import reach_of
 from core.web import allowed, attachment_response, filter_query, posted_version, xlsx_export, xlsx_response
 from followup import selectors, services
 from followup.choices import (

@@ -18,3 +18,17 @@ class IncidentsConfig(AppConfig):
         from incidents.reminders import send_incident_reminders
 
         register("incidents", lambda: send_incident_reminders())
+
+        from core.registry import has_role, register_menu_group, register_menu_link
+
+        register_menu_link("incidents:mine", _("My incidents"), key="my_incidents", group="mine", order=20)
+        register_menu_group("incident_menu", _("Incidents"), order=30, visible=has_role)
+        for order, (url_name, label, key) in enumerate(
+            (
+                ("incidents:list", _("Incidents"), "incidents"),
+                ("incidents:map", _("Incident map"), "incident_map"),
+                ("incidents:statistics", _("Statistics"), "incident_statistics"),
+            ),
+            start=1,
+        ):
+            register_menu_link(url_name, label, key=key, group="incident_menu", order=order * 10)

@@ -27,13 +27,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.demo import ASSIGNED_FROM, DemoContext, register_step
 from accounts.models import User
 from core.calendar import WorkingCalendar
 from incidents import services
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from incidents.reminders import send_incident_reminders
-from org.demo import ASSIGNED_FROM, DemoContext, register_step
 from org.models import AdministrativeUnit
 
 F, S = IncidentField, IncidentSource

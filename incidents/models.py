@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopeSpec
 from core.models import CoreModel
+from core.scoping import ScopeSpec
 from core.text import fold
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 

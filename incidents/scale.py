@@ -1,5 +1,5 @@
 """Synthetic incidents for benchmarks: 50,000 at city scale, a year and a half of reports on the committee
-and units `org.scale` seeded, each routed to the leader assigned to its commune. Bulk inserts,
+and units `accounts.scale` seeded, each routed to the leader assigned to its commune. Bulk inserts,
 deterministic."""
 
 import datetime as dt
@@ -8,11 +8,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios, register_seeder
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, Severity
 from incidents.models import Incident
 from org.models import Assignment, PartyCommittee
-from org.scale import BENCH_USER
 
 SIZES = {"small": 500, "city": 50_000, "national": 1_700_000}
 SEED = 20261128

@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, V
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.scoping import visible
+from core.scoping import visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
 from incidents.filters import IncidentFilter

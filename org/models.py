@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopeSpec
 from core.models import CoreModel
+from core.scoping import ScopeSpec
 from core.text import fold, sort_key
 from org.choices import AgencyKind, AssignmentRole, BodyKind, DivisionType
 

@@ -7,7 +7,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.scoping import visible
+from core.scoping import visible
 from core.text import search_terms
 from org.choices import PRIMARY_ROLES, AssignmentRole, BodyKind
 from org.models import AdministrativeUnit, Agency, Assignment, Body, Field, Membership, PartyCommittee, Person

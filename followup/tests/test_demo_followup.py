@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_load
 from accounts.models import User
 from core.models import Notification
 from followup.choices import (
@@ -18,7 +19,6 @@ from followup.choices import (
 )
 from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
 from followup.selectors import bucket_counts, chain_of, directive_list, my_items, obstacle_list
-from org.demo import demo_load
 from org.models import PartyCommittee
 
 CITIES = ("hanoi", "hcmc")

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from accounts.demo import HANDOVER_ON, demo_load
 from accounts.models import User
 from core.models import Notification
 from incidents.choices import OPEN_STATUSES, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from incidents.reminders import OVERDUE, OVERDUE_ACK, send_incident_reminders
 from incidents.selectors import incident_list, my_incidents
-from org.demo import HANDOVER_ON, demo_load
 from org.models import PartyCommittee
 from org.selectors import responsible_leader
 

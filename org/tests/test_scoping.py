@@ -1,4 +1,4 @@
-"""The one scoping mechanism (accounts.scoping.visible) under each role's rules.
+"""The one scoping mechanism (core.scoping.visible) under each role's rules.
 
 Organisation reference data is visible to every member; later apps' records use locality and agency
 paths. Here the rules are exercised on agencies through an explicit record-style ScopeSpec.
@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from accounts.choices import Role
-from accounts.scoping import Reach, ScopeSpec, register_reach_provider, visible
 from conftest import BA_DINH, HANOI, HOAN_KIEM, unit
+from core.scoping import Reach, ScopeSpec, register_reach_provider, visible
 from org.models import AdministrativeUnit, Agency
 from org.services import agency_create
 
@@ -109,7 +109,7 @@ def test_a_registered_reach_provider_widens_reach(leader_user, agencies):
         if user.pk == leader_user.pk:
             reach.agency_ids.add(agencies["department"].pk)
 
-    from accounts import scoping
+    from core import scoping
 
     register_reach_provider(reach_department)
     try:

@@ -44,7 +44,7 @@ def browser():
 def demo(transactional_db, django_db_serialized_rollback):
     """The demo organisations and logins (without the other apps' demo records, which the journeys create
     themselves), loaded into the live server's database."""
-    from org.demo import demo_load
+    from accounts.demo import demo_load
 
     return demo_load(steps=False)
 

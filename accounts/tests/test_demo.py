@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-import org.demo
+import accounts.demo
+from accounts.demo import DEMO_LOGINS, register_step
 from accounts.models import User
 from conftest import BA_DINH, HANOI, HCMC, HOAN_KIEM, unit
 from core.models import AuditEvent
 from org.choices import AgencyKind, BodyKind
-from org.demo import DEMO_LOGINS, register_step
 from org.models import Agency, Assignment, Body, Field, PartyCommittee, Person
 from org.selectors import responsible_leader
 
@@ -41,7 +41,7 @@ def loaded(django_db_setup, django_db_blocker):
             call_command("demo", stdout=out)
             yield {"output": out.getvalue(), "contexts": seen}
         finally:
-            org.demo._steps.remove(record_context)
+            accounts.demo._steps.remove(record_context)
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 

@@ -8,7 +8,7 @@ Other apps add their own demo data by registering a step in a `demo` module of t
 (it is imported automatically, as Django's admin imports `admin` modules)::
 
     # fieldwork/demo.py
-    from org.demo import register_step
+    from accounts.demo import register_step
 
     @register_step
     def calendars(context):

@@ -10,17 +10,15 @@ user's own Party organisation (nobody ever sees another organisation's records):
 - reference data (`reference=True`: units, agencies, people, assignments) is visible to every member of
   the organisation, because pickers, routing and "who answers for" need it.
 
-Later apps widen a user's reach (a working group reaches its projects' localities) by registering a
-reach provider, not by writing their own scoping.
+Core holds the mechanism and names no other app: roles are read through the user's own attributes
+(`role`, `organization_id`, `sees_all`, `is_read_only`, `is_focal_point`, `person`), and what a leader or a
+focal point reaches is said by reach providers that the apps register at start-up (`org.reach`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
-
-from accounts.choices import SEE_ALL_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -54,57 +52,15 @@ _providers: list[ReachProvider] = []
 
 
 def register_reach_provider(provider: ReachProvider) -> ReachProvider:
-    """Let another app widen what a user reaches (used as a decorator)."""
+    """Let an app say what a user reaches (used as a decorator, from the app's `ready()`).
+
+    Core knows no rule of reach: the organisation app registers the leaders' assignments and the focal
+    point's unit and its locality; later apps widen reach the same way (a working group reaches its
+    projects' localities).
+    """
     if provider not in _providers:
         _providers.append(provider)
     return provider
-
-
-def _assignment_reach(user, reach: Reach) -> None:
-    from org.models import AdministrativeUnit, Agency, Assignment
-
-    person = getattr(user, "person", None)
-    if person is None:
-        return
-    today = timezone.localdate()
-    current = (
-        Assignment.objects.active()
-        .filter(leader=person, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    )
-    unit_paths = list(current.filter(locality__isnull=False).values_list("locality__path", flat=True))
-    agency_paths = list(current.filter(agency__isnull=False).values_list("agency__path", flat=True))
-    if unit_paths:
-        q = Q()
-        for p in unit_paths:
-            q |= Q(path__startswith=p)
-        reach.locality_ids |= set(AdministrativeUnit.objects.filter(q).values_list("id", flat=True))
-    if agency_paths:
-        q = Q()
-        for p in agency_paths:
-            q |= Q(path__startswith=p)
-        reach.agency_ids |= set(
-            Agency.objects.filter(organization_id=user.organization_id).filter(q).values_list("id", flat=True)
-        )
-
-
-def _focal_reach(user, reach: Reach) -> None:
-    from org.models import AdministrativeUnit, Agency
-
-    if user.role != Role.FOCAL_POINT or not user.agency_id:
-        return
-    agency = Agency.objects.select_related("locality").get(pk=user.agency_id)
-    reach.agency_ids |= set(
-        Agency.objects.filter(organization_id=user.organization_id, path__startswith=agency.path).values_list(
-            "id", flat=True
-        )
-    )
-    if agency.locality_id:
-        reach.locality_ids |= set(
-            AdministrativeUnit.objects.filter(path__startswith=agency.locality.path).values_list(
-                "id", flat=True
-            )
-        )
 
 
 def reach_of(user) -> Reach:
@@ -113,10 +69,6 @@ def reach_of(user) -> Reach:
     if cached is not None:
         return cached
     reach = Reach()
-    if user.role == Role.FOCAL_POINT:
-        _focal_reach(user, reach)
-    else:
-        _assignment_reach(user, reach)
     for provider in _providers:
         provider(user, reach)
     user._coso_reach = reach
@@ -142,7 +94,7 @@ def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.organization_id or not user.role:
         return qs.none()
     qs = in_organization(qs, user, spec)
-    if spec.reference or user.role in SEE_ALL_ROLES:
+    if spec.reference or user.sees_all:
         return qs
     reach = reach_of(user)
     condition = Q(pk__in=[])
@@ -169,5 +121,5 @@ def _person_id(user) -> int | None:
 def can_change(user, spec_or_model=None) -> bool:
     """Whether a user may write at all (viewers and role-less users never do)."""
     return bool(getattr(user, "is_authenticated", False) and user.organization_id and user.role) and (
-        user.role != Role.VIEWER
+        not user.is_read_only
     )

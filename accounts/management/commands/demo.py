@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from org.demo import demo_is_empty, demo_load, demo_logins_text
+from accounts.demo import demo_is_empty, demo_load, demo_logins_text
 
 
 class Command(BaseCommand):

@@ -1,0 +1,153 @@
+"""What the apps contribute to the shared pages: the menu and the panels of the home page.
+
+Core keeps the mechanism and names no app above it. Each app registers its own entries from its
+`AppConfig.ready()`, with an order and a predicate on the user, and the pages list what the user may see:
+
+    register_menu_group("followup", _("Follow-up"), order=20, visible=has_role)
+    register_menu_link("followup:obstacle_list", _("Obstacles"), key="obstacles", group="followup", order=10)
+    register_home_panel("org.answers", "org/_home_answers.html", context=answers_context, order=10)
+
+The navigation is a handful of groups, so that it fits on one line of a 1366-pixel screen: each entry is a
+link (`url`) or a menu of links (`children`). A page marks where it is with its `nav` key; the group that
+holds that key is shown as active. A group with no link the user may see is not shown.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+UserPredicate = Callable[[object], bool]
+
+
+def everyone(user) -> bool:
+    return True
+
+
+def has_role(user) -> bool:
+    """Any role at all: a signed-in user without a role sees only the organisation's reference pages."""
+    return bool(user.role)
+
+
+def is_office(user) -> bool:
+    return bool(user.is_office)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    key: str
+    label: object
+    order: int
+    visible: UserPredicate
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    url_name: str
+    label: object
+    key: str
+    group: str | None
+    order: int
+    visible: UserPredicate
+
+
+_groups: dict[str, MenuGroup] = {}
+_links: dict[str, MenuLink] = {}
+
+
+def register_menu_group(key: str, label, *, order: int, visible: UserPredicate = everyone) -> MenuGroup:
+    """A menu of links in the navigation bar (registering the same key again replaces it)."""
+    group = MenuGroup(key=key, label=label, order=order, visible=visible)
+    _groups[key] = group
+    return group
+
+
+def register_menu_link(
+    url_name: str, label, *, key: str, group: str | None = None, order: int, visible: UserPredicate = everyone
+) -> MenuLink:
+    """A link, inside `group` or (without one) on the navigation bar itself. `key` is the page's `nav`."""
+    link = MenuLink(url_name=url_name, label=label, key=key, group=group, order=order, visible=visible)
+    _links[key] = link
+    return link
+
+
+def _link(link: MenuLink) -> dict:
+    return {"url": reverse(link.url_name), "label": link.label, "key": link.key}
+
+
+def menu_for(user) -> list[dict]:
+    """The navigation of a signed-in user, in order: links and groups of links."""
+    for link in _links.values():
+        if link.group is not None and link.group not in _groups:
+            raise ImproperlyConfigured(
+                f"The menu link {link.key!r} names no registered group {link.group!r}."
+            )
+    entries: list[tuple[int, dict]] = []
+    for link in _links.values():
+        if link.group is None and link.visible(user):
+            entries.append((link.order, _link(link)))
+    for group in _groups.values():
+        if not group.visible(user):
+            continue
+        links = sorted(
+            (link for link in _links.values() if link.group == group.key and link.visible(user)),
+            key=lambda link: link.order,
+        )
+        if not links:
+            continue
+        children = [_link(link) for link in links]
+        entries.append(
+            (
+                group.order,
+                {
+                    "label": group.label,
+                    "key": group.key,
+                    "children": children,
+                    "keys": {child["key"] for child in children},
+                },
+            )
+        )
+    return [entry for _order, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    context: Callable[[object], dict]
+    order: int
+    css_class: str
+    visible: UserPredicate
+
+
+_panels: dict[str, HomePanel] = {}
+
+
+def register_home_panel(
+    key: str,
+    template: str,
+    *,
+    context: Callable[[object], dict],
+    order: int,
+    css_class: str = "col-lg-8",
+    visible: UserPredicate = everyone,
+) -> HomePanel:
+    """A card of the home page: `template` rendered with the home's context and `context(request)`."""
+    panel = HomePanel(
+        key=key, template=template, context=context, order=order, css_class=css_class, visible=visible
+    )
+    _panels[key] = panel
+    return panel
+
+
+def home_panels(request, base: dict) -> list[dict]:
+    """The home page's panels that the user may see, in order, each rendered to HTML."""
+    panels = []
+    for panel in sorted(_panels.values(), key=lambda panel: panel.order):
+        if not panel.visible(request.user):
+            continue
+        html = render_to_string(panel.template, {**base, **panel.context(request)}, request=request)
+        panels.append({"key": panel.key, "css_class": panel.css_class, "html": html})
+    return panels

@@ -1,0 +1,107 @@
+"""The menu and the home page are registries: each app adds its entries at start-up, core lists them."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from core import registry
+
+ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "organisation"]
+GROUP_LINKS = {
+    "mine": ["my_items", "my_incidents"],
+    "followup": ["obstacles", "directives", "resupervisions", "notices"],
+    "incident_menu": ["incidents", "incident_map", "incident_statistics"],
+    "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
+    "admin": ["calendar", "users"],
+}
+
+
+def shape(items: list[dict]) -> list[tuple[str, list[str]]]:
+    return [(item["key"], [child["key"] for child in item.get("children", [])]) for item in items]
+
+
+@pytest.fixture
+def clean_registry():
+    """Registrations made by a test are taken back afterwards."""
+    saved = dict(registry._groups), dict(registry._links), dict(registry._panels)
+    yield
+    for current, before in zip((registry._groups, registry._links, registry._panels), saved, strict=True):
+        current.clear()
+        current.update(before)
+
+
+def test_each_role_gets_exactly_its_groups_in_order(
+    office, leader_user, focal_user, viewer, make_user, hanoi
+):
+    expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS]
+    assert shape(registry.menu_for(office)) == [*expected, ("admin", GROUP_LINKS["admin"])]
+    for user in (leader_user, focal_user, viewer):
+        assert shape(registry.menu_for(user)) == expected
+    no_role = make_user("", hanoi, "norole")
+    assert shape(registry.menu_for(no_role)) == [("home", []), ("organisation", GROUP_LINKS["organisation"])]
+
+
+def test_the_links_are_the_apps_urls(office):
+    menu = {item["key"]: item for item in registry.menu_for(office)}
+    assert menu["home"]["url"] == "/"
+    assert [child["url"] for child in menu["admin"]["children"]] == ["/calendar/", "/accounts/users/"]
+    assert menu["followup"]["keys"] == {"obstacles", "directives", "resupervisions", "notices"}
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_registered_link_joins_its_group_in_order_and_follows_its_predicate(office, leader_user):
+    registry.register_menu_link(
+        "core:calendar", "Extra", key="extra", group="organisation", order=15, visible=registry.is_office
+    )
+    office_org = dict(shape(registry.menu_for(office)))["organisation"]
+    assert office_org == ["units", "extra", "agencies", "leaders", "matrix", "responsible"]
+    assert "extra" not in dict(shape(registry.menu_for(leader_user)))["organisation"]
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_group_without_a_visible_link_is_not_shown(office):
+    registry.register_menu_group("empty", "Empty", order=50)
+    registry.register_menu_link(
+        "home", "Hidden", key="hidden", group="empty", order=1, visible=lambda u: False
+    )
+    assert "empty" not in [key for key, _children in shape(registry.menu_for(office))]
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_link_to_an_unregistered_group_is_a_configuration_error(office):
+    registry.register_menu_link("home", "Lost", key="lost", group="nowhere", order=1)
+    with pytest.raises(ImproperlyConfigured, match="nowhere"):
+        registry.menu_for(office)
+
+
+def home_panels_of(user) -> list[str]:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return [panel["key"] for panel in response.context["panels"]]
+
+
+def test_the_home_page_shows_the_registered_panels_in_order(office):
+    assert home_panels_of(office) == ["org.answers", "org.responsible"]
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_registered_panel_renders_its_template_with_its_context(office, leader_user):
+    registry.register_home_panel(
+        "test.panel",
+        "page_header.html",
+        context=lambda request: {"title": f"Panel of {request.user.username}"},
+        order=15,
+        visible=registry.is_office,
+    )
+    client = Client()
+    client.force_login(office)
+    response = client.get("/")
+    assert [panel["key"] for panel in response.context["panels"]] == [
+        "org.answers",
+        "test.panel",
+        "org.responsible",
+    ]
+    assert "Panel of vanphong" in response.content.decode()
+    assert home_panels_of(leader_user) == ["org.answers", "org.responsible"]
