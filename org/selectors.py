@@ -351,11 +351,10 @@ def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date 
 # --- people, bodies and memberships: the office's pages -------------------------------------------
 
 
-def person_page_list(*, user, q: str | None = None, archived: bool = False) -> QuerySet[Person]:
-    """Everybody of the organisation for the people page; `archived` shows the archived ones (office only)."""
-    if archived and user.is_office:
-        return person_list(user=user, q=q, include_archived=True).archived().order_by("sort_key", "id")
-    return person_list(user=user, q=q).order_by("sort_key", "id")
+def person_directory(*, user) -> QuerySet[Person]:
+    """Everybody of the organisation, archived or not, for the people page and API; their FilterSet
+    keeps the active ones unless the office asks for the archived."""
+    return person_list(user=user, include_archived=True).order_by("sort_key", "id")
 
 
 def people_without_login(*, user, keep: int | None = None) -> QuerySet[Person]:
