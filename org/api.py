@@ -161,25 +161,33 @@ class VersionIn(Schema):
     version: int
 
 
+# Ids and codes in a body, and the record each names, looked up within the user's reach.
+REFERENCES = {
+    "parent_id": ("parent", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
+    "agency_id": ("agency", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
+    "leader_id": ("leader", lambda user, pk: selectors.get_person_for_user(user=user, pk=pk)),
+    "locality_code": ("locality", lambda user, code: selectors.get_unit_by_code(user=user, code=code)),
+    "field_id": ("field", lambda user, pk: get_object_or_404(selectors.field_list(user=user), pk=pk)),
+}
+
+
+def _resolve(user, data: dict, *, keep_nulls: bool = True) -> dict:
+    """A payload as the service's arguments: references become records, choices their values. Without
+    `keep_nulls`, a field sent as null is left as it is (only a reference can be emptied)."""
+    out = {}
+    for key, value in data.items():
+        if key in REFERENCES:
+            name, find = REFERENCES[key]
+            out[name] = find(user, value) if value else None
+        elif value is not None or keep_nulls:
+            out[key] = getattr(value, "value", value)
+    return out
+
+
 def _require_office(user):
     """Writes to the organisation's reference data are the office's; anyone else is told it is not found."""
     if not can_manage(user):
         raise Http404
-
-
-def _agency_refs(user, data: dict) -> dict:
-    """Turn ids and codes in an agency payload into records the user may see."""
-    out = {}
-    for key, value in data.items():
-        if key == "parent_id":
-            out["parent"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
-        elif key == "kind" and value is not None:
-            out["kind"] = str(value.value if hasattr(value, "value") else value)
-        else:
-            out[key] = value
-    return out
 
 
 @router.get("/agencies/", response=list[AgencyOut], summary="Agencies and units")
@@ -197,7 +205,7 @@ def get_agency(request, agency_id: int):
 @router.post("/agencies/", response={201: AgencyOut}, summary="Add an agency or unit (office)")
 def create_agency(request, payload: AgencyIn):
     _require_office(request.user)
-    data = _agency_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
     return Status(201, services.agency_create(actor=request.user, organization=committee, **data))
 
@@ -205,7 +213,7 @@ def create_agency(request, payload: AgencyIn):
 @router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
 def update_agency(request, agency_id: int, payload: AgencyPatch):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
-    data = _agency_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
     return services.agency_update(actor=request.user, agency=agency, version=payload.version, **data)
 
 
@@ -265,19 +273,6 @@ class PersonPatch(Schema):
     phone: str | None = Field(None, max_length=30)
 
 
-def _person_refs(user, data: dict) -> dict:
-    """Turn the agency id of a person payload into a unit the user may see."""
-    out = {}
-    for key, value in data.items():
-        if key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif value is None:
-            continue  # a field sent as null is left as it is; only the unit can be emptied
-        else:
-            out[key] = value
-    return out
-
-
 @router.get("/people/", response=list[PersonOut], summary="People; leaders_only=true for the leaders' list")
 @paginate(PageNumberPagination, page_size=50)
 def list_people(request, filters: Query[PersonQuery], leaders_only: bool = False):
@@ -295,7 +290,7 @@ def get_person(request, person_id: int):
 @router.post("/people/", response={201: PersonOut}, summary="Add a person (office)")
 def create_person(request, payload: PersonIn):
     _require_office(request.user)
-    data = _person_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict(), keep_nulls=False)
     committee = selectors.committee_for(request.user)
     return Status(201, services.person_create(actor=request.user, organization=committee, **data))
 
@@ -303,7 +298,7 @@ def create_person(request, payload: PersonIn):
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (office)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
-    data = _person_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}), keep_nulls=False)
     return services.person_update(actor=request.user, person=person, version=payload.version, **data)
 
 
@@ -459,24 +454,6 @@ class AssignmentPatch(Schema):
     note: str | None = Field(None, max_length=500)
 
 
-def _assignment_refs(user, data: dict) -> dict:
-    out = {}
-    for key, value in data.items():
-        if key == "leader_id":
-            out["leader"] = selectors.get_person_for_user(user=user, pk=value)
-        elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
-        elif key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif key == "field_id":
-            out["field"] = get_object_or_404(selectors.field_list(user=user), pk=value) if value else None
-        elif key == "role" and value is not None:
-            out["role"] = str(value.value if hasattr(value, "value") else value)
-        else:
-            out[key] = value
-    return out
-
-
 @router.get("/assignments/", response=list[AssignmentOut], summary="Assignments, current and past")
 @paginate(PageNumberPagination, page_size=50)
 def list_assignments(request, filters: Query[AssignmentQuery]):
@@ -493,7 +470,7 @@ def get_assignment(request, assignment_id: int):
 @router.post("/assignments/", response={201: AssignmentOut}, summary="Assign a leader (office)")
 def create_assignment(request, payload: AssignmentIn):
     _require_office(request.user)
-    data = _assignment_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
     return Status(201, services.assignment_create(actor=request.user, organization=committee, **data))
 
@@ -501,7 +478,7 @@ def create_assignment(request, payload: AssignmentIn):
 @router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
 def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
-    data = _assignment_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
     return services.assignment_update(
         actor=request.user, assignment=assignment, version=payload.version, **data
     )

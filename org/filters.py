@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DayFilter, FilterSet, FlagFilter, IdFilter
@@ -73,14 +74,11 @@ class AssignmentFilterSet(FilterSet):
         fields = ["leader", "locality", "agency", "at"]
 
     def filter_locality(self, queryset, name, value):
-        # Codes repeat across levels: the lowest level wins (communes before provinces), as everywhere.
-        unit = (
-            selectors.unit_list(user=self.request.user, include_archived=True)
-            .filter(code=value)
-            .order_by("-level")
-            .first()
-        )
-        return queryset.filter(locality_id=unit.pk) if unit else queryset.none()
+        try:
+            unit = selectors.get_unit_by_code(user=self.request.user, code=value)
+        except Http404:
+            return queryset.none()
+        return queryset.filter(locality_id=unit.pk)
 
     def filter_at(self, queryset, name, value):
         return queryset.filter(Q(valid_from__lte=value) & (Q(valid_to__isnull=True) | Q(valid_to__gte=value)))
