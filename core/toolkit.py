@@ -106,6 +106,8 @@ class ObjectListView(FilteredMixin, ScopedView):
     partial_name = ""
     per_page: int | None = None
     export_url = ""  # a URL name; the link carries the same filters
+    # The filters always in sight; when any other is applied, the "more filters" panel opens.
+    primary_filters: tuple[str, ...] = ("q",)
 
     def get(self, request, *args, **kwargs):
         filterset, queryset = self.filtered(request)
@@ -119,11 +121,17 @@ class ObjectListView(FilteredMixin, ScopedView):
             "params": request.GET,
             "q": request.GET.get("q", "").strip(),
             "export_query": filter_query(request),
+            "more_filters": self.more_filters(filterset),
         }
         if self.export_url:
             context["export_url"] = self.export_url
         context.update(self.get_extra_context(request, page, filterset))
         return render_list(request, self.template_name, self.partial_name, context)
+
+    def more_filters(self, filterset) -> bool:
+        if filterset is None:
+            return False
+        return any(name not in self.primary_filters for name in filterset.applied)
 
     def get_extra_context(self, request, page, filterset) -> dict:
         return {}

@@ -124,3 +124,9 @@ def test_the_agency_page_is_flat_in_the_number_of_assignments(client, hanoi, hoa
         assign(p, hoan_kiem_agency, D(2000 + i, 1, 1), D(2000 + i, 12, 31), role="monitor")
     after = count_queries(lambda: client.get(url))
     assert before == after
+
+
+def test_a_list_opens_its_more_filters_only_for_a_secondary_filter(client, hanoi, hoan_kiem_agency):
+    assert client.get("/org/agencies/?q=hoan").context["more_filters"] is False
+    assert client.get("/org/agencies/?kind=bogus").context["more_filters"] is False
+    assert client.get("/org/agencies/?kind=department").context["more_filters"] is True
