@@ -77,3 +77,66 @@ def assert_flat_queries(func: Callable[[], object], grow: Callable[[], object]) 
     after = count_queries(func)
     assert before == after, f"query count grew with the data: {before} -> {after}"
     return before, after
+
+
+def _page_rows(client: Client, url: str) -> list:
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    # The paginator's list is every row the page's pages show, filtered and sorted as the page shows them.
+    return list(response.context["page"].paginator.object_list)
+
+
+def _api_rows(client: Client, url: str) -> list[dict]:
+    items, page = [], 1
+    while True:
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}page={page}&page_size=100")
+        assert response.status_code == 200, f"{url}: {response.status_code} {response.content[:300]!r}"
+        body = response.json()
+        items += body["items"]
+        if len(items) >= body["count"] or not body["items"]:
+            return items
+        page += 1
+
+
+def _export_rows(client: Client, url: str) -> list[dict]:
+    from core.exports import read_rows
+
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return read_rows(response.content)
+
+
+def _with(url: str, query: str) -> str:
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+def assert_same_rows(
+    client: Client,
+    query: str,
+    *,
+    page: str | None = None,
+    api: str | None = None,
+    export: str | None = None,
+    page_key: Callable = lambda row: row.pk,
+    api_key: Callable = lambda item: item["id"],
+    export_key: Callable = lambda row: row["ID"],
+) -> set:
+    """The same query string gives the same rows in a list's page, its API list and its export.
+
+    Give the URLs a list has (at least two), each with any fixed parameters it needs; `query` is appended
+    to each. Rows are compared by key (the record id by default). Returns the keys, so that the caller
+    also asserts which rows they are: three lists that agree on the wrong rows are still wrong."""
+    found = {}
+    if page is not None:
+        found["page"] = {page_key(r) for r in _page_rows(client, _with(page, query))}
+    if api is not None:
+        found["api"] = {api_key(r) for r in _api_rows(client, _with(api, query))}
+    if export is not None:
+        found["export"] = {export_key(r) for r in _export_rows(client, _with(export, query))}
+    assert len(found) >= 2, "compare at least two of page, api and export"
+    first = next(iter(found.values()))
+    assert all(keys == first for keys in found.values()), f"?{query}: the lists disagree: {found}"
+    return first

@@ -4,14 +4,19 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from core.api_inputs import query_date
+from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from org import selectors, services
 from org.choices import AgencyKind, AssignmentRole
+from org.filters import AgencyFilterSet, AssignmentFilterSet, LeaderFilterSet, PersonFilterSet, UnitFilterSet
+from org.permissions import can_manage
 
 router = Router(tags=["org"])
 
@@ -40,10 +45,7 @@ class UnitOut(Schema):
         return obj.parent.code if obj.parent_id else None
 
 
-class UnitFilters(Schema):
-    q: str | None = None
-    parent: int | None = None
-    level: int | None = None
+UnitQuery = filter_schema(UnitFilterSet, "UnitQuery")
 
 
 class ResponsibleOut(Schema):
@@ -57,26 +59,17 @@ class ResponsibleOut(Schema):
     role: str | None
 
 
-def _parse_day(raw: str | None) -> dt.date:
-    if not raw:
-        from django.utils import timezone
-
-        return timezone.localdate()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise HttpError(422, _("The date must read dd/mm/yyyy or yyyy-mm-dd."))
+def _day(raw: str | None) -> dt.date:
+    """The `at` parameter (default today); a malformed date is a 422 naming it."""
+    return query_date(raw, "at") or timezone.localdate()
 
 
 @router.get("/units/", response=list[UnitOut], summary="Administrative units")
 @paginate(PageNumberPagination, page_size=50)
-def list_units(request, filters: Query[UnitFilters]):
+def list_units(request, filters: Query[UnitQuery]):
     """Units of the user's organisation; `q` ignores diacritics ("hoan kiem" finds "Phường Hoàn Kiếm")."""
-    return selectors.unit_list(
-        user=request.user, q=filters.q, parent=filters.parent, level=filters.level
-    ).order_by("level", "sort_key", "id")
+    units = filter_api(UnitFilterSet, request, selectors.unit_list(user=request.user), filters)
+    return units.order_by("level", "sort_key", "id")
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="One administrative unit")
@@ -87,7 +80,7 @@ def get_unit(request, unit_id: int):
 @router.get("/responsible", response=ResponsibleOut, summary="Who answers for a place on a date")
 def responsible(request, unit: int | None = None, agency: int | None = None, at: str | None = None):
     """`unit` is an official administrative-unit code; `agency` an agency id; `at` a date (default today)."""
-    day = _parse_day(at)
+    day = _day(at)
     if (unit is None) == (agency is None):
         raise HttpError(422, _("Give exactly one of unit (an official code) or agency (an id)."))
     committee = selectors.committee_for(request.user)
@@ -138,10 +131,7 @@ class AgencyOut(Schema):
         return obj.archived_at is not None
 
 
-class AgencyFilters(Schema):
-    q: str | None = None
-    kind: str | None = None
-    locality: int | None = None
+AgencyQuery = filter_schema(AgencyFilterSet, "AgencyQuery")
 
 
 class AgencyIn(Schema):
@@ -171,33 +161,40 @@ class VersionIn(Schema):
     version: int
 
 
-def _require_office(user):
-    """Writes to the organisation's reference data are the office's; anyone else is told it is not found."""
-    if not user.is_office:
-        raise Http404
+# Ids and codes in a body, and the record each names, looked up within the user's reach.
+REFERENCES = {
+    "parent_id": ("parent", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
+    "agency_id": ("agency", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
+    "leader_id": ("leader", lambda user, pk: selectors.get_person_for_user(user=user, pk=pk)),
+    "locality_code": ("locality", lambda user, code: selectors.get_unit_by_code(user=user, code=code)),
+    "field_id": ("field", lambda user, pk: get_object_or_404(selectors.field_list(user=user), pk=pk)),
+}
 
 
-def _agency_refs(user, data: dict) -> dict:
-    """Turn ids and codes in an agency payload into records the user may see."""
+def _resolve(user, data: dict, *, keep_nulls: bool = True) -> dict:
+    """A payload as the service's arguments: references become records, choices their values. Without
+    `keep_nulls`, a field sent as null is left as it is (only a reference can be emptied)."""
     out = {}
     for key, value in data.items():
-        if key == "parent_id":
-            out["parent"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
-        elif key == "kind" and value is not None:
-            out["kind"] = str(value.value if hasattr(value, "value") else value)
-        else:
-            out[key] = value
+        if key in REFERENCES:
+            name, find = REFERENCES[key]
+            out[name] = find(user, value) if value else None
+        elif value is not None or keep_nulls:
+            out[key] = getattr(value, "value", value)
     return out
+
+
+def _require_office(user):
+    """Writes to the organisation's reference data are the office's; anyone else is told it is not found."""
+    if not can_manage(user):
+        raise Http404
 
 
 @router.get("/agencies/", response=list[AgencyOut], summary="Agencies and units")
 @paginate(PageNumberPagination, page_size=50)
-def list_agencies(request, filters: Query[AgencyFilters]):
-    return selectors.agency_list(
-        user=request.user, q=filters.q, kind=filters.kind, locality=filters.locality
-    ).order_by("sort_key", "id")
+def list_agencies(request, filters: Query[AgencyQuery]):
+    agencies = filter_api(AgencyFilterSet, request, selectors.agency_list(user=request.user), filters)
+    return agencies.order_by("sort_key", "id")
 
 
 @router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency or unit")
@@ -208,7 +205,7 @@ def get_agency(request, agency_id: int):
 @router.post("/agencies/", response={201: AgencyOut}, summary="Add an agency or unit (office)")
 def create_agency(request, payload: AgencyIn):
     _require_office(request.user)
-    data = _agency_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
     return Status(201, services.agency_create(actor=request.user, organization=committee, **data))
 
@@ -216,7 +213,7 @@ def create_agency(request, payload: AgencyIn):
 @router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
 def update_agency(request, agency_id: int, payload: AgencyPatch):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
-    data = _agency_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
     return services.agency_update(actor=request.user, agency=agency, version=payload.version, **data)
 
 
@@ -256,10 +253,7 @@ class PersonOut(Schema):
         return obj.archived_at is not None
 
 
-class PersonFilters(Schema):
-    q: str | None = None
-    leaders_only: bool = False
-    archived: bool = Field(False, description="Only archived people (the office)")
+PersonQuery = filter_schema(PersonFilterSet, "PersonQuery")
 
 
 class PersonIn(Schema):
@@ -279,25 +273,13 @@ class PersonPatch(Schema):
     phone: str | None = Field(None, max_length=30)
 
 
-def _person_refs(user, data: dict) -> dict:
-    """Turn the agency id of a person payload into a unit the user may see."""
-    out = {}
-    for key, value in data.items():
-        if key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif value is None:
-            continue  # a field sent as null is left as it is; only the unit can be emptied
-        else:
-            out[key] = value
-    return out
-
-
 @router.get("/people/", response=list[PersonOut], summary="People; leaders_only=true for the leaders' list")
 @paginate(PageNumberPagination, page_size=50)
-def list_people(request, filters: Query[PersonFilters]):
-    if filters.leaders_only:
-        return selectors.leader_list(user=request.user, q=filters.q)
-    return selectors.person_page_list(user=request.user, q=filters.q, archived=filters.archived)
+def list_people(request, filters: Query[PersonQuery], leaders_only: bool = False):
+    """Everybody (the people page), or with `leaders_only` the leaders (the leaders' page)."""
+    if leaders_only:
+        return filter_api(LeaderFilterSet, request, selectors.leader_list(user=request.user), filters)
+    return filter_api(PersonFilterSet, request, selectors.person_directory(user=request.user), filters)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
@@ -308,7 +290,7 @@ def get_person(request, person_id: int):
 @router.post("/people/", response={201: PersonOut}, summary="Add a person (office)")
 def create_person(request, payload: PersonIn):
     _require_office(request.user)
-    data = _person_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict(), keep_nulls=False)
     committee = selectors.committee_for(request.user)
     return Status(201, services.person_create(actor=request.user, organization=committee, **data))
 
@@ -316,7 +298,7 @@ def create_person(request, payload: PersonIn):
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (office)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
-    data = _person_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}), keep_nulls=False)
     return services.person_update(actor=request.user, person=person, version=payload.version, **data)
 
 
@@ -380,7 +362,7 @@ class MembershipEndIn(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_bodies(request, at: str | None = None):
     """Bodies whose term covers `at` (default today), Standing Board first, with that day's members."""
-    return selectors.current_body_list(user=request.user, on=_parse_day(at))
+    return selectors.current_body_list(user=request.user, on=_day(at))
 
 
 @router.post(
@@ -447,11 +429,7 @@ class AssignmentOut(Schema):
         return obj.archived_at is not None
 
 
-class AssignmentFilters(Schema):
-    leader: int | None = None
-    locality: int | None = Field(None, description="An official administrative-unit code")
-    agency: int | None = None
-    at: str | None = Field(None, description="Only assignments valid on this date (dd/mm/yyyy or yyyy-mm-dd)")
+AssignmentQuery = filter_schema(AssignmentFilterSet, "AssignmentQuery")
 
 
 class AssignmentIn(Schema):
@@ -476,34 +454,12 @@ class AssignmentPatch(Schema):
     note: str | None = Field(None, max_length=500)
 
 
-def _assignment_refs(user, data: dict) -> dict:
-    out = {}
-    for key, value in data.items():
-        if key == "leader_id":
-            out["leader"] = selectors.get_person_for_user(user=user, pk=value)
-        elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
-        elif key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
-        elif key == "field_id":
-            out["field"] = get_object_or_404(selectors.field_list(user=user), pk=value) if value else None
-        elif key == "role" and value is not None:
-            out["role"] = str(value.value if hasattr(value, "value") else value)
-        else:
-            out[key] = value
-    return out
-
-
 @router.get("/assignments/", response=list[AssignmentOut], summary="Assignments, current and past")
 @paginate(PageNumberPagination, page_size=50)
-def list_assignments(request, filters: Query[AssignmentFilters]):
-    locality = None
-    if filters.locality is not None:
-        locality = selectors.get_unit_by_code(user=request.user, code=filters.locality).pk
-    on = _parse_day(filters.at) if filters.at else None
-    return selectors.assignment_list(
-        user=request.user, leader=filters.leader, locality=locality, agency=filters.agency, on=on
-    ).order_by("-valid_from", "id")
+def list_assignments(request, filters: Query[AssignmentQuery]):
+    """The same filters as the assignments export."""
+    assignments = selectors.assignment_list(user=request.user)
+    return filter_api(AssignmentFilterSet, request, assignments, filters).order_by("-valid_from", "id")
 
 
 @router.get("/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment")
@@ -514,7 +470,7 @@ def get_assignment(request, assignment_id: int):
 @router.post("/assignments/", response={201: AssignmentOut}, summary="Assign a leader (office)")
 def create_assignment(request, payload: AssignmentIn):
     _require_office(request.user)
-    data = _assignment_refs(request.user, payload.dict())
+    data = _resolve(request.user, payload.dict())
     committee = selectors.committee_for(request.user)
     return Status(201, services.assignment_create(actor=request.user, organization=committee, **data))
 
@@ -522,7 +478,7 @@ def create_assignment(request, payload: AssignmentIn):
 @router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
 def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
-    data = _assignment_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
     return services.assignment_update(
         actor=request.user, assignment=assignment, version=payload.version, **data
     )

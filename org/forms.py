@@ -85,10 +85,6 @@ class AgencyForm(BootstrapMixin, forms.Form):
         self.fields["locality"].queryset = localities
 
 
-class UnitSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-
-
 # Day first, whatever the interface language (English would otherwise read 05/03 as 3 May).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 

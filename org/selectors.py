@@ -71,7 +71,6 @@ def agency_list(
     *,
     user,
     q: str | None = None,
-    kind: str | None = None,
     locality: int | None = None,
     include_archived: bool = False,
 ) -> QuerySet[Agency]:
@@ -79,8 +78,6 @@ def agency_list(
     qs = visible(Agency.objects.all(), user).select_related("parent", "locality")
     if not include_archived:
         qs = qs.active()
-    if kind:
-        qs = qs.filter(kind=kind)
     if locality:
         qs = qs.filter(locality_id=locality)
     return _search(qs, q)
@@ -107,7 +104,7 @@ def person_list(
     return _search(qs, q)
 
 
-def leader_list(*, user, q: str | None = None, on: dt.date | None = None) -> QuerySet[Person]:
+def leader_list(*, user, on: dt.date | None = None) -> QuerySet[Person]:
     """Leaders with the number of their current assignments, for the leaders' page."""
     day = on or timezone.localdate()
     current = (
@@ -116,7 +113,7 @@ def leader_list(*, user, q: str | None = None, on: dt.date | None = None) -> Que
         & (Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=day))
     )
     return (
-        person_list(user=user, q=q, leaders_only=True)
+        person_list(user=user, leaders_only=True)
         .annotate(current_assignments=Count("assignments", filter=current, distinct=True))
         .order_by("sort_key", "id")
     )
@@ -351,11 +348,10 @@ def assignment_matrix(*, user, units: QuerySet[AdministrativeUnit], on: dt.date 
 # --- people, bodies and memberships: the office's pages -------------------------------------------
 
 
-def person_page_list(*, user, q: str | None = None, archived: bool = False) -> QuerySet[Person]:
-    """Everybody of the organisation for the people page; `archived` shows the archived ones (office only)."""
-    if archived and user.is_office:
-        return person_list(user=user, q=q, include_archived=True).archived().order_by("sort_key", "id")
-    return person_list(user=user, q=q).order_by("sort_key", "id")
+def person_directory(*, user) -> QuerySet[Person]:
+    """Everybody of the organisation, archived or not, for the people page and API; their FilterSet
+    keeps the active ones unless the office asks for the archived."""
+    return person_list(user=user, include_archived=True).order_by("sort_key", "id")
 
 
 def people_without_login(*, user, keep: int | None = None) -> QuerySet[Person]:

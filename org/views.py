@@ -1,26 +1,25 @@
-"""Pages of the organisation: thin views that parse, call a selector or a service, and render."""
+"""Pages of the organisation, built from the toolkit's generic views (core.toolkit)."""
 
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core import audit
-from core.errors import ConflictError
-from core.forms import add_errors
-from core.listing import SortOption, paginate, render_list, sort_queryset
-from core.web import posted_version
-from org import selectors, services
+from core.filters import DayField
+from core.listing import SortOption
+from core.toolkit import ObjectActionView, ObjectDetailView, ObjectExportView, ObjectFormView, ObjectListView
+from org import exports, selectors, services
 from org.choices import AgencyKind
+from org.filters import AgencyFilterSet, AssignmentFilterSet, LeaderFilterSet, PersonFilterSet, UnitFilterSet
 from org.forms import AgencyForm, AssignmentForm, MembershipEndForm, MembershipForm, PersonForm
+from org.permissions import can_assign, can_change, can_manage
 
 UNIT_SORTS = [
     SortOption("name", gettext_lazy("Name"), ("sort_key", "id")),
@@ -31,445 +30,351 @@ AGENCY_SORTS = [
     SortOption("code", gettext_lazy("Code"), ("code", "id")),
     SortOption("kind", gettext_lazy("Type"), ("kind", "sort_key", "id")),
 ]
+NAME_ORDER = [SortOption("name", gettext_lazy("Name"), ("sort_key", "id"))]
+ASSIGNMENT_ORDER = [SortOption("from", gettext_lazy("From"), ("-valid_from", "id"))]
 
 
 def _date_param(request, name="at") -> dt.date:
-    """A dd/mm/yyyy (or ISO) date from the query string; today when absent or malformed."""
+    """A dd/mm/yyyy (or ISO) date from the query string; today, with a warning, when malformed."""
     raw = request.GET.get(name, "").strip()
     if raw:
         try:
-            return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-        except ValueError:
-            parsed = parse_date(raw) if len(raw) == 10 else None
-            if parsed:
-                return parsed
+            return DayField().clean(raw)
+        except ValidationError:
             messages.warning(request, _("The date must read dd/mm/yyyy; showing today instead."))
     return timezone.localdate()
 
 
-def _int_param(request, name) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
+def _history(*records):
+    return audit.present(audit.history_for(*records)[:15])
+
+
+class OrganisationOnly:
+    """Pages that show the organisation's tree: someone without an organisation reaches nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.committee = selectors.committee_or_404(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
 
 # --- localities -----------------------------------------------------------------------------------
 
 
-@login_required
-def unit_list(request):
-    """The unit tree: one level at a time, or a flat search that ignores diacritics."""
-    user = request.user
-    committee = selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    q = request.GET.get("q", "").strip()
-    parent_id = _int_param(request, "parent")
-    if q:
-        qs = selectors.unit_list(user=user, q=q)
-        parent = None
-    else:
-        parent = selectors.get_unit_for_user(user=user, pk=parent_id) if parent_id else committee.root_unit
-        qs = selectors.unit_list(user=user, parent=parent.pk)
-    qs, sort = sort_queryset(request, qs, UNIT_SORTS)
-    page = paginate(request, qs)
-    units = list(page.object_list)
-    answers = selectors.responsible_leaders(units, organization=committee)
-    rows = [(u, answers[u.pk]) for u in units]
-    context = {
-        "nav": "units",
-        "q": q,
-        "parent": parent,
-        "root": committee.root_unit,
-        "page": page,
-        "rows": rows,
-        "sort": sort,
-    }
-    return render_list(request, "org/unit_list.html", "org/_unit_rows.html", context)
+class UnitList(OrganisationOnly, ObjectListView):
+    """The unit tree one level at a time (the root's children by default), or a flat search."""
+
+    selector = selectors.unit_list
+    filterset = UnitFilterSet
+    sorts = UNIT_SORTS
+    template_name, partial_name, nav = "org/unit_list.html", "org/_unit_rows.html", "units"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        self.parent = None
+        raw = request.GET.get("parent", "")
+        if raw.isdigit() and int(raw):
+            self.parent = selectors.get_unit_for_user(user=request.user, pk=int(raw))
+        elif not request.GET.get("q", "").strip():
+            self.parent = self.committee.root_unit
+            qs = qs.filter(parent_id=self.parent.pk)
+        return qs
+
+    def get_extra_context(self, request, page, filterset):
+        units = list(page.object_list)
+        answers = selectors.responsible_leaders(units, organization=self.committee)
+        parent = None if filterset.applied.get("q") else self.parent
+        rows = [(u, answers[u.pk]) for u in units]
+        return {"parent": parent, "root": self.committee.root_unit, "rows": rows}
 
 
-@login_required
-def unit_detail(request, pk: int):
+class UnitDetail(ObjectDetailView):
     """One locality: who answers for it (today or on a date), its assignments, units and history."""
-    user = request.user
-    unit = selectors.get_unit_for_user(user=user, pk=pk)
-    committee = selectors.committee_for(user)
-    day = _date_param(request)
-    answer = selectors.responsible_leader(unit, at=day, organization=committee)
-    assignments = list(
-        selectors.assignment_list(user=user, locality=unit.pk).order_by("-valid_from", "id")[:50]
-    )
-    children = selectors.unit_list(user=user, parent=unit.pk)
-    agencies = selectors.agency_list(user=user, locality=unit.pk)[:50]
-    return render(
-        request,
-        "org/unit_detail.html",
-        {
-            "nav": "units",
-            "unit": unit,
-            "answer": answer,
+
+    gate = selectors.get_unit_for_user
+    template_name, context_object_name, nav = "org/unit_detail.html", "unit", "units"
+    actions = {"assign": can_assign}
+
+    def get_extra_context(self, request, unit):
+        user, day = request.user, _date_param(request)
+        committee = selectors.committee_for(user)
+        assignments = list(
+            selectors.assignment_list(user=user, locality=unit.pk).order_by("-valid_from", "id")[:50]
+        )
+        return {
+            "answer": selectors.responsible_leader(unit, at=day, organization=committee),
             "day": day,
             "assignments": assignments,
-            "children_count": children.count(),
-            "agencies": agencies,
-            "events": audit.present(audit.history_for(unit, *assignments)[:15]),
-        },
-    )
+            "children_count": selectors.unit_list(user=user, parent=unit.pk).count(),
+            "agencies": selectors.agency_list(user=user, locality=unit.pk)[:50],
+            "events": _history(unit, *assignments),
+        }
 
 
 # --- agencies -------------------------------------------------------------------------------------
 
 
-@login_required
-def agency_list(request):
-    user = request.user
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    qs = selectors.agency_list(user=user, q=q, kind=kind if kind in AgencyKind.values else None)
-    qs, sort = sort_queryset(request, qs, AGENCY_SORTS)
-    page = paginate(request, qs)
-    context = {
-        "nav": "agencies",
-        "q": q,
-        "kind": kind,
-        "kinds": AgencyKind.choices,
-        "page": page,
-        "sort": sort,
-    }
-    return render_list(request, "org/agency_list.html", "org/_agency_rows.html", context)
+class AgencyList(ObjectListView):
+    selector = selectors.agency_list
+    filterset = AgencyFilterSet
+    sorts = AGENCY_SORTS
+    template_name, partial_name, nav = "org/agency_list.html", "org/_agency_rows.html", "agencies"
+
+    def get_extra_context(self, request, page, filterset):
+        return {"kind": filterset.applied.get("kind", ""), "kinds": AgencyKind.choices}
 
 
-@login_required
-def agency_detail(request, pk: int):
-    user = request.user
-    agency = selectors.get_agency_for_user(user=user, pk=pk)
-    committee = selectors.committee_for(user)
-    day = _date_param(request)
-    assignments = list(selectors.assignment_list(user=user, agency=agency.pk)[:50])
-    return render(
-        request,
-        "org/agency_detail.html",
-        {
-            "nav": "agencies",
-            "agency": agency,
+class AgencyDetail(ObjectDetailView):
+    gate = selectors.get_agency_for_user
+    template_name, context_object_name, nav = "org/agency_detail.html", "agency", "agencies"
+    actions = {"change": can_change, "assign": can_assign}
+
+    def get_extra_context(self, request, agency):
+        user, day = request.user, _date_param(request)
+        committee = selectors.committee_for(user)
+        assignments = list(selectors.assignment_list(user=user, agency=agency.pk)[:50])
+        return {
             "day": day,
             "answer": selectors.responsible_leader(agency, at=day, organization=committee),
             "assignments": assignments,
             "children": selectors.agency_list(user=user).filter(parent=agency)[:100],
-            "events": audit.present(audit.history_for(agency, *assignments)[:15]),
-        },
-    )
-
-
-@login_required
-def agency_edit(request, pk: int | None = None):
-    """Create or edit an agency (the office only)."""
-    user = request.user
-    agency = selectors.get_agency_for_user(user=user, pk=pk, action="change") if pk else None
-    if agency is None and not user.is_office:
-        raise Http404
-    committee = selectors.committee_for(user)
-    initial = {}
-    if agency is not None:
-        initial = {
-            f: getattr(agency, f)
-            for f in ("code", "name", "short_name", "kind", "parent", "locality", "email", "phone", "version")
+            "events": _history(agency, *assignments),
         }
-    form = AgencyForm(
-        request.POST or None,
-        initial=initial,
-        agencies=selectors.agency_list(user=user).exclude(pk=pk or 0),
-        localities=selectors.unit_list(user=user),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if agency is None:
-                agency = services.agency_create(actor=user, organization=committee, **data)
-            else:
-                agency = services.agency_update(
-                    actor=user, agency=agency, version=form.cleaned_data["version"] or agency.version, **data
-                )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(agency.get_absolute_url())
-    return render(request, "org/agency_form.html", {"nav": "agencies", "form": form, "agency": agency})
 
 
-# --- leaders --------------------------------------------------------------------------------------
+class AgencyEdit(ObjectFormView):
+    """Create or edit an agency (the office only)."""
+
+    permission = can_manage
+    gate = selectors.get_agency_for_user
+    form_class = AgencyForm
+    template_name, context_object_name, nav = "org/agency_form.html", "agency", "agencies"
+    initial_fields = ("code", "name", "short_name", "kind", "parent", "locality", "email", "phone", "version")
+
+    def get_form_kwargs(self, request, agency):
+        return {
+            "agencies": selectors.agency_list(user=request.user).exclude(pk=agency.pk if agency else 0),
+            "localities": selectors.unit_list(user=request.user),
+        }
+
+    def create(self, request, data):
+        committee = selectors.committee_for(request.user)
+        return services.agency_create(actor=request.user, organization=committee, **data)
+
+    def update(self, request, agency, data, version):
+        return services.agency_update(actor=request.user, agency=agency, version=version, **data)
 
 
-@login_required
-def leader_list(request):
+# --- leaders and people ---------------------------------------------------------------------------
+
+
+class LeaderList(ObjectListView):
     """Leaders with their current assignments, and the current bodies with their members in order."""
-    user = request.user
-    q = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.leader_list(user=user, q=q))
-    context = {"nav": "leaders", "q": q, "page": page, "bodies": selectors.current_body_list(user=user)}
-    return render_list(request, "org/leader_list.html", "org/_leader_rows.html", context)
+
+    selector = selectors.leader_list
+    filterset = LeaderFilterSet
+    template_name, partial_name, nav = "org/leader_list.html", "org/_leader_rows.html", "leaders"
+
+    def get_extra_context(self, request, page, filterset):
+        return {"bodies": selectors.current_body_list(user=request.user)}
 
 
-@login_required
-def person_detail(request, pk: int):
+class PersonList(ObjectListView):
+    """Everybody of the organisation, searchable without diacritics; the office also sees the archived."""
+
+    selector = selectors.person_directory
+    filterset = PersonFilterSet
+    sorts = NAME_ORDER
+    template_name, partial_name, nav = "org/person_list.html", "org/_person_rows.html", "leaders"
+
+    def get_extra_context(self, request, page, filterset):
+        return {"archived": bool(filterset.applied.get("archived")) and request.user.is_office}
+
+
+class PersonDetail(ObjectDetailView):
     """A person's profile: current and past assignments, seats on bodies, history."""
-    user = request.user
-    person = selectors.get_person_for_user(user=user, pk=pk)
-    today = timezone.localdate()
-    assignments = list(
-        selectors.assignment_list(user=user, leader=person.pk).order_by("-valid_from", "id")[:200]
-    )
-    current = [a for a in assignments if a.is_valid_on(today)]
-    past = [a for a in assignments if not a.is_valid_on(today)]
-    memberships = list(selectors.membership_list(user=user, person=person.pk)[:100])
-    return render(
-        request,
-        "org/person_detail.html",
-        {
-            "nav": "leaders",
-            "person": person,
-            "current": current,
-            "past": past,
+
+    gate = selectors.get_person_for_user
+    template_name, context_object_name, nav = "org/person_detail.html", "person", "leaders"
+    actions = {"change": can_change, "assign": can_assign}
+
+    def get_extra_context(self, request, person):
+        user, today = request.user, timezone.localdate()
+        assignments = list(
+            selectors.assignment_list(user=user, leader=person.pk).order_by("-valid_from", "id")[:200]
+        )
+        memberships = list(selectors.membership_list(user=user, person=person.pk)[:100])
+        return {
+            "current": [a for a in assignments if a.is_valid_on(today)],
+            "past": [a for a in assignments if not a.is_valid_on(today)],
             "seats": [m for m in memberships if m.valid_to is None or m.valid_to >= today],
             "past_seats": [m for m in memberships if m.valid_to is not None and m.valid_to < today],
-            "events": audit.present(audit.history_for(person, *memberships)[:15]),
-        },
-    )
-
-
-@login_required
-def person_list(request):
-    """Everybody of the organisation, searchable without diacritics; the office also sees the archived."""
-    user = request.user
-    q = request.GET.get("q", "").strip()
-    archived = user.is_office and request.GET.get("archived") == "1"
-    page = paginate(request, selectors.person_page_list(user=user, q=q, archived=archived))
-    context = {"nav": "leaders", "q": q, "archived": archived, "page": page}
-    return render_list(request, "org/person_list.html", "org/_person_rows.html", context)
-
-
-@login_required
-def person_edit(request, pk: int | None = None):
-    """Create or edit a person (the office only); a stale form is refused with a clear message."""
-    user = request.user
-    person = selectors.get_person_for_user(user=user, pk=pk, action="change") if pk else None
-    if person is None and not user.is_office:
-        raise Http404
-    initial = {}
-    if person is not None:
-        initial = {
-            f: getattr(person, f) for f in ("full_name", "position", "agency", "email", "phone", "version")
+            "events": _history(person, *memberships),
         }
-    form = PersonForm(request.POST or None, initial=initial, agencies=selectors.agency_list(user=user))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if person is None:
-                person = services.person_create(
-                    actor=user, organization=selectors.committee_for(user), **data
-                )
-            else:
-                version = form.cleaned_data["version"] or person.version
-                person = services.person_update(actor=user, person=person, version=version, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(person.get_absolute_url())
-    return render(request, "org/person_form.html", {"nav": "leaders", "form": form, "person": person})
 
 
-@login_required
-@require_POST
-def person_archive(request, pk: int):
+class PersonEdit(ObjectFormView):
+    """Create or edit a person (the office only); a stale form is refused with a clear message."""
+
+    permission = can_manage
+    gate = selectors.get_person_for_user
+    form_class = PersonForm
+    template_name, context_object_name, nav = "org/person_form.html", "person", "leaders"
+    initial_fields = ("full_name", "position", "agency", "email", "phone", "version")
+
+    def get_form_kwargs(self, request, person):
+        return {"agencies": selectors.agency_list(user=request.user)}
+
+    def create(self, request, data):
+        committee = selectors.committee_for(request.user)
+        return services.person_create(actor=request.user, organization=committee, **data)
+
+    def update(self, request, person, data, version):
+        return services.person_update(actor=request.user, person=person, version=version, **data)
+
+
+class PersonArchive(ObjectActionView):
     """Archive a person (the office only): they leave the lists; their page and history stay."""
-    user = request.user
-    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
-    try:
-        services.person_archive(actor=user, person=person, version=posted_version(request, person))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The person has been archived."))
-    return redirect(person.get_absolute_url())
+
+    gate, service, object_argument = selectors.get_person_for_user, services.person_archive, "person"
+    success_message = gettext_lazy("The person has been archived.")
 
 
-@login_required
-@require_POST
-def person_restore(request, pk: int):
+class PersonRestore(ObjectActionView):
     """Bring an archived person back (the office only)."""
-    user = request.user
-    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
-    try:
-        services.person_restore(actor=user, person=person, version=posted_version(request, person))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The person has been restored."))
-    return redirect(person.get_absolute_url())
+
+    gate, service, object_argument = selectors.get_person_for_user, services.person_restore, "person"
+    success_message = gettext_lazy("The person has been restored.")
 
 
-@login_required
-def membership_create(request, pk: int):
+class MembershipCreate(ObjectFormView):
     """Seat a person on a body (the office only)."""
-    user = request.user
-    person = selectors.get_person_for_user(user=user, pk=pk, action="change")
-    form = MembershipForm(
-        request.POST or None,
-        initial={"valid_from": timezone.localdate(), "order": 100},
-        bodies=selectors.current_body_list(user=user),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(actor=user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The seat has been added."))
-            return redirect(person.get_absolute_url())
-    return render(request, "org/membership_form.html", {"nav": "leaders", "form": form, "person": person})
+
+    gate = selectors.get_person_for_user
+    form_class = MembershipForm
+    template_name, context_object_name, nav = "org/membership_form.html", "person", "leaders"
+    success_message = gettext_lazy("The seat has been added.")
+
+    def get_initial(self, request, person):
+        return {"valid_from": timezone.localdate(), "order": 100}
+
+    def get_form_kwargs(self, request, person):
+        return {"bodies": selectors.current_body_list(user=request.user)}
+
+    def save(self, request, person, form):
+        services.membership_add(actor=request.user, person=person, **form.cleaned_data)
+        return person
 
 
-@login_required
-def membership_end(request, pk: int):
+class MembershipEnd(ObjectFormView):
     """End a seat on a body on a date (the office only)."""
-    user = request.user
-    membership = selectors.get_membership_for_user(user=user, pk=pk, action="change")
-    form = MembershipEndForm(
-        request.POST or None, initial={"valid_to": timezone.localdate(), "version": membership.version}
-    )
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"] or membership.version
-        try:
-            services.membership_end(
-                actor=user, membership=membership, version=version, on=form.cleaned_data["valid_to"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The seat has been ended."))
-            return redirect(membership.person.get_absolute_url())
-    return render(
-        request, "org/membership_end.html", {"nav": "leaders", "form": form, "membership": membership}
-    )
+
+    gate = selectors.get_membership_for_user
+    form_class = MembershipEndForm
+    template_name, context_object_name, nav = "org/membership_end.html", "membership", "leaders"
+    success_message = gettext_lazy("The seat has been ended.")
+
+    def get_initial(self, request, membership):
+        return {"valid_to": timezone.localdate(), "version": membership.version}
+
+    def update(self, request, membership, data, version):
+        return services.membership_end(
+            actor=request.user, membership=membership, version=version, on=data["valid_to"]
+        )
+
+    def get_success_url(self, membership):
+        return membership.person.get_absolute_url()
 
 
 # --- assignments ----------------------------------------------------------------------------------
 
 
-@login_required
-def matrix(request):
+class Matrix(OrganisationOnly, ObjectListView):
     """Leaders × localities for one page of communes; the office edits cells."""
-    user = request.user
-    committee = selectors.committee_for(user)
-    if committee is None:
-        raise Http404
-    q = request.GET.get("q", "").strip()
-    day = _date_param(request)
-    units = selectors.unit_list(user=user, q=q, level=committee.root_unit.level + 1).order_by(
-        "sort_key", "id"
-    )
-    page = paginate(request, units, per_page=25)
-    leaders, rows = selectors.assignment_matrix(user=user, units=page.object_list, on=day)
-    context = {
-        "nav": "matrix",
-        "q": q,
-        "page": page,
-        "leaders": leaders,
-        "rows": rows,
-        "day": day,
-        "can_edit": user.is_office,
-    }
-    return render_list(request, "org/matrix.html", "org/_matrix_table.html", context)
 
+    filterset = UnitFilterSet
+    sorts = NAME_ORDER
+    per_page = 25
+    template_name, partial_name, nav = "org/matrix.html", "org/_matrix_table.html", "matrix"
+    export_url = "org:assignment_export"
 
-@login_required
-def assignment_edit(request, pk: int | None = None):
-    """Create or edit an assignment (the office only); htmx gets the form partial back."""
-    user = request.user
-    if not user.is_office:
-        raise Http404
-    assignment = selectors.get_assignment_for_user(user=user, pk=pk, action="change") if pk else None
-    committee = selectors.committee_for(user)
-    if assignment is not None:
-        initial = {
-            f: getattr(assignment, f)
-            for f in (
-                "leader",
-                "locality",
-                "agency",
-                "field",
-                "role",
-                "valid_from",
-                "valid_to",
-                "decision",
-                "note",
-                "version",
-            )
+    def get_queryset(self, request):
+        return selectors.unit_list(user=request.user, level=self.committee.root_unit.level + 1)
+
+    def get_extra_context(self, request, page, filterset):
+        day = _date_param(request)
+        leaders, rows = selectors.assignment_matrix(user=request.user, units=page.object_list, on=day)
+        return {
+            "leaders": leaders,
+            "rows": rows,
+            "day": day,
+            "can_edit": can_manage(request.user),
+            "export_query": f"at={day:%d/%m/%Y}",
         }
-    else:
-        initial = {
-            "locality": _int_param(request, "locality"),
-            "leader": _int_param(request, "leader"),
+
+
+class AssignmentExport(ObjectExportView):
+    """The assignments (the same filters as the API list) as an Excel workbook."""
+
+    selector = selectors.assignment_list
+    filterset = AssignmentFilterSet
+    sorts = ASSIGNMENT_ORDER
+    workbook = exports.assignment_workbook
+    filename = "assignments"
+
+
+class AssignmentEdit(ObjectFormView):
+    """Create or edit an assignment (the office only); htmx gets the form partial back."""
+
+    permission = can_manage
+    gate = selectors.get_assignment_for_user
+    form_class = AssignmentForm
+    template_name, htmx_template_name = "org/assignment_form.html", "org/_assignment_form.html"
+    context_object_name, nav = "assignment", "matrix"
+    success_message = gettext_lazy("The assignment has been saved.")
+    initial_fields = (
+        *("leader", "locality", "agency", "field", "role"),
+        *("valid_from", "valid_to", "decision", "note", "version"),
+    )
+
+    def get_initial(self, request, assignment):
+        if assignment is not None:
+            return super().get_initial(request, assignment)
+        ids = {k: request.GET.get(k, "") for k in ("locality", "leader")}
+        return {
+            **{k: int(v) for k, v in ids.items() if v.isdigit()},
             "valid_from": timezone.localdate(),
         }
-    form = AssignmentForm(
-        request.POST or None,
-        initial=initial,
-        leaders=selectors.person_list(user=user),
-        localities=selectors.unit_list(user=user),
-        agencies=selectors.agency_list(user=user),
-        fields=selectors.field_list(user=user),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if assignment is None:
-                assignment = services.assignment_create(actor=user, organization=committee, **data)
-            else:
-                version = form.cleaned_data["version"] or assignment.version
-                assignment = services.assignment_update(
-                    actor=user, assignment=assignment, version=version, **data
-                )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The assignment has been saved."))
-            target = (
-                assignment.target.get_absolute_url()
-                if hasattr(assignment.target, "get_absolute_url")
-                else None
-            )
-            return redirect(target or "org:matrix")
-    template = (
-        "org/_assignment_form.html" if request.headers.get("HX-Request") else "org/assignment_form.html"
-    )
-    return render(request, template, {"nav": "matrix", "form": form, "assignment": assignment})
+
+    def get_form_kwargs(self, request, assignment):
+        user = request.user
+        return {
+            "leaders": selectors.person_list(user=user),
+            "localities": selectors.unit_list(user=user),
+            "agencies": selectors.agency_list(user=user),
+            "fields": selectors.field_list(user=user),
+        }
+
+    def create(self, request, data):
+        committee = selectors.committee_for(request.user)
+        return services.assignment_create(actor=request.user, organization=committee, **data)
+
+    def update(self, request, assignment, data, version):
+        return services.assignment_update(actor=request.user, assignment=assignment, version=version, **data)
+
+    def get_success_url(self, assignment):
+        target = assignment.target
+        return target.get_absolute_url() if hasattr(target, "get_absolute_url") else reverse("org:matrix")
 
 
-@login_required
-@require_POST
-def assignment_archive(request, pk: int):
-    user = request.user
-    if not user.is_office:
-        raise Http404
-    assignment = selectors.get_assignment_for_user(user=user, pk=pk, action="change")
-    version = posted_version(request, assignment)
-    try:
-        services.assignment_archive(actor=user, assignment=assignment, version=version)
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The assignment has been archived."))
-    return redirect("org:matrix")
+class AssignmentArchive(ObjectActionView):
+    permission = can_manage
+    gate, service = selectors.get_assignment_for_user, services.assignment_archive
+    object_argument = "assignment"
+    success_message = gettext_lazy("The assignment has been archived.")
+
+    def get_success_url(self, assignment):
+        return reverse("org:matrix")
 
 
 # --- who answers for ------------------------------------------------------------------------------

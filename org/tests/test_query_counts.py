@@ -71,6 +71,8 @@ LIST_URLS = [
     "/api/v1/org/people/?leaders_only=true",
     "/api/v1/org/people/",
     "/api/v1/org/assignments/",
+    "/org/assignments/export/",
+    "/org/assignments/export/?at=01/08/2025",
 ]
 
 
