@@ -111,7 +111,7 @@ def unit_detail(request, pk: int):
             "assignments": assignments,
             "children_count": children.count(),
             "agencies": agencies,
-            "events": audit.present(audit.history_for(unit, *assignments)[:15]),
+            "events": audit.timeline(audit.history_for(unit, *assignments)[:15], everything=True),
         },
     )
 
@@ -155,7 +155,7 @@ def agency_detail(request, pk: int):
             "answer": selectors.responsible_leader(agency, at=day, organization=committee),
             "assignments": assignments,
             "children": selectors.agency_list(user=user).filter(parent=agency)[:100],
-            "events": audit.present(audit.history_for(agency, *assignments)[:15]),
+            "events": audit.timeline(audit.history_for(agency, *assignments)[:15], everything=True),
         },
     )
 
@@ -234,7 +234,7 @@ def person_detail(request, pk: int):
             "past": past,
             "seats": [m for m in memberships if m.valid_to is None or m.valid_to >= today],
             "past_seats": [m for m in memberships if m.valid_to is not None and m.valid_to < today],
-            "events": audit.present(audit.history_for(person, *memberships)[:15]),
+            "events": audit.timeline(audit.history_for(person, *memberships)[:15], everything=True),
         },
     )
 
