@@ -86,7 +86,7 @@ def token_create(*, actor, user: User, name: str = "API", days: int | None = Non
         actor=actor,
         action=AuditAction.TOKEN,
         instance=token,
-        note="created",
+        kind="token.created",
         organization=user.organization_id,
     )
     return token, raw
@@ -102,7 +102,7 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
             actor=actor,
             action=AuditAction.TOKEN,
             instance=token,
-            note="revoked",
+            kind="token.revoked",
             organization=token.user.organization_id,
         )
     return token
@@ -114,7 +114,7 @@ def user_change_password(*, actor, user: User, password: str) -> User:
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, note="password changed")
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, kind="account.password_changed")
     return user
 
 
@@ -141,7 +141,11 @@ def totp_device_confirm(*, actor, device: TOTPDevice) -> None:
         user.refresh_from_db(fields=["require_two_factor", "version"])
         changes = {"require_two_factor": [False, True]}
     audit.record(
-        actor=actor, action=AuditAction.UPDATE, instance=user, changes=changes, note="two-factor enabled"
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=user,
+        changes=changes,
+        kind="account.two_factor_enabled",
     )
 
 
@@ -271,7 +275,7 @@ def user_set_password_by_office(*, actor, user: User, password: str) -> User:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, note="password set by the office")
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, kind="account.password_set")
     return user
 
 
@@ -283,7 +287,7 @@ def user_deactivate(*, actor, user: User, version: int) -> User:
     if not user.is_active:
         return user
     return update_record(
-        actor=actor, instance=user, data={"is_active": False}, version=version, note="deactivated"
+        actor=actor, instance=user, data={"is_active": False}, version=version, kind="account.deactivated"
     )
 
 
@@ -293,5 +297,5 @@ def user_activate(*, actor, user: User, version: int) -> User:
     if user.is_active:
         return user
     return update_record(
-        actor=actor, instance=user, data={"is_active": True}, version=version, note="activated"
+        actor=actor, instance=user, data={"is_active": True}, version=version, kind="account.activated"
     )

@@ -215,7 +215,7 @@ def user_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("Saved."))
             return redirect(account.get_absolute_url())
-    events = audit.present(audit.history_for(account)[:15]) if account else []
+    events = audit.timeline(audit.history_for(account)[:15], everything=True) if account else []
     return render(
         request,
         "accounts/user_form.html",

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from core import events as event_kinds
 from core.models import AuditAction, AuditEvent
 
 
@@ -23,6 +24,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -51,12 +54,27 @@ def organization_of(instance) -> int | None:
 
 
 def record(
-    *, actor, action: str, instance=None, changes=None, note: str = "", organization=None
+    *,
+    actor,
+    action: str,
+    instance=None,
+    changes=None,
+    note: str = "",
+    organization=None,
+    kind: str = "",
+    params: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit trail."""
+    """Append one event to the audit trail.
+
+    `kind` is a code registered in core.events and `params` its parameters (ids, codes, sizes,
+    statuses; never translated text): the sentence is written when the event is read. `note` is for
+    what a person typed (a reason); `changes` keeps the fields before and after.
+    """
     event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
+        kind=kind,
+        params=_plain(params or {}),
         changes=changes or {},
         note=note[:500],
     )
@@ -239,3 +257,53 @@ def _field(model, name):
         return model._meta.get_field(name)
     except FieldDoesNotExist:  # a field that no longer exists is shown by its stored name
         return None
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """An event as a sentence in the reader's language, with its field changes for a closer look."""
+
+    event: AuditEvent
+    sentence: str
+    names_actor: bool
+    changes: list[ChangeRow]
+
+
+def timeline(events, *, everything: bool = False) -> list[TimelineRow]:
+    """Sentences for a page of events (core.events), each with its readable field changes.
+
+    The records the events name are loaded in bulk: a query per model, whatever the number of events.
+    A detail page's timeline leaves out bookkeeping (the fields the apps hide, the raw parts of typed
+    links, a new record's unset flags); the full history (`everything`) keeps every stored field.
+    """
+    rows = present(events)
+    names = event_kinds.load_names([row.event for row in rows])
+    result = []
+    for row in rows:
+        event = row.event
+        model = event.content_type.model_class() if event.content_type_id else None
+        hidden = (
+            set() if everything else event_kinds.hidden_fields(model) | set(_generic_links(model).values())
+        )
+        changes = []
+        for change in row.changes:
+            if change.field in hidden:
+                continue
+            if (
+                not everything
+                and event.action == AuditAction.CREATE
+                and event.changes.get(change.field) is False
+            ):
+                continue
+            display = event_kinds.value_display(model, change.field)
+            if display is not None:
+                change = ChangeRow(
+                    change.field,
+                    change.label,
+                    "—" if change.before == "—" else str(display(change.before)),
+                    "—" if change.after == "—" else str(display(change.after)),
+                )
+            changes.append(change)
+        kind = event_kinds.kind_of(event)
+        result.append(TimelineRow(event, event_kinds.sentence(event, names), kind.names_actor, changes))
+    return result

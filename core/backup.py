@@ -129,6 +129,8 @@ def backup(output: str | os.PathLike) -> Summary:
         action=AuditAction.EXPORT,
         changes={"records": records, "files": len(files), "file": output.name},
         note="coso backup",
+        kind="backup.made",
+        params={"records": records, "files": len(files)},
     )
     return summary
 
@@ -222,6 +224,12 @@ def restore(source: str | os.PathLike) -> Summary:
                         "file": source.name,
                     },
                     note="coso restore",
+                    kind="backup.restored",
+                    params={
+                        "records": manifest.get("records", 0),
+                        "files": len(targets),
+                        "file": source.name,
+                    },
                 )
                 for info, target in targets:
                     target.parent.mkdir(parents=True, exist_ok=True)

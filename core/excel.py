@@ -556,11 +556,8 @@ def import_sheet(
             actor=actor,
             action=AuditAction.IMPORT,
             changes={"errors": len(sheet.errors), "file": name[:200]},
-            note=ngettext(
-                "Import refused: {count} error in {file}",
-                "Import refused: {count} errors in {file}",
-                len(sheet.errors),
-            ).format(count=len(sheet.errors), file=name)[:500],
+            kind="import.refused",
+            params={"errors": len(sheet.errors), "file": name[:200]},
             **audit_on,
         )
     return result

@@ -90,6 +90,11 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    # What happened, as a registered kind (core.events) and its parameters: ids, codes, sizes, statuses,
+    # never translated text. The sentence is written when read, in the reader's language. Events stored
+    # before kinds existed have none and read by their action.
+    kind = models.CharField(_("kind"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("record"), max_length=300, blank=True)

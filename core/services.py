@@ -17,19 +17,33 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def create_record(*, actor, instance, note: str = ""):
-    """Validate and insert a new record, and record its creation."""
+def create_record(*, actor, instance, note: str = "", kind: str = "", params: dict | None = None):
+    """Validate and insert a new record, and record its creation (as `kind`, see core.events)."""
     instance.full_clean()
     instance.save()
     audit.record(
-        actor=actor, action=AuditAction.CREATE, instance=instance, changes=audit.snapshot(instance), note=note
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes=audit.snapshot(instance),
+        note=note,
+        kind=kind,
+        params=params,
     )
     return instance
 
 
 @transaction.atomic
 def update_record(
-    *, actor, instance, data: dict, version: int | None, action=AuditAction.UPDATE, note: str = ""
+    *,
+    actor,
+    instance,
+    data: dict,
+    version: int | None,
+    action=AuditAction.UPDATE,
+    note: str = "",
+    kind: str = "",
+    params: dict | None = None,
 ):
     """Apply `data` if nobody saved the record since `version` was read; record before and after.
 
@@ -57,7 +71,9 @@ def update_record(
     values = {f: getattr(instance, f) for f in fields + extra}
     if model.objects.filter(pk=instance.pk, version=expected).update(**values) != 1:
         raise ConflictError()
-    audit.record(actor=actor, action=action, instance=instance, changes=changes, note=note)
+    audit.record(
+        actor=actor, action=action, instance=instance, changes=changes, note=note, kind=kind, params=params
+    )
     return instance
 
 
@@ -232,6 +248,8 @@ def attachment_add(*, actor, organization, instance, upload):
         instance=attachment,
         changes={"name": name, "size": upload.size},
         organization=organization,
+        kind="attachment.added",
+        params={"name": name, "size": upload.size},
     )
     return attachment
 

@@ -60,7 +60,7 @@ def history(request, ct: int, pk: str):
     return render(
         request,
         "core/history.html",
-        {"object": instance, "page": page, "events": audit.present(page.object_list)},
+        {"object": instance, "page": page, "events": audit.timeline(page.object_list, everything=True)},
     )
 
 

@@ -415,11 +415,8 @@ def _create(*, actor, notice, drafts: list[Draft], sheet: excel.Sheet, file_name
             action=AuditAction.IMPORT,
             instance=notice,
             changes={"directives": [d.pk for d in created], "file": file_name[:200]},
-            note=ngettext(
-                "{count} directive imported from {file}",
-                "{count} directives imported from {file}",
-                len(created),
-            ).format(count=len(created), file=file_name)[:500],
+            kind="directive.imported",
+            params={"count": len(created), "file": file_name[:200]},
         )
         _notify(notice, created, event.pk)
 

@@ -60,7 +60,9 @@ def notice_create(*, actor, organization, number: str, issued_on: dt.date, title
         title=nfc(title),
         summary=nfc(summary),
     )
-    return create_record(actor=actor, instance=notice)
+    return create_record(
+        actor=actor, instance=notice, kind="notice.entered", params={"number": notice.number}
+    )
 
 
 # --- obstacles ------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ def obstacle_create(
 
         obstacle.origin_type = ContentType.objects.get_for_model(origin)
         obstacle.origin_id = origin.pk
-    return create_record(actor=actor, instance=obstacle)
+    return create_record(actor=actor, instance=obstacle, kind="obstacle.raised")
 
 
 EDITABLE_OBSTACLE_FIELDS = {
@@ -212,7 +214,14 @@ def obstacle_set_status(
             raise ValidationError({"closed_reason": _("Give the reason for closing it.")})
         data.update(closed_reason=reason, closed_on=day)
     obstacle = update_record(
-        actor=actor, instance=obstacle, data=data, version=version, action=AuditAction.STATUS, note=nfc(note)
+        actor=actor,
+        instance=obstacle,
+        data=data,
+        version=version,
+        action=AuditAction.STATUS,
+        note=nfc(note),
+        kind="obstacle.escalated" if status == ObstacleStatus.ESCALATED else "obstacle.status_changed",
+        params={"from": obstacle.status, "to": status, "verdict": details.get("verdict", "")},
     )
     if status == ObstacleStatus.RESOLVED:
         resupervision_schedule(
@@ -330,7 +339,7 @@ def directive_create(
         raise ValidationError(
             {"resupervision_due_on": _("The re-supervision is scheduled after the deadline.")}
         )
-    directive = create_record(actor=actor, instance=directive)
+    directive = create_record(actor=actor, instance=directive, kind="directive.issued")
     if cooperating_units:
         directive.cooperating_units.set(cooperating_units)
         audit.record(
@@ -338,6 +347,7 @@ def directive_create(
             action=AuditAction.UPDATE,
             instance=directive,
             changes={"cooperating_units": [[], sorted(u.pk for u in cooperating_units)]},
+            kind="directive.units_changed",
         )
     resupervision_schedule(
         actor=actor,
@@ -398,6 +408,7 @@ def directive_update(
                 action=AuditAction.UPDATE,
                 instance=directive,
                 changes={"cooperating_units": [before, after]},
+                kind="directive.units_changed",
             )
     return directive
 
@@ -434,7 +445,8 @@ def directive_report_progress(
             version=version,
             action=AuditAction.UPDATE,
             data={"completed_on": on or _today(), "completion_note": text},
-            note=_("completion claimed"),
+            kind="directive.completion_reported",
+            params={"report": report.pk},
         )
     else:
         # Every report bumps the version, so two people reporting at once see each other's report.
@@ -445,8 +457,9 @@ def directive_report_progress(
             actor=actor,
             action=AuditAction.UPDATE,
             instance=directive,
-            note=_("progress reported"),
             changes={"progress": ["", text[:500]]},
+            kind="directive.progress_reported",
+            params={"report": report.pk},
         )
     for upload in files:
         from core.services import attachment_add
@@ -490,7 +503,14 @@ def resupervision_schedule(
     )
     check.full_clean()
     check.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=check, changes=audit.snapshot(check))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=check,
+        changes=audit.snapshot(check),
+        kind="resupervision.scheduled",
+        params={"due_on": due_on.isoformat()},
+    )
     return check
 
 
@@ -530,6 +550,8 @@ def resupervision_record(
         action=AuditAction.STATUS,
         instance=check,
         changes={"verdict": ["", verdict], "checked_on": [None, checked_on.isoformat()]},
+        kind="resupervision.recorded",
+        params={"verdict": verdict},
     )
     item = check.item
     if verdict in CLOSING_VERDICTS:
@@ -545,7 +567,8 @@ def resupervision_record(
                 data=data,
                 version=check.directive.version,
                 action=AuditAction.STATUS,
-                note=str(Verdict(verdict).label),
+                kind="directive.closed",
+                params={"verdict": verdict},
             )
         elif verdict == Verdict.IMPLEMENTED and item.status == ObstacleStatus.RESOLVED:
             obstacle_set_status(
@@ -577,7 +600,7 @@ def resupervision_record(
             version=item.version,
             status=ObstacleStatus.RESOLVING,
             on=checked_on,
-            note=str(Verdict(verdict).label),
+            verdict=verdict,
         )
         item.refresh_from_db()
     follow_up = _spawn_follow_up(

@@ -131,60 +131,6 @@ def _badges() -> dict:
     }
 
 
-# Bookkeeping that the timeline leaves out: the typed links' raw parts and the moment of a status move.
-TIMELINE_NOISE = {
-    "source_type",
-    "source_id",
-    "subject_type",
-    "subject_id",
-    "origin_type",
-    "origin_id",
-    "status_changed_at",
-}
-
-
-def _timeline(user, events) -> list:
-    """Readable audit events for a timeline; cooperating units by name rather than by id."""
-    rows = audit.present(events)
-    ids = set()
-    for row in rows:
-        raw = (row.event.changes or {}).get("cooperating_units")
-        if isinstance(raw, list):
-            for side in raw:
-                ids.update(side if isinstance(side, list) else [side])
-    names = {}
-    if ids:
-        ids = {i for i in ids if isinstance(i, int)}
-        names = dict(
-            org_selectors.agency_list(user=user, include_archived=True)
-            .filter(pk__in=ids)
-            .values_list("pk", "name")
-        )
-    result = []
-    for row in rows:
-        changes = []
-        for change in row.changes:
-            if change.field in TIMELINE_NOISE:
-                continue
-            raw = (row.event.changes or {}).get(change.field)
-            if (
-                change.field == "cooperating_units"
-                and isinstance(raw, list)
-                and len(raw) == 2
-                and all(isinstance(side, list) for side in raw)
-            ):
-                before, after = raw
-                change = audit.ChangeRow(
-                    change.field,
-                    change.label,
-                    ", ".join(names.get(i, f"#{i}") for i in before) or "—",
-                    ", ".join(names.get(i, f"#{i}") for i in after) or "—",
-                )
-            changes.append(change)
-        result.append(audit.EventRow(row.event, changes))
-    return result
-
-
 def _chips(counts: dict) -> list[tuple]:
     """The bucket chips above a list of directives: key, label, count, colour."""
     return [(b, label, counts[b], BUCKET_COLOURS[b]) for b, label in StatusBucket.choices]
@@ -499,7 +445,7 @@ def obstacle_detail(request, pk: int):
             and obstacle.status not in (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED),
             "checks": checks,
             "directive_rows": directive_rows,
-            "events": _timeline(user, events[:40]),
+            "events": audit.timeline(events[:40]),
             "today": today,
             **_badges(),
         },
@@ -770,7 +716,7 @@ def _directive_page(request, directive, report_form=None, status=200):
             "chain_head": _chain_head(chain[0]) if chain else None,
             "chain_rows": chain_rows,
             "checks": checks,
-            "events": _timeline(user, events[:40]),
+            "events": audit.timeline(events[:40]),
             "today": timezone.localdate(),
             **_badges(),
         },
@@ -892,7 +838,7 @@ def resupervision_detail(request, pk: int):
             "follow_up": follow_up,
             "can_record": can_record and not check.is_recorded,
             "recheck_form": RecheckForm() if can_record and check.is_recorded and not superseded_by else None,
-            "events": _timeline(user, audit.history_for(check)[:20]),
+            "events": audit.timeline(audit.history_for(check)[:20]),
             "today": timezone.localdate(),
             **_badges(),
         },

@@ -664,11 +664,8 @@ def _create(
             action=AuditAction.IMPORT,
             organization=organization,
             changes={"incidents": [i.pk for i in created], "file": file_name[:200]},
-            note=ngettext(
-                "{count} incident imported from {file}",
-                "{count} incidents imported from {file}",
-                len(created),
-            ).format(count=len(created), file=file_name)[:500],
+            kind="incident.imported",
+            params={"count": len(created), "file": file_name[:200]},
         )
         _notify(organization, created, event.pk)
 

@@ -186,7 +186,7 @@ def incident_create(
         **{name: bool((flags or {}).get(name)) for name, _label in FLAGS},
     )
     incident.code = _next_code(organization, timezone.localtime(reported_at).year)
-    create_record(actor=actor, instance=incident)
+    create_record(actor=actor, instance=incident, kind="incident.reported", params={"code": incident.code})
     for upload in files:
         attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
     if notify_people:  # an import tells each person once for the whole sheet instead
@@ -209,7 +209,15 @@ def incident_reassign(
         if handling_unit.organization_id != incident.organization_id:
             raise ValidationError({"handling_unit": _("This unit belongs to another organisation.")})
         data.update(handling_unit=handling_unit, focal_point=_focal_point(handling_unit))
-    incident = update_record(actor=actor, instance=incident, data=data, version=version, note=reason)
+    incident = update_record(
+        actor=actor,
+        instance=incident,
+        data=data,
+        version=version,
+        note=reason,
+        kind="incident.reassigned",
+        params={"leader": leader.pk},
+    )
     user = getattr(leader, "user", None)
     if user is not None:
         notify(
@@ -274,7 +282,19 @@ def incident_set_status(
             data["duplicate_of"] = duplicate_of
         data["reject_reason"] = reject_reason
     return update_record(
-        actor=actor, instance=incident, data=data, version=version, action=AuditAction.STATUS, note=nfc(note)
+        actor=actor,
+        instance=incident,
+        data=data,
+        version=version,
+        action=AuditAction.STATUS,
+        note=nfc(note),
+        kind="incident.status_changed",
+        params={
+            "from": incident.status,
+            "to": status,
+            "reject_reason": data.get("reject_reason", ""),
+            "duplicate_of": getattr(data.get("duplicate_of"), "code", ""),
+        },
     )
 
 
@@ -288,7 +308,6 @@ def incident_link_duplicate(*, actor, incident: Incident, version: int, duplicat
         status=IncidentStatus.REJECTED,
         reject_reason=RejectReason.DUPLICATE,
         duplicate_of=duplicate_of,
-        note=_("Duplicate of {code}").format(code=duplicate_of.code),
     )
 
 
@@ -326,6 +345,7 @@ def incident_issue_directive(
         actor=actor,
         action=AuditAction.UPDATE,
         instance=incident,
-        note=_("Directive issued: {directive}").format(directive=directive),
+        kind="incident.directive_issued",
+        params={"directive": directive.pk},
     )
     return directive

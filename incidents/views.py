@@ -30,7 +30,7 @@ from core.calendar import WorkingCalendar
 from core.errors import ConflictError
 from core.forms import add_errors, form_errors_text
 from core.listing import SortOption, paginate, render_list, sort_queryset
-from core.models import Attachment, AuditAction
+from core.models import Attachment
 from core.services import attachment_add
 from core.web import allowed, attachment_response, filter_query, xlsx_export, xlsx_response
 from incidents import selectors, services
@@ -81,15 +81,6 @@ STATISTICS_GROUPS = {
 }
 # Filters beyond the first row of the list's filter form: the "more filters" panel opens when one is set.
 MORE_FILTERS = ("flag", "field", "source", "locality", "leader", "unit", "open", "date_from", "date_to")
-# How an incident reached its leader (Incident.routed_via), in words.
-ROUTED_VIA = {
-    "direct": gettext_lazy("directly"),
-    "parent": gettext_lazy("through the unit above"),
-    "default": gettext_lazy("by default"),
-    "manual": gettext_lazy("reassigned by hand"),
-}
-# Bookkeeping the timeline leaves out.
-TIMELINE_NOISE = {"status_changed_at", "search_text", "responsible_assignment", "source_type", "source_id"}
 # A directive's status bucket (followup's), coloured as on followup's pages.
 BUCKET_COLOURS = {
     "overdue": "red",
@@ -434,29 +425,6 @@ def _routing(user, incident) -> dict:
     }
 
 
-def _timeline(events) -> list:
-    """Readable events: without bookkeeping, without a new record's unset flags, routing in words."""
-    result = []
-    for row in audit.present(events):
-        raw = row.event.changes or {}
-        changes = []
-        for change in row.changes:
-            if change.field in TIMELINE_NOISE:
-                continue
-            if row.event.action == AuditAction.CREATE and raw.get(change.field) is False:
-                continue
-            if change.field == "routed_via":
-                change = audit.ChangeRow(
-                    change.field,
-                    change.label,
-                    str(ROUTED_VIA.get(change.before, change.before)),
-                    str(ROUTED_VIA.get(change.after, change.after)),
-                )
-            changes.append(change)
-        result.append(audit.EventRow(row.event, changes))
-    return result
-
-
 def _actions(incident) -> list[dict]:
     """The moves the workflow allows from here, each a small form."""
     labels = {
@@ -558,7 +526,7 @@ def _detail_page(request, incident, *, reassign_form=None, directive_form=None, 
             "bucket_colours": BUCKET_COLOURS,
             "duplicate_of": duplicate_of,
             "duplicates": _duplicates_of(user, incident),
-            "events": _timeline(events[:60]),
+            "events": audit.timeline(events[:60]),
             **_badges(),
         },
         status=status,

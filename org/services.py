@@ -324,7 +324,7 @@ def units_import(*, actor, province_codes: list[int] | None = None) -> dict:
                 action=AuditAction.UPDATE,
                 instance=unit,
                 changes=audit.diff(before, {"name": name, "division_type": division_type}),
-                note="import-units",
+                kind="unit.renamed_by_import",
             )
             counts["renamed"] += 1
         else:
@@ -353,7 +353,8 @@ def units_import(*, actor, province_codes: list[int] | None = None) -> dict:
         audit.record(
             actor=actor,
             action=AuditAction.IMPORT,
-            note=_("Administrative units imported: {created} new, {renamed} renamed.").format(**counts),
+            kind="units.imported",
+            params={"created": counts["created"], "renamed": counts["renamed"]},
         )
     return counts
 

@@ -46,7 +46,7 @@ def _date_param(request, name="at") -> dt.date:
 
 
 def _history(*records):
-    return audit.present(audit.history_for(*records)[:15])
+    return audit.timeline(audit.history_for(*records)[:15], everything=True)
 
 
 class OrganisationOnly:

@@ -76,7 +76,7 @@ def test_issuing_is_audited(client, office):
     token_id = _issue(client).json()["id"]
     event = AuditEvent.objects.get(action=AuditAction.TOKEN)
     assert event.actor == office
-    assert event.note == "created"
+    assert event.kind == "token.created"
     assert event.object_id == str(token_id)
     assert event.organization_id == office.organization_id
 
@@ -127,7 +127,7 @@ def test_revoke_via_api(client, office):
     assert response.json()["revoked_at"] is not None
     token.refresh_from_db()
     assert token.revoked_at is not None
-    event = AuditEvent.objects.get(action=AuditAction.TOKEN, note="revoked")
+    event = AuditEvent.objects.get(action=AuditAction.TOKEN, kind="token.revoked")
     assert event.actor == office and event.object_id == str(token.pk)
     # The revoked token no longer opens anything.
     _assert_json_error(api.get(ME_URL, **_bearer(raw)), 401)
@@ -150,7 +150,7 @@ def test_revoking_twice_keeps_the_first_time_and_one_event(client, office):
     client.force_login(office)
     assert client.post(_revoke_url(token.pk)).status_code == 200
     assert ApiToken.objects.get().revoked_at == first
-    assert AuditEvent.objects.filter(note="revoked").count() == 1
+    assert AuditEvent.objects.filter(kind="token.revoked").count() == 1
 
 
 def test_expired_token_is_401(client, office):
@@ -181,7 +181,7 @@ def test_another_users_token_is_invisible_and_not_revocable(client, office, lead
     assert missing == unknown == {"detail": "Not found."}
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
-    assert not AuditEvent.objects.filter(note="revoked").exists()
+    assert not AuditEvent.objects.filter(kind="token.revoked").exists()
 
     # The page refuses the same way.
     client.force_login(office)
@@ -209,7 +209,7 @@ def test_tokens_page_creates_a_token_shown_once(client, office):
     token = ApiToken.objects.get()
     assert token.name == "Máy chủ báo cáo"
     assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest()
-    assert AuditEvent.objects.filter(action=AuditAction.TOKEN, note="created").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.TOKEN, kind="token.created").count() == 1
     # Shown once: the list page afterwards has only the prefix.
     again = client.get(reverse("accounts:tokens"))
     assert raw not in again.content.decode()
@@ -227,7 +227,8 @@ def test_tokens_page_revokes(client, office):
     assert response["Location"] == reverse("accounts:tokens")
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert AuditEvent.objects.filter(action=AuditAction.TOKEN, note="revoked", actor=office).count() == 1
+    revoked = AuditEvent.objects.filter(action=AuditAction.TOKEN, kind="token.revoked", actor=office)
+    assert revoked.count() == 1
     _assert_json_error(Client().get(ME_URL, **_bearer(raw)), 401)
 
 

@@ -48,7 +48,7 @@ def test_password_change_works_and_is_audited(client, office):
     # This session stays signed in; the other one is signed out by the new password.
     assert client.get(reverse("home")).status_code == 200
     assert other_session.get(reverse("home")).status_code == 302
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE, note="password changed")
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, kind="account.password_changed")
     assert event.actor == office
     assert event.object_id == str(office.pk)
     assert PASSWORD not in str(event.changes) and NEW_PASSWORD not in str(event.changes)
@@ -75,7 +75,7 @@ def test_validators_refuse_weak_passwords(client, office, new, code):
     assert code in _error_codes(response, "new_password2")
     office.refresh_from_db()
     assert office.check_password(PASSWORD)
-    assert not AuditEvent.objects.filter(note="password changed").exists()
+    assert not AuditEvent.objects.filter(kind="account.password_changed").exists()
 
 
 def test_wrong_old_password_is_refused(client, office):
@@ -102,4 +102,4 @@ def test_the_service_validates_too(office):
     assert "password_too_short" in {e.code for e in excinfo.value.error_list}
     office.refresh_from_db()
     assert office.check_password(PASSWORD)
-    assert not AuditEvent.objects.filter(note="password changed").exists()
+    assert not AuditEvent.objects.filter(kind="account.password_changed").exists()

@@ -107,7 +107,7 @@ def test_wrong_code_is_refused(client, strict_user):
     assert response.context["form"].errors["otp"] == ["The code is wrong or has expired."]
     device.refresh_from_db()
     assert device.confirmed is False
-    assert not AuditEvent.objects.filter(note="two-factor enabled").exists()
+    assert not AuditEvent.objects.filter(kind="account.two_factor_enabled").exists()
     assert _redirected_to_two_factor(client.get(HOME), HOME)
 
 
@@ -131,7 +131,7 @@ def test_full_journey_setup_then_verify_on_the_next_login(client, strict_user):
     assert response["Location"] == next_url
     device.refresh_from_db()
     assert device.confirmed is True
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE, note="two-factor enabled")
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, kind="account.two_factor_enabled")
     assert event.actor == strict_user
     for url in GUARDED_PAGES:
         assert client.get(url).status_code == 200, url
@@ -187,7 +187,7 @@ def test_turning_two_factor_on_by_choice_makes_it_required(client, leader_user):
     assert client.post(TWO_FACTOR_URL, {"otp": totp_code(device)}).status_code == 302
     leader_user.refresh_from_db()
     assert leader_user.require_two_factor is True
-    event = AuditEvent.objects.get(note="two-factor enabled")
+    event = AuditEvent.objects.get(kind="account.two_factor_enabled")
     assert event.changes == {"require_two_factor": [False, True]}
     # A new session must pass the second factor.
     other = Client()

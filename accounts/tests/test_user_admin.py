@@ -345,7 +345,7 @@ def test_a_login_without_a_password_cannot_sign_in_until_the_office_sets_one(wor
     services.user_set_password_by_office(actor=office, user=account, password=NEW_PASSWORD)
     sign_in(client, "moi", NEW_PASSWORD)
     assert signed_in_user_id(client) == str(account.pk)
-    event = AuditEvent.objects.get(object_id=str(account.pk), note="password set by the office")
+    event = AuditEvent.objects.get(object_id=str(account.pk), kind="account.password_set")
     assert event.actor == office and event.changes == {}
     created = AuditEvent.objects.get(object_id=str(account.pk), action="create")
     assert "password" not in created.changes and created.changes["username"] == "moi"
@@ -421,12 +421,12 @@ def test_deactivate_and_activate_are_audited_and_stop_sign_in_and_tokens(world, 
     _token, raw = services.token_create(actor=clerk, user=clerk)
     services.user_deactivate(actor=office, user=clerk, version=1)
     events = AuditEvent.objects.filter(object_id=str(clerk.pk), content_type__model="user", action="update")
-    assert events.get(note="deactivated").changes["is_active"] == [True, False]
+    assert events.get(kind="account.deactivated").changes["is_active"] == [True, False]
     sign_in(client, "chuyenvien")
     assert signed_in_user_id(client) is None
     assert Client().get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     services.user_activate(actor=office, user=clerk, version=2)
-    assert events.get(note="activated").changes["is_active"] == [False, True]
+    assert events.get(kind="account.activated").changes["is_active"] == [False, True]
     assert Client().get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
 
