@@ -172,6 +172,7 @@ def _bucket(directive, today: dt.date) -> str:
         bucket = selectors.status_bucket(
             deadline=directive.deadline,
             completed_on=directive.completed_on,
+            confirmed_on=directive.completion_confirmed_on,
             has_report=bool(getattr(directive, "report_count", 0)),
             today=today,
         )
@@ -194,6 +195,7 @@ def directive_workbook(qs) -> bytes:
         ),
         Column(_("Deadline"), 12, lambda d: d.deadline),
         Column(_("Completed on"), 12, lambda d: d.completed_on),
+        Column(_("Completion confirmed on"), 14, lambda d: d.completion_confirmed_on),
         Column(_("Issued by (leader)"), 24, lambda d: _name(d.issued_by)),
         Column(_("Issued on"), 12, lambda d: d.issued_on),
         Column(_("Locality"), 24, lambda d: _name(d.locality)),
