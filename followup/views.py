@@ -831,6 +831,7 @@ def directive_export(request):
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.directive_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "parent", generic=("source_type", "source_id"))
     qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
     exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.directive_workbook(qs), "directives")
@@ -845,6 +846,7 @@ def resupervision_list(request):
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "directive", "obstacle")
     qs, sort = sort_queryset(request, qs, CHECK_SORTS)
     page = paginate(request, qs)
     context = {
@@ -858,6 +860,7 @@ def resupervision_list(request):
             ("recorded", _("Recorded")),
         ],
         "verdicts": Verdict.choices,
+        "out_of_reach": references.HIDDEN,
         "leaders": _leaders(user).order_by("sort_key", "id"),
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
         "export_query": filter_query(request, "sort"),
@@ -892,6 +895,9 @@ def resupervision_detail(request, pk: int):
     item_ref, supersedes_ref = references.resolve(
         user, [check.item, check.supersedes], [getattr(check.obstacle, "title", None), None]
     )
+    follow_up_ref = references.NOTHING
+    if check.follow_up_id and follow_up is None:
+        follow_up_ref = references.HIDDEN
     return render(
         request,
         "followup/resupervision_detail.html",
@@ -901,6 +907,7 @@ def resupervision_detail(request, pk: int):
             "item": check.item,
             "item_ref": item_ref,
             "supersedes_ref": supersedes_ref,
+            "follow_up_ref": follow_up_ref,
             "item_bucket": _item_bucket(user, check),
             "superseded_by": superseded_by,
             "follow_up": follow_up,
@@ -993,6 +1000,7 @@ def resupervision_export(request):
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "directive", "obstacle", "follow_up")
     qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
     exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.resupervision_workbook(qs), "resupervisions")

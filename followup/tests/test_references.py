@@ -145,3 +145,23 @@ def test_references_resolve_in_one_query_per_model(chain, focal_user, office, dj
     assert refs[0].label == str(references.OUT_OF_REACH) and refs[0].url == ""
     assert all(r.visible for r in references.resolve(office, records[:3]))
     assert chain["first"].source_kind == SourceKind.OBSTACLE
+
+
+def test_the_export_names_no_record_out_of_reach(chain, focal_user, office):
+    import io
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    def row_of_follow_up(user) -> dict:
+        content = client_for(user).get("/followup/directives/export.xlsx").content
+        rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()]
+        with translation.override("vi"):
+            source, parent = translation.gettext("Source document"), translation.gettext("Follows up (ID)")
+        header = next(r for r in rows if source in r)
+        row = next(r for r in rows if "Bồi thường nốt hộ còn lại." in r)
+        return {"source": row[header.index(source)], "parent": row[header.index(parent)]}
+
+    assert row_of_follow_up(focal_user) == {"source": OUT_OF_REACH, "parent": None}
+    expected = {"source": chain["follow_up"].source_label, "parent": chain["first"].pk}
+    assert row_of_follow_up(office) == expected
