@@ -756,12 +756,12 @@ def report_progress(request, directive_id: int, payload: ProgressIn):
     return Status(201, _directive_detail(user, directive.pk))
 
 
-class ConfirmIn(Schema):
+class CompletionConfirmIn(Schema):
     version: int
     on: Day | None = Field(None, description="The day of the confirmation (default today)")
 
 
-class ReturnIn(Schema):
+class CompletionReturnIn(Schema):
     version: int
     reason: Text = Field(max_length=500, description="Why the work is not done")
 
@@ -771,7 +771,7 @@ class ReturnIn(Schema):
     response=DirectiveDetailOut,
     summary="Confirm the completion the lead unit reported",
 )
-def confirm_completion(request, directive_id: int, payload: ConfirmIn):
+def confirm_completion(request, directive_id: int, payload: CompletionConfirmIn):
     """The issuing leader or the office. It counts as done from the day of the unit's report."""
     user = request.user
     directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="change")
@@ -786,7 +786,7 @@ def confirm_completion(request, directive_id: int, payload: ConfirmIn):
     response=DirectiveDetailOut,
     summary="Return a reported completion: the work is not done",
 )
-def return_completion(request, directive_id: int, payload: ReturnIn):
+def return_completion(request, directive_id: int, payload: CompletionReturnIn):
     """The issuing leader or the office; the lead unit goes on and reports again."""
     user = request.user
     directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="change")
