@@ -17,7 +17,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from accounts.choices import Role
+from core import references
 from core.api_inputs import (
     Code,
     Day,
@@ -27,7 +27,6 @@ from core.api_inputs import (
     require_writer,
 )
 from core.pagination import PageNumberPagination
-from core.scoping import reach_of
 from followup import selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
@@ -41,15 +40,12 @@ from followup.choices import (
     Verdict,
 )
 from followup.importers import import_directives
+from followup.models import Directive, Obstacle, ReSupervision
 from org import selectors as org_selectors
 
 router = Router(tags=["followup"])
 
 MAX_UNITS = 50
-# The moves a resolving agency's focal point may make; every other move needs the "change" gate.
-RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
-# Roles whose Person issues directives in their own name (the office names the leader).
-LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 
 
 # --- input types ----------------------------------------------------------------------------------
@@ -286,24 +282,6 @@ def _obstacle_detail(user, pk: int):
     return obstacle
 
 
-def _check_reach(user, *, locality=None, agency=None, keep=None):
-    """Someone who does not see everything raises obstacles on the places and units they reach, so that
-    what they raise stays in their own lists (the same rule as the page's pickers)."""
-    if user.sees_all:
-        return
-    reach = reach_of(user)
-    kept_locality = keep.locality_id if keep is not None else None
-    kept_agency = keep.agency_id if keep is not None else None
-    message = _("You can only raise obstacles on the places and units you are in charge of.")
-    errors = {}
-    if locality is not None and locality.pk not in reach.locality_ids and locality.pk != kept_locality:
-        errors["locality_code"] = message
-    if agency is not None and agency.pk not in reach.agency_ids and agency.pk != kept_agency:
-        errors["agency_id"] = message
-    if errors:
-        raise ValidationError(errors)
-
-
 def _obstacle_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
@@ -357,7 +335,6 @@ def create_obstacle(request, payload: ObstacleIn):
     require_writer(user)
     committee = org_selectors.committee_or_404(user)
     data = _obstacle_refs(user, payload.dict())
-    _check_reach(user, locality=data["locality"], agency=data["agency"], keep=None)
     obstacle = services.obstacle_create(actor=user, organization=committee, **data)
     return Status(201, _obstacle_detail(user, obstacle.pk))
 
@@ -374,7 +351,6 @@ def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
     sent = payload.dict(exclude_unset=True, exclude={"version"})
     sent = {k: v for k, v in sent.items() if not (v is None and k in _REQUIRED_OBSTACLE_FIELDS)}
     data = _obstacle_refs(user, sent)
-    _check_reach(user, locality=data.get("locality"), agency=data.get("agency"), keep=obstacle)
     services.obstacle_update(actor=user, obstacle=obstacle, version=payload.version, **data)
     return _obstacle_detail(user, obstacle.pk)
 
@@ -387,9 +363,9 @@ def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
     """
     user = request.user
     status = payload.status.value
-    gate = "resolve" if status in RESOLVE_MOVES else "change"
+    gate = "resolve" if status in selectors.RESOLVE_MOVES else "change"
     obstacle = selectors.get_obstacle_for_user(user=user, pk=obstacle_id, action=gate)
-    services.obstacle_set_status(
+    services.obstacle_move(
         actor=user,
         obstacle=obstacle,
         version=payload.version,
@@ -416,9 +392,10 @@ def assign_obstacle(request, obstacle_id: int, payload: ObstacleAssignIn):
     or `issued_by_id`, a directive is issued to the agency; its id is returned."""
     user = request.user
     obstacle = selectors.get_obstacle_for_user(user=user, pk=obstacle_id, action="change")
-    _obstacle, directive = services.obstacle_assign(
+    _obstacle, directive = services.obstacle_move(
         actor=user,
         obstacle=obstacle,
+        status=ObstacleStatus.ASSIGNED,
         version=payload.version,
         responsible_agency=_agency(user, payload.responsible_agency_id),
         deadline=payload.deadline,
@@ -440,6 +417,15 @@ def assign_obstacle(request, obstacle_id: int, payload: ObstacleAssignIn):
 class SourceOut(Schema):
     kind: str
     kind_label: str
+    id: int | None = Field(
+        description="Null when there is no record, or when it is out of the caller's reach"
+    )
+    label: str = Field(description="“an item out of your reach” when the caller may not see the record")
+
+
+class RecordRefOut(Schema):
+    """Another record: its id and label, or a null id and “an item out of your reach”."""
+
     id: int | None
     label: str
 
@@ -455,23 +441,42 @@ class DirectiveOut(Schema):
     lead_unit: AgencyRef
     cooperating_units: list[AgencyRef]
     deadline: dt.date
-    completed_on: dt.date | None
+    completed_on: dt.date | None = Field(description="The day the lead unit reported it done")
+    completion_confirmed_on: dt.date | None = Field(
+        description="Null while a reported completion awaits confirmation"
+    )
     closed_on: dt.date | None
     status_bucket: str
     status_bucket_label: str
     report_count: int
-    parent_id: int | None
+    parent_id: int | None = Field(description="Null when it follows up nothing, or a directive out of reach")
+    parent: RecordRefOut | None = Field(description="The directive it follows up, as the caller may see it")
     version: int
     archived: bool
 
     @staticmethod
-    def resolve_source(obj):
+    def resolve_source(obj, context):
+        model = obj.source_type.model_class() if obj.source_type_id else None
+        ref = references.api_reference(
+            context, model, obj.source_id, obj.source_label, references.in_reach(obj, "source_id")
+        )
         return {
             "kind": obj.source_kind,
             "kind_label": _label(SourceKind, obj.source_kind),
-            "id": obj.source_id,
-            "label": obj.source_label,
+            "id": ref["id"] if ref else None,
+            "label": ref["label"] if ref else obj.source_label,
         }
+
+    @staticmethod
+    def resolve_parent_id(obj, context):
+        return references.api_id(context, Directive, obj.parent_id, references.in_reach(obj, "parent"))
+
+    @staticmethod
+    def resolve_parent(obj, context):
+        title = str(obj.parent) if obj.parent_id else ""
+        return references.api_reference(
+            context, Directive, obj.parent_id, title, references.in_reach(obj, "parent")
+        )
 
     @staticmethod
     def resolve_cooperating_units(obj):
@@ -500,6 +505,7 @@ def _bucket(directive) -> str:
         bucket = selectors.status_bucket(
             deadline=directive.deadline,
             completed_on=directive.completed_on,
+            confirmed_on=directive.completion_confirmed_on,
             has_report=bool(getattr(directive, "report_count", 0)),
             today=timezone.localdate(),
         )
@@ -611,18 +617,12 @@ def _directive_detail(user, pk: int):
     return directive
 
 
-def _issuer(user, issued_by_id: Id | None, *, required: bool):
-    """The office names the issuing leader; a leader issues in their own name."""
-    if user.is_office:
-        if issued_by_id is None:
-            if required:
-                raise ValidationError({"issued_by_id": _("Name the leader who issues the directive.")})
-            return None
+def _issuer(user, issued_by_id: Id | None):
+    """The leader named in the body (the service refuses anyone but the office naming another), or the
+    caller's own name."""
+    if issued_by_id is not None:
         return _person(user, issued_by_id)
-    person = getattr(user, "person", None)
-    if issued_by_id is not None and (person is None or issued_by_id != person.pk):
-        raise ValidationError({"issued_by_id": _("A leader issues directives in their own name.")})
-    return person if required else None
+    return services.leader_person(user)
 
 
 def _directive_refs(user, data: dict) -> dict:
@@ -643,7 +643,9 @@ def _directive_refs(user, data: dict) -> dict:
 @paginate(PageNumberPagination, page_size=50)
 def list_directives(request, filters: Query[DirectiveQuery]):
     """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
-    return selectors.directive_list(user=request.user, filters=query_filters(filters))
+    user = request.user
+    directives = selectors.directive_list(user=user, filters=query_filters(filters))
+    return references.annotate(directives, user, "parent", generic=("source_type", "source_id"))
 
 
 @router.get("/directives/buckets", response=BucketsOut, summary="How many directives fall in each bucket")
@@ -673,8 +675,7 @@ def create_directive(request, payload: DirectiveIn):
     user = request.user
     require_writer(user)
     committee = org_selectors.committee_or_404(user)
-    person = getattr(user, "person", None)
-    if not (user.is_office or (user.role in LEADER_ROLES and person is not None)):
+    if not services.may_issue_directives(user):
         raise Http404
     data = _directive_refs(
         user,
@@ -694,7 +695,9 @@ def create_directive(request, payload: DirectiveIn):
         if payload.notice_id is None:
             raise ValidationError({"notice_id": _("Choose the conclusion notice.")})
         source = selectors.get_notice_for_user(user=user, pk=payload.notice_id)
-    issued_by = _issuer(user, payload.issued_by_id, required=True)
+    issued_by = _issuer(user, payload.issued_by_id)
+    if issued_by is None:
+        raise ValidationError({"issued_by_id": _("Name the leader who issues the directive.")})
     directive = services.directive_create(
         actor=user,
         organization=committee,
@@ -728,9 +731,7 @@ def update_directive(request, directive_id: int, payload: DirectivePatch):
     sent = payload.dict(exclude_unset=True, exclude={"version"})
     sent = {k: v for k, v in sent.items() if not (v is None and k in _REQUIRED_DIRECTIVE_FIELDS)}
     if "issued_by_id" in sent:
-        issuer = _issuer(user, sent.pop("issued_by_id"), required=False)
-        if issuer is not None:
-            sent["issued_by"] = issuer
+        sent["issued_by"] = _issuer(user, sent.pop("issued_by_id"))
     data = _directive_refs(user, sent)
     services.directive_update(actor=user, directive=directive, version=payload.version, **data)
     return _directive_detail(user, directive.pk)
@@ -753,6 +754,46 @@ def report_progress(request, directive_id: int, payload: ProgressIn):
         claims_done=payload.claims_done,
     )
     return Status(201, _directive_detail(user, directive.pk))
+
+
+class CompletionConfirmIn(Schema):
+    version: int
+    on: Day | None = Field(None, description="The day of the confirmation (default today)")
+
+
+class CompletionReturnIn(Schema):
+    version: int
+    reason: Text = Field(max_length=500, description="Why the work is not done")
+
+
+@router.post(
+    "/directives/{directive_id}/confirm",
+    response=DirectiveDetailOut,
+    summary="Confirm the completion the lead unit reported",
+)
+def confirm_completion(request, directive_id: int, payload: CompletionConfirmIn):
+    """The issuing leader or the office. It counts as done from the day of the unit's report."""
+    user = request.user
+    directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="change")
+    services.directive_confirm_completion(
+        actor=user, directive=directive, version=payload.version, on=payload.on
+    )
+    return _directive_detail(user, directive.pk)
+
+
+@router.post(
+    "/directives/{directive_id}/return",
+    response=DirectiveDetailOut,
+    summary="Return a reported completion: the work is not done",
+)
+def return_completion(request, directive_id: int, payload: CompletionReturnIn):
+    """The issuing leader or the office; the lead unit goes on and reports again."""
+    user = request.user
+    directive = selectors.get_directive_for_user(user=user, pk=directive_id, action="change")
+    services.directive_return_completion(
+        actor=user, directive=directive, version=payload.version, reason=payload.reason
+    )
+    return _directive_detail(user, directive.pk)
 
 
 # --- re-supervision -------------------------------------------------------------------------------
@@ -786,8 +827,32 @@ class ReSupervisionOut(Schema):
         return "directive" if obj.directive_id else "obstacle"
 
     @staticmethod
-    def resolve_item_label(obj):
-        return str(obj.item)[:300]
+    def resolve_directive_id(obj, context):
+        return references.api_id(context, Directive, obj.directive_id, references.in_reach(obj, "directive"))
+
+    @staticmethod
+    def resolve_obstacle_id(obj, context):
+        return references.api_id(context, Obstacle, obj.obstacle_id, references.in_reach(obj, "obstacle"))
+
+    @staticmethod
+    def resolve_item_label(obj, context):
+        model = Directive if obj.directive_id else Obstacle
+        pk = obj.directive_id or obj.obstacle_id
+        name = "directive" if obj.directive_id else "obstacle"
+        ref = references.api_reference(
+            context, model, pk, str(obj.item)[:300], references.in_reach(obj, name)
+        )
+        return ref["label"]
+
+    @staticmethod
+    def resolve_supersedes_id(obj, context):
+        return references.api_id(
+            context, ReSupervision, obj.supersedes_id, references.in_reach(obj, "supersedes")
+        )
+
+    @staticmethod
+    def resolve_follow_up_id(obj, context):
+        return references.api_id(context, Directive, obj.follow_up_id, references.in_reach(obj, "follow_up"))
 
     @staticmethod
     def resolve_verdict_label(obj):
@@ -840,7 +905,9 @@ def _check_detail(user, pk: int):
 @paginate(PageNumberPagination, page_size=50)
 def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     """Checks the caller may see, by due date: pending, due (pending and past due) or recorded."""
-    return selectors.resupervision_list(user=request.user, filters=query_filters(filters))
+    user = request.user
+    checks = selectors.resupervision_list(user=user, filters=query_filters(filters))
+    return references.annotate(checks, user, "directive", "obstacle", "supersedes", "follow_up")
 
 
 @router.get("/resupervisions/{check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")

@@ -44,6 +44,14 @@ class ObstacleStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# Not yet resolved: an obstacle past its deadline in one of these is overdue.
+UNRESOLVED_OBSTACLE_STATUSES = (
+    ObstacleStatus.NEW,
+    ObstacleStatus.ESCALATED,
+    ObstacleStatus.ASSIGNED,
+    ObstacleStatus.RESOLVING,
+)
+
 OPEN_OBSTACLE_STATUSES = (
     ObstacleStatus.NEW,
     ObstacleStatus.ESCALATED,
@@ -87,6 +95,7 @@ class StatusBucket(models.TextChoices):
 
     NOT_DUE = "not_due", _("not yet due")
     IN_PROGRESS = "in_progress", _("in progress, within the deadline")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("reported done, awaiting confirmation")
     DONE_ON_TIME = "done_on_time", _("done on time")
     DONE_LATE = "done_late", _("done late")
     OVERDUE = "overdue", _("overdue and not done")

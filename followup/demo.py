@@ -1005,6 +1005,14 @@ class _Loader:
                 on=self.day(done) if last and done is not None else None,
             )
             version += 1
+        # The issuing leader has confirmed the completions reported 25 days ago or more; newer ones await.
+        if done is not None and done <= -25:
+            services.directive_confirm_completion(
+                actor=self.user_of(directive.issued_by) or self.office,
+                directive=directive,
+                version=version,
+                on=self.day(done + 3),
+            )
 
     def record(self, check: ReSupervision, verdict: Check) -> ReSupervision:
         return services.resupervision_record(

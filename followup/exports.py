@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core import references
 from followup import selectors
 from followup.choices import (
     CheckMethod,
@@ -172,10 +173,22 @@ def _bucket(directive, today: dt.date) -> str:
         bucket = selectors.status_bucket(
             deadline=directive.deadline,
             completed_on=directive.completed_on,
+            confirmed_on=directive.completion_confirmed_on,
             has_report=bool(getattr(directive, "report_count", 0)),
             today=today,
         )
     return _label(StatusBucket, bucket)
+
+
+def _source_label(directive) -> str:
+    """The source's label, or the out-of-reach words (the list is annotated by core.references)."""
+    if directive.source_id and references.in_reach(directive, "source_id") is False:
+        return str(references.OUT_OF_REACH)
+    return directive.source_label
+
+
+def _parent_id(directive):
+    return None if references.in_reach(directive, "parent") is False else directive.parent_id
 
 
 def directive_workbook(qs) -> bytes:
@@ -194,15 +207,16 @@ def directive_workbook(qs) -> bytes:
         ),
         Column(_("Deadline"), 12, lambda d: d.deadline),
         Column(_("Completed on"), 12, lambda d: d.completed_on),
+        Column(_("Completion confirmed on"), 14, lambda d: d.completion_confirmed_on),
         Column(_("Issued by (leader)"), 24, lambda d: _name(d.issued_by)),
         Column(_("Issued on"), 12, lambda d: d.issued_on),
         Column(_("Locality"), 24, lambda d: _name(d.locality)),
         Column(_("Source"), 24, lambda d: _label(SourceKind, d.source_kind)),
-        Column(_("Source document"), 32, lambda d: d.source_label),
+        Column(_("Source document"), 32, _source_label),
         Column(_("Progress reports"), 10, lambda d: getattr(d, "report_count", None)),
         Column(_("Completion report"), 40, lambda d: d.completion_note),
         Column(_("Closed on"), 12, lambda d: d.closed_on),
-        Column(_("Follows up (ID)"), 10, lambda d: d.parent_id),
+        Column(_("Follows up (ID)"), 10, _parent_id),
         Column(_("ID"), 8, lambda d: d.pk),
     ]
     return _workbook(
@@ -226,12 +240,24 @@ def _recorded_by(check) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
+def _item_label(check) -> str:
+    """The checked item's title, or the out-of-reach words (the list is annotated by core.references)."""
+    name = "directive" if check.directive_id else "obstacle"
+    if references.in_reach(check, name) is False:
+        return str(references.OUT_OF_REACH)
+    return str(check.item)
+
+
+def _follow_up_id(check):
+    return None if references.in_reach(check, "follow_up") is False else check.follow_up_id
+
+
 def resupervision_workbook(qs) -> bytes:
     """The re-supervision checks of a (scoped, filtered) list as an .xlsx workbook."""
     columns = [
         _number_column(),
         Column(_("Checked item"), 14, _item_kind),
-        Column(_("Content"), 50, lambda c: str(c.item)),
+        Column(_("Content"), 50, _item_label),
         Column(_("Locality"), 24, lambda c: _name(c.locality)),
         Column(_("Unit"), 28, lambda c: _name(c.agency)),
         Column(_("Due on"), 12, lambda c: c.due_on),
@@ -242,7 +268,7 @@ def resupervision_workbook(qs) -> bytes:
         Column(_("Checked on"), 12, lambda c: c.checked_on),
         Column(_("Where"), 24, lambda c: c.place),
         Column(_("Evidence"), 50, lambda c: c.evidence),
-        Column(_("Follow-up directive (ID)"), 12, lambda c: c.follow_up_id),
+        Column(_("Follow-up directive (ID)"), 12, _follow_up_id),
         Column(_("Supersedes (ID)"), 10, lambda c: c.supersedes_id),
         Column(_("Recorded by"), 22, _recorded_by),
         Column(_("Recorded at"), 16, lambda c: c.recorded_at),

@@ -224,6 +224,17 @@ class Directive(CoreModel):
     deadline = models.DateField(_("deadline"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completion_note = models.TextField(_("completion report"), blank=True)
+    # A completion the lead unit reports (completed_on, the day of its report) awaits confirmation by the
+    # issuing leader, the office or a re-supervision; until then it is not counted as done.
+    completion_confirmed_on = models.DateField(_("completion confirmed on"), null=True, blank=True)
+    completion_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completion confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     parent = models.ForeignKey(
         "self",

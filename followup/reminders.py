@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.models import Notification
 from core.services import notify
+from followup import selectors
 from followup.choices import NotificationKind, ObstacleStatus
 from followup.models import Directive, Obstacle, ReSupervision
 from org.models import AdministrativeUnit
@@ -42,14 +44,6 @@ REMINDER_KINDS = (
     NotificationKind.OBSTACLE_ESCALATED,
     NotificationKind.OBSTACLE_OVERDUE,
     NotificationKind.RESUPERVISION_DUE,
-)
-
-# Obstacles that still wait for someone to act; a resolved one waits for its re-supervision instead.
-UNRESOLVED_OBSTACLE_STATUSES = (
-    ObstacleStatus.NEW,
-    ObstacleStatus.ESCALATED,
-    ObstacleStatus.ASSIGNED,
-    ObstacleStatus.RESOLVING,
 )
 
 _KEY_BATCH = 500  # keys (and users) per query when looking up what was already sent: parameter limits
@@ -241,11 +235,12 @@ def _obstacle_body(obstacle: Obstacle) -> str:
 
 
 def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -> list[_Message]:
-    directives = list(_open_directives().filter(deadline__lte=horizon))
+    overdue = ExpressionWrapper(selectors.directive_overdue(today), output_field=BooleanField())
+    directives = list(_open_directives().filter(deadline__lte=horizon).annotate(is_overdue=overdue))
     audience.prepare(directives)
     messages = []
     for directive in directives:
-        if directive.deadline >= today:
+        if not directive.is_overdue:
             kind, event = NotificationKind.DIRECTIVE_DUE, "due"
             title = _("Directive due on {date}: {directive}")
         else:
@@ -266,7 +261,7 @@ def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -
 
 def _obstacle_messages(audience: _Audience, today: dt.date) -> list[_Message]:
     escalated = list(_obstacles().filter(status=ObstacleStatus.ESCALATED, escalated_on__isnull=False))
-    overdue = list(_obstacles().filter(status__in=UNRESOLVED_OBSTACLE_STATUSES, deadline__lt=today))
+    overdue = list(_obstacles().filter(selectors.obstacle_overdue(today)))
     audience.prepare(escalated + overdue)
     messages = []
     for obstacle in escalated:

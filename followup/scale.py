@@ -68,6 +68,7 @@ def seed_followup(scale: str, progress) -> None:
         issued = day(700)
         deadline = issued + dt.timedelta(days=rng.randint(15, 180))
         done = rng.random() < 0.45
+        completed_on = min(today, deadline + dt.timedelta(days=rng.randint(-30, 30))) if done else None
         directive = Directive(
             organization=committee,
             number=f"{i + 1}",
@@ -78,7 +79,9 @@ def seed_followup(scale: str, progress) -> None:
             lead_unit_id=rng.choice(agencies),
             locality_id=rng.choice(communes),
             deadline=deadline,
-            completed_on=min(today, deadline + dt.timedelta(days=rng.randint(-30, 30))) if done else None,
+            completed_on=completed_on,
+            # Most reported completions are confirmed; the rest await confirmation.
+            completion_confirmed_on=completed_on if done and rng.random() < 0.8 else None,
         )
         directive.refresh_derived()
         directives.append(directive)

@@ -21,7 +21,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.scoping import visible
-from followup.choices import OPEN_OBSTACLE_STATUSES, StatusBucket
+from followup.choices import (
+    OPEN_OBSTACLE_STATUSES,
+    UNRESOLVED_OBSTACLE_STATUSES,
+    ObstacleStatus,
+    StatusBucket,
+)
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
 
 
@@ -36,25 +41,52 @@ def _can_change(user) -> bool:
 # --- status buckets -------------------------------------------------------------------------------
 
 
+def directive_overdue(today: dt.date) -> Q:
+    """Overdue and not done: nobody has reported it done and the deadline has passed. The one definition,
+    used by the buckets, the lists, the reminders and the exports."""
+    return Q(completed_on__isnull=True, deadline__lt=today)
+
+
+def obstacle_overdue(today: dt.date) -> Q:
+    """An obstacle not yet resolved whose deadline has passed (a resolved one waits for its check instead)."""
+    return Q(status__in=UNRESOLVED_OBSTACLE_STATUSES, deadline__lt=today)
+
+
 def bucket_expression(today: dt.date):
-    """The directive's status bucket as one SQL expression, so lists filter and count by it."""
+    """The directive's status bucket as one SQL expression, so lists filter and count by it.
+
+    A completion the unit reports counts as done (on time or late, by the day of its report) only once it
+    is confirmed; until then it is "reported done, awaiting confirmation".
+    """
     has_report = Exists(ProgressReport.objects.filter(directive=OuterRef("pk")))
     return Case(
+        When(
+            completed_on__isnull=False,
+            completion_confirmed_on__isnull=True,
+            then=Value(StatusBucket.AWAITING_CONFIRMATION),
+        ),
         When(
             completed_on__isnull=False, completed_on__lte=F("deadline"), then=Value(StatusBucket.DONE_ON_TIME)
         ),
         When(completed_on__isnull=False, then=Value(StatusBucket.DONE_LATE)),
-        When(deadline__lt=today, then=Value(StatusBucket.OVERDUE)),
+        When(directive_overdue(today), then=Value(StatusBucket.OVERDUE)),
         When(has_report, then=Value(StatusBucket.IN_PROGRESS)),
         default=Value(StatusBucket.NOT_DUE),
     )
 
 
 def status_bucket(
-    *, deadline: dt.date, completed_on: dt.date | None, has_report: bool, today: dt.date
+    *,
+    deadline: dt.date,
+    completed_on: dt.date | None,
+    has_report: bool,
+    today: dt.date,
+    confirmed_on: dt.date | None = None,
 ) -> str:
     """The same rule in Python, for one directive (the SQL expression and this must agree)."""
     if completed_on is not None:
+        if confirmed_on is None:
+            return StatusBucket.AWAITING_CONFIRMATION
         return StatusBucket.DONE_ON_TIME if completed_on <= deadline else StatusBucket.DONE_LATE
     if deadline < today:
         return StatusBucket.OVERDUE
@@ -104,16 +136,26 @@ def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
         raise Http404
     if action == "view":
         return directive
-    if not _can_change(user):
-        raise Http404
-    person = getattr(user, "person", None)
-    if action == "report" and (user.is_office or user.agency_id == directive.lead_unit_id):
+    if action == "report" and may_report_progress(user, directive):
         return directive
-    if action == "change" and (
-        user.is_office or (person is not None and person.pk == directive.issued_by_id)
-    ):
+    if action == "change" and may_change_directive(user, directive):
         return directive
     raise Http404
+
+
+def may_report_progress(user, directive: Directive) -> bool:
+    """The lead unit's focal point (anyone of the lead unit), or the office."""
+    return _can_change(user) and (
+        user.is_office or bool(user.agency_id and user.agency_id == directive.lead_unit_id)
+    )
+
+
+def may_change_directive(user, directive: Directive) -> bool:
+    """The office, or the leader who issued it (who also confirms or returns its reported completion)."""
+    person = getattr(user, "person", None)
+    return _can_change(user) and (
+        user.is_office or (person is not None and person.pk == directive.issued_by_id)
+    )
 
 
 def bucket_counts(qs: QuerySet[Directive]) -> dict[str, int]:
@@ -140,7 +182,7 @@ def obstacle_list(
         qs = qs.active()
     qs = qs.select_related("locality", "agency", "responsible_agency", "raised_by").annotate(
         is_overdue=Case(
-            When(status__in=OPEN_OBSTACLE_STATUSES, deadline__lt=day, then=Value(1)),
+            When(obstacle_overdue(day), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -156,23 +198,46 @@ def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
         raise Http404
     if action == "view":
         return obstacle
-    if not _can_change(user):
-        raise Http404
-    if user.is_office or user.sees_all:
+    if action == "resolve" and may_resolve_obstacle(user, obstacle):
         return obstacle
+    if action == "change" and may_change_obstacle(user, obstacle):
+        return obstacle
+    raise Http404
+
+
+# The moves a resolving agency's focal point may make; every other move needs may_change_obstacle.
+RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
+
+
+def may_change_obstacle(user, obstacle: Obstacle) -> bool:
+    """The office, whoever sees everything, whoever raised it, or a leader who reaches its place or unit."""
+    if not _can_change(user):
+        return False
+    if user.is_office or user.sees_all:
+        return True
     person = getattr(user, "person", None)
     if person is not None and person.pk == obstacle.raised_by_id:
-        return obstacle
+        return True
     from core.scoping import reach_of
 
     reach = reach_of(user)
-    if user.role != "focal_point" and (
+    return user.role != "focal_point" and (
         obstacle.locality_id in reach.locality_ids or obstacle.agency_id in reach.agency_ids
-    ):
-        return obstacle
-    if action == "resolve" and user.agency_id and user.agency_id == obstacle.responsible_agency_id:
-        return obstacle
-    raise Http404
+    )
+
+
+def may_resolve_obstacle(user, obstacle: Obstacle) -> bool:
+    """Those who may change it, and the focal point of the agency that must resolve it."""
+    if may_change_obstacle(user, obstacle):
+        return True
+    return _can_change(user) and bool(user.agency_id) and user.agency_id == obstacle.responsible_agency_id
+
+
+def may_move_obstacle(user, obstacle: Obstacle, status: str) -> bool:
+    """Whether the user may make this move (the workflow itself is checked by the service)."""
+    if status in RESOLVE_MOVES:
+        return may_resolve_obstacle(user, obstacle)
+    return may_change_obstacle(user, obstacle)
 
 
 def obstacle_summary(qs: QuerySet[Obstacle], by: str) -> list[dict]:
@@ -229,18 +294,21 @@ def get_resupervision_for_user(*, user, pk: int, action: str = "view") -> ReSupe
     check = resupervision_list(user=user).filter(pk=pk).first()
     if check is None:
         raise Http404
-    if action == "view":
+    if action == "view" or (action == "record" and may_record_check(user, check)):
         return check
+    raise Http404
+
+
+def may_record_check(user, check: ReSupervision) -> bool:
+    """The office, the Standing Board, or the leader assigned to check; never a focal point."""
     if not _can_change(user) or user.role == "focal_point":
-        raise Http404
+        return False
     person = getattr(user, "person", None)
-    if (
+    return bool(
         user.is_office
         or user.role == "standing_board"
         or (person is not None and person.pk == check.assigned_to_id)
-    ):
-        return check
-    raise Http404
+    )
 
 
 def chain_of(directive: Directive) -> list[Directive]:

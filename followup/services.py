@@ -7,17 +7,19 @@ progress and claims completion → re-supervision → implemented (closed) or a 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
 from core import audit
 from core.errors import ConflictError
 from core.models import AuditAction
+from core.scoping import reach_of
 from core.services import create_record, notify, update_record
 from core.text import nfc
-from followup import recipients
+from followup import recipients, selectors
 from followup.choices import (
     CLOSING_VERDICTS,
     OBSTACLE_TRANSITIONS,
@@ -44,6 +46,56 @@ def _same_organization(organization, **records) -> None:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _check_reach(actor, *, locality=None, agency=None, keep: Obstacle | None = None) -> None:
+    """Someone who does not see everything raises obstacles only on the places and units they reach, so that
+    what they raise stays in their own lists. Correcting an obstacle may keep its current place and unit."""
+    if actor is None or actor.sees_all:
+        return
+    reach = reach_of(actor)
+    message = _("You can only raise obstacles on the places and units you are in charge of.")
+    errors = {}
+    kept_locality = keep.locality_id if keep is not None else None
+    kept_agency = keep.agency_id if keep is not None else None
+    if locality is not None and locality.pk not in reach.locality_ids and locality.pk != kept_locality:
+        errors["locality"] = message
+    if agency is not None and agency.pk not in reach.agency_ids and agency.pk != kept_agency:
+        errors["agency"] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+LEADER_ROLES = frozenset({Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER})
+
+
+def leader_person(user):
+    """The Person in whose name `user` issues directives: a leader's own, else None (the office names one).
+
+    The one rule of "a leader issues directives in their own name", for the pages, the API and the services.
+    """
+    person = getattr(user, "person", None)
+    if person is not None and getattr(user, "role", None) in LEADER_ROLES and not user.is_read_only:
+        return person
+    return None
+
+
+def may_issue_directives(user) -> bool:
+    """The office (naming the leader) or a leader (in their own name)."""
+    if user is None or not getattr(user, "role", None) or user.is_read_only:
+        return False
+    return user.is_office or leader_person(user) is not None
+
+
+def _check_issuer(actor, issued_by, *, field: str = "issued_by") -> None:
+    """Only the office names another leader; a leader issues in their own name."""
+    if actor is None or actor.is_office:
+        return
+    own = leader_person(actor)
+    if own is None:
+        raise ValidationError(_("Only the office or a leader issues directives."))
+    if issued_by is not None and issued_by.pk != own.pk:
+        raise ValidationError({field: _("A leader issues directives in their own name.")})
 
 
 # --- conclusion notices ---------------------------------------------------------------------------
@@ -88,6 +140,7 @@ def obstacle_create(
     deadline: dt.date | None = None,
 ) -> Obstacle:
     """Record an obstacle raised in a supervision session, a visit or a report."""
+    _check_reach(actor, locality=locality, agency=agency)
     _same_organization(
         organization,
         locality=locality,
@@ -143,6 +196,7 @@ def obstacle_update(*, actor, obstacle: Obstacle, version: int, **data) -> Obsta
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if obstacle.status in (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED):
         raise ValidationError(_("A verified or closed obstacle can no longer be changed."))
+    _check_reach(actor, locality=data.get("locality"), agency=data.get("agency"), keep=obstacle)
     _same_organization(
         obstacle.organization,
         **{k: v for k, v in data.items() if k in {"locality", "agency", "responsible_agency", "raised_by"}},
@@ -253,7 +307,7 @@ def obstacle_assign(
     obstacle,
     version: int,
     responsible_agency,
-    deadline: dt.date,
+    deadline: dt.date | None,
     committee_decision: str = "",
     issued_by=None,
     directive_content: str = "",
@@ -283,15 +337,70 @@ def obstacle_assign(
             issued_on=on or _today(),
             source_kind=SourceKind.OBSTACLE,
             source=obstacle,
-            lead_unit=responsible_agency,
+            lead_unit=obstacle.responsible_agency,
             cooperating_units=cooperating_units,
-            deadline=deadline,
+            deadline=obstacle.deadline,
             locality=obstacle.locality,
         )
     return obstacle, directive
 
 
+@transaction.atomic
+def obstacle_move(
+    *,
+    actor,
+    obstacle: Obstacle,
+    status: str,
+    version: int,
+    on: dt.date | None = None,
+    note: str = "",
+    **data,
+) -> tuple[Obstacle, Directive | None]:
+    """One step of the obstacle's workflow, whichever it is: the one entry of the page and the API.
+
+    Escalating reports it to the Standing Committee; assigning names the agency and the deadline and may
+    issue a directive (`issued_by`, `directive_content`, `cooperating_units`); any other move records what
+    it needs (see obstacle_set_status). Who may make the move is checked here too: the resolving agency's
+    focal point may start resolving and mark it resolved; every other move needs the right to change it.
+    """
+    if status not in ObstacleStatus.values:
+        raise ValidationError({"status": _("Choose a next step from the list.")})
+    if actor is not None and not selectors.may_move_obstacle(actor, obstacle, status):
+        raise PermissionDenied(_("You may not make this move."))
+    if status not in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
+        # Refused with the workflow's own message before anything else is looked at.
+        return obstacle_set_status(actor=actor, obstacle=obstacle, version=version, status=status), None
+    if status == ObstacleStatus.ESCALATED:
+        return obstacle_escalate(actor=actor, obstacle=obstacle, version=version, on=on, note=note), None
+    if status == ObstacleStatus.ASSIGNED:
+        return obstacle_assign(
+            actor=actor,
+            obstacle=obstacle,
+            version=version,
+            on=on,
+            responsible_agency=data.get("responsible_agency"),
+            deadline=data.get("deadline"),
+            committee_decision=data.get("committee_decision", ""),
+            issued_by=data.get("issued_by"),
+            directive_content=data.get("directive_content", ""),
+            cooperating_units=data.get("cooperating_units") or (),
+        )
+    details = {k: v for k, v in data.items() if k in MOVE_DETAILS}
+    moved = obstacle_set_status(
+        actor=actor, obstacle=obstacle, version=version, status=status, on=on, note=note, **details
+    )
+    return moved, None
+
+
+# What each plain move records (obstacle_set_status's details).
+MOVE_DETAILS = {"resolution", "verification", "closed_reason"}
+
+
 # --- directives -----------------------------------------------------------------------------------
+
+
+# Directives the loop issues in another leader's name, whoever records the step that issues them.
+ISSUED_FOR_SOMEONE_ELSE = (SourceKind.RESUPERVISION, SourceKind.INCIDENT)
 
 
 @transaction.atomic
@@ -314,7 +423,13 @@ def directive_create(
     resupervision_due_on: dt.date | None = None,
     notify_people: bool = True,
 ) -> Directive:
-    """Issue a directive to a lead unit, schedule its re-supervision and tell the people concerned."""
+    """Issue a directive to a lead unit, schedule its re-supervision and tell the people concerned.
+
+    Someone other than the office issues it in their own name, unless the loop issues it for someone else:
+    a re-supervision's follow-up (in the original leader's name), or an incident's (its leader's).
+    """
+    if source_kind not in ISSUED_FOR_SOMEONE_ELSE:
+        _check_issuer(actor, issued_by)
     _same_organization(organization, issued_by=issued_by, lead_unit=lead_unit, locality=locality)
     cooperating_units = [u for u in cooperating_units if u.pk != lead_unit.pk]
     for unit in cooperating_units:
@@ -388,6 +503,8 @@ def directive_update(
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if directive.closed_on:
         raise ValidationError(_("A closed directive can no longer be changed."))
+    if "issued_by" in data and data["issued_by"] != directive.issued_by:
+        _check_issuer(actor, data["issued_by"])
     _same_organization(
         directive.organization,
         **{k: v for k, v in data.items() if k in {"lead_unit", "locality", "issued_by"}},
@@ -426,6 +543,8 @@ def directive_report_progress(
 ) -> ProgressReport:
     """The lead unit's focal point reports progress, with evidence; a completion claim stamps the date."""
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if actor is not None and not selectors.may_report_progress(actor, directive):
+        raise PermissionDenied(_("Only the lead unit or the office reports on this directive."))
     if directive.version != version:
         raise ConflictError()
     if directive.closed_on:
@@ -466,6 +585,62 @@ def directive_report_progress(
 
         attachment_add(actor=actor, organization=directive.organization, instance=report, upload=upload)
     return report
+
+
+def may_confirm_completion(user, directive: Directive) -> bool:
+    """The issuing leader or the office confirms (or returns) a completion the lead unit reported."""
+    if directive.completed_on is None or directive.completion_confirmed_on or directive.closed_on:
+        return False
+    return selectors.may_change_directive(user, directive)
+
+
+def _check_confirmable(actor, directive: Directive) -> None:
+    if directive.completed_on is None:
+        raise ValidationError(_("Nobody has reported this directive done yet."))
+    if directive.completion_confirmed_on is not None:
+        raise ValidationError(_("This completion has already been confirmed."))
+    if directive.closed_on:
+        raise ValidationError(_("This directive is closed."))
+    if actor is not None and not may_confirm_completion(actor, directive):
+        raise PermissionDenied(_("Only the issuing leader or the office confirms a completion."))
+
+
+@transaction.atomic
+def directive_confirm_completion(*, actor, directive: Directive, version: int, on: dt.date | None = None):
+    """Confirm the completion the lead unit reported. It counts as done from the day of the unit's report,
+    so a late confirmation does not turn on-time work into late work."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if directive.version != version:
+        raise ConflictError()
+    _check_confirmable(actor, directive)
+    return update_record(
+        actor=actor,
+        instance=directive,
+        version=version,
+        action=AuditAction.STATUS,
+        data={"completion_confirmed_on": on or _today(), "completion_confirmed_by": actor},
+        note=_("completion confirmed"),
+    )
+
+
+@transaction.atomic
+def directive_return_completion(*, actor, directive: Directive, version: int, reason: str):
+    """Send a reported completion back: the work is not done; the unit goes on and reports again."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if directive.version != version:
+        raise ConflictError()
+    _check_confirmable(actor, directive)
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the completion is returned.")})
+    return update_record(
+        actor=actor,
+        instance=directive,
+        version=version,
+        action=AuditAction.STATUS,
+        data={"completed_on": None, "completion_note": ""},
+        note=_("completion returned: {reason}").format(reason=reason),
+    )
 
 
 # --- re-supervision -------------------------------------------------------------------------------
@@ -529,6 +704,10 @@ def resupervision_record(
 ) -> ReSupervision:
     """Record a check's verdict, once. Short of implemented, the item stays open and a follow-up is issued."""
     check = ReSupervision.objects.select_for_update().get(pk=check.pk)
+    if actor is not None and not selectors.may_record_check(actor, check):
+        raise PermissionDenied(
+            _("Only the office, the Standing Board or the leader assigned records a check.")
+        )
     if check.is_recorded:
         raise ValidationError(
             _("This check already has a verdict; it cannot be changed. Schedule a new check.")
@@ -557,10 +736,13 @@ def resupervision_record(
     if verdict in CLOSING_VERDICTS:
         if check.directive is not None:
             data = {"closed_on": checked_on}
-            if verdict == Verdict.IMPLEMENTED and check.directive.completed_on is None:
-                # Found done without a completion claim: done by the day of the check, so its bucket is
-                # "done on time" or "done late", never "overdue and not done".
-                data["completed_on"] = checked_on
+            if verdict == Verdict.IMPLEMENTED:
+                # Found done: the check confirms the completion. Without a claim, it is done by the day of
+                # the check, so its bucket is "done on time" or "done late", never "overdue and not done".
+                if check.directive.completed_on is None:
+                    data["completed_on"] = checked_on
+                if check.directive.completion_confirmed_on is None:
+                    data.update(completion_confirmed_on=checked_on, completion_confirmed_by=actor)
             update_record(
                 actor=actor,
                 instance=check.directive,
@@ -645,6 +827,10 @@ def _spawn_follow_up(*, actor, check: ReSupervision, content: str, deadline: dt.
 @transaction.atomic
 def resupervision_recheck(*, actor, check: ReSupervision, due_on: dt.date, assigned_to=None) -> ReSupervision:
     """Schedule a new check that supersedes a recorded one; the first stays in the history."""
+    if actor is not None and not selectors.may_record_check(actor, check):
+        raise PermissionDenied(
+            _("Only the office, the Standing Board or the leader assigned records a check.")
+        )
     if not check.is_recorded:
         raise ValidationError(_("This check has no verdict yet: record it instead of scheduling another."))
     if hasattr(check, "superseded_by") and ReSupervision.objects.filter(supersedes=check).exists():

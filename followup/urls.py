@@ -17,6 +17,7 @@ urlpatterns = [
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("directives/<int:pk>/edit/", views.directive_edit, name="directive_edit"),
     path("directives/<int:pk>/report/", views.directive_report, name="directive_report"),
+    path("directives/<int:pk>/confirm/", views.directive_confirm, name="directive_confirm"),
     path("resupervisions/", views.resupervision_list, name="resupervision_list"),
     path("resupervisions/export.xlsx", views.resupervision_export, name="resupervision_export"),
     path("resupervisions/<int:pk>/", views.resupervision_detail, name="resupervision_detail"),

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from core import audit
+from core import audit, references
 from core.errors import ConflictError
 from core.forms import add_errors, form_errors_text
 from core.listing import SortOption, paginate, render_list, sort_queryset
@@ -64,6 +63,7 @@ BUCKET_COLOURS = {
     StatusBucket.DONE_LATE: "orange",
     StatusBucket.DONE_ON_TIME: "green",
     StatusBucket.IN_PROGRESS: "blue",
+    StatusBucket.AWAITING_CONFIRMATION: "teal",
     StatusBucket.NOT_DUE: "secondary",
 }
 STATUS_COLOURS = {
@@ -81,7 +81,6 @@ VERDICT_COLOURS = {
     Verdict.NOT_IMPLEMENTED: "red",
     Verdict.NOT_APPLICABLE: "secondary",
 }
-LEADER_ROLES = {Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER}
 
 OBSTACLE_SORTS = [
     SortOption("raised", gettext_lazy("Raised on"), ("-raised_on", "-id")),
@@ -109,14 +108,6 @@ SUMMARY_GROUPS = {
 
 def _can_write(user) -> bool:
     return bool(user.role) and not user.is_read_only
-
-
-def _leader_person(user):
-    """The user's own Person when they are a leader who issues directives, else None."""
-    person = getattr(user, "person", None)
-    if person is not None and user.role in LEADER_ROLES:
-        return person
-    return None
 
 
 def _badges() -> dict:
@@ -318,8 +309,6 @@ def _obstacle_form(request, obstacle):
     )
 
 
-# The moves a resolving agency's focal point may make; every other move needs the "change" gate.
-RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
 MOVE_FORMS = {
     ObstacleStatus.ESCALATED: EscalateForm,
     ObstacleStatus.ASSIGNED: AssignForm,
@@ -342,7 +331,7 @@ def _move_form(status: str, user, obstacle=None, data=None):
             initial = {
                 "responsible_agency": obstacle.responsible_agency_id,
                 "deadline": obstacle.deadline,
-                "issued_by": getattr(_leader_person(user), "pk", None),
+                "issued_by": getattr(services.leader_person(user), "pk", None),
             }
     return MOVE_FORMS[status](data, initial=initial, auto_id=f"id_{status}_%s", **kwargs)
 
@@ -416,7 +405,7 @@ def obstacle_detail(request, pk: int):
     can_change = can_resolve and allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="change")
     actions = []
     for status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
-        if can_change or (can_resolve and status in RESOLVE_MOVES):
+        if can_change or (can_resolve and status in selectors.RESOLVE_MOVES):
             actions.append(
                 {
                     "status": status,
@@ -437,7 +426,7 @@ def obstacle_detail(request, pk: int):
         {
             "nav": "obstacles",
             "obstacle": obstacle,
-            "origin": obstacle.origin if obstacle.origin_type_id else None,
+            "origin": references.reference(user, obstacle.origin if obstacle.origin_type_id else None),
             "age": selectors.obstacle_age_days(obstacle, today),
             "since_escalation": selectors.days_since_escalation(obstacle, today),
             "actions": actions,
@@ -455,49 +444,25 @@ def obstacle_detail(request, pk: int):
 @login_required
 @require_POST
 def obstacle_status(request, pk: int):
-    """Move an obstacle along its workflow; an illegal move shows the service's message, nothing changes."""
+    """Move an obstacle along its workflow through the one service; a refusal shows its message."""
     user = request.user
     status = request.POST.get("status", "")
-    gate = "resolve" if status in RESOLVE_MOVES else "change"
+    gate = "resolve" if status in selectors.RESOLVE_MOVES else "change"
     obstacle = selectors.get_obstacle_for_user(user=user, pk=pk, action=gate)
     version = posted_version(request, obstacle)
-    if status not in ObstacleStatus.values:
-        messages.error(request, _("Choose a next step from the list."))
-        return redirect(obstacle.get_absolute_url())
-    try:
-        if status not in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
-            # Not allowed from here: the service refuses it with the workflow's own message.
-            services.obstacle_set_status(actor=user, obstacle=obstacle, version=version, status=status)
+    data = {}
+    if status in MOVE_FORMS and status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
         form = _move_form(status, user, data=request.POST)
         if not form.is_valid():
             messages.error(request, form_errors_text(form))
             return redirect(obstacle.get_absolute_url())
-        data = form.cleaned_data
-        directive = None
-        if status == ObstacleStatus.ESCALATED:
-            services.obstacle_escalate(actor=user, obstacle=obstacle, version=version, note=data["note"])
-        elif status == ObstacleStatus.ASSIGNED:
-            obstacle, directive = services.obstacle_assign(
-                actor=user,
-                obstacle=obstacle,
-                version=version,
-                responsible_agency=data["responsible_agency"],
-                deadline=data["deadline"],
-                committee_decision=data["committee_decision"],
-                issued_by=data["issued_by"],
-                directive_content=data["directive_content"],
-                cooperating_units=list(data["cooperating_units"]),
-            )
-        else:
-            details = {k: v for k, v in data.items() if k != "note"}
-            services.obstacle_set_status(
-                actor=user,
-                obstacle=obstacle,
-                version=version,
-                status=status,
-                note=data.get("note", ""),
-                **details,
-            )
+        data = dict(form.cleaned_data)
+        if "cooperating_units" in data:
+            data["cooperating_units"] = list(data["cooperating_units"])
+    try:
+        obstacle, directive = services.obstacle_move(
+            actor=user, obstacle=obstacle, status=status, version=version, **data
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except ConflictError as exc:
@@ -556,7 +521,7 @@ def directive_list(request):
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
         "source_kinds": SourceKind.choices,
         "notices": selectors.notice_list(user=user),
-        "can_create": user.is_office or _leader_person(user) is not None,
+        "can_create": services.may_issue_directives(user),
         **_badges(),
     }
     return render_list(request, "followup/directive_list.html", "followup/_directive_rows.html", context)
@@ -570,8 +535,7 @@ def directive_create(request):
     """Issue a standalone directive or one of a conclusion notice: the office, or a leader in their name."""
     user = request.user
     committee = org_selectors.committee_or_404(user)
-    person = _leader_person(user)
-    if not _can_write(user) or not (user.is_office or person is not None):
+    if not services.may_issue_directives(user):
         raise Http404
     notice_id = request.GET.get("notice", "")
     initial = {"issued_on": timezone.localdate()}
@@ -592,7 +556,7 @@ def directive_create(request):
             directive = services.directive_create(
                 actor=user,
                 organization=committee,
-                issued_by=data["issued_by"] if user.is_office else person,
+                issued_by=data["issued_by"] if user.is_office else services.leader_person(user),
                 source_kind=SourceKind.CONCLUSION_NOTICE if notice else SourceKind.OTHER,
                 source=notice,
                 cooperating_units=list(data["cooperating_units"]),
@@ -674,10 +638,15 @@ def _chain_head(first):
 
 
 def _directive_page(request, directive, report_form=None, status=200):
-    """The directive's page; the report form comes back bound with its errors after a failed report."""
+    """The directive's page; the report form comes back bound with its errors after a failed report.
+
+    Every other record it mentions (its source, the directive it follows up, the chain's obstacle and
+    directives) is named and linked only when the user may open it; otherwise it reads "out of reach".
+    """
     user = request.user
     can_report = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="report")
     can_change = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="change")
+    can_confirm = services.may_confirm_completion(user, directive)
     reports = list(directive.progress_reports.select_related("author").order_by("reported_at", "id"))
     files = _report_attachments(reports)
     chain = selectors.chain_of(directive)
@@ -694,9 +663,15 @@ def _directive_page(request, directive, report_form=None, status=200):
         .order_by("due_on", "id")
     ):
         chain_checks.setdefault(check.directive_id, []).append(check)
-    chain_rows = [(visible[d.pk], chain_checks.get(d.pk, [])) for d in chain if d.pk in visible]
+    chain_rows = [(visible.get(d.pk), chain_checks.get(d.pk, [])) for d in chain]
     checks = chain_checks.get(directive.pk, [])
     source = directive.source if directive.source_type_id else None
+    head = _chain_head(chain[0]) if chain else None
+    source_ref, parent_ref, head_ref = references.resolve(
+        user,
+        [source, directive.parent, head],
+        [directive.source_label, None, getattr(head, "title", None)],
+    )
     if report_form is None and can_report:
         report_form = ProgressReportForm(initial={"version": directive.version})
     events = audit.history_for(directive, *checks)
@@ -706,15 +681,18 @@ def _directive_page(request, directive, report_form=None, status=200):
         {
             "nav": "directives",
             "directive": directive,
-            "source": source,
-            "source_url": source.get_absolute_url() if hasattr(source, "get_absolute_url") else "",
+            "source_ref": source_ref,
+            "parent_ref": parent_ref,
             "cooperating": list(directive.cooperating_units.all()),
             "reports": [(r, files.get(r.pk, [])) for r in reports],
             "can_report": can_report and not directive.closed_on,
             "can_change": can_change and not directive.closed_on,
+            "can_confirm": can_confirm,
             "report_form": report_form,
-            "chain_head": _chain_head(chain[0]) if chain else None,
+            "chain_head": head if head_ref.visible else None,
+            "chain_head_ref": head_ref,
             "chain_rows": chain_rows,
+            "out_of_reach": references.HIDDEN,
             "checks": checks,
             "events": audit.timeline(events[:40]),
             "today": timezone.localdate(),
@@ -763,11 +741,43 @@ def directive_report(request, pk: int):
 
 
 @login_required
+@require_POST
+def directive_confirm(request, pk: int):
+    """The issuing leader or the office confirms the completion the lead unit reported, or returns it."""
+    user = request.user
+    directive = selectors.get_directive_for_user(user=user, pk=pk, action="change")
+    returning = request.POST.get("decision") == "return"
+    try:
+        if returning:
+            services.directive_return_completion(
+                actor=user,
+                directive=directive,
+                version=posted_version(request, directive),
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            services.directive_confirm_completion(
+                actor=user, directive=directive, version=posted_version(request, directive)
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        if returning:
+            messages.success(request, _("The completion has been returned to the lead unit."))
+        else:
+            messages.success(request, _("The completion has been confirmed."))
+    return redirect(directive.get_absolute_url())
+
+
+@login_required
 def directive_export(request):
     """The filtered list of directives as an Excel workbook."""
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.directive_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "parent", generic=("source_type", "source_id"))
     qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
     exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.directive_workbook(qs), "directives")
@@ -782,6 +792,7 @@ def resupervision_list(request):
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "directive", "obstacle")
     qs, sort = sort_queryset(request, qs, CHECK_SORTS)
     page = paginate(request, qs)
     context = {
@@ -795,6 +806,7 @@ def resupervision_list(request):
             ("recorded", _("Recorded")),
         ],
         "verdicts": Verdict.choices,
+        "out_of_reach": references.HIDDEN,
         "leaders": _leaders(user).order_by("sort_key", "id"),
         "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
         "export_query": filter_query(request, "sort"),
@@ -826,6 +838,12 @@ def resupervision_detail(request, pk: int):
         follow_up = (
             selectors.directive_list(user=user, include_archived=True).filter(pk=check.follow_up_id).first()
         )
+    item_ref, supersedes_ref = references.resolve(
+        user, [check.item, check.supersedes], [getattr(check.obstacle, "title", None), None]
+    )
+    follow_up_ref = references.NOTHING
+    if check.follow_up_id and follow_up is None:
+        follow_up_ref = references.HIDDEN
     return render(
         request,
         "followup/resupervision_detail.html",
@@ -833,6 +851,9 @@ def resupervision_detail(request, pk: int):
             "nav": "resupervisions",
             "check": check,
             "item": check.item,
+            "item_ref": item_ref,
+            "supersedes_ref": supersedes_ref,
+            "follow_up_ref": follow_up_ref,
             "item_bucket": _item_bucket(user, check),
             "superseded_by": superseded_by,
             "follow_up": follow_up,
@@ -925,6 +946,7 @@ def resupervision_export(request):
     user = request.user
     org_selectors.committee_or_404(user)
     qs = selectors.resupervision_list(user=user, filters=request.GET)
+    qs = references.annotate(qs, user, "directive", "obstacle", "follow_up")
     qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
     exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.resupervision_workbook(qs), "resupervisions")
@@ -981,7 +1003,7 @@ def notice_detail(request, pk: int):
             "page": page,
             "chips": _chips(counts),
             "total": sum(counts.values()),
-            "can_add": _can_write(user) and (user.is_office or _leader_person(user) is not None),
+            "can_add": services.may_issue_directives(user),
             "can_import": user.is_office,
             **_badges(),
         },

@@ -253,7 +253,8 @@ def test_obstacle_operations_as_every_user(world):
             "assign with a directive",
             "post",
             f"{API}/obstacles/{o}/assign",
-            expect(404, **changers),
+            # The board may assign, but a leader issues a directive only in their own name.
+            expect(404, **{**changers, "board": 422}),
             json={
                 "version": 1,
                 "responsible_agency_id": w["construction"].pk,
@@ -507,8 +508,8 @@ def test_the_whole_loop_through_the_api(world):
         content_type="application/json",
     )
     directive = r.json()
-    assert directive["status_bucket"] == StatusBucket.DONE_ON_TIME
-    assert directive["completed_on"] == "2026-03-10"
+    assert directive["status_bucket"] == StatusBucket.AWAITING_CONFIRMATION
+    assert (directive["completed_on"], directive["completion_confirmed_on"]) == ("2026-03-10", None)
     assert [p["claims_done"] for p in directive["progress_reports"]] == [False, True]
     # 5. the re-supervision finds it only partly done
     [check_id] = directive["resupervision_ids"]
@@ -570,7 +571,7 @@ def test_every_bucket_through_the_api(world, office):
     w = world
     focal = w["users"]["focal"]
 
-    def make(deadline, completed=None, reported=False):
+    def make(deadline, completed=None, reported=False, awaiting=False):
         directive = services.directive_create(
             actor=office,
             organization=w["directive"].organization,
@@ -584,7 +585,9 @@ def test_every_bucket_through_the_api(world, office):
         if reported:
             services.directive_report_progress(actor=focal, directive=directive, version=1, text="Đang làm.")
         if completed:
-            Directive.objects.filter(pk=directive.pk).update(completed_on=completed)
+            Directive.objects.filter(pk=directive.pk).update(
+                completed_on=completed, completion_confirmed_on=None if awaiting else completed
+            )
         return directive.pk
 
     ids = {
@@ -592,6 +595,7 @@ def test_every_bucket_through_the_api(world, office):
         StatusBucket.IN_PROGRESS: make(D(2026, 6, 30), reported=True),
         StatusBucket.DONE_ON_TIME: make(D(2026, 5, 5), completed=D(2026, 5, 5)),
         StatusBucket.DONE_LATE: make(D(2026, 5, 1), completed=D(2026, 5, 2)),
+        StatusBucket.AWAITING_CONFIRMATION: make(D(2026, 5, 1), completed=D(2026, 4, 30), awaiting=True),
         StatusBucket.OVERDUE: make(D(2026, 5, 4)),
     }
     client = client_for(office)
@@ -890,7 +894,7 @@ def _fuzz(world, schema):
     }
     operations = [r.ok() for r in schema.get_all_operations()]
     operations = [op for op in operations if op.path.startswith("/api/v1/followup/")]
-    assert len(operations) == 21
+    assert len(operations) == 23
     for operation in operations:
 
         @settings(

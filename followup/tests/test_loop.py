@@ -79,6 +79,12 @@ def test_the_whole_loop(
     )
     directive.refresh_from_db()
     assert directive.completed_on == D(2026, 3, 10)
+    bucket = directive_list(user=office).get(pk=directive.pk).status_bucket
+    assert bucket == StatusBucket.AWAITING_CONFIRMATION
+    # the issuing leader confirms it: done on time
+    directive = services.directive_confirm_completion(
+        actor=in_charge, directive=directive, version=directive.version
+    )
     assert directive_list(user=office).get(pk=directive.pk).status_bucket == StatusBucket.DONE_ON_TIME
     # 5. the re-supervision finds it only partly done: the directive stays open, a follow-up is issued
     check = services.resupervision_record(
@@ -226,6 +232,8 @@ def test_resolving_schedules_a_recheck_and_a_failed_check_reopens(obstacle, offi
         (D(2026, 4, 1), None, True, StatusBucket.OVERDUE),  # the day after the deadline
         (D(2026, 4, 1), D(2026, 3, 31), True, StatusBucket.DONE_ON_TIME),  # done on the deadline itself
         (D(2026, 4, 2), D(2026, 4, 1), False, StatusBucket.DONE_LATE),
+        # reported done, not confirmed: neither done nor overdue
+        (D(2026, 4, 2), D(2026, 3, 31), True, StatusBucket.AWAITING_CONFIRMATION),
     ],
 )
 def test_status_buckets_across_the_deadline(
@@ -247,13 +255,20 @@ def test_status_buckets_across_the_deadline(
         )
         directive.refresh_from_db()
     if completed:
-        Directive.objects.filter(pk=directive.pk).update(completed_on=completed)
+        confirmed = None if expected == StatusBucket.AWAITING_CONFIRMATION else completed
+        Directive.objects.filter(pk=directive.pk).update(
+            completed_on=completed, completion_confirmed_on=confirmed
+        )
     with time_machine.travel(dt.datetime.combine(today, dt.time(23, 30)).astimezone(dt.UTC), tick=False):
         row = directive_list(user=office).get(pk=directive.pk)
         assert row.status_bucket == expected
         assert (
             status_bucket(
-                deadline=row.deadline, completed_on=row.completed_on, has_report=reported, today=today
+                deadline=row.deadline,
+                completed_on=row.completed_on,
+                confirmed_on=row.completion_confirmed_on,
+                has_report=reported,
+                today=today,
             )
             == expected
         )

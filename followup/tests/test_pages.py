@@ -169,7 +169,9 @@ def test_the_whole_loop_through_the_pages(hk, office, in_charge, construction, f
     attachments = Attachment.objects.filter(object_id=str(report.pk)).order_by("id")
     assert [a.name for a in attachments] == ["bien-ban-ban-giao.pdf", "anh-hien-truong.pdf"]
     page = desk.get(directive.get_absolute_url()).content.decode()
-    assert f"/followup/attachments/{attachments[0].pk}/" in page and StatusBucket.DONE_ON_TIME in page
+    assert (
+        f"/followup/attachments/{attachments[0].pk}/" in page and StatusBucket.AWAITING_CONFIRMATION in page
+    )
     download = desk.get(f"/followup/attachments/{attachments[0].pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert download["Content-Type"] == "application/pdf"
