@@ -172,7 +172,7 @@ def user_edit(request, pk: int | None = None):
     """Create or edit a login (the office only); a stale form is refused with a clear message."""
     user = request.user
     _require_office(user)
-    account = selectors.get_user_for_office(user=user, pk=pk) if pk else None
+    account = selectors.get_user_for_office(user=user, pk=pk) if pk is not None else None
     person = getattr(account, "person", None) if account else None
     initial = {"require_two_factor": False}
     if account is not None:
