@@ -23,7 +23,7 @@ from accounts.choices import Role
 from accounts.scoping import reach_of
 from core import audit
 from core.errors import ConflictError
-from core.forms import add_errors, form_errors_text
+from core.forms import add_errors, form_errors_text, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
 from core.web import allowed, attachment_response, filter_query, posted_version, xlsx_export, xlsx_response
@@ -358,7 +358,7 @@ def _obstacle_form(request, obstacle):
             if obstacle is None:
                 obstacle = services.obstacle_create(actor=user, organization=committee, **data)
             else:
-                version = form.cleaned_data["version"] or obstacle.version
+                version = form_version(form)
                 obstacle = services.obstacle_update(actor=user, obstacle=obstacle, version=version, **data)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -514,11 +514,11 @@ def obstacle_status(request, pk: int):
     status = request.POST.get("status", "")
     gate = "resolve" if status in RESOLVE_MOVES else "change"
     obstacle = selectors.get_obstacle_for_user(user=user, pk=pk, action=gate)
-    version = posted_version(request, obstacle)
     if status not in ObstacleStatus.values:
         messages.error(request, _("Choose a next step from the list."))
         return redirect(obstacle.get_absolute_url())
     try:
+        version = posted_version(request)
         if status not in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
             # Not allowed from here: the service refuses it with the workflow's own message.
             services.obstacle_set_status(actor=user, obstacle=obstacle, version=version, status=status)
@@ -688,7 +688,7 @@ def directive_edit(request, pk: int):
             directive = services.directive_update(
                 actor=user,
                 directive=directive,
-                version=data["version"] or directive.version,
+                version=form_version(form),
                 cooperating_units=list(data["cooperating_units"]),
                 **fields,
             )
@@ -798,7 +798,7 @@ def directive_report(request, pk: int):
             services.directive_report_progress(
                 actor=user,
                 directive=directive,
-                version=data["version"] or directive.version,
+                version=form_version(form),
                 text=data["text"],
                 claims_done=data["claims_done"],
                 files=request.FILES.getlist("files"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.errors import ConflictError
-from core.forms import add_errors
+from core.forms import add_errors, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.web import posted_version
 from org import selectors, services
@@ -186,9 +186,7 @@ def agency_edit(request, pk: int | None = None):
             if agency is None:
                 agency = services.agency_create(actor=user, organization=committee, **data)
             else:
-                agency = services.agency_update(
-                    actor=user, agency=agency, version=form.cleaned_data["version"] or agency.version, **data
-                )
+                agency = services.agency_update(actor=user, agency=agency, version=form_version(form), **data)
         except ValidationError as exc:
             add_errors(form, exc)
         except ConflictError as exc:
@@ -271,7 +269,7 @@ def person_edit(request, pk: int | None = None):
                     actor=user, organization=selectors.committee_for(user), **data
                 )
             else:
-                version = form.cleaned_data["version"] or person.version
+                version = form_version(form)
                 person = services.person_update(actor=user, person=person, version=version, **data)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -290,7 +288,9 @@ def person_archive(request, pk: int):
     user = request.user
     person = selectors.get_person_for_user(user=user, pk=pk, action="change")
     try:
-        services.person_archive(actor=user, person=person, version=posted_version(request, person))
+        services.person_archive(actor=user, person=person, version=posted_version(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:
@@ -305,7 +305,7 @@ def person_restore(request, pk: int):
     user = request.user
     person = selectors.get_person_for_user(user=user, pk=pk, action="change")
     try:
-        services.person_restore(actor=user, person=person, version=posted_version(request, person))
+        services.person_restore(actor=user, person=person, version=posted_version(request))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:
@@ -343,10 +343,12 @@ def membership_end(request, pk: int):
         request.POST or None, initial={"valid_to": timezone.localdate(), "version": membership.version}
     )
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"] or membership.version
         try:
             services.membership_end(
-                actor=user, membership=membership, version=version, on=form.cleaned_data["valid_to"]
+                actor=user,
+                membership=membership,
+                version=form_version(form),
+                on=form.cleaned_data["valid_to"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -433,7 +435,7 @@ def assignment_edit(request, pk: int | None = None):
             if assignment is None:
                 assignment = services.assignment_create(actor=user, organization=committee, **data)
             else:
-                version = form.cleaned_data["version"] or assignment.version
+                version = form_version(form)
                 assignment = services.assignment_update(
                     actor=user, assignment=assignment, version=version, **data
                 )
@@ -462,9 +464,8 @@ def assignment_archive(request, pk: int):
     if not user.is_office:
         raise Http404
     assignment = selectors.get_assignment_for_user(user=user, pk=pk, action="change")
-    version = posted_version(request, assignment)
     try:
-        services.assignment_archive(actor=user, assignment=assignment, version=version)
+        services.assignment_archive(actor=user, assignment=assignment, version=posted_version(request))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:

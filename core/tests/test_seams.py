@@ -39,7 +39,7 @@ def _url(route: str, value: str) -> str:
 
 
 def test_every_page_id_goes_through_the_id_converter():
-    """A new URL cannot take an id as `<int:...>` or `<str:...>`: that is how 0, 2**63 and "abc" reached views."""
+    """A new URL cannot take an id as `<int:...>` or `<str:...>`: that let 0, 2**63 and "abc" reach views."""
     loose = [
         f"{route} {name}"
         for route, converters in _routes(get_resolver().url_patterns)
