@@ -27,6 +27,7 @@ from core.api_inputs import (
     query_filters,
     require_writer,
 )
+from core.api_refs import AgencyRef, PersonRef, UnitRef
 from core.pagination import PageNumberPagination
 from followup import selectors, services
 from followup.choices import (
@@ -42,6 +43,7 @@ from followup.choices import (
 )
 from followup.importers import import_directives
 from org import selectors as org_selectors
+from org.refs import agencies_ref, agency_ref, person_ref, unit_ref
 
 router = Router(tags=["followup"])
 
@@ -63,53 +65,8 @@ def _require_office(user):
         raise Http404
 
 
-def _agency(user, pk: int | None):
-    return org_selectors.get_agency_for_user(user=user, pk=pk) if pk else None
-
-
-def _agencies(user, ids: list[int]) -> list:
-    """Agencies by id, in the order given; any the user cannot see answers 404."""
-    wanted = list(dict.fromkeys(ids))
-    found = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=wanted)}
-    if len(found) != len(wanted):
-        raise Http404
-    return [found[pk] for pk in wanted]
-
-
-def _unit(user, code: int | None):
-    return org_selectors.get_unit_by_code(user=user, code=code) if code else None
-
-
-def _person(user, pk: int | None):
-    return org_selectors.get_person_for_user(user=user, pk=pk) if pk else None
-
-
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
-
-
-# --- reference schemas ----------------------------------------------------------------------------
-
-
-class UnitRef(Schema):
-    id: int
-    code: int
-    name: str
-
-
-class AgencyRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 # --- obstacles ------------------------------------------------------------------------------------
@@ -308,11 +265,11 @@ def _obstacle_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "locality_code":
-            out["locality"] = _unit(user, value)
+            out["locality"] = unit_ref(user, value, key)
         elif key in ("agency_id", "responsible_agency_id"):
-            out[key.removesuffix("_id")] = _agency(user, value)
+            out[key.removesuffix("_id")] = agency_ref(user, value, key)
         elif key == "raised_by_id":
-            out["raised_by"] = _person(user, value)
+            out["raised_by"] = person_ref(user, value, key)
         elif hasattr(value, "value"):
             out[key] = value.value
         else:
@@ -397,7 +354,7 @@ def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
         on=payload.on,
         note=payload.note,
         committee_decision=payload.committee_decision,
-        responsible_agency=_agency(user, payload.responsible_agency_id),
+        responsible_agency=agency_ref(user, payload.responsible_agency_id, "responsible_agency_id"),
         deadline=payload.deadline,
         resolution=payload.resolution,
         verification=payload.verification,
@@ -420,12 +377,12 @@ def assign_obstacle(request, obstacle_id: int, payload: ObstacleAssignIn):
         actor=user,
         obstacle=obstacle,
         version=payload.version,
-        responsible_agency=_agency(user, payload.responsible_agency_id),
+        responsible_agency=agency_ref(user, payload.responsible_agency_id, "responsible_agency_id"),
         deadline=payload.deadline,
         committee_decision=payload.committee_decision,
-        issued_by=_person(user, payload.issued_by_id),
+        issued_by=person_ref(user, payload.issued_by_id, "issued_by_id"),
         directive_content=payload.directive_content,
-        cooperating_units=_agencies(user, payload.cooperating_unit_ids),
+        cooperating_units=agencies_ref(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
         on=payload.on,
     )
     return {
@@ -618,7 +575,7 @@ def _issuer(user, issued_by_id: Id | None, *, required: bool):
             if required:
                 raise ValidationError({"issued_by_id": _("Name the leader who issues the directive.")})
             return None
-        return _person(user, issued_by_id)
+        return person_ref(user, issued_by_id, "issued_by_id")
     person = getattr(user, "person", None)
     if issued_by_id is not None and (person is None or issued_by_id != person.pk):
         raise ValidationError({"issued_by_id": _("A leader issues directives in their own name.")})
@@ -629,11 +586,11 @@ def _directive_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "lead_unit_id":
-            out["lead_unit"] = _agency(user, value)
+            out["lead_unit"] = agency_ref(user, value, key)
         elif key == "locality_code":
-            out["locality"] = _unit(user, value)
+            out["locality"] = unit_ref(user, value, key)
         elif key == "cooperating_unit_ids":
-            out["cooperating_units"] = _agencies(user, value)
+            out["cooperating_units"] = agencies_ref(user, value, key)
         else:
             out[key] = value
     return out

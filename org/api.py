@@ -9,21 +9,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from core.api_refs import PersonLoginRef
 from core.pagination import PageNumberPagination
 from org import selectors, services
 from org.choices import AgencyKind, AssignmentRole
+from org.refs import agency_ref, field_ref, person_ref, unit_ref
 
 router = Router(tags=["org"])
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-    login: str | None = None
-
-    @staticmethod
-    def resolve_login(obj):
-        return obj.user.username if obj.user_id else None
 
 
 class UnitOut(Schema):
@@ -52,7 +44,7 @@ class ResponsibleOut(Schema):
     target_name: str
     at: dt.date
     via: str
-    leader: PersonRef | None
+    leader: PersonLoginRef | None
     assignment_id: int | None
     role: str | None
 
@@ -182,9 +174,9 @@ def _agency_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "parent_id":
-            out["parent"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+            out["parent"] = agency_ref(user, value, key)
         elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
+            out["locality"] = unit_ref(user, value, key)
         elif key == "kind" and value is not None:
             out["kind"] = str(value.value if hasattr(value, "value") else value)
         else:
@@ -284,7 +276,7 @@ def _person_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+            out["agency"] = agency_ref(user, value, key)
         elif value is None:
             continue  # a field sent as null is left as it is; only the unit can be emptied
         else:
@@ -338,7 +330,7 @@ def restore_person(request, person_id: int, payload: VersionIn):
 class MemberOut(Schema):
     id: int
     body_id: int
-    person: PersonRef
+    person: PersonLoginRef
     position: str
     order: int
     valid_from: dt.date
@@ -388,7 +380,7 @@ def list_bodies(request, at: str | None = None):
 )
 def add_member(request, body_id: int, payload: MemberIn):
     body = selectors.get_body_for_user(user=request.user, pk=body_id, action="change")
-    person = selectors.get_person_for_user(user=request.user, pk=payload.person_id)
+    person = person_ref(request.user, payload.person_id, "person_id")
     membership = services.membership_add(
         actor=request.user,
         body=body,
@@ -413,7 +405,7 @@ def end_membership(request, membership_id: int, payload: MembershipEndIn):
 
 class AssignmentOut(Schema):
     id: int
-    leader: PersonRef
+    leader: PersonLoginRef
     target_type: str
     target_id: int
     target_name: str
@@ -480,13 +472,13 @@ def _assignment_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "leader_id":
-            out["leader"] = selectors.get_person_for_user(user=user, pk=value)
+            out["leader"] = person_ref(user, value, key)
         elif key == "locality_code":
-            out["locality"] = selectors.get_unit_by_code(user=user, code=value) if value else None
+            out["locality"] = unit_ref(user, value, key)
         elif key == "agency_id":
-            out["agency"] = selectors.get_agency_for_user(user=user, pk=value) if value else None
+            out["agency"] = agency_ref(user, value, key)
         elif key == "field_id":
-            out["field"] = get_object_or_404(selectors.field_list(user=user), pk=value) if value else None
+            out["field"] = field_ref(user, value, key)
         elif key == "role" and value is not None:
             out["role"] = str(value.value if hasattr(value, "value") else value)
         else:
