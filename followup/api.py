@@ -302,7 +302,7 @@ def obstacle_summary(
     return rows
 
 
-@router.get("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="One obstacle")
+@router.get("/obstacles/{id:obstacle_id}", response=ObstacleDetailOut, summary="One obstacle")
 def get_obstacle(request, obstacle_id: int):
     """With its age, days since escalation, the moves the workflow allows next, its directives and checks."""
     return _obstacle_detail(request.user, obstacle_id)
@@ -323,7 +323,7 @@ def create_obstacle(request, payload: ObstacleIn):
 _REQUIRED_OBSTACLE_FIELDS = {"title", "description", "category", "resolution_level", "raised_in", "raised_on"}
 
 
-@router.patch("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="Correct an obstacle")
+@router.patch("/obstacles/{id:obstacle_id}", response=ObstacleDetailOut, summary="Correct an obstacle")
 def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
     """The office, the leader in charge of its place, or whoever raised it; not its status (see /status)."""
     user = request.user
@@ -336,7 +336,7 @@ def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
     return _obstacle_detail(user, obstacle.pk)
 
 
-@router.post("/obstacles/{obstacle_id}/status", response=ObstacleDetailOut, summary="Move an obstacle")
+@router.post("/obstacles/{id:obstacle_id}/status", response=ObstacleDetailOut, summary="Move an obstacle")
 def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
     """One step of the workflow; an illegal move is refused (422) and nothing changes, a stale version is 409.
 
@@ -364,7 +364,7 @@ def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
 
 
 @router.post(
-    "/obstacles/{obstacle_id}/assign",
+    "/obstacles/{id:obstacle_id}/assign",
     response=ObstacleAssignOut,
     summary="Assign an obstacle to an agency, and issue a directive to it",
 )
@@ -618,7 +618,7 @@ def directive_buckets(request, filters: Query[BucketQuery]):
     }
 
 
-@router.get("/directives/{directive_id}", response=DirectiveDetailOut, summary="One directive")
+@router.get("/directives/{id:directive_id}", response=DirectiveDetailOut, summary="One directive")
 def get_directive(request, directive_id: int):
     """With its progress reports, cooperating units, parent, follow-ups and re-supervision checks."""
     return _directive_detail(request.user, directive_id)
@@ -677,7 +677,7 @@ _REQUIRED_DIRECTIVE_FIELDS = {
 }
 
 
-@router.patch("/directives/{directive_id}", response=DirectiveDetailOut, summary="Correct a directive")
+@router.patch("/directives/{id:directive_id}", response=DirectiveDetailOut, summary="Correct a directive")
 def update_directive(request, directive_id: int, payload: DirectivePatch):
     """The office, or the leader who issued it; only the office changes the issuing leader."""
     user = request.user
@@ -694,7 +694,7 @@ def update_directive(request, directive_id: int, payload: DirectivePatch):
 
 
 @router.post(
-    "/directives/{directive_id}/progress",
+    "/directives/{id:directive_id}/progress",
     response={201: DirectiveDetailOut},
     summary="Report progress on a directive, or claim its completion",
 )
@@ -800,13 +800,13 @@ def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     return selectors.resupervision_list(user=request.user, filters=query_filters(filters))
 
 
-@router.get("/resupervisions/{check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")
+@router.get("/resupervisions/{id:check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")
 def get_resupervision(request, check_id: int):
     return _check_detail(request.user, check_id)
 
 
 @router.post(
-    "/resupervisions/{check_id}/record",
+    "/resupervisions/{id:check_id}/record",
     response=ReSupervisionDetailOut,
     summary="Record a check's verdict (once)",
 )
@@ -830,7 +830,7 @@ def record_resupervision(request, check_id: int, payload: RecordIn):
 
 
 @router.post(
-    "/resupervisions/{check_id}/recheck",
+    "/resupervisions/{id:check_id}/recheck",
     response={201: ReSupervisionDetailOut},
     summary="Schedule a new check that supersedes a recorded one",
 )
@@ -907,14 +907,14 @@ def create_notice(request, payload: NoticeIn):
     return Status(201, _notice(user, notice.pk))
 
 
-@router.get("/notices/{notice_id}", response=NoticeOut, summary="One conclusion notice")
+@router.get("/notices/{id:notice_id}", response=NoticeOut, summary="One conclusion notice")
 def get_notice(request, notice_id: int):
     """Its directives are listed by GET /directives/?notice=<id>."""
     return _notice(request.user, notice_id)
 
 
 @router.post(
-    "/notices/{notice_id}/import",
+    "/notices/{id:notice_id}/import",
     response={201: ImportOut, 422: ImportRefusedOut},
     summary="Import the notice's directives from an Excel sheet (office)",
 )

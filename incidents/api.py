@@ -417,7 +417,7 @@ def incident_map(request, filters: Query[IncidentQuery]):
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}
 
 
-@router.get("/{incident_id}", response=IncidentDetailOut, summary="One incident")
+@router.get("/{id:incident_id}", response=IncidentDetailOut, summary="One incident")
 def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     """With the moves the workflow allows next and the directives issued from it."""
     incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
@@ -480,7 +480,7 @@ def _coordinate(value: float | None) -> Decimal | None:
 
 
 @router.post(
-    "/{incident_id}/status", response=IncidentDetailOut, summary="Move an incident along its workflow"
+    "/{id:incident_id}/status", response=IncidentDetailOut, summary="Move an incident along its workflow"
 )
 def move_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: StatusIn):
     """The leader in charge, the handling unit's focal point, the office or the Standing Board. An illegal
@@ -511,7 +511,7 @@ def move_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], p
 
 
 @router.post(
-    "/{incident_id}/reassign", response=IncidentDetailOut, summary="Hand an incident to another leader"
+    "/{id:incident_id}/reassign", response=IncidentDetailOut, summary="Hand an incident to another leader"
 )
 def reassign_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: ReassignIn):
     """The leader in charge, the office or the Standing Board, with a reason that goes on the timeline;
@@ -532,7 +532,7 @@ def reassign_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)
 
 
 @router.post(
-    "/{incident_id}/directives",
+    "/{id:incident_id}/directives",
     response={201: DirectiveCreatedOut},
     summary="Issue a directive from an incident",
 )

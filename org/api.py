@@ -71,7 +71,7 @@ def list_units(request, filters: Query[UnitFilters]):
     ).order_by("level", "sort_key", "id")
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="One administrative unit")
+@router.get("/units/{id:unit_id}", response=UnitOut, summary="One administrative unit")
 def get_unit(request, unit_id: int):
     return selectors.get_unit_for_user(user=request.user, pk=unit_id)
 
@@ -192,7 +192,7 @@ def list_agencies(request, filters: Query[AgencyFilters]):
     ).order_by("sort_key", "id")
 
 
-@router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency or unit")
+@router.get("/agencies/{id:agency_id}", response=AgencyOut, summary="One agency or unit")
 def get_agency(request, agency_id: int):
     return selectors.get_agency_for_user(user=request.user, pk=agency_id)
 
@@ -205,7 +205,7 @@ def create_agency(request, payload: AgencyIn):
     return Status(201, services.agency_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
+@router.patch("/agencies/{id:agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
 def update_agency(request, agency_id: int, payload: AgencyPatch):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
     data = _agency_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
@@ -213,7 +213,7 @@ def update_agency(request, agency_id: int, payload: AgencyPatch):
 
 
 @router.post(
-    "/agencies/{agency_id}/archive", response=AgencyOut, summary="Archive an agency or unit (office)"
+    "/agencies/{id:agency_id}/archive", response=AgencyOut, summary="Archive an agency or unit (office)"
 )
 def archive_agency(request, agency_id: int, payload: VersionIn):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
@@ -292,7 +292,7 @@ def list_people(request, filters: Query[PersonFilters]):
     return selectors.person_page_list(user=request.user, q=filters.q, archived=filters.archived)
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+@router.get("/people/{id:person_id}", response=PersonOut, summary="One person")
 def get_person(request, person_id: int):
     return selectors.get_person_for_user(user=request.user, pk=person_id)
 
@@ -305,20 +305,20 @@ def create_person(request, payload: PersonIn):
     return Status(201, services.person_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (office)")
+@router.patch("/people/{id:person_id}", response=PersonOut, summary="Change a person (office)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     data = _person_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
     return services.person_update(actor=request.user, person=person, version=payload.version, **data)
 
 
-@router.post("/people/{person_id}/archive", response=PersonOut, summary="Archive a person (office)")
+@router.post("/people/{id:person_id}/archive", response=PersonOut, summary="Archive a person (office)")
 def archive_person(request, person_id: int, payload: VersionIn):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     return services.person_archive(actor=request.user, person=person, version=payload.version)
 
 
-@router.post("/people/{person_id}/restore", response=PersonOut, summary="Restore an archived person (office)")
+@router.post("/people/{id:person_id}/restore", response=PersonOut, summary="Restore an archived person (office)")
 def restore_person(request, person_id: int, payload: VersionIn):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     return services.person_restore(actor=request.user, person=person, version=payload.version)
@@ -376,7 +376,7 @@ def list_bodies(request, at: str | None = None):
 
 
 @router.post(
-    "/bodies/{body_id}/members", response={201: MemberOut}, summary="Seat a person on a body (office)"
+    "/bodies/{id:body_id}/members", response={201: MemberOut}, summary="Seat a person on a body (office)"
 )
 def add_member(request, body_id: int, payload: MemberIn):
     body = selectors.get_body_for_user(user=request.user, pk=body_id, action="change")
@@ -392,7 +392,7 @@ def add_member(request, body_id: int, payload: MemberIn):
     return Status(201, membership)
 
 
-@router.post("/memberships/{membership_id}/end", response=MemberOut, summary="End a seat on a body (office)")
+@router.post("/memberships/{id:membership_id}/end", response=MemberOut, summary="End a seat on a body (office)")
 def end_membership(request, membership_id: int, payload: MembershipEndIn):
     membership = selectors.get_membership_for_user(user=request.user, pk=membership_id, action="change")
     return services.membership_end(
@@ -498,7 +498,7 @@ def list_assignments(request, filters: Query[AssignmentFilters]):
     ).order_by("-valid_from", "id")
 
 
-@router.get("/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment")
+@router.get("/assignments/{id:assignment_id}", response=AssignmentOut, summary="One assignment")
 def get_assignment(request, assignment_id: int):
     return selectors.get_assignment_for_user(user=request.user, pk=assignment_id)
 
@@ -511,7 +511,7 @@ def create_assignment(request, payload: AssignmentIn):
     return Status(201, services.assignment_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
+@router.patch("/assignments/{id:assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
 def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
     data = _assignment_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
@@ -520,7 +520,7 @@ def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     )
 
 
-@router.post("/assignments/{assignment_id}/archive", response=AssignmentOut, summary="Archive an assignment")
+@router.post("/assignments/{id:assignment_id}/archive", response=AssignmentOut, summary="Archive an assignment")
 def archive_assignment(request, assignment_id: int, payload: VersionIn):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
     return services.assignment_archive(actor=request.user, assignment=assignment, version=payload.version)

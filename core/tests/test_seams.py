@@ -1,4 +1,5 @@
-"""The seams every page shares: a malformed id in any URL is a 404, never a 500 or another page."""
+"""The seams every page and API operation shares: a malformed id in any URL is a 404, never a 500, a 422
+or another page."""
 
 import pytest
 from django.apps import apps
@@ -20,13 +21,9 @@ def _routes(patterns, prefix=""):
             yield prefix + str(pattern.pattern), pattern.pattern.converters
 
 
-def _page_routes_with_ids():
-    """The page routes that take a parameter: every one of them names a record by its id."""
-    return sorted(
-        route
-        for route, converters in _routes(get_resolver().url_patterns)
-        if converters and "api/" not in route
-    )
+def _routes_with_ids():
+    """The routes that take a parameter, pages and API: every one of them names a record by its id."""
+    return sorted({route for route, converters in _routes(get_resolver().url_patterns) if converters})
 
 
 def _url(route: str, value: str) -> str:
@@ -38,22 +35,22 @@ def _url(route: str, value: str) -> str:
     return "/" + url
 
 
-def test_every_page_id_goes_through_the_id_converter():
+def test_every_id_in_a_url_goes_through_the_id_converter():
     """A new URL cannot take an id as `<int:...>` or `<str:...>`: that let 0, 2**63 and "abc" reach views."""
     loose = [
         f"{route} {name}"
         for route, converters in _routes(get_resolver().url_patterns)
-        if "api/" not in route
         for name, converter in converters.items()
         if not isinstance(converter, IdConverter)
     ]
     assert loose == []
-    assert len(_page_routes_with_ids()) >= 30  # the walk saw the apps' URLs, not an empty list
+    routes = _routes_with_ids()
+    assert len(routes) >= 60 and any(r.startswith("api/v1/") for r in routes)  # the walk saw them all
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", _page_routes_with_ids())
-def test_a_malformed_id_in_a_page_url_is_a_404(route, office):
+@pytest.mark.parametrize("route", _routes_with_ids())
+def test_a_malformed_id_in_any_url_is_a_404(route, office):
     client = Client(raise_request_exception=False)
     client.force_login(office)
     got = {value: client.get(_url(route, value)).status_code for value in BAD_IDS}
