@@ -108,7 +108,7 @@ def list_tokens(request):
     return list(selectors.token_list(user=request.user)[:200])
 
 
-@router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke one of my API tokens")
+@router.post("/tokens/{id:token_id}/revoke", response=TokenOut, summary="Revoke one of my API tokens")
 def revoke_token(request, token_id: int):
     token = selectors.get_token_for_user(user=request.user, pk=token_id)
     return services.token_revoke(actor=request.user, token=token)
@@ -237,7 +237,7 @@ def list_users(request, filters: Query[UserFilters]):
     return selectors.user_list(user=request.user, q=filters.q, role=role, active=filters.active)
 
 
-@router.get("/users/{user_id}", response=UserOut, summary="One login (office)")
+@router.get("/users/{id:user_id}", response=UserOut, summary="One login (office)")
 def get_user(request, user_id: int):
     _require_office(request.user)
     return selectors.get_user_for_office(user=request.user, pk=user_id)
@@ -256,7 +256,7 @@ def create_user(request, payload: UserIn):
     return Status(201, selectors.get_user_for_office(user=request.user, pk=account.pk))
 
 
-@router.patch("/users/{user_id}", response=UserOut, summary="Change a login (office)")
+@router.patch("/users/{id:user_id}", response=UserOut, summary="Change a login (office)")
 def update_user(request, user_id: int, payload: UserPatch):
     _require_office(request.user)
     account = selectors.get_user_for_office(user=request.user, pk=user_id)
@@ -265,7 +265,7 @@ def update_user(request, user_id: int, payload: UserPatch):
     return selectors.get_user_for_office(user=request.user, pk=user_id)
 
 
-@router.post("/users/{user_id}/password", response=UserOut, summary="Set a login's password (office)")
+@router.post("/users/{id:user_id}/password", response=UserOut, summary="Set a login's password (office)")
 def set_user_password(request, user_id: int, payload: PasswordIn):
     _require_office(request.user)
     account = selectors.get_user_for_office(user=request.user, pk=user_id)
@@ -273,14 +273,14 @@ def set_user_password(request, user_id: int, payload: PasswordIn):
     return account
 
 
-@router.post("/users/{user_id}/deactivate", response=UserOut, summary="Deactivate a login (office)")
+@router.post("/users/{id:user_id}/deactivate", response=UserOut, summary="Deactivate a login (office)")
 def deactivate_user(request, user_id: int, payload: UserVersionIn):
     _require_office(request.user)
     account = selectors.get_user_for_office(user=request.user, pk=user_id)
     return services.user_deactivate(actor=request.user, user=account, version=payload.version)
 
 
-@router.post("/users/{user_id}/activate", response=UserOut, summary="Activate a login again (office)")
+@router.post("/users/{id:user_id}/activate", response=UserOut, summary="Activate a login again (office)")
 def activate_user(request, user_id: int, payload: UserVersionIn):
     _require_office(request.user)
     account = selectors.get_user_for_office(user=request.user, pk=user_id)

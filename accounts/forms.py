@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core.forms import VersionField
 from org.forms import BootstrapMixin
 from org.models import Agency, Person
 
@@ -83,7 +84,7 @@ class UserForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, agencies, people, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from accounts.choices import Role
 from accounts.forms import LoginForm, OtpForm, SetPasswordForm, TokenForm, UserForm
 from core import audit
 from core.errors import ConflictError
-from core.forms import add_errors
+from core.forms import add_errors, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.web import posted_version
 from org.selectors import agency_list, committee_for, people_without_login
@@ -172,7 +172,7 @@ def user_edit(request, pk: int | None = None):
     """Create or edit a login (the office only); a stale form is refused with a clear message."""
     user = request.user
     _require_office(user)
-    account = selectors.get_user_for_office(user=user, pk=pk) if pk else None
+    account = selectors.get_user_for_office(user=user, pk=pk) if pk is not None else None
     person = getattr(account, "person", None) if account else None
     initial = {"require_two_factor": False}
     if account is not None:
@@ -204,7 +204,7 @@ def user_edit(request, pk: int | None = None):
                     **data,
                 )
             else:
-                version = form.cleaned_data["version"] or account.version
+                version = form_version(form)
                 services.user_update(actor=user, user=account, version=version, **data)
         except ValidationError as exc:
             add_errors(
@@ -253,7 +253,7 @@ def user_deactivate(request, pk: int):
     _require_office(user)
     account = selectors.get_user_for_office(user=user, pk=pk)
     try:
-        services.user_deactivate(actor=user, user=account, version=posted_version(request, account))
+        services.user_deactivate(actor=user, user=account, version=posted_version(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except ConflictError as exc:
@@ -271,7 +271,7 @@ def user_activate(request, pk: int):
     _require_office(user)
     account = selectors.get_user_for_office(user=user, pk=pk)
     try:
-        services.user_activate(actor=user, user=account, version=posted_version(request, account))
+        services.user_activate(actor=user, user=account, version=posted_version(request))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:

@@ -203,7 +203,7 @@ def create_exception(request, payload: ExceptionIn):
 
 
 @router.post(
-    "/exceptions/{exception_id}/archive", response=ExceptionOut, summary="Archive a calendar exception"
+    "/exceptions/{id:exception_id}/archive", response=ExceptionOut, summary="Archive a calendar exception"
 )
 def archive_exception(request, exception_id: int, payload: ArchiveIn):
     """The date follows the national rules again; `version` must be the one read (409 otherwise)."""

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+# Ids within what the databases store (a larger number would overflow before any lookup): the same bound
+# as the `<id:...>` path converter.
+from core.converters import MAX_ID
+
 # Dates outside these years are typing mistakes; checking them before any date or time-zone arithmetic
 # also keeps an absurd year (0001 or 9999) from overflowing, e.g. when re-supervision is scheduled.
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
-# Ids and codes within what the databases store: a larger number would overflow before any lookup.
-MAX_ID = 2**63 - 1
 
 
 def clean_text(value: str) -> str:

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from core import converters
+
+        converters.register()
+
         from core.registry import has_role, is_office, register_menu_group, register_menu_link
 
         register_menu_link("home", _("Home"), key="home", order=0)

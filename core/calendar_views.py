@@ -23,6 +23,7 @@ from core.errors import ConflictError
 from core.forms import add_errors
 from core.listing import paginate, query_string_without
 from core.models import CalendarExceptionKind
+from core.web import posted_version
 
 MIN_YEAR, MAX_YEAR = 1995, 2100
 
@@ -65,13 +66,12 @@ def _year_url(year: int) -> str:
 def _archive(request):
     """Archive one exception (POST action=archive, exception=<id>, version=<n>)."""
     user = request.user
-    raw_pk, raw_version = request.POST.get("exception", ""), request.POST.get("version", "")
+    raw_pk = request.POST.get("exception", "")
     if not raw_pk.isdigit():
         raise Http404
     exception = get_calendar_exception_for_user(user=user, pk=int(raw_pk), action="archive")
-    version = int(raw_version) if raw_version.isdigit() else None
     try:
-        services.calendar_exception_archive(actor=user, exception=exception, version=version)
+        services.calendar_exception_archive(actor=user, exception=exception, version=posted_version(request))
     except ConflictError as exc:
         messages.error(request, exc.message)
     else:

@@ -1,6 +1,40 @@
-"""Form helpers the apps' views share: a service's refusal shown on the form, a form's errors as text."""
+"""Form helpers the apps' views share: the version an edit was loaded at, a service's refusal shown on the
+form, a form's errors as text."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from core.converters import MAX_ID
+from core.errors import ConflictError
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record when its form was loaded (optimistic locking), as a hidden input.
+
+    Missing or malformed is not a field error (a hidden field's error would be shown nowhere): the value
+    is then None, and `form_version` turns it into the conflict when the form edits a record.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+        except ValidationError:
+            return None
+        return number if number is not None and 1 <= number <= MAX_ID else None
+
+
+def form_version(form) -> int:
+    """The version an edit form posted; missing or malformed is a conflict, never "whatever is stored now"."""
+    version = form.cleaned_data.get("version")
+    if version is None:
+        raise ConflictError()
+    return version
 
 
 def add_errors(form, exc: ValidationError, renames: dict | None = None) -> None:

@@ -48,7 +48,7 @@ def read_all(request):
     return {"marked": services.notification_mark_all_read(user=request.user)}
 
 
-@router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one notification read")
+@router.post("/{id:notification_id}/read", response=NotificationOut, summary="Mark one notification read")
 def read_one(request, notification_id: int):
     """One of the caller's own notifications (404 for anyone else's); reading twice keeps the first time."""
     notification = get_notification_for_user(user=request.user, pk=notification_id)

@@ -146,7 +146,7 @@ def calendar_exception_create(*, actor, organization, date, kind: str, name: str
 
 
 @transaction.atomic
-def calendar_exception_archive(*, actor, exception, version: int | None):
+def calendar_exception_archive(*, actor, exception, version: int):
     """Archive an exception: the date follows the national rules again; the record stays in history."""
     return archive_record(actor=actor, instance=exception, version=version)
 

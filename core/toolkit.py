@@ -24,7 +24,7 @@ from django.views import View
 
 from core.errors import ConflictError
 from core.filters import filter_page
-from core.forms import add_errors
+from core.forms import add_errors, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.web import filter_query, posted_version, xlsx_export, xlsx_response
 
@@ -232,8 +232,7 @@ class ObjectFormView(ServiceCallMixin, ScopedView):
         data = self.form_data(form)
         if obj is None:
             return self.create(request, data)
-        version = form.cleaned_data.get("version")
-        return self.update(request, obj, data, obj.version if version is None else version)
+        return self.update(request, obj, data, form_version(form))
 
     def get(self, request, pk=None, *args, **kwargs):
         obj = self.get_object(request, pk)
@@ -280,7 +279,7 @@ class ObjectActionView(ServiceCallMixin, ScopedView):
 
     def perform(self, request, obj):
         return self.service(
-            actor=request.user, **{self.object_argument: obj}, version=posted_version(request, obj)
+            actor=request.user, **{self.object_argument: obj}, version=posted_version(request)
         )
 
     def post(self, request, pk, *args, **kwargs):

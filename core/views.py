@@ -47,7 +47,7 @@ def readyz(request):
 
 
 @login_required
-def history(request, ct: int, pk: str):
+def history(request, ct: int, pk: int):
     """The full history of one record the user may see: 404 for missing and for not-yours alike."""
     content_type = ContentType.objects.filter(pk=ct).first()
     model = content_type.model_class() if content_type else None

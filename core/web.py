@@ -6,16 +6,21 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from core import audit
+from core.converters import MAX_ID
+from core.errors import ConflictError
 from core.listing import query_string_without
 from core.models import AuditAction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def posted_version(request, record) -> int:
-    """The `version` a form posted for optimistic locking; the record's own when absent or malformed."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else record.version
+def posted_version(request) -> int:
+    """The `version` an action posted for optimistic locking; missing or malformed is a conflict, so that
+    an action never overwrites a change its page did not show."""
+    raw = request.POST.get("version", "").strip()
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID):
+        raise ConflictError()
+    return int(raw)
 
 
 def filter_query(request, *drop: str) -> str:

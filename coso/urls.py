@@ -16,7 +16,7 @@ urlpatterns = [
     path("calendar/", include("core.urls")),
     path("followup/", include("followup.urls")),
     path("incidents/", include("incidents.urls")),
-    path("history/<int:ct>/<str:pk>/", core_views.history, name="history"),
+    path("history/<id:ct>/<id:pk>/", core_views.history, name="history"),
     path("notifications/", notification_views.notifications, name="notifications"),
     path("api/v1/", api.urls),
 ]

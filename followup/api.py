@@ -26,6 +26,7 @@ from core.api_inputs import (
     query_filters,
     require_writer,
 )
+from core.api_refs import AgencyRef, PersonRef, UnitRef
 from core.pagination import PageNumberPagination
 from followup import selectors, services
 from followup.choices import (
@@ -42,6 +43,7 @@ from followup.choices import (
 from followup.importers import import_directives
 from followup.models import Directive, Obstacle, ReSupervision
 from org import selectors as org_selectors
+from org.refs import agencies_ref, agency_ref, person_ref, unit_ref
 
 router = Router(tags=["followup"])
 
@@ -59,53 +61,8 @@ def _require_office(user):
         raise Http404
 
 
-def _agency(user, pk: int | None):
-    return org_selectors.get_agency_for_user(user=user, pk=pk) if pk else None
-
-
-def _agencies(user, ids: list[int]) -> list:
-    """Agencies by id, in the order given; any the user cannot see answers 404."""
-    wanted = list(dict.fromkeys(ids))
-    found = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=wanted)}
-    if len(found) != len(wanted):
-        raise Http404
-    return [found[pk] for pk in wanted]
-
-
-def _unit(user, code: int | None):
-    return org_selectors.get_unit_by_code(user=user, code=code) if code else None
-
-
-def _person(user, pk: int | None):
-    return org_selectors.get_person_for_user(user=user, pk=pk) if pk else None
-
-
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
-
-
-# --- reference schemas ----------------------------------------------------------------------------
-
-
-class UnitRef(Schema):
-    id: int
-    code: int
-    name: str
-
-
-class AgencyRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 # --- obstacles ------------------------------------------------------------------------------------
@@ -286,11 +243,11 @@ def _obstacle_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "locality_code":
-            out["locality"] = _unit(user, value)
+            out["locality"] = unit_ref(user, value, key)
         elif key in ("agency_id", "responsible_agency_id"):
-            out[key.removesuffix("_id")] = _agency(user, value)
+            out[key.removesuffix("_id")] = agency_ref(user, value, key)
         elif key == "raised_by_id":
-            out["raised_by"] = _person(user, value)
+            out["raised_by"] = person_ref(user, value, key)
         elif hasattr(value, "value"):
             out[key] = value.value
         else:
@@ -323,7 +280,7 @@ def obstacle_summary(
     return rows
 
 
-@router.get("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="One obstacle")
+@router.get("/obstacles/{id:obstacle_id}", response=ObstacleDetailOut, summary="One obstacle")
 def get_obstacle(request, obstacle_id: int):
     """With its age, days since escalation, the moves the workflow allows next, its directives and checks."""
     return _obstacle_detail(request.user, obstacle_id)
@@ -343,7 +300,7 @@ def create_obstacle(request, payload: ObstacleIn):
 _REQUIRED_OBSTACLE_FIELDS = {"title", "description", "category", "resolution_level", "raised_in", "raised_on"}
 
 
-@router.patch("/obstacles/{obstacle_id}", response=ObstacleDetailOut, summary="Correct an obstacle")
+@router.patch("/obstacles/{id:obstacle_id}", response=ObstacleDetailOut, summary="Correct an obstacle")
 def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
     """The office, the leader in charge of its place, or whoever raised it; not its status (see /status)."""
     user = request.user
@@ -355,7 +312,7 @@ def update_obstacle(request, obstacle_id: int, payload: ObstaclePatch):
     return _obstacle_detail(user, obstacle.pk)
 
 
-@router.post("/obstacles/{obstacle_id}/status", response=ObstacleDetailOut, summary="Move an obstacle")
+@router.post("/obstacles/{id:obstacle_id}/status", response=ObstacleDetailOut, summary="Move an obstacle")
 def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
     """One step of the workflow; an illegal move is refused (422) and nothing changes, a stale version is 409.
 
@@ -373,7 +330,7 @@ def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
         on=payload.on,
         note=payload.note,
         committee_decision=payload.committee_decision,
-        responsible_agency=_agency(user, payload.responsible_agency_id),
+        responsible_agency=agency_ref(user, payload.responsible_agency_id, "responsible_agency_id"),
         deadline=payload.deadline,
         resolution=payload.resolution,
         verification=payload.verification,
@@ -383,7 +340,7 @@ def move_obstacle(request, obstacle_id: int, payload: ObstacleStatusIn):
 
 
 @router.post(
-    "/obstacles/{obstacle_id}/assign",
+    "/obstacles/{id:obstacle_id}/assign",
     response=ObstacleAssignOut,
     summary="Assign an obstacle to an agency, and issue a directive to it",
 )
@@ -397,12 +354,12 @@ def assign_obstacle(request, obstacle_id: int, payload: ObstacleAssignIn):
         obstacle=obstacle,
         status=ObstacleStatus.ASSIGNED,
         version=payload.version,
-        responsible_agency=_agency(user, payload.responsible_agency_id),
+        responsible_agency=agency_ref(user, payload.responsible_agency_id, "responsible_agency_id"),
         deadline=payload.deadline,
         committee_decision=payload.committee_decision,
-        issued_by=_person(user, payload.issued_by_id),
+        issued_by=person_ref(user, payload.issued_by_id, "issued_by_id"),
         directive_content=payload.directive_content,
-        cooperating_units=_agencies(user, payload.cooperating_unit_ids),
+        cooperating_units=agencies_ref(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
         on=payload.on,
     )
     return {
@@ -621,7 +578,7 @@ def _issuer(user, issued_by_id: Id | None):
     """The leader named in the body (the service refuses anyone but the office naming another), or the
     caller's own name."""
     if issued_by_id is not None:
-        return _person(user, issued_by_id)
+        return person_ref(user, issued_by_id, "issued_by_id")
     return services.leader_person(user)
 
 
@@ -629,11 +586,11 @@ def _directive_refs(user, data: dict) -> dict:
     out = {}
     for key, value in data.items():
         if key == "lead_unit_id":
-            out["lead_unit"] = _agency(user, value)
+            out["lead_unit"] = agency_ref(user, value, key)
         elif key == "locality_code":
-            out["locality"] = _unit(user, value)
+            out["locality"] = unit_ref(user, value, key)
         elif key == "cooperating_unit_ids":
-            out["cooperating_units"] = _agencies(user, value)
+            out["cooperating_units"] = agencies_ref(user, value, key)
         else:
             out[key] = value
     return out
@@ -663,7 +620,7 @@ def directive_buckets(request, filters: Query[BucketQuery]):
     }
 
 
-@router.get("/directives/{directive_id}", response=DirectiveDetailOut, summary="One directive")
+@router.get("/directives/{id:directive_id}", response=DirectiveDetailOut, summary="One directive")
 def get_directive(request, directive_id: int):
     """With its progress reports, cooperating units, parent, follow-ups and re-supervision checks."""
     return _directive_detail(request.user, directive_id)
@@ -723,7 +680,7 @@ _REQUIRED_DIRECTIVE_FIELDS = {
 }
 
 
-@router.patch("/directives/{directive_id}", response=DirectiveDetailOut, summary="Correct a directive")
+@router.patch("/directives/{id:directive_id}", response=DirectiveDetailOut, summary="Correct a directive")
 def update_directive(request, directive_id: int, payload: DirectivePatch):
     """The office, or the leader who issued it; only the office changes the issuing leader."""
     user = request.user
@@ -738,7 +695,7 @@ def update_directive(request, directive_id: int, payload: DirectivePatch):
 
 
 @router.post(
-    "/directives/{directive_id}/progress",
+    "/directives/{id:directive_id}/progress",
     response={201: DirectiveDetailOut},
     summary="Report progress on a directive, or claim its completion",
 )
@@ -910,13 +867,15 @@ def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     return references.annotate(checks, user, "directive", "obstacle", "supersedes", "follow_up")
 
 
-@router.get("/resupervisions/{check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check")
+@router.get(
+    "/resupervisions/{id:check_id}", response=ReSupervisionDetailOut, summary="One re-supervision check"
+)
 def get_resupervision(request, check_id: int):
     return _check_detail(request.user, check_id)
 
 
 @router.post(
-    "/resupervisions/{check_id}/record",
+    "/resupervisions/{id:check_id}/record",
     response=ReSupervisionDetailOut,
     summary="Record a check's verdict (once)",
 )
@@ -940,7 +899,7 @@ def record_resupervision(request, check_id: int, payload: RecordIn):
 
 
 @router.post(
-    "/resupervisions/{check_id}/recheck",
+    "/resupervisions/{id:check_id}/recheck",
     response={201: ReSupervisionDetailOut},
     summary="Schedule a new check that supersedes a recorded one",
 )
@@ -1017,14 +976,14 @@ def create_notice(request, payload: NoticeIn):
     return Status(201, _notice(user, notice.pk))
 
 
-@router.get("/notices/{notice_id}", response=NoticeOut, summary="One conclusion notice")
+@router.get("/notices/{id:notice_id}", response=NoticeOut, summary="One conclusion notice")
 def get_notice(request, notice_id: int):
     """Its directives are listed by GET /directives/?notice=<id>."""
     return _notice(request.user, notice_id)
 
 
 @router.post(
-    "/notices/{notice_id}/import",
+    "/notices/{id:notice_id}/import",
     response={201: ImportOut, 422: ImportRefusedOut},
     summary="Import the notice's directives from an Excel sheet (office)",
 )

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionField
 from followup.choices import (
     CheckMethod,
     ObstacleCategory,
@@ -76,7 +77,7 @@ class ObstacleForm(BootstrapMixin, forms.Form):
         label=_("Agency that must resolve it"), queryset=Agency.objects.none(), required=False
     )
     deadline = date_field(_("Deadline"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, localities, subjects, agencies, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +174,7 @@ class DirectiveForm(BootstrapMixin, forms.Form):
         label=_("Locality"), queryset=AdministrativeUnit.objects.none(), required=False
     )
     deadline = date_field(_("Deadline"))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, agencies, localities, leaders=None, notices=None, with_source=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,7 +202,7 @@ class ProgressReportForm(BootstrapMixin, forms.Form):
     files = MultipleFileField(
         label=_("Evidence files"), required=False, help_text=_("PDF, JPEG, PNG, DOCX or XLSX.")
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 # --- re-supervision -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit, references
 from core.errors import ConflictError
-from core.forms import add_errors, form_errors_text
+from core.forms import add_errors, form_errors_text, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
 from core.scoping import reach_of
@@ -295,7 +295,7 @@ def _obstacle_form(request, obstacle):
             if obstacle is None:
                 obstacle = services.obstacle_create(actor=user, organization=committee, **data)
             else:
-                version = form.cleaned_data["version"] or obstacle.version
+                version = form_version(form)
                 obstacle = services.obstacle_update(actor=user, obstacle=obstacle, version=version, **data)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -449,7 +449,11 @@ def obstacle_status(request, pk: int):
     status = request.POST.get("status", "")
     gate = "resolve" if status in selectors.RESOLVE_MOVES else "change"
     obstacle = selectors.get_obstacle_for_user(user=user, pk=pk, action=gate)
-    version = posted_version(request, obstacle)
+    try:
+        version = posted_version(request)
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+        return redirect(obstacle.get_absolute_url())
     data = {}
     if status in MOVE_FORMS and status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
         form = _move_form(status, user, data=request.POST)
@@ -598,7 +602,7 @@ def directive_edit(request, pk: int):
             directive = services.directive_update(
                 actor=user,
                 directive=directive,
-                version=data["version"] or directive.version,
+                version=form_version(form),
                 cooperating_units=list(data["cooperating_units"]),
                 **fields,
             )
@@ -722,7 +726,7 @@ def directive_report(request, pk: int):
             services.directive_report_progress(
                 actor=user,
                 directive=directive,
-                version=data["version"] or directive.version,
+                version=form_version(form),
                 text=data["text"],
                 claims_done=data["claims_done"],
                 files=request.FILES.getlist("files"),
@@ -752,12 +756,12 @@ def directive_confirm(request, pk: int):
             services.directive_return_completion(
                 actor=user,
                 directive=directive,
-                version=posted_version(request, directive),
+                version=posted_version(request),
                 reason=request.POST.get("reason", ""),
             )
         else:
             services.directive_confirm_completion(
-                actor=user, directive=directive, version=posted_version(request, directive)
+                actor=user, directive=directive, version=posted_version(request)
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

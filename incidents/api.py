@@ -28,6 +28,7 @@ from core.api_inputs import (
     query_filters,
     require_writer,
 )
+from core.api_refs import AgencyRef, PersonLoginRef, UnitRef, UserRef
 from core.pagination import PageNumberPagination
 from incidents import selectors, services
 from incidents.choices import (
@@ -42,6 +43,7 @@ from incidents.choices import (
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from org import selectors as org_selectors
+from org.refs import agencies_ref, agency_ref, person_ref, unit_ref
 
 router = Router(tags=["incidents"])
 
@@ -90,42 +92,6 @@ def routed_via_label(value: str) -> str:
     return labels.get(value, value or "")
 
 
-class UnitRef(Schema):
-    id: int
-    code: int
-    name: str
-
-
-class AgencyRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-    login: str | None = None
-
-    @staticmethod
-    def resolve_login(obj):
-        return obj.user.username if obj.user_id else None
-
-
-class UserRef(Schema):
-    id: int
-    login: str
-    full_name: str
-
-    @staticmethod
-    def resolve_login(obj):
-        return obj.username
-
-    @staticmethod
-    def resolve_full_name(obj):
-        return obj.get_full_name() or obj.username
-
-
 class FlagsSchema(Schema):
     """The characteristics Regulation 09 names; an incident may have several."""
 
@@ -166,7 +132,7 @@ class IncidentOut(Schema):
     reported_at: LocalTime
     reporter_name: str
     reporter_contact: str
-    responsible_leader: PersonRef | None = Field(description="The leader in charge, frozen at intake")
+    responsible_leader: PersonLoginRef | None = Field(description="The leader in charge, frozen at intake")
     routed_via: str = Field(description="direct, parent, default or manual")
     routed_via_label: str
     handling_unit: AgencyRef | None
@@ -304,7 +270,7 @@ class ReassignIn(Schema):
     version: int = Field(ge=1, le=MAX_ID)
 
 
-class DirectiveIn(Schema):
+class IncidentDirectiveIn(Schema):
     content: Text = Field(min_length=1, max_length=20_000)
     lead_unit_id: Id
     deadline: Day
@@ -365,49 +331,6 @@ def _overdue_now(incident: Incident) -> bool:
     if incident.resolve_due_at and incident.resolve_due_at < now:
         return True
     return bool(incident.acknowledged_at is None and incident.ack_due_at and incident.ack_due_at < now)
-
-
-def _visible_unit(user, code: int | None):
-    """An administrative unit of the caller's organisation by official code, or a 422 naming the field."""
-    if code is None:
-        return None
-    unit = org_selectors.unit_list(user=user).filter(code=code).order_by("-level").first()
-    if unit is None:
-        raise ValidationError(
-            {"unit": _("No administrative unit of the organisation has the code {code}.").format(code=code)}
-        )
-    return unit
-
-
-def _visible_agency(user, pk: int | None, name: str):
-    if pk is None:
-        return None
-    agency = org_selectors.agency_list(user=user).filter(pk=pk).first()
-    if agency is None:
-        raise ValidationError({name: _("No unit of the organisation has this id.")})
-    return agency
-
-
-def _visible_agencies(user, ids: list[int], name: str) -> list:
-    wanted = list(dict.fromkeys(ids))
-    found = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=wanted)}
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise ValidationError(
-            {
-                name: _("No unit of the organisation has the id(s) {ids}.").format(
-                    ids=", ".join(map(str, missing))
-                )
-            }
-        )
-    return [found[pk] for pk in wanted]
-
-
-def _visible_person(user, pk: int, name: str):
-    person = org_selectors.person_list(user=user).filter(pk=pk).first()
-    if person is None:
-        raise ValidationError({name: _("Nobody of the organisation has this id.")})
-    return person
 
 
 def _detail(user, incident: Incident) -> Incident:
@@ -494,7 +417,7 @@ def incident_map(request, filters: Query[IncidentQuery]):
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}
 
 
-@router.get("/{incident_id}", response=IncidentDetailOut, summary="One incident")
+@router.get("/{id:incident_id}", response=IncidentDetailOut, summary="One incident")
 def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     """With the moves the workflow allows next and the directives issued from it."""
     incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
@@ -517,8 +440,8 @@ def create_incident(request, payload: IncidentIn):
     committee = org_selectors.committee_or_404(user)
     if payload.unit is None and payload.agency_id is None:
         raise ValidationError({"unit": _("Name the locality or the unit where it happened.")})
-    locality = _visible_unit(user, payload.unit)
-    agency = _visible_agency(user, payload.agency_id, "agency_id")
+    locality = unit_ref(user, payload.unit, "unit")
+    agency = agency_ref(user, payload.agency_id, "agency_id")
     if (payload.latitude is None) != (payload.longitude is None):
         raise ValidationError({"latitude": _("Give both the latitude and the longitude, or neither.")})
     incident = services.incident_create(
@@ -557,7 +480,7 @@ def _coordinate(value: float | None) -> Decimal | None:
 
 
 @router.post(
-    "/{incident_id}/status", response=IncidentDetailOut, summary="Move an incident along its workflow"
+    "/{id:incident_id}/status", response=IncidentDetailOut, summary="Move an incident along its workflow"
 )
 def move_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: StatusIn):
     """The leader in charge, the handling unit's focal point, the office or the Standing Board. An illegal
@@ -588,15 +511,15 @@ def move_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], p
 
 
 @router.post(
-    "/{incident_id}/reassign", response=IncidentDetailOut, summary="Hand an incident to another leader"
+    "/{id:incident_id}/reassign", response=IncidentDetailOut, summary="Hand an incident to another leader"
 )
 def reassign_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: ReassignIn):
     """The leader in charge, the office or the Standing Board, with a reason that goes on the timeline;
     optionally to another handling unit too (its focal point follows)."""
     user = request.user
     incident = selectors.get_incident_for_user(user=user, pk=incident_id, action="reassign")
-    leader = _visible_person(user, payload.leader_id, "leader_id")
-    unit = _visible_agency(user, payload.handling_unit_id, "handling_unit_id")
+    leader = person_ref(user, payload.leader_id, "leader_id")
+    unit = agency_ref(user, payload.handling_unit_id, "handling_unit_id")
     incident = services.incident_reassign(
         actor=user,
         incident=incident,
@@ -609,11 +532,13 @@ def reassign_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)
 
 
 @router.post(
-    "/{incident_id}/directives",
+    "/{id:incident_id}/directives",
     response={201: DirectiveCreatedOut},
     summary="Issue a directive from an incident",
 )
-def issue_directive(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: DirectiveIn):
+def issue_directive(
+    request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], payload: IncidentDirectiveIn
+):
     """The leader in charge, the office or the Standing Board. A leader issues in their own name; the office
     in the name of the leader in charge. The directive follows the follow-up loop, re-supervision included."""
     user = request.user
@@ -624,9 +549,9 @@ def issue_directive(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)],
         actor=user,
         incident=incident,
         content=payload.content,
-        lead_unit=_visible_agency(user, payload.lead_unit_id, "lead_unit_id"),
+        lead_unit=agency_ref(user, payload.lead_unit_id, "lead_unit_id"),
         deadline=payload.deadline,
         issued_by=issued_by,
-        cooperating_units=_visible_agencies(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
+        cooperating_units=agencies_ref(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
     )
     return Status(201, {"directive_id": directive.pk, "incident_id": incident.pk})

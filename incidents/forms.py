@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionField
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
@@ -132,7 +133,7 @@ class StatusForm(forms.Form):
     """One move along the workflow, with what that move needs (a resolution, a reason to reject)."""
 
     status = forms.ChoiceField(choices=IncidentStatus.choices)
-    version = forms.IntegerField(required=False)
+    version = VersionField()
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     resolution = forms.CharField(label=_("What was done"), required=False)
     reject_reason = forms.ChoiceField(
@@ -155,7 +156,7 @@ class ReassignForm(BootstrapMixin, forms.Form):
         help_text=_("Leave empty to keep the current unit."),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, leaders, agencies, **kwargs):
         super().__init__(*args, **kwargs)

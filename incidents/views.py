@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import audit
 from core.calendar import WorkingCalendar
 from core.errors import ConflictError
-from core.forms import add_errors, form_errors_text
+from core.forms import add_errors, form_errors_text, form_version
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
 from core.services import attachment_add
@@ -588,7 +588,7 @@ def incident_status(request, pk: int):
             incident = services.incident_set_status(
                 actor=user,
                 incident=incident,
-                version=data["version"] or incident.version,
+                version=form_version(form),
                 status=status,
                 note=data["note"],
                 resolution=data["resolution"],
@@ -628,7 +628,7 @@ def incident_reassign(request, pk: int):
             incident = services.incident_reassign(
                 actor=user,
                 incident=incident,
-                version=data["version"] or incident.version,
+                version=form_version(form),
                 leader=data["leader"],
                 reason=data["reason"],
                 handling_unit=data["handling_unit"],

@@ -11,24 +11,16 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from core.api_inputs import query_date
+from core.api_refs import PersonLoginRef
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from org import selectors, services
 from org.choices import AgencyKind, AssignmentRole
 from org.filters import AgencyFilterSet, AssignmentFilterSet, LeaderFilterSet, PersonFilterSet, UnitFilterSet
 from org.permissions import can_manage
+from org.refs import agency_ref, field_ref, person_ref, unit_ref
 
 router = Router(tags=["org"])
-
-
-class PersonRef(Schema):
-    id: int
-    full_name: str
-    login: str | None = None
-
-    @staticmethod
-    def resolve_login(obj):
-        return obj.user.username if obj.user_id else None
 
 
 class UnitOut(Schema):
@@ -54,7 +46,7 @@ class ResponsibleOut(Schema):
     target_name: str
     at: dt.date
     via: str
-    leader: PersonRef | None
+    leader: PersonLoginRef | None
     assignment_id: int | None
     role: str | None
 
@@ -72,7 +64,7 @@ def list_units(request, filters: Query[UnitQuery]):
     return units.order_by("level", "sort_key", "id")
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="One administrative unit")
+@router.get("/units/{id:unit_id}", response=UnitOut, summary="One administrative unit")
 def get_unit(request, unit_id: int):
     return selectors.get_unit_for_user(user=request.user, pk=unit_id)
 
@@ -163,11 +155,11 @@ class VersionIn(Schema):
 
 # Ids and codes in a body, and the record each names, looked up within the user's reach.
 REFERENCES = {
-    "parent_id": ("parent", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
-    "agency_id": ("agency", lambda user, pk: selectors.get_agency_for_user(user=user, pk=pk)),
-    "leader_id": ("leader", lambda user, pk: selectors.get_person_for_user(user=user, pk=pk)),
-    "locality_code": ("locality", lambda user, code: selectors.get_unit_by_code(user=user, code=code)),
-    "field_id": ("field", lambda user, pk: get_object_or_404(selectors.field_list(user=user), pk=pk)),
+    "parent_id": ("parent", agency_ref),
+    "agency_id": ("agency", agency_ref),
+    "leader_id": ("leader", person_ref),
+    "locality_code": ("locality", unit_ref),
+    "field_id": ("field", field_ref),
 }
 
 
@@ -178,7 +170,7 @@ def _resolve(user, data: dict, *, keep_nulls: bool = True) -> dict:
     for key, value in data.items():
         if key in REFERENCES:
             name, find = REFERENCES[key]
-            out[name] = find(user, value) if value else None
+            out[name] = find(user, value, key) if value else None
         elif value is not None or keep_nulls:
             out[key] = getattr(value, "value", value)
     return out
@@ -197,7 +189,7 @@ def list_agencies(request, filters: Query[AgencyQuery]):
     return agencies.order_by("sort_key", "id")
 
 
-@router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency or unit")
+@router.get("/agencies/{id:agency_id}", response=AgencyOut, summary="One agency or unit")
 def get_agency(request, agency_id: int):
     return selectors.get_agency_for_user(user=request.user, pk=agency_id)
 
@@ -210,7 +202,7 @@ def create_agency(request, payload: AgencyIn):
     return Status(201, services.agency_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
+@router.patch("/agencies/{id:agency_id}", response=AgencyOut, summary="Change an agency or unit (office)")
 def update_agency(request, agency_id: int, payload: AgencyPatch):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
     data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
@@ -218,7 +210,7 @@ def update_agency(request, agency_id: int, payload: AgencyPatch):
 
 
 @router.post(
-    "/agencies/{agency_id}/archive", response=AgencyOut, summary="Archive an agency or unit (office)"
+    "/agencies/{id:agency_id}/archive", response=AgencyOut, summary="Archive an agency or unit (office)"
 )
 def archive_agency(request, agency_id: int, payload: VersionIn):
     agency = selectors.get_agency_for_user(user=request.user, pk=agency_id, action="change")
@@ -282,7 +274,7 @@ def list_people(request, filters: Query[PersonQuery], leaders_only: bool = False
     return filter_api(PersonFilterSet, request, selectors.person_directory(user=request.user), filters)
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+@router.get("/people/{id:person_id}", response=PersonOut, summary="One person")
 def get_person(request, person_id: int):
     return selectors.get_person_for_user(user=request.user, pk=person_id)
 
@@ -295,20 +287,22 @@ def create_person(request, payload: PersonIn):
     return Status(201, services.person_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (office)")
+@router.patch("/people/{id:person_id}", response=PersonOut, summary="Change a person (office)")
 def update_person(request, person_id: int, payload: PersonPatch):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}), keep_nulls=False)
     return services.person_update(actor=request.user, person=person, version=payload.version, **data)
 
 
-@router.post("/people/{person_id}/archive", response=PersonOut, summary="Archive a person (office)")
+@router.post("/people/{id:person_id}/archive", response=PersonOut, summary="Archive a person (office)")
 def archive_person(request, person_id: int, payload: VersionIn):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     return services.person_archive(actor=request.user, person=person, version=payload.version)
 
 
-@router.post("/people/{person_id}/restore", response=PersonOut, summary="Restore an archived person (office)")
+@router.post(
+    "/people/{id:person_id}/restore", response=PersonOut, summary="Restore an archived person (office)"
+)
 def restore_person(request, person_id: int, payload: VersionIn):
     person = selectors.get_person_for_user(user=request.user, pk=person_id, action="change")
     return services.person_restore(actor=request.user, person=person, version=payload.version)
@@ -320,7 +314,7 @@ def restore_person(request, person_id: int, payload: VersionIn):
 class MemberOut(Schema):
     id: int
     body_id: int
-    person: PersonRef
+    person: PersonLoginRef
     position: str
     order: int
     valid_from: dt.date
@@ -366,11 +360,11 @@ def list_bodies(request, at: str | None = None):
 
 
 @router.post(
-    "/bodies/{body_id}/members", response={201: MemberOut}, summary="Seat a person on a body (office)"
+    "/bodies/{id:body_id}/members", response={201: MemberOut}, summary="Seat a person on a body (office)"
 )
 def add_member(request, body_id: int, payload: MemberIn):
     body = selectors.get_body_for_user(user=request.user, pk=body_id, action="change")
-    person = selectors.get_person_for_user(user=request.user, pk=payload.person_id)
+    person = person_ref(request.user, payload.person_id, "person_id")
     membership = services.membership_add(
         actor=request.user,
         body=body,
@@ -382,7 +376,9 @@ def add_member(request, body_id: int, payload: MemberIn):
     return Status(201, membership)
 
 
-@router.post("/memberships/{membership_id}/end", response=MemberOut, summary="End a seat on a body (office)")
+@router.post(
+    "/memberships/{id:membership_id}/end", response=MemberOut, summary="End a seat on a body (office)"
+)
 def end_membership(request, membership_id: int, payload: MembershipEndIn):
     membership = selectors.get_membership_for_user(user=request.user, pk=membership_id, action="change")
     return services.membership_end(
@@ -395,7 +391,7 @@ def end_membership(request, membership_id: int, payload: MembershipEndIn):
 
 class AssignmentOut(Schema):
     id: int
-    leader: PersonRef
+    leader: PersonLoginRef
     target_type: str
     target_id: int
     target_name: str
@@ -462,7 +458,7 @@ def list_assignments(request, filters: Query[AssignmentQuery]):
     return filter_api(AssignmentFilterSet, request, assignments, filters).order_by("-valid_from", "id")
 
 
-@router.get("/assignments/{assignment_id}", response=AssignmentOut, summary="One assignment")
+@router.get("/assignments/{id:assignment_id}", response=AssignmentOut, summary="One assignment")
 def get_assignment(request, assignment_id: int):
     return selectors.get_assignment_for_user(user=request.user, pk=assignment_id)
 
@@ -475,7 +471,9 @@ def create_assignment(request, payload: AssignmentIn):
     return Status(201, services.assignment_create(actor=request.user, organization=committee, **data))
 
 
-@router.patch("/assignments/{assignment_id}", response=AssignmentOut, summary="Change an assignment (office)")
+@router.patch(
+    "/assignments/{id:assignment_id}", response=AssignmentOut, summary="Change an assignment (office)"
+)
 def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
     data = _resolve(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
@@ -484,7 +482,9 @@ def update_assignment(request, assignment_id: int, payload: AssignmentPatch):
     )
 
 
-@router.post("/assignments/{assignment_id}/archive", response=AssignmentOut, summary="Archive an assignment")
+@router.post(
+    "/assignments/{id:assignment_id}/archive", response=AssignmentOut, summary="Archive an assignment"
+)
 def archive_assignment(request, assignment_id: int, payload: VersionIn):
     assignment = selectors.get_assignment_for_user(user=request.user, pk=assignment_id, action="change")
     return services.assignment_archive(actor=request.user, assignment=assignment, version=payload.version)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionField
 from org.choices import AgencyKind, AssignmentRole
 from org.models import AdministrativeUnit, Agency, Body, Field, Person
 
@@ -47,7 +48,7 @@ class AssignmentForm(BootstrapMixin, forms.Form):
     )
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, leaders, localities, agencies, fields, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +78,7 @@ class AgencyForm(BootstrapMixin, forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, agencies, localities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +98,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Works at"), queryset=Agency.objects.none(), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,4 +133,4 @@ class MembershipEndForm(BootstrapMixin, forms.Form):
     """End a seat on a body: the last day (inclusive)."""
 
     valid_to = forms.DateField(label=_("Last day"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()

@@ -195,14 +195,14 @@ def test_api_operations(world):
             "create assignment",
             "post",
             "/api/v1/org/assignments/",
-            expect(401, 404, 404, 404, office=201),
+            expect(401, 404, 404, 422, office=201),
             json={"leader_id": w["person"].pk, "locality_code": 4, "valid_from": "2025-07-01"},
         ),
         Operation(
             "create assignment with a foreign leader",
             "post",
             "/api/v1/org/assignments/",
-            expect(401, 404, 404, 404, office=404),
+            expect(401, 404, 404, 422, office=422),
             json={"leader_id": w["other_person"].pk, "locality_code": 4, "valid_from": "2025-07-01"},
         ),
         Operation(

@@ -234,7 +234,7 @@ def test_api_operations(world):
             "create person at a foreign unit",
             "post",
             "/api/v1/org/people/",
-            office_only(401, 404, 201),
+            office_only(401, 422, 201),
             json={"full_name": "Lê Văn Mới", "agency_id": w["agency"].pk},
         ),
         Operation(
@@ -306,7 +306,7 @@ def test_api_operations(world):
             "seat a foreign person",
             "post",
             f"/api/v1/org/bodies/{body.pk}/members",
-            office_only(401, 404, 404),
+            office_only(401, 404, 422),
             json={"person_id": other.pk, "valid_from": "2025-10-01"},
         ),
         Operation(
