@@ -724,7 +724,7 @@ class CompletionReturnIn(Schema):
 
 
 @router.post(
-    "/directives/{directive_id}/confirm",
+    "/directives/{id:directive_id}/confirm",
     response=DirectiveDetailOut,
     summary="Confirm the completion the lead unit reported",
 )
@@ -739,7 +739,7 @@ def confirm_completion(request, directive_id: int, payload: CompletionConfirmIn)
 
 
 @router.post(
-    "/directives/{directive_id}/return",
+    "/directives/{id:directive_id}/return",
     response=DirectiveDetailOut,
     summary="Return a reported completion: the work is not done",
 )
