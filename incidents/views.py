@@ -457,8 +457,8 @@ def _timeline(events) -> list:
     return result
 
 
-def _actions(incident) -> list[dict]:
-    """The moves the workflow allows from here, each a small form."""
+def _actions(user, incident) -> list[dict]:
+    """The moves the service would let the user make from here, each a small form."""
     labels = {
         IncidentStatus.ASSIGNED: _("Confirm the assignment"),
         IncidentStatus.HANDLING: _("Resume handling")
@@ -472,6 +472,7 @@ def _actions(incident) -> list[dict]:
     return [
         {"status": status, "label": labels[status], "danger": status == IncidentStatus.REJECTED}
         for status in TRANSITIONS.get(incident.status, ())
+        if not services.move_refusal(actor=user, incident=incident, status=status)
     ]
 
 
@@ -548,7 +549,7 @@ def _detail_page(request, incident, *, reassign_form=None, directive_form=None, 
             "resolve_clock": _clock(calendar, incident.resolve_due_at, incident.resolved_at, now, is_open),
             "is_open": is_open,
             "attachments": attachments,
-            "actions": _actions(incident) if can_handle else [],
+            "actions": _actions(user, incident) if can_handle else [],
             "reject_reasons": RejectReason.choices,
             "can_handle": can_handle,
             "reassign_form": reassign_form if can_reassign else None,

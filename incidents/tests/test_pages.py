@@ -195,7 +195,8 @@ def test_duplicates_are_shown_while_typing_and_can_be_linked(hanoi, routed, foca
                 "occurred_at": "06/03/2026 14:00",
             },
         )
-        response = client.post(
+        # Linking is a rejection ("không thụ lý"): the office links it, not the focal point.
+        response = client_for(office).post(
             "/incidents/new/",
             intake(title="Sut lun duong pho Trang Tien", duplicate_of=first.pk),
             follow=True,
@@ -276,7 +277,7 @@ def test_an_illegal_move_shows_a_message_and_changes_nothing(hanoi, routed, foca
 
 def test_the_whole_workflow_with_a_file_at_resolution(hanoi, routed, focal_user, leader_user):
     incident = report(hanoi, focal_user)
-    client = client_for(focal_user)
+    client = client_for(leader_user)
     client.post(f"/incidents/{incident.pk}/status/", {"status": "handling", "version": 1})
     response = client.post(
         f"/incidents/{incident.pk}/status/",
