@@ -79,17 +79,6 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
 
 
-def routed_via_label(value: str) -> str:
-    """How an incident reached its leader, in words (the export uses it too)."""
-    labels = {
-        "direct": _("the place's own assignment"),
-        "parent": _("the assignment of a unit above"),
-        "default": _("the organisation's default leader"),
-        "manual": _("reassigned by hand"),
-    }
-    return labels.get(value, value or "")
-
-
 class UnitRef(Schema):
     id: int
     code: int
@@ -214,7 +203,7 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_routed_via_label(obj):
-        return routed_via_label(obj.routed_via)
+        return obj.get_routed_via_display()
 
     @staticmethod
     def resolve_is_overdue(obj):

@@ -23,6 +23,7 @@ from incidents.choices import (
     TRANSITIONS,
     IncidentStatus,
     RejectReason,
+    RoutedVia,
     Severity,
 )
 from incidents.models import Incident
@@ -205,7 +206,7 @@ def incident_reassign(
         raise ValidationError({"reason": _("Give the reason for the reassignment.")})
     if leader.organization_id != incident.organization_id:
         raise ValidationError({"leader": _("This person belongs to another organisation.")})
-    data = {"responsible_leader": leader, "responsible_assignment": None, "routed_via": "manual"}
+    data = {"responsible_leader": leader, "responsible_assignment": None, "routed_via": RoutedVia.MANUAL}
     if handling_unit is not None:
         if handling_unit.organization_id != incident.organization_id:
             raise ValidationError({"handling_unit": _("This unit belongs to another organisation.")})

@@ -81,13 +81,6 @@ STATISTICS_GROUPS = {
 }
 # Filters beyond the first row of the list's filter form: the "more filters" panel opens when one is set.
 MORE_FILTERS = ("flag", "field", "source", "locality", "leader", "unit", "open", "date_from", "date_to")
-# How an incident reached its leader (Incident.routed_via), in words.
-ROUTED_VIA = {
-    "direct": gettext_lazy("directly"),
-    "parent": gettext_lazy("through the unit above"),
-    "default": gettext_lazy("by default"),
-    "manual": gettext_lazy("reassigned by hand"),
-}
 # Bookkeeping the timeline leaves out.
 TIMELINE_NOISE = {"status_changed_at", "search_text", "responsible_assignment", "source_type", "source_id"}
 # A directive's status bucket (followup's), coloured as on followup's pages.
@@ -254,13 +247,11 @@ def _routing_message(incident) -> str:
             "Incident {code} has been recorded, but no leader answers for this place: "
             "the office must assign it. {deadlines}"
         ).format(code=incident.code, deadlines=deadlines)
-    how = {
-        "direct": _("in charge of this place"),
-        "parent": _("in charge of the unit above it"),
-        "default": _("by default: no assignment covers this place"),
-    }.get(incident.routed_via, "")
     return _("Incident {code} has been recorded and routed to {leader} ({how}). {deadlines}").format(
-        code=incident.code, leader=incident.responsible_leader.full_name, how=how, deadlines=deadlines
+        code=incident.code,
+        leader=incident.responsible_leader.full_name,
+        how=incident.get_routed_via_display(),
+        deadlines=deadlines,
     )
 
 
@@ -421,15 +412,9 @@ def _routing(user, incident) -> dict:
             .filter(pk=incident.responsible_assignment_id)
             .first()
         )
-    labels = {
-        "direct": _("Directly: the leader in charge of this place"),
-        "parent": _("Through the unit above: the leader in charge of a higher unit"),
-        "default": _("By default: no assignment covered this place, so the organisation's default leader"),
-        "manual": _("Reassigned by hand"),
-    }
     return {
         "via": incident.routed_via,
-        "label": labels.get(incident.routed_via, ""),
+        "label": incident.get_routed_via_display(),
         "assignment": assignment,
     }
 
@@ -445,13 +430,6 @@ def _timeline(events) -> list:
                 continue
             if row.event.action == AuditAction.CREATE and raw.get(change.field) is False:
                 continue
-            if change.field == "routed_via":
-                change = audit.ChangeRow(
-                    change.field,
-                    change.label,
-                    str(ROUTED_VIA.get(change.before, change.before)),
-                    str(ROUTED_VIA.get(change.after, change.after)),
-                )
             changes.append(change)
         result.append(audit.EventRow(row.event, changes))
     return result
