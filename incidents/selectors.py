@@ -43,7 +43,9 @@ def can_handle(user, incident: Incident) -> bool:
     point, the office or the Standing Board. Pure: no query once the user's person is loaded."""
     if not getattr(user, "role", "") or user.is_read_only:
         return False
-    return can_reassign(user, incident) or bool(user.agency_id and user.agency_id == incident.handling_unit_id)
+    return can_reassign(user, incident) or bool(
+        user.agency_id and user.agency_id == incident.handling_unit_id
+    )
 
 
 def can_reassign(user, incident: Incident) -> bool:

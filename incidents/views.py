@@ -5,7 +5,6 @@ organisation's, or outside the user's scope) answers 404, and a move the user ma
 """
 
 import datetime as dt
-import importlib
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -33,7 +32,7 @@ from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment, AuditAction
 from core.services import attachment_add
 from core.web import allowed, attachment_response, filter_query, xlsx_export, xlsx_response
-from incidents import selectors, services
+from incidents import exports, importers, selectors, services
 from incidents.choices import (
     FLAGS,
     OPEN_STATUSES,
@@ -221,7 +220,6 @@ def incident_export(request):
     org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, INCIDENT_SORTS)
-    exports = importlib.import_module("incidents.exports")
     return xlsx_export(request, exports.incident_workbook(qs), "incidents")
 
 
@@ -796,20 +794,16 @@ def incident_import(request):
     if not user.is_office:
         raise Http404
     if request.method == "GET" and request.GET.get("template"):
-        exports = importlib.import_module("incidents.exports")
         return xlsx_response(exports.incident_import_template(), "incidents-template.xlsx")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        importers = importlib.import_module("incidents.importers")
         try:
-            with transaction.atomic():
-                result = importers.import_incidents(
-                    actor=user, organization=committee, file=form.cleaned_data["file"]
-                )
-                errors = list(result.errors)
-                if errors:  # all or nothing, whatever the importer did before finding the errors
-                    transaction.set_rollback(True)
+            # All or nothing by itself; not inside a transaction here, so a refusal stays on the trail.
+            result = importers.import_incidents(
+                actor=user, organization=committee, file=form.cleaned_data["file"]
+            )
+            errors = list(result.errors)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

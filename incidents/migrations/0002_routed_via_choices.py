@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0001_initial'),
+        ("incidents", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incident',
-            name='routed_via',
-            field=models.CharField(blank=True, choices=[('direct', "the place's own assignment"), ('parent', 'the assignment of a unit above'), ('default', "the organisation's default leader"), ('manual', 'reassigned by hand')], max_length=10, verbose_name='routed'),
+            model_name="incident",
+            name="routed_via",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("direct", "the place's own assignment"),
+                    ("parent", "the assignment of a unit above"),
+                    ("default", "the organisation's default leader"),
+                    ("manual", "reassigned by hand"),
+                ],
+                max_length=10,
+                verbose_name="routed",
+            ),
         ),
     ]

@@ -108,7 +108,11 @@ def _client(user) -> Client:
 
 @pytest.mark.parametrize(
     ("move", "details"),
-    [("handling", {}), ("rejected", {"reject_reason": "out_of_scope"}), ("resolved", {"resolution": "Xong."})],
+    [
+        ("handling", {}),
+        ("rejected", {"reject_reason": "out_of_scope"}),
+        ("resolved", {"resolution": "Xong."}),
+    ],
 )
 def test_the_page_and_the_api_refuse_the_focal_point_in_the_same_words(
     hanoi, routed, office, focal_user, move, details
