@@ -7,3 +7,10 @@ class FollowupConfig(AppConfig):
 
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self):
+        from core.reminders import register
+        from followup.choices import NotificationKind
+        from followup.reminders import send_reminders
+
+        register("followup", send_reminders, labels=dict(NotificationKind.choices))

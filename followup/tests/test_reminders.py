@@ -15,11 +15,11 @@ from django.utils.translation import gettext
 
 from accounts.choices import Role
 from core.models import Notification
+from core.tasks import send_reminders_task
 from core.testing import count_queries
 from followup import reminders, services
 from followup.choices import NotificationKind, SourceKind, Verdict
 from followup.reminders import send_reminders
-from followup.tasks import send_reminders_task
 
 D = dt.date
 K = NotificationKind
@@ -426,9 +426,9 @@ def test_the_task_runs_the_reminders(make_directive):
     make_directive(D(2026, 3, 12))
     result = send_reminders_task.enqueue(today="2026-03-10")
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value[K.DIRECTIVE_DUE] == 3
+    assert result.return_value["followup"][K.DIRECTIVE_DUE] == 3
     with frozen(D(2026, 3, 10)):
-        assert nothing(send_reminders_task.call())
+        assert nothing(send_reminders_task.call()["followup"])
 
 
 def test_the_run_tells_exactly_whom_followup_recipients_names(
