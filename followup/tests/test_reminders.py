@@ -303,11 +303,17 @@ def test_a_resupervision_due_is_reminded_once_to_the_checker_and_the_people_of_t
 
 
 @override_settings(LANGUAGE_CODE="vi")
-def test_reminders_are_e_mailed_in_vietnamese_with_a_link(make_directive, construction_focal, mailoutbox):
+def test_reminders_are_e_mailed_in_vietnamese_with_a_link(
+    make_directive, construction_focal, mailoutbox, django_capture_on_commit_callbacks
+):
     construction_focal.email = "daumoi.sxd@example.vn"
     construction_focal.save(update_fields=["email"])
     directive = make_directive(D(2026, 3, 12))
-    with frozen(D(2026, 3, 10)), translation.override("en"):  # whatever the caller's language
+    with (
+        frozen(D(2026, 3, 10)),
+        translation.override("en"),  # whatever the caller's language
+        django_capture_on_commit_callbacks(execute=True),  # the e-mail leaves after the commit
+    ):
         send_reminders()
         send_reminders()
     assert len(mailoutbox) == 1
@@ -325,14 +331,17 @@ def test_reminders_are_e_mailed_in_vietnamese_with_a_link(make_directive, constr
 
 
 @override_settings(LANGUAGE_CODE="vi")
-def test_a_caught_up_escalation_mail_has_the_vietnamese_subject(obstacle, office, make_user, hanoi):
+def test_a_caught_up_escalation_mail_has_the_vietnamese_subject(
+    obstacle, office, make_user, hanoi, django_capture_on_commit_callbacks
+):
     with frozen(D(2026, 3, 10)):
         services.obstacle_escalate(actor=office, obstacle=obstacle, version=obstacle.version)
         late = make_user(Role.STANDING_BOARD, hanoi, "bithu", person=True)
         late.email = "bithu@example.vn"
         late.save(update_fields=["email"])
         mail.outbox.clear()
-        send_reminders()
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reminders()
     (message,) = mail.outbox
     english = "Obstacle escalated to the Standing Committee: {title}"
     with translation.override("vi"):
