@@ -342,8 +342,9 @@ def test_the_workflow_through_the_api(world):
         )
         assert r.status_code == 200 and r.json()["status"] == "closed"
         detail = client_for(w["users"]["viewer"]).get(url).json()
+        board_detail = client_for(w["users"]["board"]).get(url).json()
     assert detail["directive_ids"] == [directive.pk]
-    assert detail["allowed_statuses"] == ["reopened"]
+    assert detail["allowed_statuses"] == [] and board_detail["allowed_statuses"] == ["reopened"]
     assert AuditEvent.objects.filter(action="status", object_id=str(incident.pk)).count() == 3
 
 

@@ -134,6 +134,8 @@ def test_the_page_and_the_api_refuse_the_focal_point_in_the_same_words(
     assert api.status_code == 422 and api.json()["detail"] == FOCAL_REFUSAL
     incident.refresh_from_db()
     assert incident.version == 1 and incident.acknowledged_at is None
-    # The page offers the focal point only the moves the service would make.
+    # The page and the API offer the focal point only the moves the service would make.
     offered = [a["status"] for a in page.context["actions"]]
     assert move not in offered and set(offered) <= {"assigned", "closed", "reopened"}
+    detail = client.get(f"/api/v1/incidents/{incident.pk}").json()
+    assert detail["allowed_statuses"] == offered
