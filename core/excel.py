@@ -519,8 +519,10 @@ def import_sheet(
     what it created (nothing if there is an error).
 
     Nothing raises for a bad file: a file that cannot be read at all comes back as one error, a readable
-    sheet with every error of every row (at most MAX_ERRORS, then one that says how many more). A refused
-    import is recorded on the audit trail, on `audit_on` (audit.record's instance= or organization=).
+    sheet with every error of every row (at most MAX_ERRORS, then one that says how many more). What handle
+    writes is one transaction, rolled back when it finds an error. A refused import is then recorded on the
+    audit trail, on `audit_on` (audit.record's instance= or organization=), after that rollback: so do not
+    call this inside a transaction of your own that you roll back, or the refusal goes with it.
     """
     result = ImportResult()
     sheet = Sheet("")
@@ -532,9 +534,12 @@ def import_sheet(
         sheet.name = sheet_name
         if not rows:
             raise Refused(_("The sheet “{sheet}” is empty.").format(sheet=sheet_name), sheet_name)
-        created = handle(sheet, rows, merged, name)
-        if not sheet.errors:
-            result.created = created
+        with transaction.atomic():
+            created = handle(sheet, rows, merged, name)
+            if sheet.errors:  # all or nothing, whatever handle wrote before finding the errors
+                transaction.set_rollback(True)
+            else:
+                result.created = created
     except Refused as exc:
         sheet.errors = [ImportErrorRow(exc.sheet or sheet.name, None, "", exc.message)]
     errors = sheet.errors

@@ -1,6 +1,7 @@
-"""A database outage answers with a clean 503 page (or JSON for the API), never a traceback."""
+"""A database outage answers with a clean 503 page (or JSON for the API), an integrity race (two people
+saving the same unique thing at once) with a clean 409: never a traceback."""
 
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -21,8 +22,24 @@ def database_unavailable_response(request) -> HttpResponse:
     return response
 
 
+def integrity_conflict_message() -> str:
+    return _(
+        "Someone else saved a conflicting change at the same moment, so nothing was saved. "
+        "Reload the page and try again."
+    )
+
+
+def integrity_conflict_response(request) -> HttpResponse:
+    """HTTP 409: JSON {"detail": ...} under /api/, the plain conflict page elsewhere."""
+    message = integrity_conflict_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=409)
+    return HttpResponse(render_to_string("errors/409.html", {"message": message}), status=409)
+
+
 class DatabaseUnavailableMiddleware:
-    """Turn a lost or refused database connection raised by a view into HTTP 503."""
+    """Turn a lost or refused database connection raised by a view into HTTP 503, and an integrity race
+    (a unique constraint that a concurrent save won) into HTTP 409."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,4 +50,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN_ERRORS):
             return database_unavailable_response(request)
+        if isinstance(exception, IntegrityError):
+            return integrity_conflict_response(request)
         return None

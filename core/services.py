@@ -154,12 +154,12 @@ def calendar_exception_archive(*, actor, exception, version: int):
 def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True):
     """Notify a user in the app (and by e-mail) once per `key`; a second call with the same key does nothing.
 
+    The in-app notification is written in the caller's transaction. The e-mail is a task
+    (`core.tasks.send_notification_email`) queued once that transaction commits: a write that rolls back
+    sends nothing, and no mail relay is waited on while the transaction holds its locks.
     Returns the new notification, or None when it had already been sent.
     """
-    from django.conf import settings as django_settings
-    from django.core.mail import send_mail
     from django.db import IntegrityError
-    from django.utils import timezone as tz
 
     from core.models import Notification
 
@@ -177,15 +177,38 @@ def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = 
     if not created:
         return None
     if email and user.email:
-        link = f"\n\n{django_settings.COSO_BASE_URL.rstrip('/')}{url}" if url else ""
-        try:
-            send_mail(title[:300], f"{body}{link}", None, [user.email])
-        except (OSError, smtplib.SMTPException):
-            # The mail server is down: the in-app notification stands; emailed_at stays empty to show it.
-            logger.warning("notification %s: e-mail to user %s failed", notification.pk, user.pk, exc_info=1)
-        else:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=tz.now())
+        from core.tasks import send_notification_email
+
+        # robust: a queue that cannot be reached is logged; the committed write stands.
+        transaction.on_commit(lambda: send_notification_email.enqueue(notification.pk), robust=True)
     return notification
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail a notification to its user, once; True when it went out. A mail server that is down or refuses
+    leaves emailed_at empty (to show it), and is logged."""
+    from django.conf import settings as django_settings
+    from django.core.mail import send_mail
+
+    from core.models import Notification
+
+    notification = (
+        Notification.objects.select_related("user")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    user = notification.user if notification is not None else None
+    if user is None or not user.is_active or not user.email:
+        return False
+    url = notification.url
+    link = f"\n\n{django_settings.COSO_BASE_URL.rstrip('/')}{url}" if url else ""
+    try:
+        send_mail(notification.title, f"{notification.body}{link}", None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("notification %s: e-mail to user %s failed", notification.pk, user.pk, exc_info=1)
+        return False
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
 
 
 # Files users may attach: by extension, confirmed by the first bytes of the content.

@@ -2,7 +2,7 @@
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from accounts.lockout import locked_message
 from accounts.models import ApiToken, hash_token
 from accounts.selectors import needs_two_factor
 from core.errors import ConflictError
+from core.middleware import integrity_conflict_message
 
 
 class TokenAuth(HttpBearer):
@@ -111,6 +112,12 @@ def http_error(request, exc):
 @api.exception_handler(InterfaceError)
 def database_unavailable(request, exc):
     return _error(request, 503, _("The database is not available right now. Try again in a moment."))
+
+
+@api.exception_handler(IntegrityError)
+def integrity_race(request, exc):
+    """A unique constraint that a concurrent save won: a conflict to retry, not an outage."""
+    return _error(request, 409, integrity_conflict_message())
 
 
 @api.exception_handler(DatabaseError)

@@ -40,3 +40,9 @@ class FollowupConfig(AppConfig):
         references.register_default(
             lambda qs, user: visible(qs, user) if hasattr(qs.model, "scope") else qs.none()
         )
+
+        from core.reminders import register
+        from followup.choices import NotificationKind
+        from followup.reminders import send_reminders
+
+        register("followup", send_reminders, labels=dict(NotificationKind.choices))

@@ -5,7 +5,6 @@ organisation's, or outside the user's scope) answers 404, and a write the user m
 """
 
 import datetime as dt
-import importlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
 from core.scoping import reach_of
 from core.web import allowed, attachment_response, filter_query, posted_version, xlsx_export, xlsx_response
-from followup import selectors, services
+from followup import exports, importers, selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
     CheckMethod,
@@ -489,7 +488,6 @@ def obstacle_export(request):
     org_selectors.committee_or_404(user)
     qs = selectors.obstacle_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, OBSTACLE_SORTS)
-    exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.obstacle_workbook(qs), "obstacles")
 
 
@@ -783,7 +781,6 @@ def directive_export(request):
     qs = selectors.directive_list(user=user, filters=request.GET)
     qs = references.annotate(qs, user, "parent", generic=("source_type", "source_id"))
     qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
-    exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.directive_workbook(qs), "directives")
 
 
@@ -952,7 +949,6 @@ def resupervision_export(request):
     qs = selectors.resupervision_list(user=user, filters=request.GET)
     qs = references.annotate(qs, user, "directive", "obstacle", "follow_up")
     qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
-    exports = importlib.import_module("followup.exports")
     return xlsx_export(request, exports.resupervision_workbook(qs), "resupervisions")
 
 
@@ -1020,12 +1016,10 @@ def notice_import(request, pk: int):
     user = request.user
     notice = selectors.get_notice_for_user(user=user, pk=pk, action="change")
     if request.method == "GET" and request.GET.get("template"):
-        exports = importlib.import_module("followup.exports")
         return xlsx_response(exports.directive_import_template(), "directives-template.xlsx")
     form = NoticeImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        importers = importlib.import_module("followup.importers")
         try:
             result = importers.import_directives(actor=user, notice=notice, file=form.cleaned_data["file"])
         except ValidationError as exc:

@@ -81,17 +81,6 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
 
 
-def routed_via_label(value: str) -> str:
-    """How an incident reached its leader, in words (the export uses it too)."""
-    labels = {
-        "direct": _("the place's own assignment"),
-        "parent": _("the assignment of a unit above"),
-        "default": _("the organisation's default leader"),
-        "manual": _("reassigned by hand"),
-    }
-    return labels.get(value, value or "")
-
-
 class FlagsSchema(Schema):
     """The characteristics Regulation 09 names; an incident may have several."""
 
@@ -180,7 +169,7 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_routed_via_label(obj):
-        return routed_via_label(obj.routed_via)
+        return obj.get_routed_via_display()
 
     @staticmethod
     def resolve_is_overdue(obj):
@@ -193,12 +182,12 @@ class IncidentOut(Schema):
 
 
 class IncidentDetailOut(IncidentOut):
-    allowed_statuses: list[str] = Field(description="Where the workflow allows it to move next")
+    allowed_statuses: list[str] = Field(description="Where the caller may move it next")
     directive_ids: list[int] = Field(description="Directives issued from it (that the caller may see)")
 
     @staticmethod
     def resolve_allowed_statuses(obj):
-        return [str(s) for s in TRANSITIONS.get(obj.status, ())]
+        return getattr(obj, "allowed_statuses", [])
 
     @staticmethod
     def resolve_directive_ids(obj):
@@ -339,7 +328,17 @@ def _detail(user, incident: Incident) -> Incident:
     fresh = selectors.incident_list(user=user, include_archived=True).filter(pk=incident.pk).first()
     incident = fresh or incident
     incident.directive_ids = _directive_ids(user, incident)
+    incident.allowed_statuses = _allowed_statuses(user, incident)
     return incident
+
+
+def _allowed_statuses(user, incident: Incident) -> list[str]:
+    """The moves the service would let the caller make next."""
+    return [
+        str(status)
+        for status in TRANSITIONS.get(incident.status, ())
+        if not services.move_refusal(actor=user, incident=incident, status=status)
+    ]
 
 
 def _directive_ids(user, incident: Incident) -> list[int]:
@@ -419,9 +418,10 @@ def incident_map(request, filters: Query[IncidentQuery]):
 
 @router.get("/{id:incident_id}", response=IncidentDetailOut, summary="One incident")
 def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
-    """With the moves the workflow allows next and the directives issued from it."""
+    """With the moves the caller may make next and the directives issued from it."""
     incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
     incident.directive_ids = _directive_ids(request.user, incident)
+    incident.allowed_statuses = _allowed_statuses(request.user, incident)
     return incident
 
 

@@ -15,9 +15,9 @@ class IncidentsConfig(AppConfig):
         register_source(SourceKind.INCIDENT, "incidents.Incident")
 
         from core.reminders import register
-        from incidents.reminders import send_incident_reminders
+        from incidents.reminders import REMINDER_LABELS, send_incident_reminders
 
-        register("incidents", lambda: send_incident_reminders())
+        register("incidents", send_incident_reminders, labels=REMINDER_LABELS)
 
         from core.registry import has_role, register_menu_group, register_menu_link
 

@@ -33,6 +33,15 @@ class IncidentField(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class RoutedVia(models.TextChoices):
+    """How an incident reached its leader in charge: org.selectors.responsible_leader's answer, or by hand."""
+
+    DIRECT = "direct", _("the place's own assignment")
+    PARENT = "parent", _("the assignment of a unit above")
+    DEFAULT = "default", _("the organisation's default leader")
+    MANUAL = "manual", _("reassigned by hand")
+
+
 class IncidentStatus(models.TextChoices):
     RECEIVED = "received", _("received")
     ASSIGNED = "assigned", _("assigned")

@@ -32,12 +32,6 @@ def _imported(r) -> str:
     return r.format(text)
 
 
-def _routed_via(value) -> str:
-    from incidents.api import routed_via_label
-
-    return routed_via_label(value)
-
-
 events.register("incident.reported", _("{actor} reported the incident"))
 events.register("incident.status_changed", _status_changed)
 events.register(
@@ -51,4 +45,3 @@ events.register(
 events.register("incident.imported", _imported)
 
 events.hide_fields("incidents.Incident", "status_changed_at", "search_text", "responsible_assignment")
-events.show_values("incidents.Incident", "routed_via", _routed_via)

@@ -97,8 +97,6 @@ def _overdue(incident) -> str:
 
 def columns() -> list[Column]:
     """The export's columns, headings in the active language."""
-    from incidents.api import routed_via_label
-
     return [
         Column(_("No."), 6, lambda i: None),
         Column(_("Code"), 16, lambda i: i.code),
@@ -116,7 +114,7 @@ def columns() -> list[Column]:
         Column(_("Occurred at"), 17, lambda i: i.occurred_at),
         Column(_("Reported at"), 17, lambda i: i.reported_at),
         Column(_("Leader in charge"), 24, lambda i: _name(i.responsible_leader)),
-        Column(_("Routed by"), 24, lambda i: routed_via_label(i.routed_via)),
+        Column(_("Routed by"), 24, lambda i: i.get_routed_via_display()),
         Column(_("Handling unit"), 28, lambda i: _name(i.handling_unit)),
         Column(_("Focal point"), 22, lambda i: _person(i.focal_point)),
         Column(_("Acknowledge by"), 17, lambda i: i.ack_due_at),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CoreModel
 from core.scoping import ScopeSpec
 from core.text import fold
-from incidents.choices import IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
+from incidents.choices import IncidentField, IncidentSource, IncidentStatus, RejectReason, RoutedVia, Severity
 
 
 class Incident(CoreModel):
@@ -83,7 +83,7 @@ class Incident(CoreModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    routed_via = models.CharField(_("routed"), max_length=10, blank=True)
+    routed_via = models.CharField(_("routed"), max_length=10, choices=RoutedVia.choices, blank=True)
     handling_unit = models.ForeignKey(
         "org.Agency",
         verbose_name=_("handling unit"),

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -36,6 +37,10 @@ from incidents.models import Incident
 OVERDUE_ACK = "incident_overdue_ack"
 OVERDUE = "incident_overdue"
 REMINDER_KINDS = (OVERDUE_ACK, OVERDUE)
+REMINDER_LABELS = {
+    OVERDUE_ACK: gettext_lazy("incident not acknowledged in time"),
+    OVERDUE: gettext_lazy("incident not resolved in time"),
+}
 
 _KEY_BATCH = 500  # keys per query when looking up what was already sent (SQLite's parameter limit)
 

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, V
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.choices import Role
 from core.scoping import visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
@@ -37,11 +38,36 @@ def incident_list(*, user, filters: dict | None = None, include_archived: bool =
     return IncidentFilter(filters or {}, today=timezone.localdate()).apply(qs)
 
 
+def can_handle(user, incident: Incident) -> bool:
+    """May the user move the incident along its workflow: the leader in charge, the handling unit's focal
+    point, the office or the Standing Board. Pure: no query once the user's person is loaded."""
+    if not getattr(user, "role", "") or user.is_read_only:
+        return False
+    return can_reassign(user, incident) or bool(
+        user.agency_id and user.agency_id == incident.handling_unit_id
+    )
+
+
+def can_reassign(user, incident: Incident) -> bool:
+    """May the user reassign the incident or issue a directive from it: the leader in charge, the office or
+    the Standing Board."""
+    if not getattr(user, "role", "") or user.is_read_only:
+        return False
+    if user.is_office or user.role == Role.STANDING_BOARD:
+        return True
+    person = getattr(user, "person", None)
+    return person is not None and person.pk == incident.responsible_leader_id
+
+
+def handles_only_as_focal_point(user, incident: Incident) -> bool:
+    """The user may handle the incident only because they are the focal point of its handling unit."""
+    return can_handle(user, incident) and not can_reassign(user, incident)
+
+
 def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
     """One incident, or 404 for missing and for not-yours alike.
 
-    "handle": the leader in charge, the handling unit's focal point, the office or the Standing Board;
-    "reassign": the leader in charge, the office or the Standing Board.
+    "handle": `can_handle`; "reassign": `can_reassign`.
     """
     # Unordered: with the list's ordering, SQLite walks the ordering index instead of fetching by id.
     incident = incident_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
@@ -49,16 +75,10 @@ def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
         raise Http404
     if action == "view":
         return incident
-    if not user.role or user.is_read_only:
+    allowed = can_handle if action == "handle" else can_reassign
+    if not allowed(user, incident):
         raise Http404
-    if user.is_office or user.role == "standing_board":
-        return incident
-    person = getattr(user, "person", None)
-    if person is not None and person.pk == incident.responsible_leader_id:
-        return incident
-    if action == "handle" and user.agency_id and user.agency_id == incident.handling_unit_id:
-        return incident
-    raise Http404
+    return incident
 
 
 def my_incidents(*, user) -> QuerySet[Incident]:

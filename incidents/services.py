@@ -23,9 +23,11 @@ from incidents.choices import (
     TRANSITIONS,
     IncidentStatus,
     RejectReason,
+    RoutedVia,
     Severity,
 )
 from incidents.models import Incident
+from incidents.selectors import can_handle, handles_only_as_focal_point
 from org.models import Agency, PartyCommittee
 from org.selectors import responsible_leader
 
@@ -204,7 +206,7 @@ def incident_reassign(
         raise ValidationError({"reason": _("Give the reason for the reassignment.")})
     if leader.organization_id != incident.organization_id:
         raise ValidationError({"leader": _("This person belongs to another organisation.")})
-    data = {"responsible_leader": leader, "responsible_assignment": None, "routed_via": "manual"}
+    data = {"responsible_leader": leader, "responsible_assignment": None, "routed_via": RoutedVia.MANUAL}
     if handling_unit is not None:
         if handling_unit.organization_id != incident.organization_id:
             raise ValidationError({"handling_unit": _("This unit belongs to another organisation.")})
@@ -231,6 +233,37 @@ def incident_reassign(
     return incident
 
 
+# The moves that accept an incident, turn it away ("không thụ lý") or answer it. When the incident is routed
+# to a leader, the leader in charge makes them (Regulation 09: the Standing Committee member in charge deals
+# with it and answers for it), the office or the Standing Board on their behalf; never the handling unit's
+# focal point, whose moves would otherwise count as the leader's acceptance.
+LEADER_MOVES = (IncidentStatus.HANDLING, IncidentStatus.REJECTED, IncidentStatus.RESOLVED)
+
+
+def move_refusal(*, actor, incident: Incident, status: str) -> str:
+    """Why `actor` may not move `incident` to `status` now ("" when they may): the workflow matrix of
+    docs/incidents.md. Pure, so pages can offer only the moves the service will make. An actor that is not
+    a signed-in user (the demo loader, a data fix) is the system, bound by the workflow only."""
+    if status not in TRANSITIONS.get(incident.status, ()):
+        return _("An incident cannot move from “{current}” to “{new}”.").format(
+            current=IncidentStatus(incident.status).label, new=IncidentStatus(status).label
+        )
+    if not getattr(actor, "is_authenticated", False):
+        return ""
+    if not can_handle(actor, incident):
+        return _("You may not move this incident along its workflow.")
+    if (
+        status in LEADER_MOVES
+        and incident.responsible_leader_id is not None
+        and handles_only_as_focal_point(actor, incident)
+    ):
+        return _(
+            "Only the leader in charge may accept, reject or resolve this incident; "
+            "the focal point of the handling unit may not."
+        )
+    return ""
+
+
 @transaction.atomic
 def incident_set_status(
     *,
@@ -247,12 +280,9 @@ def incident_set_status(
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.version != version:
         raise ConflictError()
-    if status not in TRANSITIONS.get(incident.status, ()):
-        raise ValidationError(
-            _("An incident cannot move from “{current}” to “{new}”.").format(
-                current=IncidentStatus(incident.status).label, new=IncidentStatus(status).label
-            )
-        )
+    refusal = move_refusal(actor=actor, incident=incident, status=status)
+    if refusal:
+        raise ValidationError(refusal)
     now = timezone.now()
     data: dict = {"status": status, "status_changed_at": now}
     if status in ACKNOWLEDGED_STATUSES and incident.acknowledged_at is None:

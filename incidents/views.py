@@ -5,7 +5,6 @@ organisation's, or outside the user's scope) answers 404, and a move the user ma
 """
 
 import datetime as dt
-import importlib
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -33,7 +32,7 @@ from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.models import Attachment
 from core.services import attachment_add
 from core.web import allowed, attachment_response, filter_query, xlsx_export, xlsx_response
-from incidents import selectors, services
+from incidents import exports, importers, selectors, services
 from incidents.choices import (
     FLAGS,
     OPEN_STATUSES,
@@ -219,7 +218,6 @@ def incident_export(request):
     org_selectors.committee_or_404(user)
     qs = selectors.incident_list(user=user, filters=request.GET)
     qs, _sort = sort_queryset(request, qs, INCIDENT_SORTS)
-    exports = importlib.import_module("incidents.exports")
     return xlsx_export(request, exports.incident_workbook(qs), "incidents")
 
 
@@ -245,13 +243,11 @@ def _routing_message(incident) -> str:
             "Incident {code} has been recorded, but no leader answers for this place: "
             "the office must assign it. {deadlines}"
         ).format(code=incident.code, deadlines=deadlines)
-    how = {
-        "direct": _("in charge of this place"),
-        "parent": _("in charge of the unit above it"),
-        "default": _("by default: no assignment covers this place"),
-    }.get(incident.routed_via, "")
     return _("Incident {code} has been recorded and routed to {leader} ({how}). {deadlines}").format(
-        code=incident.code, leader=incident.responsible_leader.full_name, how=how, deadlines=deadlines
+        code=incident.code,
+        leader=incident.responsible_leader.full_name,
+        how=incident.get_routed_via_display(),
+        deadlines=deadlines,
     )
 
 
@@ -412,21 +408,15 @@ def _routing(user, incident) -> dict:
             .filter(pk=incident.responsible_assignment_id)
             .first()
         )
-    labels = {
-        "direct": _("Directly: the leader in charge of this place"),
-        "parent": _("Through the unit above: the leader in charge of a higher unit"),
-        "default": _("By default: no assignment covered this place, so the organisation's default leader"),
-        "manual": _("Reassigned by hand"),
-    }
     return {
         "via": incident.routed_via,
-        "label": labels.get(incident.routed_via, ""),
+        "label": incident.get_routed_via_display(),
         "assignment": assignment,
     }
 
 
-def _actions(incident) -> list[dict]:
-    """The moves the workflow allows from here, each a small form."""
+def _actions(user, incident) -> list[dict]:
+    """The moves the service would let the user make from here, each a small form."""
     labels = {
         IncidentStatus.ASSIGNED: _("Confirm the assignment"),
         IncidentStatus.HANDLING: _("Resume handling")
@@ -440,6 +430,7 @@ def _actions(incident) -> list[dict]:
     return [
         {"status": status, "label": labels[status], "danger": status == IncidentStatus.REJECTED}
         for status in TRANSITIONS.get(incident.status, ())
+        if not services.move_refusal(actor=user, incident=incident, status=status)
     ]
 
 
@@ -516,7 +507,7 @@ def _detail_page(request, incident, *, reassign_form=None, directive_form=None, 
             "resolve_clock": _clock(calendar, incident.resolve_due_at, incident.resolved_at, now, is_open),
             "is_open": is_open,
             "attachments": attachments,
-            "actions": _actions(incident) if can_handle else [],
+            "actions": _actions(user, incident) if can_handle else [],
             "reject_reasons": RejectReason.choices,
             "can_handle": can_handle,
             "reassign_form": reassign_form if can_reassign else None,
@@ -785,20 +776,16 @@ def incident_import(request):
     if not user.is_office:
         raise Http404
     if request.method == "GET" and request.GET.get("template"):
-        exports = importlib.import_module("incidents.exports")
         return xlsx_response(exports.incident_import_template(), "incidents-template.xlsx")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        importers = importlib.import_module("incidents.importers")
         try:
-            with transaction.atomic():
-                result = importers.import_incidents(
-                    actor=user, organization=committee, file=form.cleaned_data["file"]
-                )
-                errors = list(result.errors)
-                if errors:  # all or nothing, whatever the importer did before finding the errors
-                    transaction.set_rollback(True)
+            # All or nothing by itself; not inside a transaction here, so a refusal stays on the trail.
+            result = importers.import_incidents(
+                actor=user, organization=committee, file=form.cleaned_data["file"]
+            )
+            errors = list(result.errors)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -1,6 +1,7 @@
 """The notifications inbox: a page and an API over the user's own notifications, and the unread count."""
 
 import pytest
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -276,17 +277,53 @@ def test_permission_matrix(leader_user, focal_user, office, mine, theirs):
     assert permission_matrix(users, operations) == []
 
 
-def test_a_mail_server_failure_keeps_the_in_app_notification(leader_user, monkeypatch):
+def test_a_mail_server_failure_keeps_the_in_app_notification(
+    leader_user, monkeypatch, django_capture_on_commit_callbacks
+):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("the mail server is down")
 
     monkeypatch.setattr("django.core.mail.send_mail", refuse)
     leader_user.email = "lanhdao@example.vn"
-    notification = notify(user=leader_user, kind="directive_due", key="mail-down", title="Chỉ đạo quá hạn")
-    assert notification is not None
+    leader_user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        notification = notify(
+            user=leader_user, kind="directive_due", key="mail-down", title="Chỉ đạo quá hạn"
+        )
+    assert notification is not None and len(callbacks) == 1  # the mail was tried, after the commit
     notification.refresh_from_db()
     assert notification.emailed_at is None
     assert Notification.objects.filter(user=leader_user, key="mail-down").count() == 1
+
+
+def test_the_e_mail_leaves_after_the_commit_not_inside_the_transaction(
+    leader_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    leader_user.email = "lanhdao@example.vn"
+    leader_user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notification = notify(
+            user=leader_user, kind="directive_due", key="k1", title="Chỉ đạo quá hạn", url="/followup/"
+        )
+        assert mailoutbox == []  # nothing leaves while the transaction (and its locks) is open
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["lanhdao@example.vn"], "Chỉ đạo quá hạn")]
+    assert mailoutbox[0].body.endswith("/followup/")
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_a_write_that_rolls_back_sends_no_mail(leader_user, mailoutbox, django_capture_on_commit_callbacks):
+    leader_user.email = "lanhdao@example.vn"
+    leader_user.save(update_fields=["email"])
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(user=leader_user, kind="directive_due", key="k2", title="Chỉ đạo quá hạn")
+        raise RuntimeError("the write fails after the notification")
+    assert callbacks == [] and mailoutbox == []
+    assert not Notification.objects.filter(key="k2").exists()
 
 
 def test_the_count_reads_right_in_english_and_in_vietnamese(leader_user):

@@ -2,7 +2,6 @@
 organisation's: someone else's record, like a missing one, answers 404; a write the user may not make too."""
 
 import datetime as dt
-import sys
 import types
 
 import pytest
@@ -55,15 +54,16 @@ def media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def fake_files(monkeypatch):
     """Stand-ins for the Excel exports and the importer, with their interface: these tests are of access."""
-    exports = types.ModuleType("followup.exports")
-    exports.obstacle_workbook = lambda qs: b"PK\x03\x04obstacles"
-    exports.directive_workbook = lambda qs: b"PK\x03\x04directives"
-    exports.resupervision_workbook = lambda qs: b"PK\x03\x04checks"
-    exports.directive_import_template = lambda: b"PK\x03\x04template"
-    importers = types.ModuleType("followup.importers")
-    importers.import_directives = lambda *, actor, notice, file: types.SimpleNamespace(created=[], errors=[])
-    monkeypatch.setitem(sys.modules, "followup.exports", exports)
-    monkeypatch.setitem(sys.modules, "followup.importers", importers)
+    for name, stand_in in {
+        "followup.exports.obstacle_workbook": lambda qs: b"PK\x03\x04obstacles",
+        "followup.exports.directive_workbook": lambda qs: b"PK\x03\x04directives",
+        "followup.exports.resupervision_workbook": lambda qs: b"PK\x03\x04checks",
+        "followup.exports.directive_import_template": lambda: b"PK\x03\x04template",
+        "followup.importers.import_directives": lambda *, actor, notice, file: types.SimpleNamespace(
+            created=[], errors=[]
+        ),
+    }.items():
+        monkeypatch.setattr(name, stand_in)
 
 
 def pdf(name="bien-ban.pdf"):

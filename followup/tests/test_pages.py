@@ -2,8 +2,6 @@
 refusals, day-first dates, exports and imports, evidence files, and flat query counts."""
 
 import datetime as dt
-import importlib
-import sys
 import types
 
 import pytest
@@ -33,10 +31,10 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def files(monkeypatch):
-    """Stand-ins for followup.exports and .importers that record what the pages pass them (the modules
-    themselves are tested in test_excel.py, and through the pages below)."""
+    """Stand-ins for the functions of followup.exports and .importers that record what the pages pass
+    them (the modules themselves are tested in test_excel.py, and through the pages below)."""
     calls = {"exports": [], "imports": [], "import_result": types.SimpleNamespace(created=[], errors=[])}
 
     def workbook(kind):
@@ -46,20 +44,18 @@ def files(monkeypatch):
 
         return make
 
-    exports = types.ModuleType("followup.exports")
-    exports.obstacle_workbook = workbook("obstacles")
-    exports.directive_workbook = workbook("directives")
-    exports.resupervision_workbook = workbook("resupervisions")
-    exports.directive_import_template = lambda: b"PK\x03\x04template"
-    importers = types.ModuleType("followup.importers")
-
     def import_directives(*, actor, notice, file):
         calls["imports"].append((actor, notice, file.name, file.read()))
         return calls["import_result"]
 
-    importers.import_directives = import_directives
-    monkeypatch.setitem(sys.modules, "followup.exports", exports)
-    monkeypatch.setitem(sys.modules, "followup.importers", importers)
+    for name, stand_in in {
+        "followup.exports.obstacle_workbook": workbook("obstacles"),
+        "followup.exports.directive_workbook": workbook("directives"),
+        "followup.exports.resupervision_workbook": workbook("resupervisions"),
+        "followup.exports.directive_import_template": lambda: b"PK\x03\x04template",
+        "followup.importers.import_directives": import_directives,
+    }.items():
+        monkeypatch.setattr(name, stand_in)
     return calls
 
 
@@ -457,12 +453,8 @@ def test_a_clean_import_goes_back_to_the_notice(client, hanoi, office, files):
     assert template["Content-Type"] == XLSX and template.content == b"PK\x03\x04template"
 
 
-def test_the_real_excel_modules_through_the_pages(client, obstacle, office, monkeypatch):
+def test_the_real_excel_modules_through_the_pages(client, obstacle, office):
     """With the real Excel modules: a real workbook comes out, a bad sheet is refused."""
-    monkeypatch.delitem(sys.modules, "followup.exports")
-    monkeypatch.delitem(sys.modules, "followup.importers")
-    importlib.import_module("followup.exports")
-    importlib.import_module("followup.importers")
     import io
 
     from openpyxl import load_workbook

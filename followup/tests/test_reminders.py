@@ -15,11 +15,11 @@ from django.utils.translation import gettext
 
 from accounts.choices import Role
 from core.models import Notification
+from core.tasks import send_reminders_task
 from core.testing import count_queries
 from followup import reminders, services
 from followup.choices import NotificationKind, SourceKind, Verdict
 from followup.reminders import send_reminders
-from followup.tasks import send_reminders_task
 
 D = dt.date
 K = NotificationKind
@@ -303,11 +303,17 @@ def test_a_resupervision_due_is_reminded_once_to_the_checker_and_the_people_of_t
 
 
 @override_settings(LANGUAGE_CODE="vi")
-def test_reminders_are_e_mailed_in_vietnamese_with_a_link(make_directive, construction_focal, mailoutbox):
+def test_reminders_are_e_mailed_in_vietnamese_with_a_link(
+    make_directive, construction_focal, mailoutbox, django_capture_on_commit_callbacks
+):
     construction_focal.email = "daumoi.sxd@example.vn"
     construction_focal.save(update_fields=["email"])
     directive = make_directive(D(2026, 3, 12))
-    with frozen(D(2026, 3, 10)), translation.override("en"):  # whatever the caller's language
+    with (
+        frozen(D(2026, 3, 10)),
+        translation.override("en"),  # whatever the caller's language
+        django_capture_on_commit_callbacks(execute=True),  # the e-mail leaves after the commit
+    ):
         send_reminders()
         send_reminders()
     assert len(mailoutbox) == 1
@@ -325,14 +331,17 @@ def test_reminders_are_e_mailed_in_vietnamese_with_a_link(make_directive, constr
 
 
 @override_settings(LANGUAGE_CODE="vi")
-def test_a_caught_up_escalation_mail_has_the_vietnamese_subject(obstacle, office, make_user, hanoi):
+def test_a_caught_up_escalation_mail_has_the_vietnamese_subject(
+    obstacle, office, make_user, hanoi, django_capture_on_commit_callbacks
+):
     with frozen(D(2026, 3, 10)):
         services.obstacle_escalate(actor=office, obstacle=obstacle, version=obstacle.version)
         late = make_user(Role.STANDING_BOARD, hanoi, "bithu", person=True)
         late.email = "bithu@example.vn"
         late.save(update_fields=["email"])
         mail.outbox.clear()
-        send_reminders()
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reminders()
     (message,) = mail.outbox
     english = "Obstacle escalated to the Standing Committee: {title}"
     with translation.override("vi"):
@@ -426,9 +435,9 @@ def test_the_task_runs_the_reminders(make_directive):
     make_directive(D(2026, 3, 12))
     result = send_reminders_task.enqueue(today="2026-03-10")
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value[K.DIRECTIVE_DUE] == 3
+    assert result.return_value["followup"][K.DIRECTIVE_DUE] == 3
     with frozen(D(2026, 3, 10)):
-        assert nothing(send_reminders_task.call())
+        assert nothing(send_reminders_task.call()["followup"])
 
 
 def test_the_run_tells_exactly_whom_followup_recipients_names(

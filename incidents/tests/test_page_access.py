@@ -3,7 +3,6 @@ another organisation's: someone else's incident, like a missing one, answers 404
 the user may not make."""
 
 import datetime as dt
-import sys
 import types
 
 import pytest
@@ -58,15 +57,12 @@ def media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def fake_files(monkeypatch):
     """Stand-ins for the Excel export and the importer, with their interface: these tests are about access."""
-    exports = types.ModuleType("incidents.exports")
-    exports.incident_workbook = lambda qs: b"PK\x03\x04incidents"
-    exports.incident_import_template = lambda: b"PK\x03\x04template"
-    importers = types.ModuleType("incidents.importers")
-    importers.import_incidents = lambda *, actor, organization, file: types.SimpleNamespace(
-        created=[], errors=[]
+    monkeypatch.setattr("incidents.exports.incident_workbook", lambda qs: b"PK\x03\x04incidents")
+    monkeypatch.setattr("incidents.exports.incident_import_template", lambda: b"PK\x03\x04template")
+    monkeypatch.setattr(
+        "incidents.importers.import_incidents",
+        lambda *, actor, organization, file: types.SimpleNamespace(created=[], errors=[]),
     )
-    monkeypatch.setitem(sys.modules, "incidents.exports", exports)
-    monkeypatch.setitem(sys.modules, "incidents.importers", importers)
 
 
 class RewindingFile(SimpleUploadedFile):

@@ -4,8 +4,6 @@ query counts."""
 
 import datetime as dt
 import re
-import sys
-import types
 import zoneinfo
 from decimal import Decimal
 
@@ -18,11 +16,13 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from conftest import BA_DINH, HCMC, HOAN_KIEM, unit
-from core.models import Attachment
+from core.models import Attachment, AuditEvent
 from core.testing import assert_flat_queries, count_queries
 from followup.models import Directive
 from incidents import services, views
 from incidents.models import Incident
+from incidents.tests.test_excel import NOW as IMPORT_NOW
+from incidents.tests.test_excel import row, sheet
 from org.services import person_create
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -195,7 +195,8 @@ def test_duplicates_are_shown_while_typing_and_can_be_linked(hanoi, routed, foca
                 "occurred_at": "06/03/2026 14:00",
             },
         )
-        response = client.post(
+        # Linking is a rejection ("không thụ lý"): the office links it, not the focal point.
+        response = client_for(office).post(
             "/incidents/new/",
             intake(title="Sut lun duong pho Trang Tien", duplicate_of=first.pk),
             follow=True,
@@ -276,7 +277,7 @@ def test_an_illegal_move_shows_a_message_and_changes_nothing(hanoi, routed, foca
 
 def test_the_whole_workflow_with_a_file_at_resolution(hanoi, routed, focal_user, leader_user):
     incident = report(hanoi, focal_user)
-    client = client_for(focal_user)
+    client = client_for(leader_user)
     client.post(f"/incidents/{incident.pk}/status/", {"status": "handling", "version": 1})
     response = client.post(
         f"/incidents/{incident.pk}/status/",
@@ -382,9 +383,10 @@ def test_the_list_filters_and_keeps_its_filters_for_the_export(
     partial = client.get("/incidents/", {"q": "chay"}, headers={"HX-Request": "true"})
     assert "<html" not in partial.content.decode() and urgent.code in partial.content.decode()
     taken = {}
-    exports = types.ModuleType("incidents.exports")
-    exports.incident_workbook = lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04"
-    monkeypatch.setitem(sys.modules, "incidents.exports", exports)
+    monkeypatch.setattr(
+        "incidents.exports.incident_workbook",
+        lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04",
+    )
     response = client.get("/incidents/export.xlsx", {"severity": "urgent"})
     assert response.status_code == 200 and taken["codes"] == [urgent.code]
     assert response["Content-Disposition"].startswith("attachment")
@@ -510,40 +512,42 @@ def test_the_navigation_offers_incidents_to_users_with_a_role(hanoi, office, mak
 # --- import -----------------------------------------------------------------------------------------------
 
 
-def _fake_importer(monkeypatch, hanoi, errors):
-    def import_incidents(*, actor, organization, file):
-        created = [report(organization, actor, title="Nhập từ Excel")]
-        return types.SimpleNamespace(created=created, errors=errors)
-
-    importers = types.ModuleType("incidents.importers")
-    importers.import_incidents = import_incidents
-    monkeypatch.setitem(sys.modules, "incidents.importers", importers)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def test_an_import_with_errors_shows_every_error_and_writes_nothing(hanoi, routed, office, monkeypatch):
-    errors = [
-        types.SimpleNamespace(sheet="Vụ việc", row=3, column="C", message="Không rõ phường/xã."),
-        types.SimpleNamespace(sheet="Vụ việc", row=7, column="F", message="Ngày không hợp lệ."),
-    ]
-    _fake_importer(monkeypatch, hanoi, errors)
-    upload = SimpleUploadedFile("vu-viec.xlsx", b"PK\x03\x04", content_type="application/zip")
-    response = client_for(office).post("/incidents/import/", {"file": upload})
+def _upload(rows) -> SimpleUploadedFile:
+    return SimpleUploadedFile("vu-viec.xlsx", sheet(rows), content_type=XLSX)
+
+
+def test_an_import_with_errors_shows_every_error_writes_nothing_and_is_audited(hanoi, routed, office):
+    upload = _upload([row(), row("", **{"Mã địa bàn": 999999})])
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with time_machine.travel(IMPORT_NOW, tick=False):
+        response = client_for(office).post("/incidents/import/", {"file": upload})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Không rõ phường/xã." in page and "Ngày không hợp lệ." in page and ">7<" in page and ">F<" in page
+    assert "999999" in page and ">3<" in page and ">A (Tiêu đề)<" in page
     assert not Incident.objects.exists()
+    # The refusal stays on the audit trail: the page's rollback of the rows does not take it away.
+    events = AuditEvent.objects.filter(pk__gt=before).exclude(action="login")
+    assert [(e.action, e.note, e.changes) for e in events] == [
+        ("import", "Từ chối nhập: có 2 lỗi trong tệp vu-viec.xlsx", {"errors": 2, "file": "vu-viec.xlsx"})
+    ]
 
 
-def test_a_clean_import_is_kept(hanoi, routed, office, monkeypatch):
-    _fake_importer(monkeypatch, hanoi, [])
-    upload = SimpleUploadedFile("vu-viec.xlsx", b"PK\x03\x04", content_type="application/zip")
-    response = client_for(office).post("/incidents/import/", {"file": upload}, follow=True)
+def test_a_clean_import_is_kept(hanoi, routed, office):
+    with time_machine.travel(IMPORT_NOW, tick=False):
+        response = client_for(office).post(
+            "/incidents/import/", {"file": _upload([row("Nhập từ Excel")])}, follow=True
+        )
     assert response.redirect_chain[-1][0] == "/incidents/"
     assert Incident.objects.get().title == "Nhập từ Excel"
     refused = client_for(office).post(
         "/incidents/import/", {"file": SimpleUploadedFile("vu-viec.csv", b"a,b", content_type="text/csv")}
     )
     assert refused.status_code == 200 and refused.context["form"].errors["file"]
+    template = client_for(office).get("/incidents/import/?template=1")
+    assert template.status_code == 200 and template["Content-Type"] == XLSX and template.content[:2] == b"PK"
 
 
 # --- query counts -------------------------------------------------------------------------------------------

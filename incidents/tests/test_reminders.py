@@ -2,12 +2,16 @@
 each once, however often the run is repeated."""
 
 import datetime as dt
+from io import StringIO
 
 import time_machine
+from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.utils import translation
 
 from accounts.choices import Role
 from core.models import Notification
+from core.tasks import send_reminders_task
 from incidents import services
 from incidents.choices import IncidentStatus
 from incidents.reminders import OVERDUE, OVERDUE_ACK, send_incident_reminders
@@ -110,3 +114,33 @@ def test_the_messages_are_in_the_sites_language_and_archived_incidents_are_skipp
     notices = list(Notification.objects.filter(user=board).values_list("title", "body"))
     assert len(notices) == 2 and all(kept.title in title for title, _body in notices)
     assert all("Thông thường" in body and "Phường Hoàn Kiếm" in body for _title, body in notices)
+
+
+def test_the_command_and_the_queued_task_run_the_incident_escalations_too(
+    hanoi, routed, board, leader_user, focal_user
+):
+    """`coso remind --enqueue` queues the one task of every registered run (the test settings run it at
+    once); the command without --enqueue runs the same registry and names the kinds."""
+    incident = report(hanoi, focal_user)  # to acknowledge by Monday 09/03/2026 09:30
+    out = StringIO()
+    with time_machine.travel(at(2026, 3, 9, 10, 0), tick=False):
+        call_command("remind", "--enqueue", stdout=out)
+    assert out.getvalue().strip()
+    ack_key = f"incident:{incident.pk}:overdue-ack:202603090230"
+    for user in (board, leader_user, focal_user):
+        assert reminders_of(user) == [(OVERDUE_ACK, ack_key)], user
+    later = report(hanoi, focal_user, title="Ngập úng phố Hàng Bài")  # also due Monday 09:30
+    printed = StringIO()
+    with time_machine.travel(at(2026, 3, 9, 10, 0), tick=False), translation.override("en"):
+        call_command("remind", "--today", "09/03/2026", stdout=printed)
+    assert "incident not acknowledged in time: 3" in printed.getvalue()
+    assert Notification.objects.filter(kind=OVERDUE_ACK, key__startswith=f"incident:{later.pk}:").count() == 3
+
+
+def test_the_task_reports_every_registered_run(hanoi, routed, focal_user):
+    report(hanoi, focal_user)
+    with time_machine.travel(at(2026, 3, 9, 10, 0), tick=False):
+        result = send_reminders_task.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value["incidents"] == {OVERDUE_ACK: 2, OVERDUE: 0}  # the leader, the focal point
+    assert set(result.return_value) == {"followup", "incidents"}

@@ -122,7 +122,7 @@ def test_urgent_or_public_concern_also_tells_the_standing_board(hanoi, routed, f
     assert Notification.objects.filter(user=board, kind="incident_new").count() == 1
 
 
-def test_duplicates_are_suspected_without_diacritics(hanoi, routed, focal_user, office):
+def test_duplicates_are_suspected_without_diacritics(hanoi, routed, focal_user, leader_user, office):
     first = report(hanoi, focal_user, title="Sụt lún mặt đường phố Tràng Tiền")
     suspects = duplicate_suspects(
         user=office,
@@ -154,7 +154,7 @@ def test_duplicates_are_suspected_without_diacritics(hanoi, routed, focal_user, 
     )  # elsewhere
     second = report(hanoi, focal_user, title="Sut lun duong pho Trang Tien", reported=at(2026, 3, 6, 11))
     second = services.incident_link_duplicate(
-        actor=focal_user, incident=second, version=second.version, duplicate_of=first
+        actor=leader_user, incident=second, version=second.version, duplicate_of=first
     )
     assert (second.status, second.reject_reason, second.duplicate_of) == ("rejected", "duplicate", first)
 

@@ -1,14 +1,12 @@
-"""`coso remind [--today dd/mm/yyyy] [--enqueue]`: send the follow-up reminders that are due, once each."""
+"""`coso remind [--today dd/mm/yyyy] [--enqueue]`: send every app's reminders that are due, once each."""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.reminders import run_all
-from followup.choices import NotificationKind
-from followup.reminders import send_reminders
-from followup.tasks import send_reminders_task
+from core.reminders import label, run_all
+from core.tasks import send_reminders_task
 
 
 def _date(raw: str) -> dt.date:
@@ -20,9 +18,9 @@ def _date(raw: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Send the follow-up reminders that are due: directives due soon or overdue, obstacles escalated or "
-        "overdue, re-supervisions due. Each reminder goes out once, however often this runs (cron: hourly "
-        "or daily)."
+        "Send the reminders that are due, of every app: directives due soon or overdue, obstacles escalated "
+        "or overdue, re-supervisions due, overdue incidents. Each reminder goes out once, however often this "
+        "runs (cron: hourly or daily)."
     )
 
     def add_arguments(self, parser):
@@ -40,13 +38,9 @@ class Command(BaseCommand):
             result = send_reminders_task.enqueue(today.isoformat() if today else None)
             self.stdout.write(_("Reminders queued for the tasks worker (task {id}).").format(id=result.id))
             return
-        counts = send_reminders(today=today)
-        for kind, count in counts.items():
-            self.stdout.write(f"{NotificationKind(kind).label}: {count}")
-        total = sum(counts.values())
-        if today is None:  # other apps' runs (incidents) act on the real clock only
-            for _name, app_counts in run_all().items():
-                for kind, count in app_counts.items():
-                    self.stdout.write(f"{kind}: {count}")
-                total += sum(app_counts.values())
+        total = 0
+        for counts in run_all(today=today).values():
+            for kind, count in counts.items():
+                self.stdout.write(f"{label(kind)}: {count}")
+                total += count
         self.stdout.write(self.style.SUCCESS(_("Reminders sent: {count}.").format(count=total)))
