@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core import xlsx
+from core.calendar import national_holidays
 from followup import selectors
 from followup.choices import (
     CheckMethod,
@@ -223,19 +224,29 @@ def resupervision_workbook(qs) -> bytes:
 # --- the directive import template ----------------------------------------------------------------
 
 
+def _example_deadline(today: dt.date) -> dt.date:
+    """A month after `today`, moved on past weekends and national holidays."""
+    day = today + dt.timedelta(days=30)
+    holidays = {d for year in (day.year, day.year + 1) for d, _name in national_holidays(year)}
+    while day.weekday() >= 5 or day in holidays:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def directive_import_template() -> bytes:
     """The sheet followup.importers.import_directives reads: the headings, one example row, and a second
     sheet explaining each column."""
     from followup.importers import COLUMNS, MAX_ROWS
 
-    today = timezone.localdate()
+    # The example imports as it is into the demo's Hanoi committee (accounts.demo): its agency codes, the
+    # leader in charge of Phường Hoàn Kiếm (70), and a deadline on a working day a month ahead.
     example = {
         "number": "1",
         "content": _("Complete the site clearance of the project before the deadline."),
-        "lead_unit": "SXD",
-        "cooperating_units": "STC; SNNMT",
-        "deadline": dt.date(today.year, 12, 31),
-        "issued_by": "Nguyễn Văn A",
+        "lead_unit": "SO-XD",
+        "cooperating_units": "SO-TC; SO-NNMT",
+        "deadline": _example_deadline(timezone.localdate()),
+        "issued_by": "Lương Đức Thịnh",
         "locality_code": 70,
     }
     wb = Workbook(write_only=True)
