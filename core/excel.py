@@ -6,7 +6,11 @@ creates. Here is what they do the same way:
 
 - the file is refused before it is parsed unless it is a sound .xlsx (type, size, the number of its zip
   members, their uncompressed size and compression ratio); a file refused as a whole is one error;
-- the first worksheet is read (rows through openpyxl, merged ranges through python_calamine);
+- the first worksheet's XML is streamed once, without building it, before any reader sees it: a value
+  beyond the last column or row an import reads (MAX_COLUMNS, spec.max_rows + ROW_MARGIN) refuses the file,
+  whatever the sheet's `<dimension>` claims, and its merged ranges are collected there (at most MAX_MERGED);
+  openpyxl then reads its rows in read-only mode, up to the last row holding a value, no further
+  (docs/imports.md lists the limits);
 - the heading row is found among the top rows and its headings mapped to the columns, matched after
   core.text.fold (no diacritics, no case), without a parenthesised note or a star, a "STT" column ignored;
 - merged cells, formulas and Excel errors under the heading row are refused;
@@ -25,24 +29,28 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
 from core import audit
 from core.models import AuditAction
 from core.text import fold, nfc
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COLUMNS = 40  # columns read; a wider sheet is not an import sheet
+MAX_COLUMNS = 40  # columns read (A to AN); a value further right refuses the file
+ROW_MARGIN = 1_000  # rows for titles and blank lines besides an import's data rows
+MAX_MERGED = 1_000  # merged ranges in a sheet
+MAX_UNIT_CODE = 99_999  # official codes of administrative units have at most five digits
 HEADER_SEARCH_ROWS = 10  # the heading row may follow a few title rows
 MAX_ERRORS = 1_000  # beyond this, one last line says how many more there are
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -215,42 +223,148 @@ def check_package(data: bytes, name: str, spec: SheetSpec) -> None:
         )
 
 
+_REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_VALUE_TAGS = frozenset({"v", "is", "f"})  # a cell's value, inline text or formula
+_SCAN_CHUNK = 64 * 1024
+
+
+def _damaged(sheet: str = "") -> Refused:
+    return Refused(_("The file is damaged: it cannot be opened as an Excel workbook."), sheet)
+
+
+def _reference(text: str, sheet: str) -> tuple[int, int]:
+    """(row, column) of a cell reference such as B7, counted from 1."""
+    match = _REFERENCE.match(text.strip())
+    if not match:
+        raise _damaged(sheet)
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+def last_row(spec: SheetSpec) -> int:
+    """The last row of a sheet that may hold a value: the data rows, and room for titles and blank lines."""
+    return spec.max_rows + ROW_MARGIN
+
+
+def beyond_limits(spec: SheetSpec, reference: str, sheet: str) -> Refused:
+    return Refused(
+        _(
+            "Cell {cell} holds a value outside what an import reads: columns A to {column} ({columns} "
+            "columns) and rows 1 to {rows}. Delete what lies outside and upload the file again."
+        ).format(
+            cell=reference,
+            column=get_column_letter(MAX_COLUMNS),
+            columns=MAX_COLUMNS,
+            rows=number_format(last_row(spec), force_grouping=True),
+        ),
+        sheet,
+    )
+
+
+def scan_sheet(stream, spec: SheetSpec, sheet: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """Stream a worksheet's XML once, keeping nothing but two numbers per cell: the last row holding a
+    value, and the merged ranges (first row, first column, last row, last column, counted from 1).
+
+    A value outside MAX_COLUMNS and last_row(spec) refuses the file there, without reading further: what
+    the sheet's `<dimension>` or a far empty cell claims allocates nothing. A document type declaration
+    (entities) is refused as damage: a worksheet never has one.
+    """
+    rows = last_row(spec)
+    state = {"row": 0, "column": 0, "last": 0, "in_cell": False}
+    merged: list[tuple[int, int, int, int]] = []
+
+    def start(name: str, attrs: dict) -> None:
+        local = name.rpartition("}")[2]
+        if local == "c":
+            if reference := attrs.get("r"):
+                state["row"], state["column"] = _reference(reference, sheet)
+            else:
+                state["column"] += 1
+            state["in_cell"] = True
+        elif local in _VALUE_TAGS and state["in_cell"]:
+            row, column = state["row"], state["column"]
+            if row > rows or column > MAX_COLUMNS:
+                raise beyond_limits(spec, f"{get_column_letter(min(column, 18_278))}{row}", sheet)
+            state["last"] = max(state["last"], row)
+        elif local == "row":
+            reference = attrs.get("r")
+            if reference is not None and not reference.strip().isdigit():
+                raise _damaged(sheet)
+            state["row"] = int(reference) if reference is not None else state["row"] + 1
+            state["column"] = 0
+        elif local == "mergeCell":
+            if len(merged) >= MAX_MERGED:
+                raise Refused(
+                    _("The sheet has more than {limit} merged ranges: unmerge its cells.").format(
+                        limit=MAX_MERGED
+                    ),
+                    sheet,
+                )
+            first, _colon, end = attrs.get("ref", "").partition(":")
+            (r0, c0), (r1, c1) = _reference(first, sheet), _reference(end or first, sheet)
+            merged.append((r0, c0, r1, c1))
+
+    def end(name: str) -> None:
+        if name.rpartition("}")[2] == "c":
+            state["in_cell"] = False
+
+    def doctype(*_args) -> None:
+        raise _damaged(sheet)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        while chunk := stream.read(_SCAN_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise _damaged(sheet) from None
+    return state["last"], merged
+
+
 def read_sheet(
-    data: bytes, max_rows: int
+    data: bytes, spec: SheetSpec
 ) -> tuple[str, list[tuple[int, list[Cell]]], list[tuple[int, int, int, int]]]:
     """The first worksheet: its name, its non-empty rows (Excel row number, cells) and its merged ranges.
 
-    Stops reading once there are more rows than an import may hold.
+    The sheet's XML is scanned first (scan_sheet: bounds, merged ranges); openpyxl then reads its rows up to
+    the last one holding a value, and stops once there are more rows than an import may hold.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            if not wb.worksheets:
-                raise Refused(_("The workbook has no worksheet."))
-            ws = wb.worksheets[0]
-            sheet = ws.title
-            # The dimension an application wrote may be wrong: read every row that is really there.
-            ws.reset_dimensions()
-            rows: list[tuple[int, list[Cell]]] = []
-            for number, raw in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
-                cells = [Cell(c.value, c.data_type) for c in raw]
-                if any(not blank(c.value) for c in cells):
-                    rows.append((number, cells))
-                    if len(rows) > max_rows + HEADER_SEARCH_ROWS:
-                        break
-            wb.close()
+            try:
+                if not wb.worksheets:
+                    raise Refused(_("The workbook has no worksheet."))
+                ws = wb.worksheets[0]
+                sheet = ws.title
+                with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(ws._worksheet_path) as stream:
+                    last, merged = scan_sheet(stream, spec, sheet)
+                # The dimension an application wrote may be wrong: read the rows that are really there.
+                ws.reset_dimensions()
+                rows: list[tuple[int, list[Cell]]] = []
+                if last:
+                    for number, raw in enumerate(
+                        ws.iter_rows(min_row=1, max_row=last, max_col=MAX_COLUMNS), start=1
+                    ):
+                        cells = [Cell(c.value, c.data_type) for c in raw]
+                        if any(not blank(c.value) for c in cells):
+                            rows.append((number, cells))
+                            if len(rows) > spec.max_rows + HEADER_SEARCH_ROWS:
+                                break
+            finally:
+                wb.close()
     except Refused:
         raise
     except Exception:  # openpyxl raises many kinds of errors on a damaged part
-        raise Refused(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
-    try:
-        merged = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).merged_cell_ranges
-    except Exception:
-        raise Refused(_("The file is damaged: it cannot be opened as an Excel workbook."), sheet) from None
-    # calamine counts from 0: (first row, first column, last row, last column), counted from 1
-    ranges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (merged or [])]
-    return sheet, rows, ranges
+        raise _damaged() from None
+    return sheet, rows, merged
 
 
 # --- reading cells --------------------------------------------------------------------------------
@@ -277,17 +391,19 @@ def text(cell: Cell, *, with_time: bool = True) -> str:
 
 
 def unit_code(cell: Cell) -> int | None:
-    """The official code of an administrative unit a cell holds, if it holds a whole number."""
+    """The official code of an administrative unit a cell holds, if it holds a whole number of at most
+    five digits (MAX_UNIT_CODE): a longer number is no code, and never reaches a query."""
     value = cell.value
+    code = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+        code = value
+    elif isinstance(value, float) and value.is_integer():
+        code = int(value)
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
+        code = int(value.strip())
+    return code if code is not None and 0 <= code <= MAX_UNIT_CODE else None
 
 
 def date_parts(text: str, *, with_time: bool) -> tuple[int, int, int, int, int, int] | None:
@@ -530,7 +646,7 @@ def import_sheet(
     try:
         data, name = read_bytes(file)
         check_package(data, name, spec)
-        sheet_name, rows, merged = read_sheet(data, spec.max_rows)
+        sheet_name, rows, merged = read_sheet(data, spec)
         sheet.name = sheet_name
         if not rows:
             raise Refused(_("The sheet “{sheet}” is empty.").format(sheet=sheet_name), sheet_name)

@@ -140,3 +140,25 @@ def assert_same_rows(
     first = next(iter(found.values()))
     assert all(keys == first for keys in found.values()), f"?{query}: the lists disagree: {found}"
     return first
+
+
+def rewrite_first_sheet(data: bytes, *, dimension: str | None = None, append: str = "") -> bytes:
+    """An .xlsx with its first sheet's XML rewritten as a hostile producer would write it: a `<dimension>`
+    claiming `dimension`, and `append` (rows, as XML) added after the rows it has."""
+    import io
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                xml = content.decode()
+                if dimension is not None:
+                    xml = re.sub(r"<dimension ref=\"[^\"]*\"\s*/>", f'<dimension ref="{dimension}"/>', xml)
+                xml = xml.replace("</sheetData>", f"{append}</sheetData>")
+                content = xml.encode()
+            target.writestr(member, content)
+    return out.getvalue()

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core import references
+from core import references, xlsx
+from core.calendar import national_holidays
 from followup import selectors
 from followup.choices import (
     CheckMethod,
@@ -32,14 +31,10 @@ from followup.choices import (
     Verdict,
 )
 
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 CHUNK = 2000
-EXCEL_MAX_TEXT = 32_767  # characters a cell can hold
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -59,38 +54,6 @@ def _name(record) -> str:
     return str(record) if record is not None else ""
 
 
-def _text(value: str) -> str:
-    """Text as a cell can hold it: no control characters, at most Excel's limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
-
-
-def _cell(ws, value, *, font=None, wrap=False):
-    """A value as write-only mode writes it: dates become real Excel dates shown dd/mm/yyyy, and text never
-    becomes a formula. Plain values are passed through as they are (a styled cell costs ten times more)."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, str):
-        value = _text(value)
-        if not value.startswith("=") and font is None and not wrap:
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # "=…" typed by a user stays text, never a live formula
-    elif font is None and not wrap:
-        return value
-    else:
-        cell = WriteOnlyCell(ws, value=value)
-    if font is not None:
-        cell.font = font
-    if wrap:
-        cell.alignment = WRAP
-    return cell
-
-
 def _organisation_name(qs) -> str:
     row = qs.order_by().values_list("organization__name", flat=True).first()
     return row or ""
@@ -105,13 +68,13 @@ def _workbook(*, title: str, sheet: str, columns: list[Column], qs, rows: Iterab
     ws.freeze_panes = "A4"
     organisation = _organisation_name(qs)
     heading = " — ".join(part for part in (organisation, title) if part)
-    ws.append([_cell(ws, heading, font=TITLE)])
+    ws.append([xlsx.cell(ws, heading, font=TITLE)])
     exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
-    ws.append([_cell(ws, exported)])
-    ws.append([_cell(ws, column.heading, font=BOLD, wrap=True) for column in columns])
+    ws.append([xlsx.cell(ws, exported)])
+    ws.append([xlsx.cell(ws, column.heading, font=BOLD, wrap=True) for column in columns])
     count = 0
     for count, record in enumerate(rows, start=1):
-        ws.append([count] + [_cell(ws, column.value(record)) for column in columns[1:]])
+        ws.append([count] + [xlsx.cell(ws, column.value(record)) for column in columns[1:]])
     ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{max(3, count + 3)}"
     out = io.BytesIO()
     wb.save(out)
@@ -286,19 +249,29 @@ def resupervision_workbook(qs) -> bytes:
 # --- the directive import template ----------------------------------------------------------------
 
 
+def _example_deadline(today: dt.date) -> dt.date:
+    """A month after `today`, moved on past weekends and national holidays."""
+    day = today + dt.timedelta(days=30)
+    holidays = {d for year in (day.year, day.year + 1) for d, _name in national_holidays(year)}
+    while day.weekday() >= 5 or day in holidays:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def directive_import_template() -> bytes:
     """The sheet followup.importers.import_directives reads: the headings, one example row, and a second
     sheet explaining each column."""
     from followup.importers import COLUMNS, MAX_ROWS
 
-    today = timezone.localdate()
+    # The example imports as it is into the demo's Hanoi committee (accounts.demo): its agency codes, the
+    # leader in charge of Phường Hoàn Kiếm (70), and a deadline on a working day a month ahead.
     example = {
         "number": "1",
         "content": _("Complete the site clearance of the project before the deadline."),
-        "lead_unit": "SXD",
-        "cooperating_units": "STC; SNNMT",
-        "deadline": dt.date(today.year, 12, 31),
-        "issued_by": "Nguyễn Văn A",
+        "lead_unit": "SO-XD",
+        "cooperating_units": "SO-TC; SO-NNMT",
+        "deadline": _example_deadline(timezone.localdate()),
+        "issued_by": "Lương Đức Thịnh",
         "locality_code": 70,
     }
     wb = Workbook(write_only=True)
@@ -306,17 +279,17 @@ def directive_import_template() -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, column.heading(), font=BOLD, wrap=True) for column in COLUMNS])
-    ws.append([_cell(ws, example[column.key]) for column in COLUMNS])
+    ws.append([xlsx.cell(ws, column.heading(), font=BOLD, wrap=True) for column in COLUMNS])
+    ws.append([xlsx.cell(ws, example[column.key]) for column in COLUMNS])
 
     guide = wb.create_sheet(title=_("Instructions")[:31])
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 14
     guide.column_dimensions["C"].width = 90
-    guide.append([_cell(guide, _("How to fill in the sheet"), font=TITLE)])
+    guide.append([xlsx.cell(guide, _("How to fill in the sheet"), font=TITLE)])
     guide.append(
         [
-            _cell(
+            xlsx.cell(
                 guide,
                 _(
                     "One directive a row, below the heading row of the first sheet. Replace the example row. "
@@ -328,13 +301,15 @@ def directive_import_template() -> bytes:
         ]
     )
     guide.append([])
-    guide.append([_cell(guide, text, font=BOLD) for text in (_("Column"), _("Required"), _("What to write"))])
+    guide.append(
+        [xlsx.cell(guide, text, font=BOLD) for text in (_("Column"), _("Required"), _("What to write"))]
+    )
     for column in COLUMNS:
         guide.append(
             [
-                _cell(guide, column.heading()),
-                _cell(guide, _("Yes") if column.required else _("No")),
-                _cell(guide, column.help()),
+                xlsx.cell(guide, column.heading()),
+                xlsx.cell(guide, _("Yes") if column.required else _("No")),
+                xlsx.cell(guide, column.help()),
             ]
         )
     out = io.BytesIO()

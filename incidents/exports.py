@@ -16,22 +16,17 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import xlsx
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-DATE_FORMAT = "dd/mm/yyyy"
 CHUNK = 2000
-EXCEL_MAX_TEXT = 32_767  # characters a cell can hold
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -54,33 +49,6 @@ def _name(record) -> str:
 
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
-
-
-def _text(value: str) -> str:
-    """Text as a cell can hold it: no control characters, at most Excel's limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
-
-
-def _cell(ws, value, *, font=None, wrap=False):
-    """A write-only cell: times become real Excel date-times (local, no time zone, which Excel cannot hold),
-    dates real dates, and text stays text (a title starting with "=" never becomes a formula)."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=_text(value))
-        cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(ws, value=value)
-    if font is not None:
-        cell.font = font
-    if wrap:
-        cell.alignment = WRAP
-    return cell
 
 
 def _flags(incident) -> str:
@@ -144,16 +112,18 @@ def incident_workbook(qs) -> bytes:
     ws.freeze_panes = "C4"
     organisation = qs.order_by().values_list("organization__name", flat=True).first() or ""
     heading = " — ".join(part for part in (organisation, _("Incidents")) if part)
-    ws.append([_cell(ws, heading, font=TITLE)])
+    ws.append([xlsx.cell(ws, heading, font=TITLE)])
     exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
-    ws.append([_cell(ws, exported)])
-    ws.append([_cell(ws, column.heading, font=BOLD, wrap=True) for column in cols])
+    ws.append([xlsx.cell(ws, exported)])
+    ws.append([xlsx.cell(ws, column.heading, font=BOLD, wrap=True) for column in cols])
     count = 0
     # The duplicate's code comes with the row (one join), not one query per row.
     rows = qs.annotate(duplicate_code=F("duplicate_of__code")).iterator(chunk_size=CHUNK)
     for count, incident in enumerate(rows, start=1):
         values = [count] + [column.value(incident) for column in cols[1:]]
-        ws.append([_cell(ws, value, wrap=column.wrap) for value, column in zip(values, cols, strict=True)])
+        ws.append(
+            [xlsx.cell(ws, value, wrap=column.wrap) for value, column in zip(values, cols, strict=True)]
+        )
     ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{max(3, count + 3)}"
     out = io.BytesIO()
     wb.save(out)
@@ -216,15 +186,15 @@ def incident_import_template() -> bytes:
     ws.append([column.heading() for column in COLUMNS])
     for cell in ws[1]:
         cell.font = BOLD
-        cell.alignment = WRAP
+        cell.alignment = xlsx.WRAP
     for example in examples:
         ws.append([example[column.key] for column in COLUMNS])
     for row in ws.iter_rows(min_row=2, max_row=1 + len(examples)):
         for cell, column in zip(row, COLUMNS, strict=True):
             if column.kind == "datetime":
-                cell.number_format = DATETIME_FORMAT
-            elif column.kind == "text":
-                cell.data_type = "s"
+                cell.number_format = xlsx.DATETIME_FORMAT
+            elif column.kind == "text" and isinstance(cell.value, str):
+                xlsx.as_text(cell, cell.value)
     lists = wb.create_sheet(_("Lists")[:31])
     for index, (key, labels) in enumerate(choice_labels().items(), start=1):
         letter = get_column_letter(index)
@@ -258,14 +228,14 @@ def incident_import_template() -> bytes:
             ).format(limit=number_format(MAX_ROWS, force_grouping=True))
         ]
     )
-    guide["A2"].alignment = WRAP
+    guide["A2"].alignment = xlsx.WRAP
     guide.append([])
     guide.append([_("Column"), _("Required"), _("What to write")])
     for cell in guide[4]:
         cell.font = BOLD
     for column in COLUMNS:
         guide.append([column.heading(), _("Yes") if column.required else _("No"), column.help()])
-        guide.cell(row=guide.max_row, column=3).alignment = WRAP
+        guide.cell(row=guide.max_row, column=3).alignment = xlsx.WRAP
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -335,6 +335,21 @@ def _number(cell: Cell) -> Decimal | None:
     return number
 
 
+def _latitude(cell: Cell) -> Decimal | None:
+    """A latitude, bounded before any arithmetic: 1e22 is refused on its cell, not overflowed."""
+    number = _number(cell)
+    if number is not None and not -90 <= number <= 90:
+        raise CellError(_("The latitude must be between -90 and 90."))
+    return number
+
+
+def _longitude(cell: Cell) -> Decimal | None:
+    number = _number(cell)
+    if number is not None and not -180 <= number <= 180:
+        raise CellError(_("The longitude must be between -180 and 180."))
+    return number
+
+
 # --- the organisation's reference data, loaded once ------------------------------------------------
 
 
@@ -422,8 +437,8 @@ class _Validator:
                 key="unit" if "unit" in sheet.headings else "agency",
             )
 
-        latitude = read("latitude", _number)
-        longitude = read("longitude", _number)
+        latitude = read("latitude", _latitude)
+        longitude = read("longitude", _longitude)
         if (latitude is None) != (longitude is None) and not sheet.has_error(before, "latitude", "longitude"):
             sheet.add(
                 number,
@@ -431,10 +446,7 @@ class _Validator:
                 key="longitude" if longitude is None else "latitude",
             )
         elif latitude is not None and longitude is not None:
-            if not -90 <= latitude <= 90:
-                sheet.add(number, _("The latitude must be between -90 and 90."), key="latitude")
-            if not -180 <= longitude <= 180:
-                sheet.add(number, _("The longitude must be between -180 and 180."), key="longitude")
+            # Both in range (a reader refuses one that is not, on its cell): quantize cannot overflow.
             data["latitude"] = latitude.quantize(Decimal("0.000001"))
             data["longitude"] = longitude.quantize(Decimal("0.000001"))
 
