@@ -2,7 +2,6 @@
 write-only mode with the rows streamed from the database. Each app describes its columns; the writing is
 here once."""
 
-import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -10,19 +9,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+from core.xlsx import cell
+
 CHUNK = 2000
-EXCEL_MAX_TEXT = 32_767  # characters a cell can hold
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -32,33 +27,6 @@ class Column:
     heading: str
     width: int
     value: Callable[[object], object]
-
-
-def cell(ws, value, *, font=None, wrap=False):
-    """A value as write-only mode writes it: dates become real Excel dates shown dd/mm/yyyy, and text never
-    becomes a formula. Plain values are passed through as they are (a styled cell costs ten times more)."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        out = WriteOnlyCell(ws, value=value)
-        out.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        out = WriteOnlyCell(ws, value=value)
-        out.number_format = DATE_FORMAT
-    elif isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
-        if not value.startswith("=") and font is None and not wrap:
-            return value
-        out = WriteOnlyCell(ws, value=value)
-        out.data_type = "s"  # "=…" typed by a user stays text, never a live formula
-    elif font is None and not wrap:
-        return value
-    else:
-        out = WriteOnlyCell(ws, value=value)
-    if font is not None:
-        out.font = font
-    if wrap:
-        out.alignment = WRAP
-    return out
 
 
 def list_workbook(
