@@ -156,6 +156,7 @@ class ObjectDetailView(ScopedView):
 
     gate: Callable
     template_name = ""
+    partial_name = ""  # a page with rows of its own (a notice's directives): htmx asks for the rows alone
     context_object_name = "object"
     actions: dict[str, Callable] = {}
 
@@ -167,6 +168,8 @@ class ObjectDetailView(ScopedView):
             "can": {name: check(request.user, obj) for name, check in self.actions.items()},
         }
         context.update(self.get_extra_context(request, obj))
+        if self.partial_name:
+            return render_list(request, self.template_name, self.partial_name, context)
         return render(request, self.template_name, context)
 
     def get_extra_context(self, request, obj) -> dict:
@@ -309,6 +312,7 @@ class ObjectImportView(ScopedView):
     template_name = ""
     success_url = ""
     context_object_name = ""
+    error_status = 400  # the status of the page that lists a refused sheet's errors
 
     def get_object(self, request, pk):
         return None
@@ -350,4 +354,4 @@ class ObjectImportView(ScopedView):
         context = {**self.base_context(), "form": form, "errors": errors}
         if self.context_object_name:
             context[self.context_object_name] = obj
-        return render(request, self.template_name, context, status=400 if errors else 200)
+        return render(request, self.template_name, context, status=self.error_status if errors else 200)

@@ -23,10 +23,10 @@ from core.api_inputs import (
     Day,
     Id,
     Text,
-    query_filters,
     require_writer,
 )
 from core.api_refs import AgencyRef, PersonRef, UnitRef
+from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from followup import selectors, services
 from followup.choices import (
@@ -40,12 +40,25 @@ from followup.choices import (
     StatusBucket,
     Verdict,
 )
+from followup.filters import (
+    BucketFilterSet,
+    DirectiveFilterSet,
+    NoticeFilterSet,
+    ObstacleFilterSet,
+    ReSupervisionFilterSet,
+)
 from followup.importers import import_directives
 from followup.models import Directive, Obstacle, ReSupervision
 from org import selectors as org_selectors
 from org.refs import agencies_ref, agency_ref, person_ref, unit_ref
 
 router = Router(tags=["followup"])
+
+ObstacleQuery = filter_schema(ObstacleFilterSet, "ObstacleQuery")
+DirectiveQuery = filter_schema(DirectiveFilterSet, "DirectiveQuery")
+BucketQuery = filter_schema(BucketFilterSet, "BucketQuery")
+ReSupervisionQuery = filter_schema(ReSupervisionFilterSet, "ReSupervisionQuery")
+NoticeQuery = filter_schema(NoticeFilterSet, "NoticeQuery")
 
 MAX_UNITS = 50
 
@@ -138,20 +151,6 @@ class ObstacleDetailOut(ObstacleOut):
     @staticmethod
     def resolve_allowed_statuses(obj):
         return [str(s) for s in OBSTACLE_TRANSITIONS.get(obj.status, ())]
-
-
-class ObstacleQuery(Schema):
-    q: Text | None = Field(None, max_length=200, description="Words of the title, without diacritics")
-    status: ObstacleStatus | None = None
-    category: ObstacleCategory | None = None
-    level: ResolutionLevel | None = None
-    agency: Id | None = Field(None, description="An agency id: the unit concerned or the one resolving it")
-    locality: Id | None = Field(None, description="An administrative unit id")
-    overdue: bool | None = None
-    escalated: bool | None = None
-    open: bool | None = None
-    date_from: str | None = Field(None, description="Raised on or after (dd/mm/yyyy or yyyy-mm-dd)")
-    date_to: str | None = Field(None, description="Raised on or before (dd/mm/yyyy or yyyy-mm-dd)")
 
 
 class ObstacleIn(Schema):
@@ -259,7 +258,7 @@ def _obstacle_refs(user, data: dict) -> dict:
 @paginate(PageNumberPagination, page_size=50)
 def list_obstacles(request, filters: Query[ObstacleQuery]):
     """Obstacles the caller may see, newest first, filtered like the page and its Excel export."""
-    return selectors.obstacle_list(user=request.user, filters=query_filters(filters))
+    return filter_api(ObstacleFilterSet, request, selectors.obstacle_list(user=request.user), filters)
 
 
 @router.get(
@@ -272,7 +271,7 @@ def obstacle_summary(
     filters: Query[ObstacleQuery],
     by: Literal["category", "level", "agency", "locality"] = "category",
 ):
-    qs = selectors.obstacle_list(user=request.user, filters=query_filters(filters))
+    qs = filter_api(ObstacleFilterSet, request, selectors.obstacle_list(user=request.user), filters)
     labels = {"category": ObstacleCategory, "level": ResolutionLevel}.get(by)
     rows = selectors.obstacle_summary(qs, by)
     for row in rows:
@@ -492,23 +491,6 @@ class DirectiveDetailOut(DirectiveOut):
         return obj.progress_reports_list
 
 
-class BucketQuery(Schema):
-    q: Text | None = Field(None, max_length=200, description="Words of the content, without diacritics")
-    unit: Id | None = Field(None, description="An agency id: the lead unit or a cooperating unit")
-    leader: Id | None = Field(None, description="The issuing leader (a person id)")
-    locality: Id | None = Field(None, description="An administrative unit id")
-    source_kind: SourceKind | None = None
-    notice: Id | None = Field(None, description="A conclusion notice id")
-    open: bool | None = Field(None, description="Only directives not closed by re-supervision")
-    date_from: str | None = Field(None, description="Deadline on or after (dd/mm/yyyy or yyyy-mm-dd)")
-    date_to: str | None = Field(None, description="Deadline on or before (dd/mm/yyyy or yyyy-mm-dd)")
-    parent: Id | None = Field(None, description="Follow-ups of this directive")
-
-
-class DirectiveQuery(BucketQuery):
-    bucket: StatusBucket | None = None
-
-
 class BucketOut(Schema):
     bucket: str
     label: str
@@ -601,16 +583,15 @@ def _directive_refs(user, data: dict) -> dict:
 def list_directives(request, filters: Query[DirectiveQuery]):
     """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
     user = request.user
-    directives = selectors.directive_list(user=user, filters=query_filters(filters))
+    directives = filter_api(DirectiveFilterSet, request, selectors.directive_list(user=user), filters)
     return references.annotate(directives, user, "parent", generic=("source_type", "source_id"))
 
 
 @router.get("/directives/buckets", response=BucketsOut, summary="How many directives fall in each bucket")
 def directive_buckets(request, filters: Query[BucketQuery]):
     """The counts of the list with the same filters (but the bucket), per status bucket."""
-    counts = selectors.bucket_counts(
-        selectors.directive_list(user=request.user, filters=query_filters(filters))
-    )
+    directives = selectors.directive_list(user=request.user)
+    counts = selectors.bucket_counts(filter_api(BucketFilterSet, request, directives, filters))
     return {
         "total": sum(counts.values()),
         "buckets": [
@@ -826,15 +807,6 @@ class ReSupervisionDetailOut(ReSupervisionOut):
     superseded_by_id: int | None
 
 
-class ReSupervisionQuery(Schema):
-    state: Literal["pending", "due", "recorded"] | None = None
-    verdict: Verdict | None = None
-    leader: Id | None = Field(None, description="The leader assigned to check (a person id)")
-    locality: Id | None = Field(None, description="An administrative unit id")
-    date_from: str | None = Field(None, description="Due on or after (dd/mm/yyyy or yyyy-mm-dd)")
-    date_to: str | None = Field(None, description="Due on or before (dd/mm/yyyy or yyyy-mm-dd)")
-
-
 class RecordIn(Schema):
     verdict: Verdict
     method: CheckMethod
@@ -863,7 +835,7 @@ def _check_detail(user, pk: int):
 def list_resupervisions(request, filters: Query[ReSupervisionQuery]):
     """Checks the caller may see, by due date: pending, due (pending and past due) or recorded."""
     user = request.user
-    checks = selectors.resupervision_list(user=user, filters=query_filters(filters))
+    checks = filter_api(ReSupervisionFilterSet, request, selectors.resupervision_list(user=user), filters)
     return references.annotate(checks, user, "directive", "obstacle", "supersedes", "follow_up")
 
 
@@ -934,10 +906,6 @@ class NoticeIn(Schema):
     summary: Text = Field("", max_length=20_000)
 
 
-class NoticeQuery(Schema):
-    q: Text | None = Field(None, max_length=200)
-
-
 class ImportErrorOut(Schema):
     sheet: str
     row: int | None
@@ -964,7 +932,8 @@ def _notice(user, pk: int):
 @router.get("/notices/", response=list[NoticeOut], summary="Standing Committee conclusion notices")
 @paginate(PageNumberPagination, page_size=50)
 def list_notices(request, filters: Query[NoticeQuery]):
-    return selectors.notice_list(user=request.user, q=filters.q).order_by("-issued_on", "-id")
+    notices = filter_api(NoticeFilterSet, request, selectors.notice_list(user=request.user), filters)
+    return notices.order_by("-issued_on", "-id")
 
 
 @router.post("/notices/", response={201: NoticeOut}, summary="Enter a conclusion notice (office)")

@@ -7,18 +7,17 @@ written in openpyxl's write-only mode, the rows streamed from the database in ch
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import itertools
 
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core import references, xlsx
 from core.calendar import national_holidays
+from core.exports import BOLD, TITLE, Column, list_workbook
 from followup import selectors
 from followup.choices import (
     CheckMethod,
@@ -32,18 +31,6 @@ from followup.choices import (
 )
 
 CHUNK = 2000
-
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an export: its heading, its width and how a record gives its value."""
-
-    heading: str
-    width: int
-    value: Callable[[object], object]
 
 
 def _label(choices, value) -> str:
@@ -59,30 +46,16 @@ def _organisation_name(qs) -> str:
     return row or ""
 
 
-def _workbook(*, title: str, sheet: str, columns: list[Column], qs, rows: Iterable) -> bytes:
-    """A workbook of one sheet: a title row (organisation, list, export date), the headings, the rows."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet[:31])
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A4"
-    organisation = _organisation_name(qs)
-    heading = " — ".join(part for part in (organisation, title) if part)
-    ws.append([xlsx.cell(ws, heading, font=TITLE)])
-    exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
-    ws.append([xlsx.cell(ws, exported)])
-    ws.append([xlsx.cell(ws, column.heading, font=BOLD, wrap=True) for column in columns])
-    count = 0
-    for count, record in enumerate(rows, start=1):
-        ws.append([count] + [xlsx.cell(ws, column.value(record)) for column in columns[1:]])
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{max(3, count + 3)}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _number_column() -> Column:
-    return Column(_("No."), 6, lambda r: None)
+def _workbook(*, title: str, columns: list[Column], qs) -> bytes:
+    """The list, numbered from 1, under the organisation's name, written by the shared list writer."""
+    numbers = itertools.count(1)
+    return list_workbook(
+        title=title,
+        sheet=title,
+        columns=[Column(_("No."), 6, lambda record: next(numbers)), *columns],
+        rows=qs.iterator(chunk_size=CHUNK),
+        organisation=_organisation_name(qs),
+    )
 
 
 # --- obstacles ------------------------------------------------------------------------------------
@@ -92,7 +65,6 @@ def obstacle_workbook(qs) -> bytes:
     """The obstacles of a (scoped, filtered) list as an .xlsx workbook."""
     today = timezone.localdate()
     columns = [
-        _number_column(),
         Column(_("Title"), 40, lambda o: o.title),
         Column(_("Category"), 24, lambda o: _label(ObstacleCategory, o.category)),
         Column(_("Status"), 20, lambda o: _label(ObstacleStatus, o.status)),
@@ -118,13 +90,7 @@ def obstacle_workbook(qs) -> bytes:
         Column(_("Closed on"), 12, lambda o: o.closed_on),
         Column(_("Description"), 50, lambda o: o.description),
     ]
-    return _workbook(
-        title=_("Obstacles"),
-        sheet=_("Obstacles"),
-        columns=columns,
-        qs=qs,
-        rows=qs.iterator(chunk_size=CHUNK),
-    )
+    return _workbook(title=_("Obstacles"), columns=columns, qs=qs)
 
 
 # --- directives -----------------------------------------------------------------------------------
@@ -158,7 +124,6 @@ def directive_workbook(qs) -> bytes:
     """The directives of a (scoped, filtered) list as an .xlsx workbook, each with its status bucket."""
     today = timezone.localdate()
     columns = [
-        _number_column(),
         Column(_("Reference"), 14, lambda d: d.number),
         Column(_("Content"), 60, lambda d: d.content),
         Column(_("Status"), 24, lambda d: _bucket(d, today)),
@@ -182,13 +147,7 @@ def directive_workbook(qs) -> bytes:
         Column(_("Follows up (ID)"), 10, _parent_id),
         Column(_("ID"), 8, lambda d: d.pk),
     ]
-    return _workbook(
-        title=_("Directives"),
-        sheet=_("Directives"),
-        columns=columns,
-        qs=qs,
-        rows=qs.iterator(chunk_size=CHUNK),
-    )
+    return _workbook(title=_("Directives"), columns=columns, qs=qs)
 
 
 # --- re-supervision -------------------------------------------------------------------------------
@@ -218,7 +177,6 @@ def _follow_up_id(check):
 def resupervision_workbook(qs) -> bytes:
     """The re-supervision checks of a (scoped, filtered) list as an .xlsx workbook."""
     columns = [
-        _number_column(),
         Column(_("Checked item"), 14, _item_kind),
         Column(_("Content"), 50, _item_label),
         Column(_("Locality"), 24, lambda c: _name(c.locality)),
@@ -237,13 +195,7 @@ def resupervision_workbook(qs) -> bytes:
         Column(_("Recorded at"), 16, lambda c: c.recorded_at),
         Column(_("ID"), 8, lambda c: c.pk),
     ]
-    return _workbook(
-        title=_("Re-supervision"),
-        sheet=_("Re-supervision"),
-        columns=columns,
-        qs=qs,
-        rows=qs.iterator(chunk_size=CHUNK),
-    )
+    return _workbook(title=_("Re-supervision"), columns=columns, qs=qs)
 
 
 # --- the directive import template ----------------------------------------------------------------

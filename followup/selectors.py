@@ -21,12 +21,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.scoping import visible
+from core.toolkit import can_write
 from followup.choices import (
     OPEN_OBSTACLE_STATUSES,
     UNRESOLVED_OBSTACLE_STATUSES,
     ObstacleStatus,
     StatusBucket,
 )
+from followup.filters import DirectiveFilterSet, NoticeFilterSet, ObstacleFilterSet, ReSupervisionFilterSet
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
 
 
@@ -34,8 +36,10 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _can_change(user) -> bool:
-    return bool(user.role) and not user.is_read_only
+def _filtered(filterset_class, qs: QuerySet, filters) -> QuerySet:
+    """The list's own FilterSet applied to `filters` (a dict or a query string's dict), as the page reads it;
+    no filters, the scoped rows as they are."""
+    return filterset_class(filters, queryset=qs).qs if filters else qs
 
 
 # --- status buckets -------------------------------------------------------------------------------
@@ -109,8 +113,6 @@ def directive_list(
     *, user, filters: dict | None = None, today: dt.date | None = None, include_archived: bool = False
 ) -> QuerySet[Directive]:
     """Directives the user may see, with `status_bucket` and `report_count`, filtered like the page."""
-    from followup.filters import DirectiveFilter
-
     day = _today(today)
     qs = visible(Directive.objects.all(), user)
     if not include_archived:
@@ -123,7 +125,7 @@ def directive_list(
         # aggregate all the progress reports of the organisation (1 s at 100,000 directives).
         .annotate(report_count=Coalesce(Subquery(_report_counts, output_field=IntegerField()), 0))
     )
-    return DirectiveFilter(filters or {}, today=day).apply(qs)
+    return _filtered(DirectiveFilterSet, qs, filters)
 
 
 def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
@@ -145,7 +147,7 @@ def get_directive_for_user(*, user, pk: int, action: str = "view") -> Directive:
 
 def may_report_progress(user, directive: Directive) -> bool:
     """The lead unit's focal point (anyone of the lead unit), or the office."""
-    return _can_change(user) and (
+    return can_write(user) and (
         user.is_office or bool(user.agency_id and user.agency_id == directive.lead_unit_id)
     )
 
@@ -153,7 +155,7 @@ def may_report_progress(user, directive: Directive) -> bool:
 def may_change_directive(user, directive: Directive) -> bool:
     """The office, or the leader who issued it (who also confirms or returns its reported completion)."""
     person = getattr(user, "person", None)
-    return _can_change(user) and (
+    return can_write(user) and (
         user.is_office or (person is not None and person.pk == directive.issued_by_id)
     )
 
@@ -174,8 +176,6 @@ def obstacle_list(
     *, user, filters: dict | None = None, today: dt.date | None = None, include_archived: bool = False
 ) -> QuerySet[Obstacle]:
     """Obstacles the user may see, with `is_overdue` (0/1), filtered like the page."""
-    from followup.filters import ObstacleFilter
-
     day = _today(today)
     qs = visible(Obstacle.objects.all(), user)
     if not include_archived:
@@ -187,7 +187,7 @@ def obstacle_list(
             output_field=IntegerField(),
         )
     )
-    return ObstacleFilter(filters or {}, today=day).apply(qs)
+    return _filtered(ObstacleFilterSet, qs, filters)
 
 
 def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
@@ -211,7 +211,7 @@ RESOLVE_MOVES = (ObstacleStatus.RESOLVING, ObstacleStatus.RESOLVED)
 
 def may_change_obstacle(user, obstacle: Obstacle) -> bool:
     """The office, whoever sees everything, whoever raised it, or a leader who reaches its place or unit."""
-    if not _can_change(user):
+    if not can_write(user):
         return False
     if user.is_office or user.sees_all:
         return True
@@ -226,11 +226,17 @@ def may_change_obstacle(user, obstacle: Obstacle) -> bool:
     )
 
 
+def may_edit_obstacle(user, obstacle: Obstacle) -> bool:
+    """Its fields are corrected by those who may change it, until it is verified or closed."""
+    final = (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED)
+    return obstacle.status not in final and may_change_obstacle(user, obstacle)
+
+
 def may_resolve_obstacle(user, obstacle: Obstacle) -> bool:
     """Those who may change it, and the focal point of the agency that must resolve it."""
     if may_change_obstacle(user, obstacle):
         return True
-    return _can_change(user) and bool(user.agency_id) and user.agency_id == obstacle.responsible_agency_id
+    return can_write(user) and bool(user.agency_id) and user.agency_id == obstacle.responsible_agency_id
 
 
 def may_move_obstacle(user, obstacle: Obstacle, status: str) -> bool:
@@ -278,15 +284,11 @@ def days_since_escalation(obstacle: Obstacle, today: dt.date | None = None) -> i
 # --- re-supervision -------------------------------------------------------------------------------
 
 
-def resupervision_list(
-    *, user, filters: dict | None = None, today: dt.date | None = None
-) -> QuerySet[ReSupervision]:
-    from followup.filters import ReSupervisionFilter
-
+def resupervision_list(*, user, filters: dict | None = None) -> QuerySet[ReSupervision]:
     qs = visible(ReSupervision.objects.all(), user).select_related(
         "directive", "obstacle", "assigned_to", "follow_up", "supersedes", "locality", "agency", "recorded_by"
     )
-    return ReSupervisionFilter(filters or {}, today=_today(today)).apply(qs)
+    return _filtered(ReSupervisionFilterSet, qs, filters)
 
 
 def get_resupervision_for_user(*, user, pk: int, action: str = "view") -> ReSupervision:
@@ -301,7 +303,7 @@ def get_resupervision_for_user(*, user, pk: int, action: str = "view") -> ReSupe
 
 def may_record_check(user, check: ReSupervision) -> bool:
     """The office, the Standing Board, or the leader assigned to check; never a focal point."""
-    if not _can_change(user) or user.role == "focal_point":
+    if not can_write(user) or user.role == "focal_point":
         return False
     person = getattr(user, "person", None)
     return bool(
@@ -331,9 +333,7 @@ def chain_of(directive: Directive) -> list[Directive]:
 # --- conclusion notices ---------------------------------------------------------------------------
 
 
-def notice_list(*, user, q: str | None = None) -> QuerySet[ConclusionNotice]:
-    from core.text import search_terms
-
+def notice_list(*, user, filters: dict | None = None) -> QuerySet[ConclusionNotice]:
     # Counted among the directives the user may see: a focal point learns nothing of other units' work.
     counted = (
         visible(Directive.objects.active(), user)
@@ -348,16 +348,25 @@ def notice_list(*, user, q: str | None = None) -> QuerySet[ConclusionNotice]:
         .active()
         .annotate(directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
     )
-    for word in search_terms(q):
-        qs = qs.filter(search_text__contains=word)
-    return qs
+    return _filtered(NoticeFilterSet, qs, filters)
 
 
 def get_notice_for_user(*, user, pk: int, action: str = "view") -> ConclusionNotice:
+    """One notice, or 404; "change" (importing its directives): the office."""
     notice = visible(ConclusionNotice.objects.all(), user).filter(pk=pk).first()
-    if notice is None or (action != "view" and not user.is_office):
+    if notice is None or (action != "view" and not may_import_directives(user, notice)):
         raise Http404
     return notice
+
+
+def may_manage_notices(user) -> bool:
+    """The office enters the Standing Committee's conclusion notices."""
+    return bool(getattr(user, "is_office", False))
+
+
+def may_import_directives(user, notice: ConclusionNotice) -> bool:
+    """The office imports a notice's directives from a sheet."""
+    return may_manage_notices(user)
 
 
 # --- my items -------------------------------------------------------------------------------------
@@ -376,7 +385,7 @@ def my_items(*, user, today: dt.date | None = None) -> dict:
     if user.is_office:
         mine = Q()  # the office watches every directive and obstacle of its organisation
     directives = directive_list(user=user, today=day).filter(mine, closed_on__isnull=True)
-    checks = resupervision_list(user=user, today=day).filter(verdict="")
+    checks = resupervision_list(user=user).filter(verdict="")
     if person is not None and not user.is_office:
         checks = checks.filter(assigned_to=person)
     return {

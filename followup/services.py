@@ -87,6 +87,11 @@ def may_issue_directives(user) -> bool:
     return user.is_office or leader_person(user) is not None
 
 
+def may_add_directives(user, notice: ConclusionNotice) -> bool:
+    """Whoever issues directives adds one to a conclusion notice (the notice page's button)."""
+    return may_issue_directives(user)
+
+
 def _check_issuer(actor, issued_by, *, field: str = "issued_by") -> None:
     """Only the office names another leader; a leader issues in their own name."""
     if actor is None or actor.is_office:

@@ -1,7 +1,8 @@
-"""Pages of the follow-up loop: thin views that parse, call a selector or a service, and render.
+"""Pages of the follow-up loop, built from core.toolkit's generic views and configured by attributes.
 
 Every record is reached through its selector's `get_*_for_user` gate, so someone else's record (another
 organisation's, or outside the user's scope) answers 404, and a write the user may not make answers 404 too.
+Each list is filtered by its one FilterSet (followup.filters), shared with its API list and its export.
 """
 
 import datetime as dt
@@ -16,15 +17,22 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
 from core import audit, references
-from core.errors import ConflictError
-from core.forms import add_errors, form_errors_text, form_version
-from core.listing import SortOption, paginate, render_list, sort_queryset
+from core.forms import form_errors_text
+from core.listing import SortOption, paginate
 from core.models import Attachment
 from core.scoping import reach_of
-from core.web import allowed, attachment_response, filter_query, posted_version, xlsx_export, xlsx_response
+from core.toolkit import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectExportView,
+    ObjectFormView,
+    ObjectImportView,
+    ObjectListView,
+    can_write,
+)
+from core.web import attachment_response, filter_query, posted_version
 from followup import exports, importers, selectors, services
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
@@ -35,6 +43,13 @@ from followup.choices import (
     SourceKind,
     StatusBucket,
     Verdict,
+)
+from followup.filters import (
+    CHECK_STATES,
+    DirectiveFilterSet,
+    NoticeFilterSet,
+    ObstacleFilterSet,
+    ReSupervisionFilterSet,
 )
 from followup.forms import (
     AssignForm,
@@ -94,6 +109,7 @@ CHECK_SORTS = [
     SortOption("due", gettext_lazy("Due on"), ("due_on", "id")),
     SortOption("checked", gettext_lazy("Checked on"), ("-checked_on", "-id")),
 ]
+NOTICE_SORTS = [SortOption("issued", gettext_lazy("Issued on"), ("-issued_on", "-id"))]
 SUMMARY_GROUPS = {
     "category": gettext_lazy("Category"),
     "level": gettext_lazy("Level"),
@@ -105,8 +121,13 @@ SUMMARY_GROUPS = {
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _can_write(user) -> bool:
-    return bool(user.role) and not user.is_read_only
+class FollowupPage:
+    """Every follow-up page belongs to an organisation: a user with none is told the page does not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method.lower() in self.http_method_names:
+            self.committee = org_selectors.committee_or_404(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _badges() -> dict:
@@ -132,6 +153,14 @@ def _leaders(user, keep=None):
     if keep is not None and not leaders.filter(pk=keep).exists():
         return org_selectors.person_list(user=user)
     return leaders
+
+
+def _agencies(user):
+    return org_selectors.agency_list(user=user).order_by("sort_key", "id")
+
+
+def _localities(user):
+    return org_selectors.unit_list(user=user).order_by("level", "sort_key", "id")
 
 
 # --- my items -------------------------------------------------------------------------------------
@@ -184,42 +213,90 @@ def _summary_rows(rows: list[dict], by: str) -> list[dict]:
     return rows
 
 
-@login_required
-def obstacle_list(request):
+class ObstacleList(FollowupPage, ObjectListView):
     """Obstacles with the shared filter, their age, and counts by category, level, agency or locality."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    today = timezone.localdate()
-    qs = selectors.obstacle_list(user=user, filters=request.GET, today=today)
-    by = request.GET.get("by") if request.GET.get("by") in SUMMARY_GROUPS else "category"
-    summary = _summary_rows(selectors.obstacle_summary(qs, by), by)
-    qs, sort = sort_queryset(request, qs, OBSTACLE_SORTS)
-    page = paginate(request, qs)
-    rows = [
-        (o, selectors.obstacle_age_days(o, today), selectors.days_since_escalation(o, today)) for o in page
-    ]
-    more = ("category", "level", "agency", "locality", "escalated", "open", "date_from", "date_to")
-    context = {
-        "nav": "obstacles",
-        "page": page,
-        "rows": rows,
-        "sort": sort,
-        "params": request.GET,
-        "more_filters": any(request.GET.get(name) for name in more),
-        "statuses": ObstacleStatus.choices,
-        "categories": ObstacleCategory.choices,
-        "levels": ResolutionLevel.choices,
-        "agencies": org_selectors.agency_list(user=user).order_by("sort_key", "id"),
-        "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        "summary": summary,
-        "summary_by": by,
-        "summary_groups": SUMMARY_GROUPS,
-        "qs_by": filter_query(request, "by"),
-        "export_query": filter_query(request, "sort", "by"),
-        "can_create": _can_write(user),
-        **_badges(),
-    }
-    return render_list(request, "followup/obstacle_list.html", "followup/_obstacle_rows.html", context)
+
+    selector = selectors.obstacle_list
+    filterset = ObstacleFilterSet
+    sorts = OBSTACLE_SORTS
+    primary_filters = ("q", "status", "overdue")
+    template_name, partial_name, nav = (
+        "followup/obstacle_list.html",
+        "followup/_obstacle_rows.html",
+        "obstacles",
+    )
+
+    def get_extra_context(self, request, page, filterset):
+        user, today = request.user, timezone.localdate()
+        by = request.GET.get("by") if request.GET.get("by") in SUMMARY_GROUPS else "category"
+        return {
+            "rows": [
+                (o, selectors.obstacle_age_days(o, today), selectors.days_since_escalation(o, today))
+                for o in page
+            ],
+            "statuses": ObstacleStatus.choices,
+            "categories": ObstacleCategory.choices,
+            "levels": ResolutionLevel.choices,
+            "agencies": _agencies(user),
+            "localities": _localities(user),
+            "summary": _summary_rows(selectors.obstacle_summary(filterset.qs, by), by),
+            "summary_by": by,
+            "summary_groups": SUMMARY_GROUPS,
+            "qs_by": filter_query(request, "by"),
+            "export_query": filter_query(request, "sort", "by"),
+            "can_create": can_write(user),
+            **_badges(),
+        }
+
+
+class ObstacleExport(FollowupPage, ObjectExportView):
+    selector = selectors.obstacle_list
+    filterset = ObstacleFilterSet
+    sorts = OBSTACLE_SORTS
+    workbook = exports.obstacle_workbook
+    filename = "obstacles"
+
+
+OBSTACLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "locality",
+    "agency",
+    "raised_by",
+    "raised_in",
+    "raised_on",
+    "resolution_level",
+    "responsible_agency",
+    "deadline",
+)
+
+
+class ObstacleEdit(FollowupPage, ObjectFormView):
+    """Raise an obstacle (anyone who may write) or correct one (the gate's "change")."""
+
+    permission = can_write
+    gate = selectors.get_obstacle_for_user
+    form_class = ObstacleForm
+    initial_fields = (*OBSTACLE_FIELDS, "version")
+    template_name, context_object_name, nav = "followup/obstacle_form.html", "obstacle", "obstacles"
+
+    def get_initial(self, request, obstacle):
+        if obstacle is None:
+            return {"raised_on": timezone.localdate(), "raised_by": getattr(request.user, "person", None)}
+        return super().get_initial(request, obstacle)
+
+    def get_form_kwargs(self, request, obstacle):
+        return _obstacle_pickers(request.user, obstacle)
+
+    def form_data(self, form):
+        return {k: form.cleaned_data[k] for k in OBSTACLE_FIELDS}
+
+    def create(self, request, data):
+        return services.obstacle_create(actor=request.user, organization=self.committee, **data)
+
+    def update(self, request, obstacle, data, version):
+        return services.obstacle_update(actor=request.user, obstacle=obstacle, version=version, **data)
 
 
 def _obstacle_pickers(user, obstacle=None) -> dict:
@@ -241,71 +318,6 @@ def _obstacle_pickers(user, obstacle=None) -> dict:
         "subjects": subjects,
         "people": org_selectors.person_list(user=user).order_by("sort_key", "id"),
     }
-
-
-OBSTACLE_FIELDS = (
-    "title",
-    "description",
-    "category",
-    "locality",
-    "agency",
-    "raised_by",
-    "raised_in",
-    "raised_on",
-    "resolution_level",
-    "responsible_agency",
-    "deadline",
-)
-
-
-@login_required
-def obstacle_create(request):
-    return _obstacle_form(request, None)
-
-
-@login_required
-def obstacle_edit(request, pk: int):
-    obstacle = selectors.get_obstacle_for_user(user=request.user, pk=pk, action="change")
-    return _obstacle_form(request, obstacle)
-
-
-def _obstacle_form(request, obstacle):
-    """Raise an obstacle (anyone who may write) or correct one (the gate's "change")."""
-    user = request.user
-    committee = org_selectors.committee_or_404(user)
-    if not _can_write(user):
-        raise Http404
-    if obstacle is not None:
-        initial = {f: getattr(obstacle, f) for f in (*OBSTACLE_FIELDS, "version")}
-    else:
-        initial = {"raised_on": timezone.localdate(), "raised_by": getattr(user, "person", None)}
-    pickers = _obstacle_pickers(user, obstacle)
-    form = ObstacleForm(
-        request.POST or None,
-        initial=initial,
-        localities=pickers["localities"],
-        subjects=pickers["subjects"],
-        agencies=pickers["agencies"],
-        people=pickers["people"],
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in OBSTACLE_FIELDS}
-        try:
-            if obstacle is None:
-                obstacle = services.obstacle_create(actor=user, organization=committee, **data)
-            else:
-                version = form_version(form)
-                obstacle = services.obstacle_update(actor=user, obstacle=obstacle, version=version, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(obstacle.get_absolute_url())
-    return render(
-        request, "followup/obstacle_form.html", {"nav": "obstacles", "form": form, "obstacle": obstacle}
-    )
 
 
 MOVE_FORMS = {
@@ -394,226 +406,302 @@ def _obstacle_directives(user, obstacle, checks) -> list[tuple]:
     return rows
 
 
-@login_required
-def obstacle_detail(request, pk: int):
+class ObstacleDetail(FollowupPage, ObjectDetailView):
     """One obstacle: its fields, the moves the user may make, its directives and checks, its timeline."""
-    user = request.user
-    obstacle = selectors.get_obstacle_for_user(user=user, pk=pk)
-    today = timezone.localdate()
-    can_resolve = allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="resolve")
-    can_change = can_resolve and allowed(selectors.get_obstacle_for_user, user=user, pk=pk, action="change")
-    actions = []
-    for status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
-        if can_change or (can_resolve and status in selectors.RESOLVE_MOVES):
-            actions.append(
-                {
-                    "status": status,
-                    "label": _move_label(obstacle.status, status),
-                    "form": _move_form(status, user, obstacle),
-                    "danger": status == ObstacleStatus.CLOSED,
-                }
-            )
-    checks = list(selectors.resupervision_list(user=user).filter(obstacle=obstacle).order_by("due_on", "id"))
-    directive_rows = _obstacle_directives(user, obstacle, checks)
-    directive_checks = [c for _d, _depth, cs in directive_rows for c in cs]
-    events = audit.history_for(
-        obstacle, *[d for d, _depth, _cs in directive_rows], *checks, *directive_checks
-    )
-    return render(
-        request,
-        "followup/obstacle_detail.html",
-        {
-            "nav": "obstacles",
-            "obstacle": obstacle,
+
+    gate = selectors.get_obstacle_for_user
+    template_name, context_object_name, nav = "followup/obstacle_detail.html", "obstacle", "obstacles"
+    actions = {"edit": selectors.may_edit_obstacle}
+
+    def get_extra_context(self, request, obstacle):
+        user, today = request.user, timezone.localdate()
+        actions = [
+            {
+                "status": status,
+                "label": _move_label(obstacle.status, status),
+                "form": _move_form(status, user, obstacle),
+                "danger": status == ObstacleStatus.CLOSED,
+            }
+            for status in OBSTACLE_TRANSITIONS.get(obstacle.status, ())
+            if selectors.may_move_obstacle(user, obstacle, status)
+        ]
+        checks = list(
+            selectors.resupervision_list(user=user).filter(obstacle=obstacle).order_by("due_on", "id")
+        )
+        directive_rows = _obstacle_directives(user, obstacle, checks)
+        directive_checks = [c for _d, _depth, cs in directive_rows for c in cs]
+        events = audit.history_for(
+            obstacle, *[d for d, _depth, _cs in directive_rows], *checks, *directive_checks
+        )
+        return {
             "origin": references.reference(user, obstacle.origin if obstacle.origin_type_id else None),
             "age": selectors.obstacle_age_days(obstacle, today),
             "since_escalation": selectors.days_since_escalation(obstacle, today),
             "actions": actions,
-            "can_edit": can_change
-            and obstacle.status not in (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED),
             "checks": checks,
             "directive_rows": directive_rows,
             "events": audit.timeline(events[:40]),
             "today": today,
             **_badges(),
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def obstacle_status(request, pk: int):
+class ObstacleMove(FollowupPage, ObjectActionView):
     """Move an obstacle along its workflow through the one service; a refusal shows its message."""
-    user = request.user
-    status = request.POST.get("status", "")
-    gate = "resolve" if status in selectors.RESOLVE_MOVES else "change"
-    obstacle = selectors.get_obstacle_for_user(user=user, pk=pk, action=gate)
-    try:
+
+    gate = selectors.get_obstacle_for_user
+
+    def post(self, request, pk, *args, **kwargs):
+        self.gate_action = "resolve" if request.POST.get("status") in selectors.RESOLVE_MOVES else "change"
+        return super().post(request, pk, *args, **kwargs)
+
+    def perform(self, request, obstacle):
+        status = request.POST.get("status", "")
         version = posted_version(request)
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-        return redirect(obstacle.get_absolute_url())
-    data = {}
-    if status in MOVE_FORMS and status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
-        form = _move_form(status, user, data=request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors_text(form))
-            return redirect(obstacle.get_absolute_url())
-        data = dict(form.cleaned_data)
-        if "cooperating_units" in data:
-            data["cooperating_units"] = list(data["cooperating_units"])
-    try:
+        data = {}
+        if status in MOVE_FORMS and status in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
+            form = _move_form(status, request.user, data=request.POST)
+            if not form.is_valid():
+                raise ValidationError(form_errors_text(form))
+            data = dict(form.cleaned_data)
+            if "cooperating_units" in data:
+                data["cooperating_units"] = list(data["cooperating_units"])
         obstacle, directive = services.obstacle_move(
-            actor=user, obstacle=obstacle, status=status, version=version, **data
+            actor=request.user, obstacle=obstacle, status=status, version=version, **data
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    else:
         if directive is not None:
-            messages.success(request, _("The obstacle has been assigned and a directive issued."))
+            self.success_message = _("The obstacle has been assigned and a directive issued.")
         else:
-            messages.success(
-                request,
-                _("The obstacle is now “{status}”.").format(status=ObstacleStatus(status).label),
+            self.success_message = _("The obstacle is now “{status}”.").format(
+                status=ObstacleStatus(status).label
             )
-    return redirect(obstacle.get_absolute_url())
-
-
-@login_required
-def obstacle_export(request):
-    """The filtered list of obstacles as an Excel workbook."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    qs = selectors.obstacle_list(user=user, filters=request.GET)
-    qs, _sort = sort_queryset(request, qs, OBSTACLE_SORTS)
-    return xlsx_export(request, exports.obstacle_workbook(qs), "obstacles")
+        return obstacle
 
 
 # --- directives -----------------------------------------------------------------------------------
 
 
-@login_required
-def directive_list(request):
+class DirectiveList(FollowupPage, ObjectListView):
     """Directives with the shared filter, their status buckets, and the count in each bucket."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    today = timezone.localdate()
-    qs = selectors.directive_list(user=user, filters=request.GET, today=today)
-    without_bucket = request.GET.copy()
-    without_bucket.pop("bucket", None)
-    counts = selectors.bucket_counts(selectors.directive_list(user=user, filters=without_bucket, today=today))
-    qs, sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
-    page = paginate(request, qs)
-    more = ("unit", "leader", "locality", "source_kind", "notice", "open", "date_from", "date_to")
-    context = {
-        "nav": "directives",
-        "page": page,
-        "sort": sort,
-        "params": request.GET,
-        "more_filters": any(request.GET.get(name) for name in more),
-        "bucket": request.GET.get("bucket", ""),
-        "chips": _chips(counts),
-        "total": sum(counts.values()),
-        "qs_bucket": filter_query(request, "bucket"),
-        "export_query": filter_query(request, "sort"),
-        "units": org_selectors.agency_list(user=user).order_by("sort_key", "id"),
-        "leaders": _leaders(user).order_by("sort_key", "id"),
-        "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        "source_kinds": SourceKind.choices,
-        "notices": selectors.notice_list(user=user),
-        "can_create": services.may_issue_directives(user),
-        **_badges(),
-    }
-    return render_list(request, "followup/directive_list.html", "followup/_directive_rows.html", context)
+
+    selector = selectors.directive_list
+    filterset = DirectiveFilterSet
+    sorts = DIRECTIVE_SORTS
+    primary_filters = ("q", "bucket")
+    template_name, partial_name = "followup/directive_list.html", "followup/_directive_rows.html"
+    nav = "directives"
+
+    def get_extra_context(self, request, page, filterset):
+        user = request.user
+        # The chips count every bucket under the other filters, so the bucket itself is left out.
+        counts = selectors.bucket_counts(self.filtered(request, drop=("bucket",))[1])
+        return {
+            "bucket": filterset.applied.get("bucket", ""),
+            "chips": _chips(counts),
+            "total": sum(counts.values()),
+            "qs_bucket": filter_query(request, "bucket"),
+            "units": _agencies(user),
+            "leaders": _leaders(user).order_by("sort_key", "id"),
+            "localities": _localities(user),
+            "source_kinds": SourceKind.choices,
+            "notices": selectors.notice_list(user=user),
+            "can_create": services.may_issue_directives(user),
+            **_badges(),
+        }
+
+
+class DirectiveExport(FollowupPage, ObjectExportView):
+    selector = selectors.directive_list
+    filterset = DirectiveFilterSet
+    sorts = DIRECTIVE_SORTS
+    workbook = exports.directive_workbook
+    filename = "directives"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return references.annotate(qs, request.user, "parent", generic=("source_type", "source_id"))
 
 
 DIRECTIVE_FIELDS = ("number", "content", "issued_on", "lead_unit", "locality", "deadline")
 
 
-@login_required
-def directive_create(request):
+def _directive_pickers(user, **kwargs) -> dict:
+    """The directive form's pickers; the office names the issuing leader (keeping the one it had)."""
+    keep = kwargs.pop("keep", None)
+    leaders = _leaders(user, keep=keep).order_by("sort_key", "id") if user.is_office else None
+    return {"agencies": _agencies(user), "localities": _localities(user), "leaders": leaders, **kwargs}
+
+
+class DirectiveCreate(FollowupPage, ObjectFormView):
     """Issue a standalone directive or one of a conclusion notice: the office, or a leader in their name."""
-    user = request.user
-    committee = org_selectors.committee_or_404(user)
-    if not services.may_issue_directives(user):
-        raise Http404
-    notice_id = request.GET.get("notice", "")
-    initial = {"issued_on": timezone.localdate()}
-    if notice_id.isdigit():
-        initial["notice"] = int(notice_id)
-    form = DirectiveForm(
-        request.POST or None,
-        initial=initial,
-        agencies=org_selectors.agency_list(user=user).order_by("sort_key", "id"),
-        localities=org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        leaders=_leaders(user).order_by("sort_key", "id") if user.is_office else None,
-        notices=selectors.notice_list(user=user),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        notice = data["notice"]
-        try:
-            directive = services.directive_create(
-                actor=user,
-                organization=committee,
-                issued_by=data["issued_by"] if user.is_office else services.leader_person(user),
-                source_kind=SourceKind.CONCLUSION_NOTICE if notice else SourceKind.OTHER,
-                source=notice,
-                cooperating_units=list(data["cooperating_units"]),
-                **{k: data[k] for k in DIRECTIVE_FIELDS},
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The directive has been issued."))
-            return redirect(directive.get_absolute_url())
-    return render(
-        request, "followup/directive_form.html", {"nav": "directives", "form": form, "directive": None}
-    )
+
+    permission = services.may_issue_directives
+    form_class = DirectiveForm
+    template_name, context_object_name, nav = "followup/directive_form.html", "directive", "directives"
+    success_message = gettext_lazy("The directive has been issued.")
+
+    def get_initial(self, request, directive):
+        initial = {"issued_on": timezone.localdate()}
+        notice_id = request.GET.get("notice", "")
+        if notice_id.isdigit():
+            initial["notice"] = int(notice_id)
+        return initial
+
+    def get_form_kwargs(self, request, directive):
+        return _directive_pickers(request.user, notices=selectors.notice_list(user=request.user))
+
+    def create(self, request, data):
+        user, notice = request.user, data["notice"]
+        return services.directive_create(
+            actor=user,
+            organization=self.committee,
+            issued_by=data["issued_by"] if user.is_office else services.leader_person(user),
+            source_kind=SourceKind.CONCLUSION_NOTICE if notice else SourceKind.OTHER,
+            source=notice,
+            cooperating_units=list(data["cooperating_units"]),
+            **{k: data[k] for k in DIRECTIVE_FIELDS},
+        )
 
 
-@login_required
-def directive_edit(request, pk: int):
+class DirectiveEdit(FollowupPage, ObjectFormView):
     """Correct a directive: the office, or the leader who issued it."""
-    user = request.user
-    directive = selectors.get_directive_for_user(user=user, pk=pk, action="change")
-    initial = {f: getattr(directive, f) for f in (*DIRECTIVE_FIELDS, "issued_by", "version")}
-    initial["cooperating_units"] = list(directive.cooperating_units.all())
-    form = DirectiveForm(
-        request.POST or None,
-        initial=initial,
-        agencies=org_selectors.agency_list(user=user).order_by("sort_key", "id"),
-        localities=org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        leaders=_leaders(user, keep=directive.issued_by_id).order_by("sort_key", "id")
-        if user.is_office
-        else None,
-        with_source=False,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    permission = can_write
+    gate = selectors.get_directive_for_user
+    form_class = DirectiveForm
+    initial_fields = (*DIRECTIVE_FIELDS, "issued_by", "version")
+    template_name, context_object_name, nav = "followup/directive_form.html", "directive", "directives"
+
+    def get_initial(self, request, directive):
+        return {
+            **super().get_initial(request, directive),
+            "cooperating_units": list(directive.cooperating_units.all()),
+        }
+
+    def get_form_kwargs(self, request, directive):
+        return _directive_pickers(request.user, keep=directive.issued_by_id, with_source=False)
+
+    def update(self, request, directive, data, version):
         fields = {k: data[k] for k in DIRECTIVE_FIELDS}
-        if user.is_office:
+        if request.user.is_office:
             fields["issued_by"] = data["issued_by"]
-        try:
-            directive = services.directive_update(
-                actor=user,
-                directive=directive,
-                version=form_version(form),
-                cooperating_units=list(data["cooperating_units"]),
-                **fields,
+        return services.directive_update(
+            actor=request.user,
+            directive=directive,
+            version=version,
+            cooperating_units=list(data["cooperating_units"]),
+            **fields,
+        )
+
+
+class DirectiveDetail(FollowupPage, ObjectDetailView):
+    """One directive: source, units, deadline and bucket, progress reports, its chain and its timeline.
+
+    Every other record it mentions (its source, the directive it follows up, the chain's obstacle and
+    directives) is named and linked only when the user may open it; otherwise it reads "out of reach".
+    """
+
+    gate = selectors.get_directive_for_user
+    template_name, context_object_name, nav = "followup/directive_detail.html", "directive", "directives"
+    actions = {
+        "report": selectors.may_report_progress,
+        "change": selectors.may_change_directive,
+        "confirm": services.may_confirm_completion,
+    }
+    report_form = None  # bound, with its errors, after a refused report
+
+    def get_extra_context(self, request, directive):
+        user = request.user
+        reports = list(directive.progress_reports.select_related("author").order_by("reported_at", "id"))
+        files = _report_attachments(reports)
+        chain = selectors.chain_of(directive)
+        visible = {
+            d.pk: d
+            for d in selectors.directive_list(user=user, include_archived=True).filter(
+                pk__in=[d.pk for d in chain]
             )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
+        }
+        chain_checks: dict[int, list] = {}
+        for check in (
+            selectors.resupervision_list(user=user)
+            .filter(directive_id__in=list(visible))
+            .order_by("due_on", "id")
+        ):
+            chain_checks.setdefault(check.directive_id, []).append(check)
+        checks = chain_checks.get(directive.pk, [])
+        source = directive.source if directive.source_type_id else None
+        head = _chain_head(chain[0]) if chain else None
+        source_ref, parent_ref, head_ref = references.resolve(
+            user,
+            [source, directive.parent, head],
+            [directive.source_label, None, getattr(head, "title", None)],
+        )
+        report_form = self.report_form
+        if report_form is None and selectors.may_report_progress(user, directive):
+            report_form = ProgressReportForm(initial={"version": directive.version})
+        return {
+            "source_ref": source_ref,
+            "parent_ref": parent_ref,
+            "cooperating": list(directive.cooperating_units.all()),
+            "reports": [(r, files.get(r.pk, [])) for r in reports],
+            "report_form": report_form,
+            "chain_head": head if head_ref.visible else None,
+            "chain_head_ref": head_ref,
+            "chain_rows": [(visible.get(d.pk), chain_checks.get(d.pk, [])) for d in chain],
+            "out_of_reach": references.HIDDEN,
+            "checks": checks,
+            "events": audit.timeline(audit.history_for(directive, *checks)[:40]),
+            "today": timezone.localdate(),
+            **_badges(),
+        }
+
+
+class DirectiveReport(FollowupPage, ObjectFormView):
+    """The lead unit's focal point (or the office) reports progress, with evidence, maybe completion; a
+    refused report shows the directive's page again with the form and its errors."""
+
+    http_method_names = ["post"]
+    gate, gate_action = selectors.get_directive_for_user, "report"
+    form_class = ProgressReportForm
+
+    def get_form(self, request, directive):
+        return ProgressReportForm(request.POST, request.FILES)
+
+    def update(self, request, directive, data, version):
+        services.directive_report_progress(
+            actor=request.user,
+            directive=directive,
+            version=version,
+            text=data["text"],
+            claims_done=data["claims_done"],
+            files=request.FILES.getlist("files"),
+        )
+        if data["claims_done"]:
+            self.success_message = _("Completion has been reported.")
         else:
-            messages.success(request, _("Saved."))
-            return redirect(directive.get_absolute_url())
-    return render(
-        request, "followup/directive_form.html", {"nav": "directives", "form": form, "directive": directive}
-    )
+            self.success_message = _("Progress has been reported.")
+        return directive
+
+    def render_form(self, request, directive, form):
+        page = DirectiveDetail(report_form=form)
+        return page.get(request, directive.pk)
+
+
+class DirectiveConfirm(FollowupPage, ObjectActionView):
+    """The issuing leader or the office confirms the completion the lead unit reported, or returns it."""
+
+    gate = selectors.get_directive_for_user
+
+    def perform(self, request, directive):
+        version = posted_version(request)
+        if request.POST.get("decision") == "return":
+            self.success_message = _("The completion has been returned to the lead unit.")
+            reason = request.POST.get("reason", "")
+            return services.directive_return_completion(
+                actor=request.user, directive=directive, version=version, reason=reason
+            )
+        self.success_message = _("The completion has been confirmed.")
+        return services.directive_confirm_completion(actor=request.user, directive=directive, version=version)
 
 
 def _report_attachments(reports) -> dict[int, list]:
@@ -639,184 +727,44 @@ def _chain_head(first):
     return None
 
 
-def _directive_page(request, directive, report_form=None, status=200):
-    """The directive's page; the report form comes back bound with its errors after a failed report.
-
-    Every other record it mentions (its source, the directive it follows up, the chain's obstacle and
-    directives) is named and linked only when the user may open it; otherwise it reads "out of reach".
-    """
-    user = request.user
-    can_report = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="report")
-    can_change = allowed(selectors.get_directive_for_user, user=user, pk=directive.pk, action="change")
-    can_confirm = services.may_confirm_completion(user, directive)
-    reports = list(directive.progress_reports.select_related("author").order_by("reported_at", "id"))
-    files = _report_attachments(reports)
-    chain = selectors.chain_of(directive)
-    visible = {
-        d.pk: d
-        for d in selectors.directive_list(user=user, include_archived=True).filter(
-            pk__in=[d.pk for d in chain]
-        )
-    }
-    chain_checks: dict[int, list] = {}
-    for check in (
-        selectors.resupervision_list(user=user)
-        .filter(directive_id__in=list(visible))
-        .order_by("due_on", "id")
-    ):
-        chain_checks.setdefault(check.directive_id, []).append(check)
-    chain_rows = [(visible.get(d.pk), chain_checks.get(d.pk, [])) for d in chain]
-    checks = chain_checks.get(directive.pk, [])
-    source = directive.source if directive.source_type_id else None
-    head = _chain_head(chain[0]) if chain else None
-    source_ref, parent_ref, head_ref = references.resolve(
-        user,
-        [source, directive.parent, head],
-        [directive.source_label, None, getattr(head, "title", None)],
-    )
-    if report_form is None and can_report:
-        report_form = ProgressReportForm(initial={"version": directive.version})
-    events = audit.history_for(directive, *checks)
-    return render(
-        request,
-        "followup/directive_detail.html",
-        {
-            "nav": "directives",
-            "directive": directive,
-            "source_ref": source_ref,
-            "parent_ref": parent_ref,
-            "cooperating": list(directive.cooperating_units.all()),
-            "reports": [(r, files.get(r.pk, [])) for r in reports],
-            "can_report": can_report and not directive.closed_on,
-            "can_change": can_change and not directive.closed_on,
-            "can_confirm": can_confirm,
-            "report_form": report_form,
-            "chain_head": head if head_ref.visible else None,
-            "chain_head_ref": head_ref,
-            "chain_rows": chain_rows,
-            "out_of_reach": references.HIDDEN,
-            "checks": checks,
-            "events": audit.timeline(events[:40]),
-            "today": timezone.localdate(),
-            **_badges(),
-        },
-        status=status,
-    )
-
-
-@login_required
-def directive_detail(request, pk: int):
-    """One directive: source, units, deadline and bucket, progress reports, its chain and its timeline."""
-    directive = selectors.get_directive_for_user(user=request.user, pk=pk)
-    return _directive_page(request, directive)
-
-
-@login_required
-@require_POST
-def directive_report(request, pk: int):
-    """The lead unit's focal point (or the office) reports progress, with evidence, maybe completion."""
-    user = request.user
-    directive = selectors.get_directive_for_user(user=user, pk=pk, action="report")
-    form = ProgressReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.directive_report_progress(
-                actor=user,
-                directive=directive,
-                version=form_version(form),
-                text=data["text"],
-                claims_done=data["claims_done"],
-                files=request.FILES.getlist("files"),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        else:
-            if data["claims_done"]:
-                messages.success(request, _("Completion has been reported."))
-            else:
-                messages.success(request, _("Progress has been reported."))
-            return redirect(directive.get_absolute_url())
-    return _directive_page(request, directive, report_form=form)
-
-
-@login_required
-@require_POST
-def directive_confirm(request, pk: int):
-    """The issuing leader or the office confirms the completion the lead unit reported, or returns it."""
-    user = request.user
-    directive = selectors.get_directive_for_user(user=user, pk=pk, action="change")
-    returning = request.POST.get("decision") == "return"
-    try:
-        if returning:
-            services.directive_return_completion(
-                actor=user,
-                directive=directive,
-                version=posted_version(request),
-                reason=request.POST.get("reason", ""),
-            )
-        else:
-            services.directive_confirm_completion(
-                actor=user, directive=directive, version=posted_version(request)
-            )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except ConflictError as exc:
-        messages.error(request, exc.message)
-    else:
-        if returning:
-            messages.success(request, _("The completion has been returned to the lead unit."))
-        else:
-            messages.success(request, _("The completion has been confirmed."))
-    return redirect(directive.get_absolute_url())
-
-
-@login_required
-def directive_export(request):
-    """The filtered list of directives as an Excel workbook."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    qs = selectors.directive_list(user=user, filters=request.GET)
-    qs = references.annotate(qs, user, "parent", generic=("source_type", "source_id"))
-    qs, _sort = sort_queryset(request, qs, DIRECTIVE_SORTS)
-    return xlsx_export(request, exports.directive_workbook(qs), "directives")
-
-
 # --- re-supervision -------------------------------------------------------------------------------
 
 
-@login_required
-def resupervision_list(request):
+class ResupervisionList(FollowupPage, ObjectListView):
     """Re-supervision checks: pending, due or recorded, by verdict, leader, locality and due period."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    qs = selectors.resupervision_list(user=user, filters=request.GET)
-    qs = references.annotate(qs, user, "directive", "obstacle")
-    qs, sort = sort_queryset(request, qs, CHECK_SORTS)
-    page = paginate(request, qs)
-    context = {
-        "nav": "resupervisions",
-        "page": page,
-        "sort": sort,
-        "params": request.GET,
-        "states": [
-            ("pending", _("Not yet checked")),
-            ("due", _("Due, not yet checked")),
-            ("recorded", _("Recorded")),
-        ],
-        "verdicts": Verdict.choices,
-        "out_of_reach": references.HIDDEN,
-        "leaders": _leaders(user).order_by("sort_key", "id"),
-        "localities": org_selectors.unit_list(user=user).order_by("level", "sort_key", "id"),
-        "export_query": filter_query(request, "sort"),
-        "today": timezone.localdate(),
-        **_badges(),
-    }
-    return render_list(
-        request, "followup/resupervision_list.html", "followup/_resupervision_rows.html", context
-    )
+
+    selector = selectors.resupervision_list
+    filterset = ReSupervisionFilterSet
+    sorts = CHECK_SORTS
+    template_name, partial_name = "followup/resupervision_list.html", "followup/_resupervision_rows.html"
+    nav = "resupervisions"
+
+    def get_queryset(self, request):
+        return references.annotate(super().get_queryset(request), request.user, "directive", "obstacle")
+
+    def get_extra_context(self, request, page, filterset):
+        user = request.user
+        return {
+            "states": CHECK_STATES,
+            "verdicts": Verdict.choices,
+            "out_of_reach": references.HIDDEN,
+            "leaders": _leaders(user).order_by("sort_key", "id"),
+            "localities": _localities(user),
+            "today": timezone.localdate(),
+            **_badges(),
+        }
+
+
+class ResupervisionExport(FollowupPage, ObjectExportView):
+    selector = selectors.resupervision_list
+    filterset = ReSupervisionFilterSet
+    sorts = CHECK_SORTS
+    workbook = exports.resupervision_workbook
+    filename = "resupervisions"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return references.annotate(qs, request.user, "directive", "obstacle", "follow_up")
 
 
 def _item_bucket(user, check) -> str | None:
@@ -827,30 +775,28 @@ def _item_bucket(user, check) -> str | None:
     return row.status_bucket if row else None
 
 
-@login_required
-def resupervision_detail(request, pk: int):
+class ResupervisionDetail(FollowupPage, ObjectDetailView):
     """One check: the item, the verdict and its evidence, the checks before and after it, the follow-up."""
-    user = request.user
-    check = selectors.get_resupervision_for_user(user=user, pk=pk)
-    can_record = allowed(selectors.get_resupervision_for_user, user=user, pk=pk, action="record")
-    superseded_by = selectors.resupervision_list(user=user).filter(supersedes=check).first()
-    follow_up = None
-    if check.follow_up_id:
-        follow_up = (
-            selectors.directive_list(user=user, include_archived=True).filter(pk=check.follow_up_id).first()
+
+    gate = selectors.get_resupervision_for_user
+    template_name, context_object_name, nav = "followup/resupervision_detail.html", "check", "resupervisions"
+    actions = {"record": selectors.may_record_check}
+
+    def get_extra_context(self, request, check):
+        user = request.user
+        superseded_by = selectors.resupervision_list(user=user).filter(supersedes=check).first()
+        follow_up = None
+        if check.follow_up_id:
+            directives = selectors.directive_list(user=user, include_archived=True)
+            follow_up = directives.filter(pk=check.follow_up_id).first()
+        item_ref, supersedes_ref = references.resolve(
+            user, [check.item, check.supersedes], [getattr(check.obstacle, "title", None), None]
         )
-    item_ref, supersedes_ref = references.resolve(
-        user, [check.item, check.supersedes], [getattr(check.obstacle, "title", None), None]
-    )
-    follow_up_ref = references.NOTHING
-    if check.follow_up_id and follow_up is None:
-        follow_up_ref = references.HIDDEN
-    return render(
-        request,
-        "followup/resupervision_detail.html",
-        {
-            "nav": "resupervisions",
-            "check": check,
+        follow_up_ref = references.NOTHING
+        if check.follow_up_id and follow_up is None:
+            follow_up_ref = references.HIDDEN
+        may_recheck = selectors.may_record_check(user, check) and check.is_recorded and not superseded_by
+        return {
             "item": check.item,
             "item_ref": item_ref,
             "supersedes_ref": supersedes_ref,
@@ -858,188 +804,132 @@ def resupervision_detail(request, pk: int):
             "item_bucket": _item_bucket(user, check),
             "superseded_by": superseded_by,
             "follow_up": follow_up,
-            "can_record": can_record and not check.is_recorded,
-            "recheck_form": RecheckForm() if can_record and check.is_recorded and not superseded_by else None,
+            "recheck_form": RecheckForm() if may_recheck else None,
             "events": audit.timeline(audit.history_for(check)[:20]),
             "today": timezone.localdate(),
             **_badges(),
-        },
-    )
+        }
 
 
-@login_required
-def resupervision_record(request, pk: int):
+class ResupervisionRecord(FollowupPage, ObjectFormView):
     """Record a check's verdict, once; a recorded check is shown read-only (history is append-only)."""
-    user = request.user
-    check = selectors.get_resupervision_for_user(user=user, pk=pk, action="record")
-    if check.is_recorded:
-        if request.method == "POST":
+
+    gate, gate_action = selectors.get_resupervision_for_user, "record"
+    form_class = ReSupervisionRecordForm
+    template_name, context_object_name, nav = "followup/resupervision_record.html", "check", "resupervisions"
+
+    def get_initial(self, request, check):
+        return {"checked_on": timezone.localdate(), "method": CheckMethod.ON_SITE}
+
+    def get_form(self, request, check):
+        return None if check.is_recorded else super().get_form(request, check)
+
+    def post(self, request, pk=None, *args, **kwargs):
+        check = self.get_object(request, pk)
+        if check.is_recorded:
             messages.error(
                 request, _("This check already has a verdict; it cannot be changed. Schedule a new check.")
             )
             return redirect(check.get_absolute_url())
-        form = None
-    else:
-        form = ReSupervisionRecordForm(
-            request.POST or None, initial={"checked_on": timezone.localdate(), "method": CheckMethod.ON_SITE}
-        )
-    if form is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            check = services.resupervision_record(
-                actor=user,
-                check=check,
-                verdict=data["verdict"],
-                method=data["method"],
-                checked_on=data["checked_on"],
-                evidence=data["evidence"],
-                place=data["place"],
-                follow_up_content=data["follow_up_content"],
-                follow_up_deadline=data["follow_up_deadline"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
+        return super().post(request, pk, *args, **kwargs)
+
+    def save(self, request, check, form):
+        check = services.resupervision_record(actor=request.user, check=check, **form.cleaned_data)
+        if check.follow_up_id:
+            self.success_message = _("The verdict has been recorded and a follow-up directive issued.")
         else:
-            if check.follow_up_id:
-                messages.success(
-                    request, _("The verdict has been recorded and a follow-up directive issued.")
-                )
-            else:
-                messages.success(request, _("The verdict has been recorded."))
-            return redirect(check.get_absolute_url())
-    return render(
-        request,
-        "followup/resupervision_record.html",
-        {
-            "nav": "resupervisions",
-            "check": check,
+            self.success_message = _("The verdict has been recorded.")
+        return check
+
+    def get_extra_context(self, request, check):
+        return {
             "item": check.item,
-            "item_bucket": _item_bucket(user, check),
-            "form": form,
+            "item_bucket": _item_bucket(request.user, check),
             "follow_up_verdicts": [Verdict.PARTLY, Verdict.NOT_IMPLEMENTED],
             **_badges(),
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def resupervision_recheck(request, pk: int):
+class ResupervisionRecheck(FollowupPage, ObjectActionView):
     """Schedule a new check that supersedes a recorded one; the first stays in the history."""
-    user = request.user
-    check = selectors.get_resupervision_for_user(user=user, pk=pk, action="record")
-    form = RecheckForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors_text(form))
-        return redirect(check.get_absolute_url())
-    try:
-        new = services.resupervision_recheck(actor=user, check=check, due_on=form.cleaned_data["due_on"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(check.get_absolute_url())
-    messages.success(request, _("A new check has been scheduled."))
-    return redirect(new.get_absolute_url())
 
+    gate, gate_action = selectors.get_resupervision_for_user, "record"
+    success_message = gettext_lazy("A new check has been scheduled.")
 
-@login_required
-def resupervision_export(request):
-    """The filtered list of checks as an Excel workbook."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    qs = selectors.resupervision_list(user=user, filters=request.GET)
-    qs = references.annotate(qs, user, "directive", "obstacle", "follow_up")
-    qs, _sort = sort_queryset(request, qs, CHECK_SORTS)
-    return xlsx_export(request, exports.resupervision_workbook(qs), "resupervisions")
+    def perform(self, request, check):
+        form = RecheckForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form_errors_text(form))
+        return services.resupervision_recheck(
+            actor=request.user, check=check, due_on=form.cleaned_data["due_on"]
+        )
 
 
 # --- conclusion notices ---------------------------------------------------------------------------
 
 
-@login_required
-def notice_list(request):
+class NoticeList(FollowupPage, ObjectListView):
     """The Standing Committee's conclusion notices, searchable, with the number of directives in each."""
-    user = request.user
-    org_selectors.committee_or_404(user)
-    q = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.notice_list(user=user, q=q).order_by("-issued_on", "-id"))
-    context = {"nav": "notices", "q": q, "page": page}
-    return render_list(request, "followup/notice_list.html", "followup/_notice_rows.html", context)
+
+    selector = selectors.notice_list
+    filterset = NoticeFilterSet
+    sorts = NOTICE_SORTS
+    template_name, partial_name, nav = "followup/notice_list.html", "followup/_notice_rows.html", "notices"
 
 
-@login_required
-def notice_create(request):
+class NoticeCreate(FollowupPage, ObjectFormView):
     """Enter a conclusion notice (the office only)."""
-    user = request.user
-    committee = org_selectors.committee_or_404(user)
-    if not user.is_office:
-        raise Http404
-    form = NoticeForm(request.POST or None, initial={"issued_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = services.notice_create(actor=user, organization=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(notice.get_absolute_url())
-    return render(request, "followup/notice_form.html", {"nav": "notices", "form": form})
+
+    permission = selectors.may_manage_notices
+    form_class = NoticeForm
+    template_name, nav = "followup/notice_form.html", "notices"
+
+    def get_initial(self, request, notice):
+        return {"issued_on": timezone.localdate()}
+
+    def create(self, request, data):
+        return services.notice_create(actor=request.user, organization=self.committee, **data)
 
 
-@login_required
-def notice_detail(request, pk: int):
-    """A notice and its directives, with their status buckets."""
-    user = request.user
-    notice = selectors.get_notice_for_user(user=user, pk=pk)
-    directives = selectors.directive_list(user=user, filters={"notice": notice.pk})
-    counts = selectors.bucket_counts(directives)
-    page = paginate(request, directives.order_by("deadline", "id"))
-    return render_list(
-        request,
-        "followup/notice_detail.html",
-        "followup/_directive_rows.html",
-        {
-            "nav": "notices",
-            "notice": notice,
-            "page": page,
+class NoticeDetail(FollowupPage, ObjectDetailView):
+    """A notice and its directives, with their status buckets; htmx asks for the rows alone."""
+
+    gate = selectors.get_notice_for_user
+    template_name, partial_name = "followup/notice_detail.html", "followup/_directive_rows.html"
+    context_object_name, nav = "notice", "notices"
+    actions = {"add": services.may_add_directives, "import": selectors.may_import_directives}
+
+    def get_extra_context(self, request, notice):
+        directives = selectors.directive_list(user=request.user, filters={"notice": notice.pk})
+        counts = selectors.bucket_counts(directives)
+        return {
+            "page": paginate(request, directives.order_by("deadline", "id")),
             "chips": _chips(counts),
             "total": sum(counts.values()),
-            "can_add": services.may_issue_directives(user),
-            "can_import": user.is_office,
             **_badges(),
-        },
-    )
+        }
 
 
-@login_required
-def notice_import(request, pk: int):
+class NoticeImport(FollowupPage, ObjectImportView):
     """Import a notice's directives from an Excel sheet (the office): all or nothing, errors by cell."""
-    user = request.user
-    notice = selectors.get_notice_for_user(user=user, pk=pk, action="change")
-    if request.method == "GET" and request.GET.get("template"):
-        return xlsx_response(exports.directive_import_template(), "directives-template.xlsx")
-    form = NoticeImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = importers.import_directives(actor=user, notice=notice, file=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            errors = list(result.errors)
-            if not errors:
-                created = len(result.created)
-                messages.success(
-                    request,
-                    ngettext("{count} directive imported.", "{count} directives imported.", created).format(
-                        count=created
-                    ),
-                )
-                return redirect(notice.get_absolute_url())
-    return render(
-        request,
-        "followup/notice_import.html",
-        {"nav": "notices", "notice": notice, "form": form, "errors": errors},
-    )
+
+    form_class = NoticeImportForm
+    importer = importers.import_directives
+    template_workbook = exports.directive_import_template
+    template_filename = "directives-template.xlsx"
+    template_name, context_object_name, nav = "followup/notice_import.html", "notice", "notices"
+    error_status = 200  # the refused sheet's errors are the page's answer
+
+    def get_object(self, request, pk):
+        return selectors.get_notice_for_user(user=request.user, pk=pk, action="change")
+
+    def import_kwargs(self, request, notice):
+        return {"notice": notice}
+
+    def success_message(self, count):
+        return ngettext("{count} directive imported.", "{count} directives imported.", count).format(
+            count=count
+        )
 
 
 # --- files ----------------------------------------------------------------------------------------

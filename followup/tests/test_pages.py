@@ -14,7 +14,7 @@ from accounts.tests.helpers import inline_script_problems, template_names
 from core.audit import history_for
 from core.models import Attachment, AuditEvent
 from core.testing import count_queries
-from followup import services
+from followup import services, views
 from followup.choices import ObstacleStatus, SourceKind, StatusBucket, Verdict
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
 
@@ -33,8 +33,8 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def files(monkeypatch):
-    """Stand-ins for the functions of followup.exports and .importers that record what the pages pass
-    them (the modules themselves are tested in test_excel.py, and through the pages below)."""
+    """Stand-ins for the workbooks and the importer the pages are configured with, recording what the pages
+    pass them (the modules themselves are tested in test_excel.py, and through the pages below)."""
     calls = {"exports": [], "imports": [], "import_result": types.SimpleNamespace(created=[], errors=[])}
 
     def workbook(kind):
@@ -48,14 +48,14 @@ def files(monkeypatch):
         calls["imports"].append((actor, notice, file.name, file.read()))
         return calls["import_result"]
 
-    for name, stand_in in {
-        "followup.exports.obstacle_workbook": workbook("obstacles"),
-        "followup.exports.directive_workbook": workbook("directives"),
-        "followup.exports.resupervision_workbook": workbook("resupervisions"),
-        "followup.exports.directive_import_template": lambda: b"PK\x03\x04template",
-        "followup.importers.import_directives": import_directives,
-    }.items():
-        monkeypatch.setattr(name, stand_in)
+    for view, name, stand_in in [
+        (views.ObstacleExport, "workbook", workbook("obstacles")),
+        (views.DirectiveExport, "workbook", workbook("directives")),
+        (views.ResupervisionExport, "workbook", workbook("resupervisions")),
+        (views.NoticeImport, "template_workbook", lambda: b"PK\x03\x04template"),
+        (views.NoticeImport, "importer", import_directives),
+    ]:
+        monkeypatch.setattr(view, name, staticmethod(stand_in))
     return calls
 
 
