@@ -78,6 +78,11 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
 
 
+def _label_of(choices, field: str) -> staticmethod:
+    """A schema resolver: the label of a choice field, in the reader's language."""
+    return staticmethod(lambda obj: _label(choices, getattr(obj, field)))
+
+
 # --- obstacles ------------------------------------------------------------------------------------
 
 
@@ -113,17 +118,9 @@ class ObstacleOut(Schema):
     version: int
     archived: bool
 
-    @staticmethod
-    def resolve_category_label(obj):
-        return _label(ObstacleCategory, obj.category)
-
-    @staticmethod
-    def resolve_resolution_level_label(obj):
-        return _label(ResolutionLevel, obj.resolution_level)
-
-    @staticmethod
-    def resolve_status_label(obj):
-        return _label(ObstacleStatus, obj.status)
+    resolve_category_label = _label_of(ObstacleCategory, "category")
+    resolve_resolution_level_label = _label_of(ResolutionLevel, "resolution_level")
+    resolve_status_label = _label_of(ObstacleStatus, "status")
 
     @staticmethod
     def resolve_is_overdue(obj):
@@ -792,9 +789,7 @@ class ReSupervisionOut(Schema):
     def resolve_follow_up_id(obj, context):
         return references.api_id(context, Directive, obj.follow_up_id, references.in_reach(obj, "follow_up"))
 
-    @staticmethod
-    def resolve_verdict_label(obj):
-        return _label(Verdict, obj.verdict)
+    resolve_verdict_label = _label_of(Verdict, "verdict")
 
     @staticmethod
     def resolve_recorded_by(obj):

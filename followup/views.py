@@ -34,6 +34,7 @@ from core.toolkit import (
 )
 from core.web import attachment_response, filter_query, posted_version
 from followup import exports, importers, selectors, services
+from followup.badges import BUCKET_COLOURS, badges
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
     CheckMethod,
@@ -71,31 +72,6 @@ from org import selectors as org_selectors
 
 MY_ITEMS_LIMIT = 10
 
-# Badge colours (Tabler's "-lt" badges): the same everywhere a bucket, a status or a verdict is shown.
-BUCKET_COLOURS = {
-    StatusBucket.OVERDUE: "red",
-    StatusBucket.DONE_LATE: "orange",
-    StatusBucket.DONE_ON_TIME: "green",
-    StatusBucket.IN_PROGRESS: "blue",
-    StatusBucket.AWAITING_CONFIRMATION: "teal",
-    StatusBucket.NOT_DUE: "secondary",
-}
-STATUS_COLOURS = {
-    ObstacleStatus.NEW: "azure",
-    ObstacleStatus.ESCALATED: "purple",
-    ObstacleStatus.ASSIGNED: "blue",
-    ObstacleStatus.RESOLVING: "cyan",
-    ObstacleStatus.RESOLVED: "teal",
-    ObstacleStatus.VERIFIED: "green",
-    ObstacleStatus.CLOSED: "secondary",
-}
-VERDICT_COLOURS = {
-    Verdict.IMPLEMENTED: "green",
-    Verdict.PARTLY: "orange",
-    Verdict.NOT_IMPLEMENTED: "red",
-    Verdict.NOT_APPLICABLE: "secondary",
-}
-
 OBSTACLE_SORTS = [
     SortOption("raised", gettext_lazy("Raised on"), ("-raised_on", "-id")),
     SortOption("deadline", gettext_lazy("Deadline"), ("deadline", "id")),
@@ -128,18 +104,6 @@ class FollowupPage:
         if request.user.is_authenticated and request.method.lower() in self.http_method_names:
             self.committee = org_selectors.committee_or_404(request.user)
         return super().dispatch(request, *args, **kwargs)
-
-
-def _badges() -> dict:
-    """Labels and colours of buckets, statuses and verdicts, for the badge partials."""
-    return {
-        "bucket_labels": dict(StatusBucket.choices),
-        "bucket_colours": BUCKET_COLOURS,
-        "status_labels": dict(ObstacleStatus.choices),
-        "status_colours": STATUS_COLOURS,
-        "verdict_labels": dict(Verdict.choices),
-        "verdict_colours": VERDICT_COLOURS,
-    }
 
 
 def _chips(counts: dict) -> list[tuple]:
@@ -198,7 +162,7 @@ def my_items(request):
     return render(
         request,
         "followup/my_items.html",
-        {"nav": "my_items", "sections": sections, "today": today, **_badges()},
+        {"nav": "my_items", "sections": sections, "today": today, **badges()},
     )
 
 
@@ -245,7 +209,7 @@ class ObstacleList(FollowupPage, ObjectListView):
             "qs_by": filter_query(request, "by"),
             "export_query": filter_query(request, "sort", "by"),
             "can_create": can_write(user),
-            **_badges(),
+            **badges(),
         }
 
 
@@ -442,7 +406,7 @@ class ObstacleDetail(FollowupPage, ObjectDetailView):
             "directive_rows": directive_rows,
             "events": audit.timeline(events[:40]),
             "today": today,
-            **_badges(),
+            **badges(),
         }
 
 
@@ -506,7 +470,7 @@ class DirectiveList(FollowupPage, ObjectListView):
             "source_kinds": SourceKind.choices,
             "notices": selectors.notice_list(user=user),
             "can_create": services.may_issue_directives(user),
-            **_badges(),
+            **badges(),
         }
 
 
@@ -652,7 +616,7 @@ class DirectiveDetail(FollowupPage, ObjectDetailView):
             "checks": checks,
             "events": audit.timeline(audit.history_for(directive, *checks)[:40]),
             "today": timezone.localdate(),
-            **_badges(),
+            **badges(),
         }
 
 
@@ -751,7 +715,7 @@ class ResupervisionList(FollowupPage, ObjectListView):
             "leaders": _leaders(user).order_by("sort_key", "id"),
             "localities": _localities(user),
             "today": timezone.localdate(),
-            **_badges(),
+            **badges(),
         }
 
 
@@ -807,7 +771,7 @@ class ResupervisionDetail(FollowupPage, ObjectDetailView):
             "recheck_form": RecheckForm() if may_recheck else None,
             "events": audit.timeline(audit.history_for(check)[:20]),
             "today": timezone.localdate(),
-            **_badges(),
+            **badges(),
         }
 
 
@@ -846,7 +810,7 @@ class ResupervisionRecord(FollowupPage, ObjectFormView):
             "item": check.item,
             "item_bucket": _item_bucket(request.user, check),
             "follow_up_verdicts": [Verdict.PARTLY, Verdict.NOT_IMPLEMENTED],
-            **_badges(),
+            **badges(),
         }
 
 
@@ -906,7 +870,7 @@ class NoticeDetail(FollowupPage, ObjectDetailView):
             "page": paginate(request, directives.order_by("deadline", "id")),
             "chips": _chips(counts),
             "total": sum(counts.values()),
-            **_badges(),
+            **badges(),
         }
 
 
