@@ -69,11 +69,6 @@ MAX_UNITS = 50
 # --- shared helpers -------------------------------------------------------------------------------
 
 
-def _require_office(user):
-    if not user.is_office:
-        raise Http404
-
-
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else (value or "")
 
@@ -934,7 +929,8 @@ def list_notices(request, filters: Query[NoticeQuery]):
 @router.post("/notices/", response={201: NoticeOut}, summary="Enter a conclusion notice (office)")
 def create_notice(request, payload: NoticeIn):
     user = request.user
-    _require_office(user)
+    if not selectors.may_manage_notices(user):
+        raise Http404
     committee = org_selectors.committee_or_404(user)
     notice = services.notice_create(actor=user, organization=committee, **payload.dict())
     return Status(201, _notice(user, notice.pk))

@@ -20,12 +20,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from core.models import Attachment
 from core.scoping import visible
 from core.toolkit import can_write
 from followup.choices import (
     OPEN_OBSTACLE_STATUSES,
     UNRESOLVED_OBSTACLE_STATUSES,
     ObstacleStatus,
+    SourceKind,
     StatusBucket,
 )
 from followup.filters import DirectiveFilterSet, NoticeFilterSet, ObstacleFilterSet, ReSupervisionFilterSet
@@ -328,6 +330,105 @@ def chain_of(directive: Directive) -> list[Directive]:
             break
         chain.append(nxt)
     return chain
+
+
+def directive_chain(*, user, directive: Directive) -> tuple[list, list[tuple], list]:
+    """The chain a directive belongs to, each link as (the directive, or None when out of the user's reach,
+    and its checks), and the directive's own checks: a query for the visible links, one for their checks."""
+    chain = chain_of(directive)
+    visible = {
+        d.pk: d for d in directive_list(user=user, include_archived=True).filter(pk__in=[d.pk for d in chain])
+    }
+    chain_checks: dict[int, list] = {}
+    for check in (
+        resupervision_list(user=user).filter(directive_id__in=list(visible)).order_by("due_on", "id")
+    ):
+        chain_checks.setdefault(check.directive_id, []).append(check)
+    checks = chain_checks.get(directive.pk, [])
+    rows = [(visible.get(d.pk), chain_checks.get(d.pk, [])) for d in chain]
+    return chain, rows, checks
+
+
+# --- what a detail page shows beside its record ---------------------------------------------------
+
+
+def obstacle_directive_rows(user, obstacle, checks) -> list[tuple]:
+    """The directives issued for an obstacle and their follow-ups, depth first, with their checks.
+
+    One query per generation of follow-ups (re-supervision keeps chains short), whatever their number.
+    """
+    spawned = [c.follow_up_id for c in checks if c.follow_up_id]
+    found = {
+        d.pk: d
+        for d in directive_list(user=user, include_archived=True).filter(
+            Q(source_kind=SourceKind.OBSTACLE, source_id=obstacle.pk) | Q(pk__in=spawned)
+        )
+    }
+    roots = sorted(found.values(), key=lambda d: (d.issued_on, d.pk))
+    frontier = list(found)
+    while frontier:
+        children = [
+            d
+            for d in directive_list(user=user, include_archived=True).filter(parent_id__in=frontier)
+            if d.pk not in found
+        ]
+        found.update({d.pk: d for d in children})
+        frontier = [d.pk for d in children]
+    checks_by_directive: dict[int, list] = {}
+    for check in resupervision_list(user=user).filter(directive_id__in=list(found)):
+        checks_by_directive.setdefault(check.directive_id, []).append(check)
+    children_of: dict[int, list] = {}
+    for d in sorted(found.values(), key=lambda d: (d.issued_on, d.pk)):
+        if d.parent_id in found:
+            children_of.setdefault(d.parent_id, []).append(d)
+    rows, seen = [], set()
+
+    def walk(directive, depth):
+        if directive.pk in seen:
+            return
+        seen.add(directive.pk)
+        rows.append((directive, min(depth, 4), checks_by_directive.get(directive.pk, [])))
+        for child in children_of.get(directive.pk, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        if root.parent_id not in found:
+            walk(root, 0)
+    return rows
+
+
+def report_attachments(reports) -> dict[int, list]:
+    """The evidence files of a page of progress reports: one query."""
+    if not reports:
+        return {}
+    ct = ContentType.objects.get_for_model(ProgressReport)
+    files: dict[int, list] = {}
+    for attachment in Attachment.objects.filter(
+        content_type=ct, object_id__in=[str(r.pk) for r in reports]
+    ).order_by("uploaded_at", "id"):
+        files.setdefault(int(attachment.object_id), []).append(attachment)
+    return files
+
+
+def chain_head(first):
+    """The obstacle a chain of directives starts from, if any (directly, or through a check of it)."""
+    source = first.source if first.source_type_id else None
+    if first.source_kind == SourceKind.OBSTACLE:
+        return source
+    if first.source_kind == SourceKind.RESUPERVISION and source is not None and source.obstacle_id:
+        return source.obstacle
+    return None
+
+
+# --- re-supervision -------------------------------------------------------------------------------
+
+
+def checked_directive_bucket(user, check) -> str | None:
+    """The status bucket of the directive a check is about (None for an obstacle)."""
+    if not check.directive_id:
+        return None
+    row = directive_list(user=user, include_archived=True).filter(pk=check.directive_id).first()
+    return row.status_bucket if row else None
 
 
 # --- conclusion notices ---------------------------------------------------------------------------

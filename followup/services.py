@@ -19,6 +19,7 @@ from core.models import AuditAction
 from core.scoping import reach_of
 from core.services import create_record, notify, update_record
 from core.text import nfc
+from core.toolkit import can_write
 from followup import recipients, selectors
 from followup.choices import (
     CLOSING_VERDICTS,
@@ -75,14 +76,14 @@ def leader_person(user):
     The one rule of "a leader issues directives in their own name", for the pages, the API and the services.
     """
     person = getattr(user, "person", None)
-    if person is not None and getattr(user, "role", None) in LEADER_ROLES and not user.is_read_only:
+    if person is not None and getattr(user, "role", None) in LEADER_ROLES and can_write(user):
         return person
     return None
 
 
 def may_issue_directives(user) -> bool:
     """The office (naming the leader) or a leader (in their own name)."""
-    if user is None or not getattr(user, "role", None) or user.is_read_only:
+    if user is None or not can_write(user):
         return False
     return user.is_office or leader_person(user) is not None
 

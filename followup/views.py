@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -325,51 +324,6 @@ def _move_label(current: str, status: str) -> str:
     return labels[status]
 
 
-def _obstacle_directives(user, obstacle, checks) -> list[tuple]:
-    """The directives issued for an obstacle and their follow-ups, depth first, with their checks.
-
-    One query per generation of follow-ups (re-supervision keeps chains short), whatever their number.
-    """
-    spawned = [c.follow_up_id for c in checks if c.follow_up_id]
-    found = {
-        d.pk: d
-        for d in selectors.directive_list(user=user, include_archived=True).filter(
-            Q(source_kind=SourceKind.OBSTACLE, source_id=obstacle.pk) | Q(pk__in=spawned)
-        )
-    }
-    roots = sorted(found.values(), key=lambda d: (d.issued_on, d.pk))
-    frontier = list(found)
-    while frontier:
-        children = [
-            d
-            for d in selectors.directive_list(user=user, include_archived=True).filter(parent_id__in=frontier)
-            if d.pk not in found
-        ]
-        found.update({d.pk: d for d in children})
-        frontier = [d.pk for d in children]
-    checks_by_directive: dict[int, list] = {}
-    for check in selectors.resupervision_list(user=user).filter(directive_id__in=list(found)):
-        checks_by_directive.setdefault(check.directive_id, []).append(check)
-    children_of: dict[int, list] = {}
-    for d in sorted(found.values(), key=lambda d: (d.issued_on, d.pk)):
-        if d.parent_id in found:
-            children_of.setdefault(d.parent_id, []).append(d)
-    rows, seen = [], set()
-
-    def walk(directive, depth):
-        if directive.pk in seen:
-            return
-        seen.add(directive.pk)
-        rows.append((directive, min(depth, 4), checks_by_directive.get(directive.pk, [])))
-        for child in children_of.get(directive.pk, []):
-            walk(child, depth + 1)
-
-    for root in roots:
-        if root.parent_id not in found:
-            walk(root, 0)
-    return rows
-
-
 class ObstacleDetail(FollowupPage, ObjectDetailView):
     """One obstacle: its fields, the moves the user may make, its directives and checks, its timeline."""
 
@@ -392,7 +346,7 @@ class ObstacleDetail(FollowupPage, ObjectDetailView):
         checks = list(
             selectors.resupervision_list(user=user).filter(obstacle=obstacle).order_by("due_on", "id")
         )
-        directive_rows = _obstacle_directives(user, obstacle, checks)
+        directive_rows = selectors.obstacle_directive_rows(user, obstacle, checks)
         directive_checks = [c for _d, _depth, cs in directive_rows for c in cs]
         events = audit.history_for(
             obstacle, *[d for d, _depth, _cs in directive_rows], *checks, *directive_checks
@@ -577,24 +531,10 @@ class DirectiveDetail(FollowupPage, ObjectDetailView):
     def get_extra_context(self, request, directive):
         user = request.user
         reports = list(directive.progress_reports.select_related("author").order_by("reported_at", "id"))
-        files = _report_attachments(reports)
-        chain = selectors.chain_of(directive)
-        visible = {
-            d.pk: d
-            for d in selectors.directive_list(user=user, include_archived=True).filter(
-                pk__in=[d.pk for d in chain]
-            )
-        }
-        chain_checks: dict[int, list] = {}
-        for check in (
-            selectors.resupervision_list(user=user)
-            .filter(directive_id__in=list(visible))
-            .order_by("due_on", "id")
-        ):
-            chain_checks.setdefault(check.directive_id, []).append(check)
-        checks = chain_checks.get(directive.pk, [])
+        files = selectors.report_attachments(reports)
+        chain, chain_rows, checks = selectors.directive_chain(user=user, directive=directive)
         source = directive.source if directive.source_type_id else None
-        head = _chain_head(chain[0]) if chain else None
+        head = selectors.chain_head(chain[0]) if chain else None
         source_ref, parent_ref, head_ref = references.resolve(
             user,
             [source, directive.parent, head],
@@ -611,7 +551,7 @@ class DirectiveDetail(FollowupPage, ObjectDetailView):
             "report_form": report_form,
             "chain_head": head if head_ref.visible else None,
             "chain_head_ref": head_ref,
-            "chain_rows": [(visible.get(d.pk), chain_checks.get(d.pk, [])) for d in chain],
+            "chain_rows": chain_rows,
             "out_of_reach": references.HIDDEN,
             "checks": checks,
             "events": audit.timeline(audit.history_for(directive, *checks)[:40]),
@@ -668,32 +608,6 @@ class DirectiveConfirm(FollowupPage, ObjectActionView):
         return services.directive_confirm_completion(actor=request.user, directive=directive, version=version)
 
 
-def _report_attachments(reports) -> dict[int, list]:
-    """The evidence files of a page of progress reports: one query."""
-    if not reports:
-        return {}
-    ct = ContentType.objects.get_for_model(ProgressReport)
-    files: dict[int, list] = {}
-    for attachment in Attachment.objects.filter(
-        content_type=ct, object_id__in=[str(r.pk) for r in reports]
-    ).order_by("uploaded_at", "id"):
-        files.setdefault(int(attachment.object_id), []).append(attachment)
-    return files
-
-
-def _chain_head(first):
-    """The obstacle a chain of directives starts from, if any (directly, or through a check of it)."""
-    source = first.source if first.source_type_id else None
-    if first.source_kind == SourceKind.OBSTACLE:
-        return source
-    if first.source_kind == SourceKind.RESUPERVISION and source is not None and source.obstacle_id:
-        return source.obstacle
-    return None
-
-
-# --- re-supervision -------------------------------------------------------------------------------
-
-
 class ResupervisionList(FollowupPage, ObjectListView):
     """Re-supervision checks: pending, due or recorded, by verdict, leader, locality and due period."""
 
@@ -731,14 +645,6 @@ class ResupervisionExport(FollowupPage, ObjectExportView):
         return references.annotate(qs, request.user, "directive", "obstacle", "follow_up")
 
 
-def _item_bucket(user, check) -> str | None:
-    """The status bucket of the directive a check is about (None for an obstacle)."""
-    if not check.directive_id:
-        return None
-    row = selectors.directive_list(user=user, include_archived=True).filter(pk=check.directive_id).first()
-    return row.status_bucket if row else None
-
-
 class ResupervisionDetail(FollowupPage, ObjectDetailView):
     """One check: the item, the verdict and its evidence, the checks before and after it, the follow-up."""
 
@@ -765,7 +671,7 @@ class ResupervisionDetail(FollowupPage, ObjectDetailView):
             "item_ref": item_ref,
             "supersedes_ref": supersedes_ref,
             "follow_up_ref": follow_up_ref,
-            "item_bucket": _item_bucket(user, check),
+            "item_bucket": selectors.checked_directive_bucket(user, check),
             "superseded_by": superseded_by,
             "follow_up": follow_up,
             "recheck_form": RecheckForm() if may_recheck else None,
@@ -808,7 +714,7 @@ class ResupervisionRecord(FollowupPage, ObjectFormView):
     def get_extra_context(self, request, check):
         return {
             "item": check.item,
-            "item_bucket": _item_bucket(request.user, check),
+            "item_bucket": selectors.checked_directive_bucket(request.user, check),
             "follow_up_verdicts": [Verdict.PARTLY, Verdict.NOT_IMPLEMENTED],
             **badges(),
         }
