@@ -183,11 +183,8 @@ class ObstacleList(FollowupPage, ObjectListView):
     filterset = ObstacleFilterSet
     sorts = OBSTACLE_SORTS
     primary_filters = ("q", "status", "overdue")
-    template_name, partial_name, nav = (
-        "followup/obstacle_list.html",
-        "followup/_obstacle_rows.html",
-        "obstacles",
-    )
+    template_name, partial_name = "followup/obstacle_list.html", "followup/_obstacle_rows.html"
+    nav = "obstacles"
 
     def get_extra_context(self, request, page, filterset):
         user, today = request.user, timezone.localdate()
@@ -405,7 +402,7 @@ class DirectiveList(FollowupPage, ObjectListView):
     selector = selectors.directive_list
     filterset = DirectiveFilterSet
     sorts = DIRECTIVE_SORTS
-    primary_filters = ("q", "bucket")
+    primary_filters = ("q", "bucket", "parent")  # the chips and the search are in sight; a chain's link
     template_name, partial_name = "followup/directive_list.html", "followup/_directive_rows.html"
     nav = "directives"
 
