@@ -237,7 +237,7 @@ def test_obstacle_matrix(obstacle, current, office, in_charge, construction_foca
             fresh = Obstacle.objects.get(pk=obstacle.pk)
             allowed_move = target in MAY_MOVE[name]
             legal = target in OBSTACLE_TRANSITIONS[current]
-            sid = transaction.savepoint()
+            sid = transaction.savepoint_create()
             try:
                 moved, _directive = services.obstacle_move(
                     actor=actor,

@@ -530,8 +530,8 @@ def test_an_import_with_errors_shows_every_error_writes_nothing_and_is_audited(h
     assert not Incident.objects.exists()
     # The refusal stays on the audit trail: the page's rollback of the rows does not take it away.
     events = AuditEvent.objects.filter(pk__gt=before).exclude(action="login")
-    assert [(e.action, e.note, e.changes) for e in events] == [
-        ("import", "Từ chối nhập: có 2 lỗi trong tệp vu-viec.xlsx", {"errors": 2, "file": "vu-viec.xlsx"})
+    assert [(e.action, e.kind, e.params) for e in events] == [
+        ("import", "import.refused", {"errors": 2, "file": "vu-viec.xlsx"})
     ]
 
 
