@@ -11,18 +11,17 @@ from accounts.choices import Role
 from core.scoping import visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
-from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from org.models import AdministrativeUnit, Person
 
 
-def incident_list(*, user, filters: dict | None = None, include_archived: bool = False) -> QuerySet[Incident]:
-    """Incidents the user may see, with `is_overdue`, filtered like the page."""
+def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]:
+    """Incidents the user may see, with `is_overdue` (incidents.filters.IncidentFilterSet filters them)."""
     now = timezone.now()
     qs = visible(Incident.objects.all(), user)
     if not include_archived:
         qs = qs.active()
-    qs = qs.select_related(
+    return qs.select_related(
         "locality", "agency", "responsible_leader", "responsible_leader__user", "handling_unit", "focal_point"
     ).annotate(
         is_overdue=Case(
@@ -35,7 +34,6 @@ def incident_list(*, user, filters: dict | None = None, include_archived: bool =
             output_field=BooleanField(),
         )
     )
-    return IncidentFilter(filters or {}, today=timezone.localdate()).apply(qs)
 
 
 def can_handle(user, incident: Incident) -> bool:
