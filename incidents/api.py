@@ -309,8 +309,12 @@ def _detail(user, incident: Incident) -> Incident:
     """The incident as the caller now sees it (with is_overdue and its directives); when a write took it out
     of the caller's reach (a reassignment), the record the service returned."""
     fresh = selectors.incident_list(user=user, include_archived=True).filter(pk=incident.pk).first()
-    incident = fresh or incident
-    incident.directive_ids = _directive_ids(user, incident)
+    return _with_next_moves(user, fresh or incident)
+
+
+def _with_next_moves(user, incident: Incident) -> Incident:
+    """The incident with the directives issued from it and the moves the caller may make next."""
+    incident.directive_ids = [d.pk for d in selectors.incident_directives(user=user, incident=incident)]
     incident.allowed_statuses = _allowed_statuses(user, incident)
     return incident
 
@@ -322,18 +326,6 @@ def _allowed_statuses(user, incident: Incident) -> list[str]:
         for status in TRANSITIONS.get(incident.status, ())
         if not services.move_refusal(actor=user, incident=incident, status=status)
     ]
-
-
-def _directive_ids(user, incident: Incident) -> list[int]:
-    from followup.choices import SourceKind
-    from followup.selectors import directive_list
-
-    return list(
-        directive_list(user=user, include_archived=True)
-        .filter(source_kind=SourceKind.INCIDENT, source_id=incident.pk)
-        .order_by("issued_on", "id")
-        .values_list("pk", flat=True)
-    )
 
 
 # --- reads ------------------------------------------------------------------------------------------
@@ -405,9 +397,7 @@ def incident_map(request, filters: Query[IncidentQuery]):
 def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     """With the moves the caller may make next and the directives issued from it."""
     incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
-    incident.directive_ids = _directive_ids(request.user, incident)
-    incident.allowed_statuses = _allowed_statuses(request.user, incident)
-    return incident
+    return _with_next_moves(request.user, incident)
 
 
 # --- writes -----------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 import datetime as dt
 import statistics
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.choices import Role
+from core.models import Attachment
 from core.scoping import visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
@@ -88,6 +90,46 @@ def my_incidents(*, user) -> QuerySet[Incident]:
     if user.agency_id:
         mine |= Q(handling_unit_id=user.agency_id) | Q(focal_point=user)
     return incident_list(user=user).filter(mine)
+
+
+def incident_directives(*, user, incident: Incident) -> list:
+    """The directives issued from the incident that the user may see, in the order they were issued."""
+    from followup.choices import SourceKind
+    from followup.selectors import directive_list
+
+    return list(
+        directive_list(user=user, include_archived=True)
+        .filter(
+            source_kind=SourceKind.INCIDENT,
+            source_type=ContentType.objects.get_for_model(Incident),
+            source_id=incident.pk,
+        )
+        .order_by("issued_on", "id")
+    )
+
+
+def incident_attachments(incident: Incident) -> list[Attachment]:
+    """The files of an incident already reached through its gate."""
+    return list(
+        Attachment.objects.filter(
+            organization_id=incident.organization_id,
+            content_type=ContentType.objects.get_for_model(Incident),
+            object_id=str(incident.pk),
+        ).order_by("uploaded_at", "id")
+    )
+
+
+def incident_duplicates(*, user, incident: Incident) -> list[Incident]:
+    """The reports linked to this one as its duplicates, that the user may see (at most 20). Found by
+    the link's own index first: through the scoped list, the planner walked every incident by date."""
+    ids = list(
+        Incident.objects.filter(duplicate_of=incident)
+        .order_by("reported_at", "id")
+        .values_list("pk", flat=True)[:20]
+    )
+    if not ids:
+        return []
+    return list(incident_list(user=user).filter(pk__in=ids).order_by("reported_at", "id"))
 
 
 def duplicate_suspects(

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
@@ -28,7 +27,6 @@ from core import audit
 from core.calendar import WorkingCalendar
 from core.forms import form_errors_text, form_version
 from core.listing import SortOption
-from core.models import Attachment
 from core.services import attachment_add
 from core.toolkit import (
     FilteredMixin,
@@ -471,45 +469,10 @@ def _actions(user, incident) -> list[dict]:
     ]
 
 
-def _directives(user, incident) -> list:
-    """The directives issued from the incident that the user may see, with their status buckets."""
-    from followup import selectors as followup_selectors
-    from followup.choices import SourceKind
-
-    ct = ContentType.objects.get_for_model(Incident)
-    return list(
-        followup_selectors.directive_list(user=user, include_archived=True)
-        .filter(source_kind=SourceKind.INCIDENT, source_type=ct, source_id=incident.pk)
-        .order_by("issued_on", "id")
-    )
-
-
 def _bucket_labels() -> dict:
     from followup.choices import StatusBucket
 
     return dict(StatusBucket.choices)
-
-
-def _attachments(incident) -> list:
-    ct = ContentType.objects.get_for_model(Incident)
-    return list(
-        Attachment.objects.filter(
-            organization_id=incident.organization_id, content_type=ct, object_id=str(incident.pk)
-        ).order_by("uploaded_at", "id")
-    )
-
-
-def _duplicates_of(user, incident) -> list[Incident]:
-    """The reports linked to this one as its duplicates, that the user may see (at most 20). Found by
-    the link's own index first: through the scoped list, the planner walked every incident by date."""
-    ids = list(
-        Incident.objects.filter(duplicate_of=incident)
-        .order_by("reported_at", "id")
-        .values_list("pk", flat=True)[:20]
-    )
-    if not ids:
-        return []
-    return list(selectors.incident_list(user=user).filter(pk__in=ids).order_by("reported_at", "id"))
 
 
 class IncidentDetail(ObjectDetailView):
@@ -544,8 +507,8 @@ class IncidentDetail(ObjectDetailView):
                 agencies=agencies,
                 auto_id="id_directive_%s",
             )
-        directives = _directives(user, incident)
-        attachments = _attachments(incident)
+        directives = selectors.incident_directives(user=user, incident=incident)
+        attachments = selectors.incident_attachments(incident)
         events = audit.history_for(incident, *directives, *attachments)
         duplicate_of = None
         if incident.duplicate_of_id:
@@ -567,7 +530,7 @@ class IncidentDetail(ObjectDetailView):
             "bucket_labels": _bucket_labels(),
             "bucket_colours": BUCKET_COLOURS,
             "duplicate_of": duplicate_of,
-            "duplicates": _duplicates_of(user, incident),
+            "duplicates": selectors.incident_duplicates(user=user, incident=incident),
             "events": audit.timeline(events[:60]),
             **_badges(),
         }
@@ -578,7 +541,7 @@ class IncidentAttachment(ScopedView):
 
     def get(self, request, pk: int, file_pk: int):
         incident = selectors.get_incident_for_user(user=request.user, pk=pk)
-        attachment = next((a for a in _attachments(incident) if a.pk == file_pk), None)
+        attachment = next((a for a in selectors.incident_attachments(incident) if a.pk == file_pk), None)
         if attachment is None:
             raise Http404
         return attachment_response(attachment)

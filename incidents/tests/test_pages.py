@@ -600,6 +600,7 @@ def _grow(hanoi, leader_user, agency, focal_user, count: int, start: int = 0):
         "/incidents/map.json",
         "/incidents/statistics/",
         "/incidents/map/",
+        "/incidents/export.xlsx?open=1",
         "DETAIL",
     ],
 )
