@@ -369,28 +369,17 @@ def incident_map(request, filters: Query[IncidentQuery]):
     """A GeoJSON FeatureCollection of the filtered incidents that have coordinates, newest first, at most
     5,000 points (`truncated` says when there were more)."""
     qs = _filtered(request, selectors.incident_list, filters)
-    qs = qs.filter(latitude__isnull=False, longitude__isnull=False)
-    rows = list(
-        qs.values_list("pk", "code", "title", "status", "severity", "is_overdue", "latitude", "longitude")[
-            : MAP_LIMIT + 1
-        ]
-    )
+    rows, truncated = selectors.map_points(qs, limit=MAP_LIMIT)
+    properties = ("id", "code", "title", "status", "severity", "overdue")
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-            "properties": {
-                "id": pk,
-                "code": code,
-                "title": title,
-                "status": status,
-                "severity": severity,
-                "overdue": bool(overdue),
-            },
+            "geometry": {"type": "Point", "coordinates": [r["lng"], r["lat"]]},
+            "properties": {name: r[name] for name in properties},
         }
-        for pk, code, title, status, severity, overdue, lat, lon in rows[:MAP_LIMIT]
+        for r in rows
     ]
-    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
 
 
 @router.get("/{id:incident_id}", response=IncidentDetailOut, summary="One incident")

@@ -132,6 +132,24 @@ def incident_duplicates(*, user, incident: Incident) -> list[Incident]:
     return list(incident_list(user=user).filter(pk__in=ids).order_by("reported_at", "id"))
 
 
+def map_points(qs: QuerySet[Incident], *, limit: int) -> tuple[list[dict], bool]:
+    """The incidents of a (scoped, filtered) list that have coordinates, newest first, at most `limit`, as
+    the points of a map (id, code, title, lat, lng, status, severity, overdue, place); and whether there
+    were more."""
+    fields = ("id", "code", "title", "latitude", "longitude", "status", "severity", "is_overdue")
+    rows = list(
+        qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("-reported_at", "-id")
+        .values_list(*fields, "locality__name")[: limit + 1]
+    )
+    points = [
+        {"id": pk, "code": code, "title": title, "lat": float(lat), "lng": float(lng), "status": status,
+         "severity": severity, "overdue": bool(overdue), "place": place or ""}
+        for pk, code, title, lat, lng, status, severity, overdue, place in rows[:limit]
+    ]  # fmt: skip
+    return points, len(rows) > limit
+
+
 def duplicate_suspects(
     *,
     user,

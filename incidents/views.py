@@ -668,43 +668,19 @@ class IncidentMapData(IncidentRows, ScopedView):
 
     def get(self, request):
         _filterset, qs = self.filtered(request)
-        rows = list(
-            qs.filter(latitude__isnull=False, longitude__isnull=False)
-            .order_by("-reported_at", "-id")
-            .values(
-                "pk",
-                "code",
-                "title",
-                "latitude",
-                "longitude",
-                "status",
-                "severity",
-                "is_overdue",
-                "locality__name",
-            )[: MAP_POINT_LIMIT + 1]
-        )
-        status_labels, severity_labels = dict(IncidentStatus.choices), dict(Severity.choices)
+        rows, capped = selectors.map_points(qs, limit=MAP_POINT_LIMIT)
+        labels = {"status": dict(IncidentStatus.choices), "severity": dict(Severity.choices)}
         detail_url = reverse("incidents:detail", args=[0])[: -len("0/")]
         points = [
             {
-                "id": r["pk"],
-                "code": r["code"],
-                "title": r["title"],
-                "lat": float(r["latitude"]),
-                "lng": float(r["longitude"]),
-                "status": r["status"],
-                "status_label": str(status_labels.get(r["status"], r["status"])),
-                "severity": r["severity"],
-                "severity_label": str(severity_labels.get(r["severity"], r["severity"])),
-                "overdue": bool(r["is_overdue"]),
-                "place": r["locality__name"] or "",
-                "url": f"{detail_url}{r['pk']}/",
+                **r,
+                "status_label": str(labels["status"].get(r["status"], r["status"])),
+                "severity_label": str(labels["severity"].get(r["severity"], r["severity"])),
+                "url": f"{detail_url}{r['id']}/",
             }
-            for r in rows[:MAP_POINT_LIMIT]
+            for r in rows
         ]
-        return JsonResponse(
-            {"points": points, "capped": len(rows) > MAP_POINT_LIMIT, "limit": MAP_POINT_LIMIT}
-        )
+        return JsonResponse({"points": points, "capped": capped, "limit": MAP_POINT_LIMIT})
 
 
 class IncidentStatistics(IncidentRows, ScopedView):
