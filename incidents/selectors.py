@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from core.models import Attachment
-from core.scoping import visible
+from core.scoping import can_change, visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
 from incidents.models import Incident
@@ -41,7 +41,7 @@ def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]
 def can_handle(user, incident: Incident) -> bool:
     """May the user move the incident along its workflow: the leader in charge, the handling unit's focal
     point, the office or the Standing Board. Pure: no query once the user's person is loaded."""
-    if not getattr(user, "role", "") or user.is_read_only:
+    if not can_change(user):  # viewers and role-less users never write
         return False
     return can_reassign(user, incident) or bool(
         user.agency_id and user.agency_id == incident.handling_unit_id
@@ -51,7 +51,7 @@ def can_handle(user, incident: Incident) -> bool:
 def can_reassign(user, incident: Incident) -> bool:
     """May the user reassign the incident or issue a directive from it: the leader in charge, the office or
     the Standing Board."""
-    if not getattr(user, "role", "") or user.is_read_only:
+    if not can_change(user):  # viewers and role-less users never write
         return False
     if user.is_office or user.role == Role.STANDING_BOARD:
         return True

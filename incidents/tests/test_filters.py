@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from conftest import BA_DINH, HOAN_KIEM, unit
-from core.testing import assert_same_rows
+from core.testing import assert_same_rows, count_queries
 from incidents import services
+from incidents.selectors import can_handle, can_reassign
 from incidents.tests.test_pages import report
 
 PAGE, API, EXPORT = "/incidents/", "/api/v1/incidents/", "/incidents/export.xlsx"
@@ -84,3 +85,15 @@ def test_a_bad_filter_is_dropped_by_the_page_and_refused_by_the_api(office, rows
     refused = client.get(API, {"status": "bogus", "severity": "urgent"})
     assert refused.status_code == 422 and "status" in refused.json()["errors"]
     assert client.get(API, {"leader": "abc"}).status_code == 422
+
+
+def test_the_detail_buttons_are_pure_predicates(focal_user, leader_user, rows):
+    """The page reads `can.handle` and `can.reassign` from predicates over the incident already loaded."""
+    incident = rows["rubbish"]
+    as_focal = client_for(focal_user).get(f"/incidents/{incident.pk}/")
+    assert as_focal.context["can"] == {"handle": True, "reassign": False}
+    as_leader = client_for(leader_user).get(f"/incidents/{incident.pk}/")
+    assert as_leader.context["can"] == {"handle": True, "reassign": True}
+    for user in (focal_user, leader_user):
+        getattr(user, "person", None)  # the request's user comes with it loaded
+        assert count_queries(lambda u=user: (can_handle(u, incident), can_reassign(u, incident))) == 0
