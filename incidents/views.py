@@ -65,6 +65,11 @@ from incidents.models import Incident
 from org import selectors as org_selectors
 from org.permissions import can_manage
 
+INCIDENT_SORTS = [
+    SortOption("reported", gettext_lazy("Reported"), ("-reported_at", "-id")),
+    SortOption("deadline", gettext_lazy("Deadline"), ("resolve_due_at", "id")),
+    SortOption("code", gettext_lazy("Code"), ("code", "id")),
+]
 MAP_POINT_LIMIT = 5000
 
 # Badge colours (Tabler's colour names): the same on the list, the page, the map and its legend.
@@ -79,11 +84,6 @@ STATUS_COLOURS = {
 }
 SEVERITY_COLOURS = {Severity.URGENT: "red", Severity.COMPLEX: "yellow", Severity.NORMAL: "secondary"}
 
-INCIDENT_SORTS = [
-    SortOption("reported", gettext_lazy("Reported"), ("-reported_at", "-id")),
-    SortOption("deadline", gettext_lazy("Deadline"), ("resolve_due_at", "id")),
-    SortOption("code", gettext_lazy("Code"), ("code", "id")),
-]
 STATISTICS_GROUPS = {
     "locality": gettext_lazy("By locality"),
     "field": gettext_lazy("By field"),
