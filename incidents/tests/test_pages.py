@@ -384,8 +384,9 @@ def test_the_list_filters_and_keeps_its_filters_for_the_export(
     assert "<html" not in partial.content.decode() and urgent.code in partial.content.decode()
     taken = {}
     monkeypatch.setattr(
-        "incidents.exports.incident_workbook",
-        lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04",
+        views.IncidentExport,
+        "workbook",
+        staticmethod(lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04"),
     )
     response = client.get("/incidents/export.xlsx", {"severity": "urgent"})
     assert response.status_code == 200 and taken["codes"] == [urgent.code]
@@ -599,6 +600,7 @@ def _grow(hanoi, leader_user, agency, focal_user, count: int, start: int = 0):
         "/incidents/map.json",
         "/incidents/statistics/",
         "/incidents/map/",
+        "/incidents/export.xlsx?open=1",
         "DETAIL",
     ],
 )
