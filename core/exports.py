@@ -27,17 +27,25 @@ class Column:
     heading: str
     width: int
     value: Callable[[object], object]
+    wrap: bool = False  # long text: wrapped in its cell
 
 
 def list_workbook(
-    *, title: str, sheet: str, columns: list[Column], rows: Iterable, organisation: str = ""
+    *,
+    title: str,
+    sheet: str,
+    columns: list[Column],
+    rows: Iterable,
+    organisation: str = "",
+    freeze: str = "A4",
 ) -> bytes:
-    """A workbook of one sheet: a title row (organisation, list), the export time, the headings, the rows."""
+    """A workbook of one sheet: a title row (organisation, list), the export time, the headings, the rows.
+    `freeze` is the first cell that scrolls (the headings above it, and the columns left of it, stay)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet[:31])
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A4"
+    ws.freeze_panes = freeze
     heading = " — ".join(part for part in (organisation, title) if part)
     ws.append([cell(ws, heading, font=TITLE)])
     exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
@@ -45,7 +53,7 @@ def list_workbook(
     ws.append([cell(ws, column.heading, font=BOLD, wrap=True) for column in columns])
     count = 0
     for record in rows:
-        ws.append([cell(ws, column.value(record)) for column in columns])
+        ws.append([cell(ws, column.value(record), wrap=column.wrap) for column in columns])
         count += 1
     ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{count + 3}"
     out = io.BytesIO()

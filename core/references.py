@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import visible
+
 OUT_OF_REACH = _("an item out of your reach")
 
 # model -> (user -> the queryset of that model's records the user sees)
 _providers: dict[type, Callable] = {}
-_default: list[Callable] = []
 
 
 def register(model: type, provider: Callable) -> None:
@@ -31,17 +32,13 @@ def register(model: type, provider: Callable) -> None:
     _providers[model] = provider
 
 
-def register_default(provider: Callable) -> None:
-    """The fallback for models nobody registered: provider(queryset, user) -> the visible part of it."""
-    _default[:] = [provider]
-
-
 def _visible_queryset(model: type, user) -> QuerySet | None:
     provider = _providers.get(model)
     if provider is not None:
         return provider(user)
-    if _default:
-        return _default[0](model._default_manager.all(), user)
+    if hasattr(model, "scope"):
+        # A model nobody registered: what the one scoping mechanism lets the user see.
+        return visible(model._default_manager.all(), user)
     return None
 
 

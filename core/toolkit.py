@@ -161,7 +161,10 @@ class ObjectDetailView(ScopedView):
     actions: dict[str, Callable] = {}
 
     def get(self, request, pk, *args, **kwargs):
-        obj = self.gate(user=request.user, pk=pk)
+        return self.render_detail(request, self.gate(user=request.user, pk=pk))
+
+    def render_detail(self, request, obj, *, status: int = 200):
+        """The page of a record already loaded: also for a form posted from it that comes back with errors."""
         context = {
             **self.base_context(),
             self.context_object_name: obj,
@@ -170,7 +173,7 @@ class ObjectDetailView(ScopedView):
         context.update(self.get_extra_context(request, obj))
         if self.partial_name:
             return render_list(request, self.template_name, self.partial_name, context)
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=status)
 
     def get_extra_context(self, request, obj) -> dict:
         return {}
@@ -180,6 +183,10 @@ class ServiceCallMixin:
     """Call a service and turn its refusal into something the page shows."""
 
     success_message = _("Saved.")
+
+    def get_success_message(self, obj) -> str:
+        """The message after success; override when it names what was done (the new status, say)."""
+        return self.success_message
 
     def get_success_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -252,7 +259,7 @@ class ObjectFormView(ServiceCallMixin, ScopedView):
             except ConflictError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, self.success_message)
+                messages.success(request, self.get_success_message(saved))
                 return redirect(self.get_success_url(saved))
         return self.render_form(request, obj, form)
 
@@ -294,8 +301,8 @@ class ObjectActionView(ServiceCallMixin, ScopedView):
         except ConflictError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, self.success_message)
             obj = result if result is not None else obj
+            messages.success(request, self.get_success_message(obj))
         return redirect(self.get_success_url(obj))
 
 
@@ -326,6 +333,11 @@ class ObjectImportView(ScopedView):
     def get_success_url(self, obj) -> str:
         return obj.get_absolute_url() if obj is not None else self.success_url
 
+    def get_extra_context(self, request, obj) -> dict:
+        """What the page says beside the form: the shared template core/import.html reads `title`,
+        `pretitle`, `intro`, `template_url` and `cancel_url`."""
+        return {}
+
     def get(self, request, pk=None, *args, **kwargs):
         obj = self.get_object(request, pk)
         if request.GET.get("template") and self.template_workbook is not None:
@@ -354,4 +366,5 @@ class ObjectImportView(ScopedView):
         context = {**self.base_context(), "form": form, "errors": errors}
         if self.context_object_name:
             context[self.context_object_name] = obj
+        context.update(self.get_extra_context(request, obj))
         return render(request, self.template_name, context, status=self.error_status if errors else 200)

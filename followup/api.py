@@ -454,6 +454,7 @@ def _bucket(directive) -> str:
             deadline=directive.deadline,
             completed_on=directive.completed_on,
             confirmed_on=directive.completion_confirmed_on,
+            closed_on=directive.closed_on,
             has_report=bool(getattr(directive, "report_count", 0)),
             today=timezone.localdate(),
         )

@@ -25,21 +25,16 @@ class FollowupConfig(AppConfig):
             register_menu_link(url_name, label, key=key, group="followup", order=order * 10)
 
         from core import references
-        from core.scoping import visible
         from followup import selectors
-        from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
+        from followup.models import Directive, Obstacle, ReSupervision
 
-        # Which follow-up records a user may open, for every reference to one of them.
+        # Which follow-up records a user may open, for every reference to one of them (other models, an
+        # incident or a notice, are read through the one scoping mechanism).
         references.register(
             Directive, lambda user: selectors.directive_list(user=user, include_archived=True)
         )
         references.register(Obstacle, lambda user: selectors.obstacle_list(user=user, include_archived=True))
         references.register(ReSupervision, lambda user: selectors.resupervision_list(user=user))
-        references.register(ConclusionNotice, lambda user: visible(ConclusionNotice.objects.all(), user))
-        # Records of other apps (an incident an obstacle came from…): the project's scoping.
-        references.register_default(
-            lambda qs, user: visible(qs, user) if hasattr(qs.model, "scope") else qs.none()
-        )
 
         from core.reminders import register
         from followup.choices import NotificationKind

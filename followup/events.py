@@ -65,6 +65,8 @@ events.register("directive.completion_reported", _("{actor} reported the directi
 events.register(
     "directive.closed", _verdict(_("{actor} closed the directive: re-supervision found it {verdict}"))
 )
+events.register("directive.completion_confirmed", _("{actor} confirmed the reported completion"))
+events.register("directive.completion_returned", _("{actor} returned the reported completion"))
 events.register("directive.imported", _imported)
 events.register("resupervision.scheduled", _scheduled)
 events.register("resupervision.recorded", _verdict(_("{actor} recorded the re-supervision: {verdict}")))

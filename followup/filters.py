@@ -1,14 +1,11 @@
 """The follow-up lists, each filtered by one FilterSet shared by its page, its API list and its export."""
 
-import datetime as dt
-
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DayFilter, FilterSet, FlagFilter, IdFilter
-from core.text import search_terms
 from followup.choices import (
     OPEN_OBSTACLE_STATUSES,
     ObstacleCategory,
@@ -141,46 +138,3 @@ class NoticeFilterSet(FilterSet):
     class Meta:
         model = ConclusionNotice
         fields = ["q"]
-
-
-# --- the hand-written filter the incident list still builds on, until it moves onto a FilterSet ----------
-# (Nothing in follow-up uses it; delete it with incidents.filters.IncidentFilter.)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not value:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(str(value), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-class BaseFilter:
-    """Parses a query dict (the page's GET, the API's parameters) and applies it; bad values are ignored."""
-
-    fields: tuple[str, ...] = ()
-
-    def __init__(self, data, today: dt.date):
-        self.data = {k: (data.get(k) if hasattr(data, "get") else None) for k in self.fields}
-        self.today = today
-
-    def cleaned(self) -> dict:
-        """The values actually applied, for the page's form and the export's heading."""
-        return {k: v for k, v in self.data.items() if v not in (None, "")}
-
-    def _search(self, qs: QuerySet) -> QuerySet:
-        for word in search_terms(self.data.get("q")):
-            qs = qs.filter(search_text__contains=word)
-        return qs

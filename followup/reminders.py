@@ -30,8 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
-from core.models import Notification
-from core.services import notify
+from core.reminders import Reminder, deliver
 from followup import selectors
 from followup.choices import NotificationKind, ObstacleStatus
 from followup.models import Directive, Obstacle, ReSupervision
@@ -45,8 +44,6 @@ REMINDER_KINDS = (
     NotificationKind.OBSTACLE_OVERDUE,
     NotificationKind.RESUPERVISION_DUE,
 )
-
-_KEY_BATCH = 500  # keys (and users) per query when looking up what was already sent: parameter limits
 
 
 def _day(value: dt.date) -> str:
@@ -207,15 +204,6 @@ def _checks(horizon: dt.date):
     )
 
 
-class _Message:
-    """One reminder about one item, to several people."""
-
-    __slots__ = ("body", "key", "kind", "title", "url", "users")
-
-    def __init__(self, *, kind, key, title, body, url, users):
-        self.kind, self.key, self.title, self.body, self.url, self.users = kind, key, title, body, url, users
-
-
 def _directive_body(directive: Directive) -> str:
     lines = [_short(directive.content, 500), ""]
     if directive.number:
@@ -234,7 +222,7 @@ def _obstacle_body(obstacle: Obstacle) -> str:
     return "\n".join(lines)
 
 
-def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -> list[_Message]:
+def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -> list[Reminder]:
     overdue = ExpressionWrapper(selectors.directive_overdue(today), output_field=BooleanField())
     directives = list(_open_directives().filter(deadline__lte=horizon).annotate(is_overdue=overdue))
     audience.prepare(directives)
@@ -247,7 +235,7 @@ def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -
             kind, event = NotificationKind.DIRECTIVE_OVERDUE, "overdue"
             title = _("Directive overdue since {date}: {directive}")
         messages.append(
-            _Message(
+            Reminder(
                 kind=kind,
                 key=f"directive:{directive.pk}:{event}:{directive.deadline.isoformat()}",
                 title=title.format(date=_day(directive.deadline), directive=_short(directive)),
@@ -259,14 +247,14 @@ def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -
     return messages
 
 
-def _obstacle_messages(audience: _Audience, today: dt.date) -> list[_Message]:
+def _obstacle_messages(audience: _Audience, today: dt.date) -> list[Reminder]:
     escalated = list(_obstacles().filter(status=ObstacleStatus.ESCALATED, escalated_on__isnull=False))
     overdue = list(_obstacles().filter(selectors.obstacle_overdue(today)))
     audience.prepare(escalated + overdue)
     messages = []
     for obstacle in escalated:
         messages.append(
-            _Message(
+            Reminder(
                 kind=NotificationKind.OBSTACLE_ESCALATED,
                 # The key and the title of followup.services.obstacle_set_status: never sent twice.
                 key=f"obstacle:{obstacle.pk}:escalated:{obstacle.escalated_on.isoformat()}",
@@ -278,7 +266,7 @@ def _obstacle_messages(audience: _Audience, today: dt.date) -> list[_Message]:
         )
     for obstacle in overdue:
         messages.append(
-            _Message(
+            Reminder(
                 kind=NotificationKind.OBSTACLE_OVERDUE,
                 key=f"obstacle:{obstacle.pk}:overdue:{obstacle.deadline.isoformat()}",
                 title=_("Obstacle not resolved by {date}: {title}").format(
@@ -292,7 +280,7 @@ def _obstacle_messages(audience: _Audience, today: dt.date) -> list[_Message]:
     return messages
 
 
-def _check_messages(audience: _Audience, horizon: dt.date) -> list[_Message]:
+def _check_messages(audience: _Audience, horizon: dt.date) -> list[Reminder]:
     checks = list(_checks(horizon))
     for check in checks:
         # The item belongs to the check's organisation: reuse it (and its default leader) instead of a query.
@@ -304,7 +292,7 @@ def _check_messages(audience: _Audience, horizon: dt.date) -> list[_Message]:
         item = check.directive if check.directive_id else check.obstacle
         body = _directive_body(item) if check.directive_id else _obstacle_body(item)
         messages.append(
-            _Message(
+            Reminder(
                 kind=NotificationKind.RESUPERVISION_DUE,
                 key=f"resupervision:{check.pk}:due:{check.due_on.isoformat()}",
                 title=_("Re-supervision due on {date}: {item}").format(
@@ -318,21 +306,6 @@ def _check_messages(audience: _Audience, horizon: dt.date) -> list[_Message]:
     return messages
 
 
-def _already_sent(messages: list[_Message]) -> set[tuple[int, str]]:
-    """The (user, key) pairs among these messages that went out before: a few queries, whatever the count."""
-    keys = sorted({m.key for m in messages})
-    user_ids = sorted({u.pk for m in messages for u in m.users})
-    notifications = Notification.objects.all()
-    if len(user_ids) <= _KEY_BATCH:
-        # With the users named, the database can use the (user, key) unique index.
-        notifications = notifications.filter(user_id__in=user_ids)
-    sent: set[tuple[int, str]] = set()
-    for start in range(0, len(keys), _KEY_BATCH):
-        batch = notifications.filter(key__in=keys[start : start + _KEY_BATCH])
-        sent.update(batch.values_list("user_id", "key"))
-    return sent
-
-
 def send_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     """Send the reminders due on `today` (default: today), each once; returns how many went out, by kind.
 
@@ -342,27 +315,11 @@ def send_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     """
     day = today or timezone.localdate()
     horizon = day + dt.timedelta(days=settings.COSO_REMINDER_DAYS)
-    counts = {str(kind): 0 for kind in REMINDER_KINDS}
     with translation.override(settings.LANGUAGE_CODE):
         audience = _Audience(day)
-        messages = (
+        reminders = (
             _directive_messages(audience, day, horizon)
             + _obstacle_messages(audience, day)
             + _check_messages(audience, horizon)
         )
-        sent = _already_sent(messages)
-        for message in messages:
-            for user in message.users:
-                if (user.pk, message.key) in sent:
-                    continue
-                created = notify(
-                    user=user,
-                    kind=message.kind,
-                    key=message.key,
-                    title=message.title,
-                    body=message.body,
-                    url=message.url,
-                )
-                if created is not None:
-                    counts[str(message.kind)] += 1
-    return counts
+        return deliver(reminders, REMINDER_KINDS)

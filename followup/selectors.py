@@ -62,13 +62,15 @@ def bucket_expression(today: dt.date):
     """The directive's status bucket as one SQL expression, so lists filter and count by it.
 
     A completion the unit reports counts as done (on time or late, by the day of its report) only once it
-    is confirmed; until then it is "reported done, awaiting confirmation".
+    is confirmed, or once the directive is closed (a re-supervision settled it, and nobody can confirm a
+    closed directive any more); until then it is "reported done, awaiting confirmation".
     """
     has_report = Exists(ProgressReport.objects.filter(directive=OuterRef("pk")))
     return Case(
         When(
             completed_on__isnull=False,
             completion_confirmed_on__isnull=True,
+            closed_on__isnull=True,
             then=Value(StatusBucket.AWAITING_CONFIRMATION),
         ),
         When(
@@ -88,10 +90,11 @@ def status_bucket(
     has_report: bool,
     today: dt.date,
     confirmed_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
 ) -> str:
     """The same rule in Python, for one directive (the SQL expression and this must agree)."""
     if completed_on is not None:
-        if confirmed_on is None:
+        if confirmed_on is None and closed_on is None:
             return StatusBucket.AWAITING_CONFIRMATION
         return StatusBucket.DONE_ON_TIME if completed_on <= deadline else StatusBucket.DONE_LATE
     if deadline < today:

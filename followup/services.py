@@ -625,7 +625,7 @@ def directive_confirm_completion(*, actor, directive: Directive, version: int, o
         version=version,
         action=AuditAction.STATUS,
         data={"completion_confirmed_on": on or _today(), "completion_confirmed_by": actor},
-        note=_("completion confirmed"),
+        kind="directive.completion_confirmed",
     )
 
 
@@ -645,7 +645,8 @@ def directive_return_completion(*, actor, directive: Directive, version: int, re
         version=version,
         action=AuditAction.STATUS,
         data={"completed_on": None, "completion_note": ""},
-        note=_("completion returned: {reason}").format(reason=reason),
+        kind="directive.completion_returned",
+        note=reason,
     )
 
 

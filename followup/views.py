@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -584,8 +585,7 @@ class DirectiveReport(FollowupPage, ObjectFormView):
         return directive
 
     def render_form(self, request, directive, form):
-        page = DirectiveDetail(report_form=form)
-        return page.get(request, directive.pk)
+        return DirectiveDetail(report_form=form).render_detail(request, directive)
 
 
 class DirectiveConfirm(FollowupPage, ObjectActionView):
@@ -784,7 +784,7 @@ class NoticeImport(FollowupPage, ObjectImportView):
     importer = importers.import_directives
     template_workbook = exports.directive_import_template
     template_filename = "directives-template.xlsx"
-    template_name, context_object_name, nav = "followup/notice_import.html", "notice", "notices"
+    template_name, context_object_name, nav = "core/import.html", "notice", "notices"
     error_status = 200  # the refused sheet's errors are the page's answer
 
     def get_object(self, request, pk):
@@ -792,6 +792,18 @@ class NoticeImport(FollowupPage, ObjectImportView):
 
     def import_kwargs(self, request, notice):
         return {"notice": notice}
+
+    def get_extra_context(self, request, notice):
+        return {
+            "title": _("Import directives"),
+            "pretitle": notice.number,
+            "intro": _(
+                "Upload an Excel sheet with the directives of notice {number}, one per row. If any row has "
+                "an error, nothing is imported: correct the sheet and upload it again."
+            ).format(number=notice.number),
+            "template_url": reverse("followup:notice_import", args=[notice.pk]) + "?template=1",
+            "cancel_url": notice.get_absolute_url(),
+        }
 
     def success_message(self, count):
         return ngettext("{count} directive imported.", "{count} directives imported.", count).format(

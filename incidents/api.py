@@ -2,7 +2,7 @@
 statistics, and the workflow (status, reassignment, directives).
 
 Every read goes through incidents.selectors (someone else's incident answers 404), every write through
-incidents.services; the list filters are incidents.filters.IncidentFilter, the one the page, the map and
+incidents.services; the list filters are incidents.filters.IncidentFilterSet, the one the page, the map and
 the Excel export use. Viewers and users without a role never write: to them every write answers 404.
 """
 
@@ -17,7 +17,6 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from accounts.choices import Role
 from core.api_inputs import (
     MAX_ID,
     MAX_YEAR,
@@ -25,11 +24,12 @@ from core.api_inputs import (
     Day,
     Id,
     Text,
-    query_filters,
     require_writer,
 )
 from core.api_refs import AgencyRef, PersonLoginRef, UnitRef, UserRef
+from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
+from followup.services import leader_person
 from incidents import selectors, services
 from incidents.choices import (
     FLAGS,
@@ -40,7 +40,7 @@ from incidents.choices import (
     RejectReason,
     Severity,
 )
-from incidents.filters import IncidentFilter
+from incidents.filters import IncidentFilterSet
 from incidents.models import Incident
 from org import selectors as org_selectors
 from org.refs import agencies_ref, agency_ref, person_ref, unit_ref
@@ -49,8 +49,6 @@ router = Router(tags=["incidents"])
 
 MAX_UNITS = 50
 MAP_LIMIT = 5_000  # points on one map; narrow the filters to see the rest
-# Roles whose Person issues directives in their own name; the office issues in the leader in charge's.
-LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 FLAG_NAMES = tuple(name for name, _label in FLAGS)
 
 
@@ -204,22 +202,7 @@ class IncidentCreatedOut(IncidentDetailOut):
         return getattr(obj, "duplicate_suspects", [])
 
 
-class IncidentQuery(Schema):
-    """The filters of the incident list (incidents.filters.IncidentFilter)."""
-
-    q: Text | None = Field(None, max_length=200, description="Words of the code, title or place")
-    status: IncidentStatus | None = None
-    severity: Severity | None = None
-    flag: Literal[FLAG_NAMES] | None = Field(None, description="One characteristic, e.g. is_public_concern")
-    field: IncidentField | None = None
-    source: IncidentSource | None = None
-    locality: Id | None = Field(None, description="An administrative unit id")
-    leader: Id | None = Field(None, description="The leader in charge (a person id)")
-    unit: Id | None = Field(None, description="The handling unit (an agency id)")
-    overdue: bool | None = None
-    open: bool | None = None
-    date_from: str | None = Field(None, description="Occurred on or after (dd/mm/yyyy or yyyy-mm-dd)")
-    date_to: str | None = Field(None, description="Occurred on or before (dd/mm/yyyy or yyyy-mm-dd)")
+IncidentQuery = filter_schema(IncidentFilterSet, "IncidentQuery")
 
 
 class IncidentIn(Schema):
@@ -326,8 +309,12 @@ def _detail(user, incident: Incident) -> Incident:
     """The incident as the caller now sees it (with is_overdue and its directives); when a write took it out
     of the caller's reach (a reassignment), the record the service returned."""
     fresh = selectors.incident_list(user=user, include_archived=True).filter(pk=incident.pk).first()
-    incident = fresh or incident
-    incident.directive_ids = _directive_ids(user, incident)
+    return _with_next_moves(user, fresh or incident)
+
+
+def _with_next_moves(user, incident: Incident) -> Incident:
+    """The incident with the directives issued from it and the moves the caller may make next."""
+    incident.directive_ids = [d.pk for d in selectors.incident_directives(user=user, incident=incident)]
     incident.allowed_statuses = _allowed_statuses(user, incident)
     return incident
 
@@ -341,34 +328,26 @@ def _allowed_statuses(user, incident: Incident) -> list[str]:
     ]
 
 
-def _directive_ids(user, incident: Incident) -> list[int]:
-    from followup.choices import SourceKind
-    from followup.selectors import directive_list
-
-    return list(
-        directive_list(user=user, include_archived=True)
-        .filter(source_kind=SourceKind.INCIDENT, source_id=incident.pk)
-        .order_by("issued_on", "id")
-        .values_list("pk", flat=True)
-    )
-
-
 # --- reads ------------------------------------------------------------------------------------------
+
+
+def _filtered(request, selector, filters):
+    """The caller's incidents under the one FilterSet of the incident lists (a bad value is a 422)."""
+    return filter_api(IncidentFilterSet, request, selector(user=request.user), filters)
 
 
 @router.get("/", response=list[IncidentOut], summary="Incidents")
 @paginate(PageNumberPagination, page_size=50)
 def list_incidents(request, filters: Query[IncidentQuery]):
     """Incidents the caller may see, newest report first, filtered like the page, the map and the export."""
-    return selectors.incident_list(user=request.user, filters=query_filters(filters))
+    return _filtered(request, selectors.incident_list, filters).order_by("-reported_at", "-id")
 
 
 @router.get("/mine", response=list[IncidentOut], summary="My incidents")
 @paginate(PageNumberPagination, page_size=50)
 def list_my_incidents(request, filters: Query[IncidentQuery]):
     """A leader's incidents (frozen on them), or a focal point's unit's incidents, with the same filters."""
-    qs = selectors.my_incidents(user=request.user)
-    return IncidentFilter(query_filters(filters), today=timezone.localdate()).apply(qs)
+    return _filtered(request, selectors.my_incidents, filters)
 
 
 @router.get("/statistics", response=list[StatisticsRowOut], summary="Incident statistics")
@@ -379,8 +358,7 @@ def incident_statistics(
 ):
     """Counts, median hours to acknowledge and to resolve, and the on-time rate, by locality, field or
     leader, over the filtered incidents."""
-    qs = selectors.incident_list(user=request.user, filters=query_filters(filters))
-    rows = selectors.incident_statistics(qs, by)
+    rows = selectors.incident_statistics(_filtered(request, selectors.incident_list, filters), by)
     for row in rows:
         row["label"] = _label(IncidentField, row["key"]) if by == "field" else row["key"]
     return rows
@@ -390,39 +368,25 @@ def incident_statistics(
 def incident_map(request, filters: Query[IncidentQuery]):
     """A GeoJSON FeatureCollection of the filtered incidents that have coordinates, newest first, at most
     5,000 points (`truncated` says when there were more)."""
-    qs = selectors.incident_list(user=request.user, filters=query_filters(filters)).filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
-    rows = list(
-        qs.values_list("pk", "code", "title", "status", "severity", "is_overdue", "latitude", "longitude")[
-            : MAP_LIMIT + 1
-        ]
-    )
+    qs = _filtered(request, selectors.incident_list, filters)
+    rows, truncated = selectors.map_points(qs, limit=MAP_LIMIT)
+    properties = ("id", "code", "title", "status", "severity", "overdue")
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-            "properties": {
-                "id": pk,
-                "code": code,
-                "title": title,
-                "status": status,
-                "severity": severity,
-                "overdue": bool(overdue),
-            },
+            "geometry": {"type": "Point", "coordinates": [r["lng"], r["lat"]]},
+            "properties": {name: r[name] for name in properties},
         }
-        for pk, code, title, status, severity, overdue, lat, lon in rows[:MAP_LIMIT]
+        for r in rows
     ]
-    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
 
 
 @router.get("/{id:incident_id}", response=IncidentDetailOut, summary="One incident")
 def get_incident(request, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     """With the moves the caller may make next and the directives issued from it."""
     incident = selectors.get_incident_for_user(user=request.user, pk=incident_id)
-    incident.directive_ids = _directive_ids(request.user, incident)
-    incident.allowed_statuses = _allowed_statuses(request.user, incident)
-    return incident
+    return _with_next_moves(request.user, incident)
 
 
 # --- writes -----------------------------------------------------------------------------------------
@@ -543,15 +507,13 @@ def issue_directive(
     in the name of the leader in charge. The directive follows the follow-up loop, re-supervision included."""
     user = request.user
     incident = selectors.get_incident_for_user(user=user, pk=incident_id, action="reassign")
-    person = getattr(user, "person", None)
-    issued_by = person if user.role in LEADER_ROLES and person is not None else None
     directive = services.incident_issue_directive(
         actor=user,
         incident=incident,
         content=payload.content,
         lead_unit=agency_ref(user, payload.lead_unit_id, "lead_unit_id"),
         deadline=payload.deadline,
-        issued_by=issued_by,
+        issued_by=leader_person(user),  # a leader in their own name; else the leader in charge
         cooperating_units=agencies_ref(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
     )
     return Status(201, {"directive_id": directive.pk, "incident_id": incident.pk})

@@ -1,42 +1,25 @@
 """Excel export of the incident list, and the template of the incident import sheet.
 
 The export takes the queryset the list already shows (scoped to the user by incidents.selectors and
-filtered by IncidentFilter), so it leaves out nothing the user may see and holds nothing they may not. The
-workbook is written in openpyxl's write-only mode, the rows streamed from the database in chunks. Times are
+filtered by IncidentFilterSet), so it leaves out nothing the user may see and holds nothing they may not. The
+workbook is core.exports.list_workbook's, the rows streamed from the database in chunks. Times are
 real Excel date-times in local time, shown dd/mm/yyyy hh:mm; choices are written as their labels.
 """
 
 import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import xlsx
+from core.exports import BOLD, CHUNK, TITLE, Column, list_workbook
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
-
-CHUNK = 2000
-
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the export: its heading, its width and how an incident gives its value."""
-
-    heading: str
-    width: int
-    value: Callable[[object], object]
-    wrap: bool = False
 
 
 def _label(choices, value) -> str:
@@ -66,7 +49,7 @@ def _overdue(incident) -> str:
 def columns() -> list[Column]:
     """The export's columns, headings in the active language."""
     return [
-        Column(_("No."), 6, lambda i: None),
+        Column(_("No."), 6, lambda i: i.row_number),
         Column(_("Code"), 16, lambda i: i.code),
         Column(_("Title"), 40, lambda i: i.title, wrap=True),
         Column(_("Status"), 16, lambda i: _label(IncidentStatus, i.status)),
@@ -101,33 +84,26 @@ def columns() -> list[Column]:
     ]
 
 
+def _numbered(rows):
+    for number, incident in enumerate(rows, start=1):
+        incident.row_number = number
+        yield incident
+
+
 def incident_workbook(qs) -> bytes:
     """The incidents of a (scoped, filtered) list as an .xlsx workbook: a title row (organisation, list,
     export time), the headings on row 3, one incident a row from row 4."""
-    cols = columns()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_("Incidents")[:31])
-    for index, column in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "C4"
     organisation = qs.order_by().values_list("organization__name", flat=True).first() or ""
-    heading = " — ".join(part for part in (organisation, _("Incidents")) if part)
-    ws.append([xlsx.cell(ws, heading, font=TITLE)])
-    exported = _("Exported on {date}").format(date=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
-    ws.append([xlsx.cell(ws, exported)])
-    ws.append([xlsx.cell(ws, column.heading, font=BOLD, wrap=True) for column in cols])
-    count = 0
     # The duplicate's code comes with the row (one join), not one query per row.
     rows = qs.annotate(duplicate_code=F("duplicate_of__code")).iterator(chunk_size=CHUNK)
-    for count, incident in enumerate(rows, start=1):
-        values = [count] + [column.value(incident) for column in cols[1:]]
-        ws.append(
-            [xlsx.cell(ws, value, wrap=column.wrap) for value, column in zip(values, cols, strict=True)]
-        )
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{max(3, count + 3)}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return list_workbook(
+        title=_("Incidents"),
+        sheet=_("Incidents"),
+        columns=columns(),
+        rows=_numbered(rows),
+        organisation=organisation,
+        freeze="C4",
+    )
 
 
 # --- the import template ----------------------------------------------------------------------------

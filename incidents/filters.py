@@ -1,68 +1,45 @@
-"""One filter definition for the incident list, shared by the page, the API, the map and the export."""
+"""One filter definition for the incident lists (all incidents, and "my incidents"), shared by the page, the
+API list, the export, the map and the statistics."""
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
-from core.text import search_terms
-from followup.filters import BaseFilter, _date, _int
+from core.filters import DayFilter, FilterSet, FlagFilter, IdFilter
 from incidents.choices import FLAGS, OPEN_STATUSES, IncidentField, IncidentSource, IncidentStatus, Severity
+from incidents.models import Incident
 
-FLAG_NAMES = tuple(name for name, _label in FLAGS)
 
+class IncidentFilterSet(FilterSet):
+    """Incidents by text, status, severity, flag, field, source, locality, leader, unit, overdue and period.
 
-class IncidentFilter(BaseFilter):
-    """Incidents by text, status, severity, flag, field, source, locality, leader, overdue and period."""
+    The rows come from `incidents.selectors.incident_list` (or `my_incidents`), with `is_overdue`."""
 
-    fields = (
-        "q",
-        "status",
-        "severity",
-        "flag",
-        "field",
-        "source",
-        "locality",
-        "leader",
-        "unit",
-        "overdue",
-        "open",
-        "date_from",
-        "date_to",
-    )
+    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, label=_("Status"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    flag = django_filters.ChoiceFilter(choices=FLAGS, label=_("Characteristic"), method="filter_flag")
+    field = django_filters.ChoiceFilter(choices=IncidentField.choices, label=_("Field"))
+    source = django_filters.ChoiceFilter(choices=IncidentSource.choices, label=_("Source"))
+    locality = IdFilter(field_name="locality_id", label=_("Locality"))
+    leader = IdFilter(field_name="responsible_leader_id", label=_("Leader in charge"))
+    unit = IdFilter(field_name="handling_unit_id", label=_("Handling unit"))
+    overdue = FlagFilter(label=_("Overdue"), method="filter_overdue")
+    open = FlagFilter(label=_("Open only"), method="filter_open")
+    date_from = DayFilter(field_name="occurred_at__date", lookup_expr="gte", label=_("Occurred from"))
+    date_to = DayFilter(field_name="occurred_at__date", lookup_expr="lte", label=_("Occurred to"))
 
-    def apply(self, qs: QuerySet) -> QuerySet:
-        d = self.data
-        for word in search_terms(d.get("q")):
-            qs = qs.filter(search_text__contains=word)
-        for name, choices, column in (
-            ("status", IncidentStatus, "status"),
-            ("severity", Severity, "severity"),
-            ("field", IncidentField, "field"),
-            ("source", IncidentSource, "source"),
-        ):
-            value = d.get(name)
-            if value in choices.values:
-                qs = qs.filter(**{column: value})
-        if d.get("flag") in FLAG_NAMES:
-            qs = qs.filter(**{d["flag"]: True})
-        for name, column in (
-            ("locality", "locality_id"),
-            ("leader", "responsible_leader_id"),
-            ("unit", "handling_unit_id"),
-        ):
-            value = _int(d.get(name))
-            if value:
-                qs = qs.filter(**{column: value})
-        truthy = {"1", "true", "yes"}
-        if str(d.get("overdue") or "").lower() in truthy:
-            now = timezone.now()
-            qs = qs.filter(status__in=OPEN_STATUSES).filter(
-                Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)
-            )
-        if str(d.get("open") or "").lower() in truthy:
-            qs = qs.filter(status__in=OPEN_STATUSES)
-        start, end = _date(d.get("date_from")), _date(d.get("date_to"))
-        if start:
-            qs = qs.filter(occurred_at__date__gte=start)
-        if end:
-            qs = qs.filter(occurred_at__date__lte=end)
-        return qs
+    class Meta:
+        model = Incident
+        fields = [
+            "q", "status", "severity", "flag", "field", "source", "locality", "leader", "unit", "overdue",
+            "open", "date_from", "date_to",
+        ]  # fmt: skip
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{value: True})
+
+    def filter_overdue(self, queryset, name, value):
+        # "Overdue" is the selector's `is_overdue`; "no" means "not only the overdue", as it always has.
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset

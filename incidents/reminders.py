@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
-from core.models import Notification
-from core.services import notify
+from core.reminders import Reminder, deliver
 from incidents.choices import OPEN_STATUSES, Severity
 from incidents.models import Incident
 
@@ -41,8 +40,6 @@ REMINDER_LABELS = {
     OVERDUE_ACK: gettext_lazy("incident not acknowledged in time"),
     OVERDUE: gettext_lazy("incident not resolved in time"),
 }
-
-_KEY_BATCH = 500  # keys per query when looking up what was already sent (SQLite's parameter limit)
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -64,15 +61,6 @@ def overdue_incidents(now: dt.datetime):
         .select_related("locality", "agency", "responsible_leader__user", "focal_point")
         .order_by("organization_id", "ack_due_at", "pk")
     )
-
-
-class _Message:
-    """One reminder about one incident, to several people."""
-
-    __slots__ = ("body", "key", "kind", "title", "url", "users")
-
-    def __init__(self, *, kind, key, title, body, url, users):
-        self.kind, self.key, self.title, self.body, self.url, self.users = kind, key, title, body, url, users
 
 
 def _people(incident: Incident, board: list[User]) -> list[User]:
@@ -102,7 +90,7 @@ def _body(incident: Incident) -> str:
     return "\n".join(lines)
 
 
-def _messages(now: dt.datetime) -> list[_Message]:
+def _messages(now: dt.datetime) -> list[Reminder]:
     boards: dict[int, list[User]] = {}
     messages = []
     for incident in overdue_incidents(now):
@@ -117,7 +105,7 @@ def _messages(now: dt.datetime) -> list[_Message]:
         body = _body(incident)
         if incident.acknowledged_at is None and incident.ack_due_at and incident.ack_due_at < now:
             messages.append(
-                _Message(
+                Reminder(
                     kind=OVERDUE_ACK,
                     key=f"incident:{incident.pk}:overdue-ack:{_stamp(incident.ack_due_at)}",
                     title=_("Incident not acknowledged by {when}: {title}").format(
@@ -130,7 +118,7 @@ def _messages(now: dt.datetime) -> list[_Message]:
             )
         if incident.resolve_due_at and incident.resolve_due_at < now:
             messages.append(
-                _Message(
+                Reminder(
                     kind=OVERDUE,
                     key=f"incident:{incident.pk}:overdue-resolve:{_stamp(incident.resolve_due_at)}",
                     title=_("Incident not resolved by {when}: {title}").format(
@@ -144,19 +132,6 @@ def _messages(now: dt.datetime) -> list[_Message]:
     return messages
 
 
-def _already_sent(messages: list[_Message]) -> set[tuple[int, str]]:
-    """The (user, key) pairs among these messages that went out before: a few queries, whatever the count."""
-    keys = sorted({m.key for m in messages})
-    sent: set[tuple[int, str]] = set()
-    for start in range(0, len(keys), _KEY_BATCH):
-        sent.update(
-            Notification.objects.filter(key__in=keys[start : start + _KEY_BATCH]).values_list(
-                "user_id", "key"
-            )
-        )
-    return sent
-
-
 def send_incident_reminders(*, now: dt.datetime | None = None) -> dict:
     """Escalate every overdue open incident to its Standing Board and remind its leader in charge and focal
     point, each once; returns how many notifications went out, by kind.
@@ -165,22 +140,5 @@ def send_incident_reminders(*, now: dt.datetime | None = None) -> dict:
     transaction, so an interrupted run keeps what it sent and the next run sends the rest.
     """
     now = now or timezone.now()
-    counts = {kind: 0 for kind in REMINDER_KINDS}
     with translation.override(settings.LANGUAGE_CODE):
-        messages = _messages(now)
-        sent = _already_sent(messages)
-        for message in messages:
-            for user in message.users:
-                if (user.pk, message.key) in sent:
-                    continue
-                created = notify(
-                    user=user,
-                    kind=message.kind,
-                    key=message.key,
-                    title=message.title,
-                    body=message.body,
-                    url=message.url,
-                )
-                if created is not None:
-                    counts[message.kind] += 1
-    return counts
+        return deliver(_messages(now), REMINDER_KINDS)

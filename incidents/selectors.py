@@ -3,26 +3,27 @@
 import datetime as dt
 import statistics
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.choices import Role
-from core.scoping import visible
+from core.models import Attachment
+from core.scoping import can_change, visible
 from core.text import fold
 from incidents.choices import OPEN_STATUSES
-from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from org.models import AdministrativeUnit, Person
 
 
-def incident_list(*, user, filters: dict | None = None, include_archived: bool = False) -> QuerySet[Incident]:
-    """Incidents the user may see, with `is_overdue`, filtered like the page."""
+def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]:
+    """Incidents the user may see, with `is_overdue` (incidents.filters.IncidentFilterSet filters them)."""
     now = timezone.now()
     qs = visible(Incident.objects.all(), user)
     if not include_archived:
         qs = qs.active()
-    qs = qs.select_related(
+    return qs.select_related(
         "locality", "agency", "responsible_leader", "responsible_leader__user", "handling_unit", "focal_point"
     ).annotate(
         is_overdue=Case(
@@ -35,13 +36,12 @@ def incident_list(*, user, filters: dict | None = None, include_archived: bool =
             output_field=BooleanField(),
         )
     )
-    return IncidentFilter(filters or {}, today=timezone.localdate()).apply(qs)
 
 
 def can_handle(user, incident: Incident) -> bool:
     """May the user move the incident along its workflow: the leader in charge, the handling unit's focal
     point, the office or the Standing Board. Pure: no query once the user's person is loaded."""
-    if not getattr(user, "role", "") or user.is_read_only:
+    if not can_change(user):  # viewers and role-less users never write
         return False
     return can_reassign(user, incident) or bool(
         user.agency_id and user.agency_id == incident.handling_unit_id
@@ -51,7 +51,7 @@ def can_handle(user, incident: Incident) -> bool:
 def can_reassign(user, incident: Incident) -> bool:
     """May the user reassign the incident or issue a directive from it: the leader in charge, the office or
     the Standing Board."""
-    if not getattr(user, "role", "") or user.is_read_only:
+    if not can_change(user):  # viewers and role-less users never write
         return False
     if user.is_office or user.role == Role.STANDING_BOARD:
         return True
@@ -90,6 +90,64 @@ def my_incidents(*, user) -> QuerySet[Incident]:
     if user.agency_id:
         mine |= Q(handling_unit_id=user.agency_id) | Q(focal_point=user)
     return incident_list(user=user).filter(mine)
+
+
+def incident_directives(*, user, incident: Incident) -> list:
+    """The directives issued from the incident that the user may see, in the order they were issued."""
+    from followup.choices import SourceKind
+    from followup.selectors import directive_list
+
+    return list(
+        directive_list(user=user, include_archived=True)
+        .filter(
+            source_kind=SourceKind.INCIDENT,
+            source_type=ContentType.objects.get_for_model(Incident),
+            source_id=incident.pk,
+        )
+        .order_by("issued_on", "id")
+    )
+
+
+def incident_attachments(incident: Incident) -> list[Attachment]:
+    """The files of an incident already reached through its gate."""
+    return list(
+        Attachment.objects.filter(
+            organization_id=incident.organization_id,
+            content_type=ContentType.objects.get_for_model(Incident),
+            object_id=str(incident.pk),
+        ).order_by("uploaded_at", "id")
+    )
+
+
+def incident_duplicates(*, user, incident: Incident) -> list[Incident]:
+    """The reports linked to this one as its duplicates, that the user may see (at most 20). Found by
+    the link's own index first: through the scoped list, the planner walked every incident by date."""
+    ids = list(
+        Incident.objects.filter(duplicate_of=incident)
+        .order_by("reported_at", "id")
+        .values_list("pk", flat=True)[:20]
+    )
+    if not ids:
+        return []
+    return list(incident_list(user=user).filter(pk__in=ids).order_by("reported_at", "id"))
+
+
+def map_points(qs: QuerySet[Incident], *, limit: int) -> tuple[list[dict], bool]:
+    """The incidents of a (scoped, filtered) list that have coordinates, newest first, at most `limit`, as
+    the points of a map (id, code, title, lat, lng, status, severity, overdue, place); and whether there
+    were more."""
+    fields = ("id", "code", "title", "latitude", "longitude", "status", "severity", "is_overdue")
+    rows = list(
+        qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("-reported_at", "-id")
+        .values_list(*fields, "locality__name")[: limit + 1]
+    )
+    points = [
+        {"id": pk, "code": code, "title": title, "lat": float(lat), "lng": float(lng), "status": status,
+         "severity": severity, "overdue": bool(overdue), "place": place or ""}
+        for pk, code, title, lat, lng, status, severity, overdue, place in rows[:limit]
+    ]  # fmt: skip
+    return points, len(rows) > limit
 
 
 def duplicate_suspects(

@@ -51,6 +51,6 @@ def test_what_the_handler_wrote_is_rolled_back_and_the_refusal_is_recorded(hanoi
         )
     assert result.created == [] and [e.message for e in result.errors] == ["Dòng 2 sai."]
     events = AuditEvent.objects.filter(pk__gt=before)
-    assert [(e.action, e.note, e.changes) for e in events] == [
-        (AuditAction.IMPORT, "Từ chối nhập: có 1 lỗi trong tệp ", {"errors": 1, "file": ""})
+    assert [(e.action, e.kind, e.params) for e in events] == [
+        (AuditAction.IMPORT, "import.refused", {"errors": 1, "file": ""})
     ]

@@ -237,7 +237,7 @@ def test_obstacle_matrix(obstacle, current, office, in_charge, construction_foca
             fresh = Obstacle.objects.get(pk=obstacle.pk)
             allowed_move = target in MAY_MOVE[name]
             legal = target in OBSTACLE_TRANSITIONS[current]
-            sid = transaction.savepoint()
+            sid = transaction.savepoint_create()
             try:
                 moved, _directive = services.obstacle_move(
                     actor=actor,
@@ -614,3 +614,64 @@ def test_the_page_and_the_api_refuse_an_illegal_move_with_the_same_message(obsta
     )
     assert expected in page.content.decode()
     assert Obstacle.objects.get(pk=obstacle.pk).status == ObstacleStatus.NEW
+
+
+def test_a_completion_settled_by_closing_no_longer_awaits_confirmation(directive, construction_focal, office):
+    """A re-supervision that closes the directive another way settles a reported completion: nobody can
+    confirm a closed directive, so it counts as done by the day of the report, not as awaiting for ever."""
+    directive = claim(construction_focal, directive, D(2026, 5, 4))
+    services.resupervision_record(
+        actor=office,
+        check=directive.resupervisions.get(),
+        verdict=Verdict.NOT_APPLICABLE,
+        method="on_site",
+        checked_on=D(2026, 6, 1),
+        evidence="Không còn phù hợp.",
+    )
+    directive.refresh_from_db()
+    assert directive.closed_on == D(2026, 6, 1) and directive.completion_confirmed_on is None
+    assert bucket_of(office, directive, D(2026, 6, 5)) == StatusBucket.DONE_LATE
+    python_rule = selectors.status_bucket(
+        deadline=directive.deadline,
+        completed_on=directive.completed_on,
+        confirmed_on=None,
+        closed_on=directive.closed_on,
+        has_report=True,
+        today=D(2026, 6, 5),
+    )
+    assert python_rule == StatusBucket.DONE_LATE
+    assert not services.may_confirm_completion(office, directive)
+
+
+def test_confirming_and_returning_are_typed_events_read_in_the_readers_language(
+    directive, construction_focal, office, in_charge
+):
+    from core import audit
+    from core.models import AuditEvent
+
+    directive = claim(construction_focal, directive, D(2026, 4, 28))
+    services.directive_return_completion(
+        actor=office, directive=directive, version=directive.version, reason="Chưa có biên bản."
+    )
+    directive = claim(construction_focal, Directive.objects.get(pk=directive.pk), D(2026, 4, 29))
+    services.directive_confirm_completion(actor=office, directive=directive, version=directive.version)
+    events = list(AuditEvent.objects.filter(kind__startswith="directive.completion_").order_by("at", "id"))
+    assert [(e.kind, e.note) for e in events] == [
+        ("directive.completion_reported", ""),
+        ("directive.completion_returned", "Chưa có biên bản."),
+        ("directive.completion_reported", ""),
+        ("directive.completion_confirmed", ""),
+    ]
+    name = office.get_full_name()
+    with translation.override("vi"):
+        vi_sentences = [row.sentence for row in audit.timeline(events)]
+    with translation.override("en"):
+        en_sentences = [row.sentence for row in audit.timeline(events)]
+    assert vi_sentences[1:4:2] == [
+        f"{name} trả lại báo cáo hoàn thành",
+        f"{name} xác nhận báo cáo hoàn thành",
+    ]
+    assert en_sentences[1:4:2] == [
+        f"{name} returned the reported completion",
+        f"{name} confirmed the reported completion",
+    ]

@@ -14,7 +14,7 @@ from accounts.choices import Role
 from conftest import BA_DINH, HCMC, HOAN_KIEM, unit
 from core.models import Attachment
 from core.testing import Operation, permission_matrix
-from incidents import services
+from incidents import services, views
 from incidents.models import Incident
 from org.services import agency_create, person_create
 
@@ -57,11 +57,14 @@ def media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def fake_files(monkeypatch):
     """Stand-ins for the Excel export and the importer, with their interface: these tests are about access."""
-    monkeypatch.setattr("incidents.exports.incident_workbook", lambda qs: b"PK\x03\x04incidents")
-    monkeypatch.setattr("incidents.exports.incident_import_template", lambda: b"PK\x03\x04template")
+    monkeypatch.setattr(views.IncidentExport, "workbook", staticmethod(lambda qs: b"PK\x03\x04incidents"))
     monkeypatch.setattr(
-        "incidents.importers.import_incidents",
-        lambda *, actor, organization, file: types.SimpleNamespace(created=[], errors=[]),
+        views.IncidentImport, "template_workbook", staticmethod(lambda: b"PK\x03\x04template")
+    )
+    monkeypatch.setattr(
+        views.IncidentImport,
+        "importer",
+        staticmethod(lambda *, actor, organization, file: types.SimpleNamespace(created=[], errors=[])),
     )
 
 

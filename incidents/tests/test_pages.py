@@ -384,8 +384,9 @@ def test_the_list_filters_and_keeps_its_filters_for_the_export(
     assert "<html" not in partial.content.decode() and urgent.code in partial.content.decode()
     taken = {}
     monkeypatch.setattr(
-        "incidents.exports.incident_workbook",
-        lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04",
+        views.IncidentExport,
+        "workbook",
+        staticmethod(lambda qs: taken.setdefault("codes", [i.code for i in qs]) and b"PK\x03\x04"),
     )
     response = client.get("/incidents/export.xlsx", {"severity": "urgent"})
     assert response.status_code == 200 and taken["codes"] == [urgent.code]
@@ -530,8 +531,8 @@ def test_an_import_with_errors_shows_every_error_writes_nothing_and_is_audited(h
     assert not Incident.objects.exists()
     # The refusal stays on the audit trail: the page's rollback of the rows does not take it away.
     events = AuditEvent.objects.filter(pk__gt=before).exclude(action="login")
-    assert [(e.action, e.note, e.changes) for e in events] == [
-        ("import", "Từ chối nhập: có 2 lỗi trong tệp vu-viec.xlsx", {"errors": 2, "file": "vu-viec.xlsx"})
+    assert [(e.action, e.kind, e.params) for e in events] == [
+        ("import", "import.refused", {"errors": 2, "file": "vu-viec.xlsx"})
     ]
 
 
@@ -599,6 +600,7 @@ def _grow(hanoi, leader_user, agency, focal_user, count: int, start: int = 0):
         "/incidents/map.json",
         "/incidents/statistics/",
         "/incidents/map/",
+        "/incidents/export.xlsx?open=1",
         "DETAIL",
     ],
 )
