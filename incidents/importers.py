@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -642,46 +643,49 @@ _FIELD_COLUMNS = {
 
 
 def _create(
-    *, actor, organization, drafts: list[Draft], sheet: excel.Sheet, file_name: str
+    *, actor, organization, drafts: list[Draft], sheet: excel.Sheet, file_name: str, progress=None
 ) -> list[Incident]:
-    """Create every incident through the service, and the audit event of the import, in one transaction; a
-    refusal by the service rolls all of them back and is reported on its row."""
-
-    def create(draft: Draft) -> Incident:
-        d = draft.data
-        return services.incident_create(
-            actor=actor,
-            organization=organization,
-            title=d["title"],
-            description=d["description"],
-            occurred_at=d["occurred_at"],
-            reported_at=d["reported_at"],
-            source=d["source"],
-            field=d["field"],
-            severity=d["severity"],
-            locality=d["locality"],
-            agency=d["agency"],
-            place=d.get("place", ""),
-            latitude=d.get("latitude"),
-            longitude=d.get("longitude"),
-            reporter_name=d.get("reporter_name", ""),
-            reporter_contact=d.get("reporter_contact", ""),
-            flags=d["flags"],
-            notify_people=False,  # one notice per person for the whole sheet, below
+    """Create every incident in bulk (services.incidents_create_bulk: the rules of incident_create), with one
+    audit event for the import, in the import's transaction; a refusal of the service is reported on its row
+    and nothing is created. The people concerned are told after the commit, once each for the sheet."""
+    rows = [
+        {
+            "title": d["title"],
+            "description": d["description"],
+            "occurred_at": d["occurred_at"],
+            "reported_at": d["reported_at"],
+            "source": d["source"],
+            "field": d["field"],
+            "severity": d["severity"],
+            "locality": d["locality"],
+            "agency": d["agency"],
+            "place": d.get("place", ""),
+            "latitude": d.get("latitude"),
+            "longitude": d.get("longitude"),
+            "reporter_name": d.get("reporter_name", ""),
+            "reporter_contact": d.get("reporter_contact", ""),
+            "flags": d["flags"],
+        }
+        for d in (draft.data for draft in drafts)
+    ]
+    try:
+        created = services.incidents_create_bulk(
+            actor=actor, organization=organization, rows=rows, progress=progress
         )
-
-    def record(created: list[Incident]) -> None:
-        event = audit.record(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            organization=organization,
-            changes={"incidents": [i.pk for i in created], "file": file_name[:200]},
-            kind="incident.imported",
-            params={"count": len(created), "file": file_name[:200]},
-        )
-        _notify(organization, created, event.pk)
-
-    return excel.create_rows(sheet, drafts, create, _FIELD_COLUMNS, then=record)
+    except services.RowsRefused as refused:
+        for position, exc in refused.errors.items():
+            sheet.add_invalid(drafts[position].row, exc, _FIELD_COLUMNS)
+        return []
+    event = audit.record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        organization=organization,
+        changes={"incidents": [i.pk for i in created], "file": file_name[:200], "sha256": sheet.sha256},
+        kind="incident.imported",
+        params={"count": len(created), "file": file_name[:200], "sha256": sheet.sha256},
+    )
+    transaction.on_commit(lambda: _notify(organization, created, event.pk))
+    return created
 
 
 def _notify(organization, incidents: list[Incident], event_id: int) -> None:
@@ -717,11 +721,13 @@ def _notify(organization, incidents: list[Incident], event_id: int) -> None:
         )
 
 
-def import_incidents(*, actor, organization, file) -> ImportResult:
+def import_incidents(*, actor, organization, file, progress=None) -> ImportResult:
     """Import incidents from an .xlsx sheet into an organisation: all of them, or none and every error.
 
-    `file` is an uploaded file, bytes or a path. Nothing raises for a bad file: a file that cannot be read
-    at all comes back as one error, a readable sheet with every error of every row.
+    `file` is an uploaded file, bytes or a path. progress(done, total), if given, is called as the
+    incidents are written (done of total rows, a batch at a time), for a task to show. Nothing raises for a
+    bad file: a file that cannot be read at all comes back as one error, a readable sheet with every error of
+    every row.
     """
 
     def handle(sheet: excel.Sheet, rows, merged, file_name: str) -> list[Incident]:
@@ -729,7 +735,12 @@ def import_incidents(*, actor, organization, file) -> ImportResult:
         if sheet.errors:
             return []
         return _create(
-            actor=actor, organization=organization, drafts=drafts, sheet=sheet, file_name=file_name
+            actor=actor,
+            organization=organization,
+            drafts=drafts,
+            sheet=sheet,
+            file_name=file_name,
+            progress=progress,
         )
 
     return excel.import_sheet(
