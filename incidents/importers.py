@@ -52,7 +52,8 @@ from incidents.choices import FLAGS, IncidentField, IncidentSource, Severity
 from incidents.models import Incident
 from org.models import AdministrativeUnit, Agency
 
-MAX_ROWS = 5_000  # incidents in one import
+MAX_ROWS = 100_000  # incidents in one import, read streamed and written in bulk
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024  # a sheet of MAX_ROWS full rows unpacks to about 100 MB
 MAX_COMPRESSION_RATIO = 100  # checked for zip members over 1 MB; real sheets compress 5-20 times
 MAX_MEMBERS = 1_000
 LIMITS = {"title": 300, "description": 20_000, "place": 300, "reporter_name": 200, "reporter_contact": 200}
@@ -240,6 +241,7 @@ SHEET = excel.SheetSpec(
     max_rows=MAX_ROWS,
     max_members=MAX_MEMBERS,
     max_compression_ratio=MAX_COMPRESSION_RATIO,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
     no_rows=gettext_lazy("The sheet has no incident below its heading row."),
     # The template's headings in either language, whatever the language of the one importing it.
     heading_languages=("en", "vi"),
@@ -643,7 +645,7 @@ _FIELD_COLUMNS = {
 
 
 def _create(
-    *, actor, organization, drafts: list[Draft], sheet: excel.Sheet, file_name: str, progress=None
+    *, actor, organization, drafts: list[Draft], sheet: excel.Sheet, file_name: str, now, progress=None
 ) -> list[Incident]:
     """Create every incident in bulk (services.incidents_create_bulk: the rules of incident_create), with one
     audit event for the import, in the import's transaction; a refusal of the service is reported on its row
@@ -653,7 +655,7 @@ def _create(
             "title": d["title"],
             "description": d["description"],
             "occurred_at": d["occurred_at"],
-            "reported_at": d["reported_at"],
+            "reported_at": d["reported_at"] or now,  # the time of the import, the same for every row
             "source": d["source"],
             "field": d["field"],
             "severity": d["severity"],
@@ -731,7 +733,8 @@ def import_incidents(*, actor, organization, file, progress=None) -> ImportResul
     """
 
     def handle(sheet: excel.Sheet, rows, merged, file_name: str) -> list[Incident]:
-        drafts = _parse(sheet, rows, merged, References(organization), timezone.now())
+        now = timezone.now()
+        drafts = _parse(sheet, rows, merged, References(organization), now)
         if sheet.errors:
             return []
         return _create(
@@ -740,6 +743,7 @@ def import_incidents(*, actor, organization, file, progress=None) -> ImportResul
             drafts=drafts,
             sheet=sheet,
             file_name=file_name,
+            now=now,
             progress=progress,
         )
 
