@@ -29,7 +29,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from xml.parsers import expat
 
 from django.conf import settings
@@ -136,8 +136,10 @@ class CellError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)  # slots: a 100,000-row sheet holds 1.5 million of them
-class Cell:
+class Cell(NamedTuple):
+    """A cell's value. A tuple: a 100,000-row sheet holds 1.5 million of them, and the garbage collector
+    stops tracking tuples of plain values, which keeps its passes short while a large sheet is read."""
+
     value: object
     kind: str  # openpyxl's data type: s(tring), n(umber), d(ate), b(oolean), f(ormula), e(rror)
 
