@@ -2,8 +2,9 @@
 
 The file is checked before it is parsed (type, size, the uncompressed size and compression ratio of its zip
 members), the whole first sheet is read and every row validated in memory against the organisation's
-units and agencies, and only when no row has an error is every incident created through
-services.incident_create (routing, frozen leader, deadlines in working hours), in one transaction. The
+units and agencies, and only when no row has an error are the incidents created in bulk through
+services.incidents_create_bulk (the rules of incident_create: routing, frozen leader, deadlines in working
+hours), in one transaction, with one audit event; the people concerned are told after the commit. The
 file, heading and cell machinery shared with the directive import is core.excel's.
 
 The sheet (incidents.exports.incident_import_template writes it): one heading row, then one incident a row.
