@@ -75,20 +75,140 @@ def _focal_point(unit):
     return User.objects.filter(role=Role.FOCAL_POINT, agency=unit, is_active=True).order_by("id").first()
 
 
-def _next_code(organization, year: int) -> str:
-    """The organisation's next incident code of the year. Called inside the creating transaction: the
-    organisation's row is locked until it commits, so concurrent reports are numbered one after another
-    (on SQLite, the immediate transaction already takes the write lock)."""
+def _lock_codes(organization) -> None:
+    """Lock the organisation's row until the creating transaction commits, so concurrent reports are
+    numbered one after another (on SQLite, the immediate transaction already takes the write lock)."""
     PartyCommittee.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
-    prefix = f"VV-{year}-"
+
+
+def _last_number(organization, prefix: str) -> int:
     last = (
         Incident.objects.filter(organization=organization, code__startswith=prefix)
         .order_by("-code")
         .values_list("code", flat=True)
         .first()
     )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    return int(last.rsplit("-", 1)[1]) if last else 0
+
+
+def _next_code(organization, year: int) -> str:
+    """The organisation's next incident code of the year. Called inside the creating transaction."""
+    _lock_codes(organization)
+    prefix = f"VV-{year}-"
+    return f"{prefix}{_last_number(organization, prefix) + 1:05d}"
+
+
+def _check_parties(organization, locality, agency, duplicate_of=None) -> None:
+    """An incident has a place, and everything it names belongs to its organisation."""
+    if locality is None and agency is None:
+        raise ValidationError(_("Name the locality or the unit where it happened."))
+    for name, record in (("locality", locality), ("agency", agency)):
+        org_id = getattr(record, "organization_id", None)
+        if org_id is not None and org_id != organization.pk:
+            raise ValidationError({name: _("This record belongs to another organisation.")})
+    if locality is not None and not locality.path.startswith(organization.root_unit.path):
+        raise ValidationError({"locality": _("This locality is outside the organisation's area.")})
+    if duplicate_of is not None and duplicate_of.organization_id != organization.pk:
+        raise ValidationError({"duplicate_of": _("This record belongs to another organisation.")})
+
+
+class Intake:
+    """The rules of taking in incidents for one organisation: routing to the leader in charge on the day it
+    occurred (frozen), the handling unit and its focal point, deadlines in working hours on one working
+    calendar. Each answer is kept, so a batch asks the database once per distinct place and day, however
+    many incidents share them; incident_create and incidents_create_bulk both build through it."""
+
+    def __init__(self, organization):
+        self.organization = organization
+        self.calendar = WorkingCalendar.for_organization(organization)
+        self._routes: dict = {}
+        self._units: dict = {}
+        self._focal_points: dict = {}
+        self._deadlines: dict = {}
+
+    def route(self, target, occurred_at: dt.datetime):
+        key = (type(target).__name__, target.pk, timezone.localtime(occurred_at).date())
+        if key not in self._routes:
+            self._routes[key] = responsible_leader(target, at=occurred_at, organization=self.organization)
+        return self._routes[key]
+
+    def handling_unit(self, locality, agency):
+        key = (getattr(locality, "pk", None), getattr(agency, "pk", None))
+        if key not in self._units:
+            self._units[key] = _handling_unit(self.organization, locality, agency)
+        return self._units[key]
+
+    def focal_point(self, unit):
+        key = getattr(unit, "pk", None)
+        if key not in self._focal_points:
+            self._focal_points[key] = _focal_point(unit)
+        return self._focal_points[key]
+
+    def deadlines(self, severity: str, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        key = (severity, start)
+        if key not in self._deadlines:
+            ack, resolve = deadline_hours(severity)
+            self._deadlines[key] = (
+                self.calendar.add_working_hours(start, ack),
+                self.calendar.add_working_hours(start, resolve),
+            )
+        return self._deadlines[key]
+
+    def build(
+        self,
+        *,
+        actor,
+        title: str,
+        description: str,
+        occurred_at: dt.datetime,
+        source: str,
+        field: str,
+        severity: str = Severity.NORMAL,
+        locality=None,
+        agency=None,
+        place: str = "",
+        latitude=None,
+        longitude=None,
+        reported_at: dt.datetime | None = None,
+        reporter_name: str = "",
+        reporter_contact: str = "",
+        flags: dict | None = None,
+        duplicate_of: Incident | None = None,
+    ) -> Incident:
+        """A new incident, checked, routed and with its deadlines, not yet numbered nor saved."""
+        organization = self.organization
+        _check_parties(organization, locality, agency, duplicate_of)
+        reported_at = reported_at or timezone.now()
+        answer = self.route(locality or agency, occurred_at)
+        unit = self.handling_unit(locality, agency)
+        ack_due, resolve_due = self.deadlines(severity, reported_at)
+        return Incident(
+            organization=organization,
+            title=nfc(title),
+            description=nfc(description),
+            locality=locality,
+            agency=agency,
+            place=nfc(place),
+            latitude=latitude,
+            longitude=longitude,
+            occurred_at=occurred_at,
+            reported_at=reported_at,
+            source=source,
+            field=field,
+            severity=severity,
+            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            reporter_name=nfc(reporter_name),
+            reporter_contact=nfc(reporter_contact),
+            responsible_leader=answer.leader,
+            responsible_assignment=answer.assignment,
+            routed_via=answer.via,
+            handling_unit=unit,
+            focal_point=self.focal_point(unit),
+            ack_due_at=ack_due,
+            resolve_due_at=resolve_due,
+            duplicate_of=duplicate_of,
+            **{name: bool((flags or {}).get(name)) for name, _label in FLAGS},
+        )
 
 
 def _notify_new(incident: Incident) -> None:
@@ -146,54 +266,90 @@ def incident_create(
 ) -> Incident:
     """Take in an incident: route it to the leader in charge on the day it occurred, frozen, with deadlines
     in working hours; tell the leader (and the Standing Board when urgent or of public concern)."""
-    if locality is None and agency is None:
-        raise ValidationError(_("Name the locality or the unit where it happened."))
-    for name, record in (("locality", locality), ("agency", agency)):
-        org_id = getattr(record, "organization_id", None)
-        if org_id is not None and org_id != organization.pk:
-            raise ValidationError({name: _("This record belongs to another organisation.")})
-    if locality is not None and not locality.path.startswith(organization.root_unit.path):
-        raise ValidationError({"locality": _("This locality is outside the organisation's area.")})
-    if duplicate_of is not None and duplicate_of.organization_id != organization.pk:
-        raise ValidationError({"duplicate_of": _("This record belongs to another organisation.")})
-    reported_at = reported_at or timezone.now()
-    answer = responsible_leader(locality or agency, at=occurred_at, organization=organization)
-    unit = _handling_unit(organization, locality, agency)
-    ack_due, resolve_due = deadlines_for(organization=organization, severity=severity, start=reported_at)
-    incident = Incident(
-        organization=organization,
-        title=nfc(title),
-        description=nfc(description),
-        locality=locality,
-        agency=agency,
-        place=nfc(place),
-        latitude=latitude,
-        longitude=longitude,
+    incident = Intake(organization).build(
+        actor=actor,
+        title=title,
+        description=description,
         occurred_at=occurred_at,
-        reported_at=reported_at,
         source=source,
         field=field,
         severity=severity,
-        reporter=actor if getattr(actor, "is_authenticated", False) else None,
-        reporter_name=nfc(reporter_name),
-        reporter_contact=nfc(reporter_contact),
-        responsible_leader=answer.leader,
-        responsible_assignment=answer.assignment,
-        routed_via=answer.via,
-        handling_unit=unit,
-        focal_point=_focal_point(unit),
-        ack_due_at=ack_due,
-        resolve_due_at=resolve_due,
+        locality=locality,
+        agency=agency,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        reported_at=reported_at,
+        reporter_name=reporter_name,
+        reporter_contact=reporter_contact,
+        flags=flags,
         duplicate_of=duplicate_of,
-        **{name: bool((flags or {}).get(name)) for name, _label in FLAGS},
     )
-    incident.code = _next_code(organization, timezone.localtime(reported_at).year)
+    incident.code = _next_code(organization, timezone.localtime(incident.reported_at).year)
     create_record(actor=actor, instance=incident, kind="incident.reported", params={"code": incident.code})
     for upload in files:
         attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
     if notify_people:  # an import tells each person once for the whole sheet instead
         _notify_new(incident)
     return incident
+
+
+class RowsRefused(Exception):
+    """incidents_create_bulk refused some rows: {position in the batch: ValidationError}."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        super().__init__(f"{len(errors)} row(s) refused")
+        self.errors = errors
+
+
+BULK_BATCH = 1_000  # incidents written in one INSERT
+_BULK_UNCHECKED = ["code", *(f.name for f in Incident._meta.concrete_fields if f.many_to_one)]
+
+
+@transaction.atomic
+def incidents_create_bulk(
+    *, actor, organization, rows: list[dict], progress=None, batch_size: int | None = None
+) -> list[Incident]:
+    """Take in many incidents at once, by the rules of incident_create (Intake builds both), all or nothing.
+
+    Each row holds incident_create's keyword arguments (but files and notify_people). Routing, the handling
+    unit and its focal point are looked up once per distinct place (and day), the deadlines counted on one
+    working calendar; every row is checked (the model's field and clean rules) before anything is written,
+    and RowsRefused names every refused row. The codes of the whole batch are taken in one step under the
+    organisation's row lock, consecutive in the order of `rows`; the incidents are written with bulk_create,
+    `batch_size` (BULK_BATCH) at a time, progress(done, total) called after each batch. No audit event and no
+    notification here: the caller records one event for the batch and tells people after the commit.
+    """
+    intake = Intake(organization)
+    incidents: list[Incident] = []
+    errors: dict[int, ValidationError] = {}
+    for position, row in enumerate(rows):
+        try:
+            incident = intake.build(actor=actor, **row)
+            # The uniqueness of the code is the lock's, below; the related records come from the organisation
+            # (Intake checked them), so a query each to see they exist is spared; the rest is full_clean's.
+            incident.full_clean(exclude=_BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors[position] = exc
+            continue
+        incidents.append(incident)
+    if errors:
+        raise RowsRefused(errors)
+    _lock_codes(organization)
+    numbers: dict[str, int] = {}
+    for incident in incidents:
+        prefix = f"VV-{timezone.localtime(incident.reported_at).year}-"
+        if prefix not in numbers:
+            numbers[prefix] = _last_number(organization, prefix)
+        numbers[prefix] += 1
+        incident.code = f"{prefix}{numbers[prefix]:05d}"
+        incident.refresh_derived()
+    total, batch_size = len(incidents), batch_size or BULK_BATCH
+    for start in range(0, total, batch_size):
+        Incident.objects.bulk_create(incidents[start : start + batch_size])
+        if progress is not None:
+            progress(min(start + batch_size, total), total)
+    return incidents
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from conftest import BA_DINH, HOAN_KIEM, unit
 from core.models import AuditEvent
 from incidents.exports import columns, incident_import_template, incident_workbook
-from incidents.importers import MAX_ROWS, import_incidents
+from incidents.importers import import_incidents
 from incidents.models import Incident
 from incidents.selectors import incident_list
 from incidents.tests.conftest import at, report
@@ -284,17 +284,6 @@ def bomb() -> bytes:
     return out.getvalue()
 
 
-def too_many() -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Vụ việc")
-    ws.append(HEADINGS)
-    for n in range(MAX_ROWS + 1):
-        ws.append(row(f"Vụ việc {n}"))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def empty_sheet() -> bytes:
     out = io.BytesIO()
     Workbook().save(out)
@@ -317,7 +306,6 @@ def empty_sheet() -> bytes:
         ("only headings", lambda: sheet([]), "vu-viec.xlsx", "no incident"),
         ("merged cells", lambda: sheet([row(), row("Khác")], setup=merged), "vu-viec.xlsx", "merged"),
         ("a formula", lambda: sheet([row(), row("Khác")], setup=formula), "vu-viec.xlsx", "formula"),
-        ("too many rows", too_many, "vu-viec.xlsx", "5000"),
     ],
 )
 def test_a_malformed_file_is_refused_with_one_clear_error(hanoi, routed, office, case, make, name, words):

@@ -1,0 +1,285 @@
+"""The bulk import: the incidents it writes are the ones incident_create makes of the same rows, their codes
+follow each other, one audit event records the import, the people concerned are told after the commit, and
+progress is reported batch by batch. COSO_MEASURE=1 also times large generated sheets."""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import resource
+import time
+import tracemalloc
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
+
+from conftest import BA_DINH, HOAN_KIEM, unit
+from core import excel
+from core.models import AuditEvent, Notification
+from incidents import importers, services
+from incidents.importers import import_incidents
+from incidents.models import Incident
+from incidents.tests.conftest import at
+
+NOW = at(2026, 3, 10, 10, 0)  # a Tuesday
+HEADINGS = [
+    "Tiêu đề",
+    "Nội dung",
+    "Mã địa bàn",
+    "Mã đơn vị",
+    "Địa điểm",
+    "Vĩ độ",
+    "Kinh độ",
+    "Thời điểm xảy ra",
+    "Thời điểm tiếp nhận",
+    "Mức độ",
+    "Nguồn",
+    "Lĩnh vực",
+    "Tính chất",
+    "Người phản ánh",
+    "Liên hệ",
+]
+# The rows, and the keyword arguments incident_create takes for each (locality and agency by code).
+ROWS = [
+    (
+        ["Rác thải phố Hàng Bạc", "Rác ba ngày.", HOAN_KIEM, None, "Số 20 Hàng Bạc", 21.0343, 105.8522,
+         dt.datetime(2026, 3, 9, 8, 30), None, "Thông thường", "Đường dây nóng", "Môi trường",
+         "Bức xúc; dư luận quan tâm", "Trần Văn A", "0912 345 678"],
+        {"locality": HOAN_KIEM, "agency": None, "occurred_at": at(2026, 3, 9, 8, 30), "reported_at": None,
+         "severity": "normal", "source": "hotline", "field": "environment", "place": "Số 20 Hàng Bạc",
+         "latitude": "21.034300", "longitude": "105.852200", "reporter_name": "Trần Văn A",
+         "reporter_contact": "0912 345 678", "flags": {"is_pressing": True, "is_public_concern": True}},
+    ),
+    (
+        ["Cây đổ phố Lý Thái Tổ", "Cây đổ đè xe máy.", None, "DU-HK", "", None, None,
+         dt.datetime(2026, 3, 6, 16, 0), dt.datetime(2026, 3, 6, 17, 15), "Khẩn cấp", "", "", "", "", ""],
+        {"locality": None, "agency": "DU-HK", "occurred_at": at(2026, 3, 6, 16, 0),
+         "reported_at": at(2026, 3, 6, 17, 15), "severity": "urgent", "source": "citizen", "field": "other",
+         "flags": {}},
+    ),
+    (
+        ["Lấn chiếm vỉa hè Ba Đình", "Quán lấn chiếm vỉa hè.", BA_DINH, None, "", None, None,
+         "09/03/2026 07:15", None, "Phức tạp", "Báo chí", "urban order", "Nổi cộm", "", ""],
+        {"locality": BA_DINH, "agency": None, "occurred_at": at(2026, 3, 9, 7, 15), "reported_at": None,
+         "severity": "complex", "source": "press", "field": "urban_order", "flags": {"is_prominent": True}},
+    ),
+]  # fmt: skip
+KEY_FIELDS = [
+    "title",
+    "description",
+    "locality_id",
+    "agency_id",
+    "place",
+    "latitude",
+    "longitude",
+    "occurred_at",
+    "reported_at",
+    "source",
+    "field",
+    "severity",
+    "reporter_id",
+    "reporter_name",
+    "reporter_contact",
+    "responsible_leader_id",
+    "responsible_assignment_id",
+    "routed_via",
+    "handling_unit_id",
+    "focal_point_id",
+    "ack_due_at",
+    "resolve_due_at",
+    "is_new",
+    "is_prominent",
+    "is_pressing",
+    "is_complex",
+    "is_sudden",
+    "is_public_concern",
+    "status",
+]
+
+
+def workbook(rows: list[list]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Vụ việc")
+    ws.append(HEADINGS)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def key_fields(incident: Incident) -> dict:
+    incident.refresh_from_db()
+    return {name: getattr(incident, name) for name in KEY_FIELDS}
+
+
+def test_the_bulk_import_makes_the_incidents_incident_create_makes(
+    hanoi, routed, office, hoan_kiem_agency, django_capture_on_commit_callbacks
+):
+    data = workbook([r for r, _kwargs in ROWS])
+    with time_machine.travel(NOW, tick=False):
+        result = import_incidents(actor=office, organization=hanoi, file=data)
+        assert result.errors == []
+        agencies = {"DU-HK": hoan_kiem_agency}
+        one_by_one = [
+            services.incident_create(
+                actor=office,
+                organization=hanoi,
+                title=r[0],
+                description=r[1],
+                **{
+                    **kwargs,
+                    "locality": unit(kwargs["locality"]) if kwargs["locality"] else None,
+                    "agency": agencies.get(kwargs["agency"]),
+                },
+                notify_people=False,
+            )
+            for r, kwargs in ROWS
+        ]
+    imported = [key_fields(i) for i in result.created]
+    assert imported == [key_fields(i) for i in one_by_one]
+    # Routed as the rules say: the leader in charge of Hoàn Kiếm, its focal point; Ba Đình by default.
+    assert imported[0]["responsible_leader_id"] == routed.leader_id
+    assert imported[0]["focal_point_id"] is not None and imported[2]["routed_via"] == "default"
+    assert [i.code for i in result.created] == ["VV-2026-00001", "VV-2026-00002", "VV-2026-00003"]
+    assert [i.code for i in one_by_one] == ["VV-2026-00004", "VV-2026-00005", "VV-2026-00006"]
+    for incident in (*result.created, *one_by_one):
+        incident.refresh_from_db()
+    assert [i.search_text for i in result.created] == [
+        s.search_text.replace(s.code.lower(), i.code.lower()) for i, s in zip(result.created, one_by_one)
+    ]
+    assert result.created[0].search_text == "vv-2026-00001 rac thai pho hang bac so 20 hang bac"
+
+
+def test_one_audit_event_with_the_count_and_the_files_sha256(hanoi, routed, office):
+    data = workbook([r for r, _kwargs in ROWS])
+    before = AuditEvent.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        result = import_incidents(actor=office, organization=hanoi, file=data)
+    assert len(result.created) == 3
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.kind, e.params["count"], e.params["sha256"]) for e in events] == [
+        ("incident.imported", 3, hashlib.sha256(data).hexdigest())
+    ]
+
+
+def test_the_people_are_told_after_the_commit_once_each(
+    hanoi, routed, office, leader_user, focal_user, django_capture_on_commit_callbacks
+):
+    data = workbook([r for r, _kwargs in ROWS[:1]] + [[f"Vụ {n}", *ROWS[0][0][1:]] for n in range(4)])
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        time_machine.travel(NOW, tick=False),
+    ):
+        result = import_incidents(actor=office, organization=hanoi, file=data)
+    assert len(result.created) == 5
+    assert not Notification.objects.exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    notices = {(n.user_id, n.title) for n in Notification.objects.all()}
+    assert {user for user, _title in notices} == {leader_user.pk, focal_user.pk}
+    assert all(title.startswith("5 ") for _user, title in notices), notices
+
+
+def test_progress_is_reported_batch_by_batch_and_the_rows_are_written_in_bulk(
+    hanoi, routed, office, monkeypatch
+):
+    monkeypatch.setattr(services, "BULK_BATCH", 2)
+    seen = []
+    rows = [[f"Vụ {n}", *ROWS[0][0][1:7], dt.datetime(2026, 3, 9, 8, n), *ROWS[0][0][8:]] for n in range(5)]
+    with CaptureQueriesContext(connection) as queries, time_machine.travel(NOW, tick=False):
+        result = import_incidents(
+            actor=office, organization=hanoi, file=workbook(rows), progress=lambda *a: seen.append(a)
+        )
+    assert len(result.created) == 5
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "incidents_incident"')]
+    assert len(inserts) == 3
+
+
+# --- measurement ----------------------------------------------------------------------------------
+
+
+def generated_rows(count: int):
+    units = [HOAN_KIEM, BA_DINH]
+    severities = ["Thông thường", "Phức tạp", "Khẩn cấp"]
+    start = dt.datetime(2026, 3, 9, 8, 0)
+    for n in range(count):
+        yield [
+            f"Vụ việc số {n}",
+            f"Nội dung vụ việc số {n}: rác thải tồn đọng trên vỉa hè.",
+            units[n % 2],
+            None,
+            f"Số {n % 300} phố Hàng Bạc",
+            21.0343,
+            105.8522,
+            start - dt.timedelta(seconds=n),
+            None,
+            severities[n % 3],
+            "Đường dây nóng",
+            "Môi trường",
+            "Bức xúc",
+            "Trần Văn A",
+            "0912 345 678",
+        ]
+
+
+def generated_workbook(count: int) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Vụ việc")
+    ws.append(HEADINGS)
+    for r in generated_rows(count):
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(not os.environ.get("COSO_MEASURE"), reason="a measurement: COSO_MEASURE=1 to run it")
+@pytest.mark.parametrize("count", [int(n) for n in os.environ.get("COSO_MEASURE_ROWS", "5000").split(",")])
+def test_measure_the_bulk_import(hanoi, routed, office, capsys, count):
+    """Not a timed test (the figure depends on the machine): rows/s to read, validate and write `count`
+    generated incidents (COSO_MEASURE_ROWS=5000,100000), the time spent reading the sheet alone, and the
+    process's peak RSS (getrusage: the whole test process, the generated file included). With
+    COSO_MEASURE_TRACEMALLOC=1, a second run gives the peak of Python's allocations while importing
+    (tracemalloc slows Python several times, so it is not the timed run)."""
+    data = generated_workbook(count)
+    started = time.perf_counter()
+    excel.read_sheet(data, importers.SHEET)
+    reading = time.perf_counter() - started
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = import_incidents(actor=office, organization=hanoi, file=data)
+    seconds = time.perf_counter() - started
+    assert result.errors == [] and len(result.created) == count
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    traced = ""
+    if os.environ.get("COSO_MEASURE_TRACEMALLOC"):
+        Incident.objects.all().delete()
+        tracemalloc.start()
+        import_incidents(actor=office, organization=hanoi, file=data)
+        traced = f", Python allocations peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
+        tracemalloc.stop()
+    with capsys.disabled():
+        print(
+            f"\n{connection.vendor}: {count:,} incidents ({len(data) / 1e6:.1f} MB) in {seconds:.1f} s: "
+            f"{count / seconds:,.0f} rows/s ({reading:.1f} s of it reading the sheet), "
+            f"{len(queries)} queries; "
+            f"process peak RSS {rss:.0f} MB{traced}"
+        )
+
+
+def test_the_row_limit_is_the_specs(hanoi, routed, office, monkeypatch):
+    """The incident spec allows MAX_ROWS data rows (100,000); past the spec's limit the file is refused."""
+    assert importers.SHEET.max_rows == importers.MAX_ROWS == 100_000
+    monkeypatch.setattr(importers, "SHEET", dataclasses.replace(importers.SHEET, max_rows=4))
+    rows = [[f"Vụ {n}", *ROWS[0][0][1:7], dt.datetime(2026, 3, 9, 8, n), *ROWS[0][0][8:]] for n in range(5)]
+    with time_machine.travel(NOW, tick=False):
+        refused = import_incidents(actor=office, organization=hanoi, file=workbook(rows))
+        accepted = import_incidents(actor=office, organization=hanoi, file=workbook(rows[:4]))
+    assert [e.message for e in refused.errors] == ["Trang tính có hơn 4 dòng: hãy chia thành nhiều lần nhập."]
+    assert accepted.errors == [] and len(accepted.created) == 4
