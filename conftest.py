@@ -34,6 +34,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request with Accept-Language (or a test that switched
+    language) leaves its choice active in the thread, and the next test on that worker would read English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _session_units(request):
     """Make sure the session's units are there before a test that uses the database.
 
