@@ -20,7 +20,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import holidays
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core.models import CalendarException, CalendarExceptionKind
@@ -143,6 +143,62 @@ def hours_to_timedelta(hours) -> dt.timedelta:
 def timedelta_to_hours(duration: dt.timedelta) -> Decimal:
     """A duration as a Decimal number of hours (28 significant digits: exact for 15 or 30 minutes)."""
     return Decimal(duration // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
+
+
+def hours_per_working_day() -> Decimal:
+    """The length of a full working day (Monday to Friday, `COSO_WORKDAY`) in hours: 8 by default."""
+    spans = parse_spans(settings.COSO_WORKDAY, "COSO_WORKDAY")
+    if not spans:
+        raise ImproperlyConfigured("COSO_WORKDAY must give at least one HH:MM-HH:MM span.")
+    minutes = sum((e.hour * 60 + e.minute) - (s.hour * 60 + s.minute) for s, e in spans)
+    return Decimal(minutes) / 60
+
+
+def describe_hours(hours, *, working: bool = True) -> str:
+    """A number of hours as a person reads it, in the active language: "12 ngày 2 giờ làm việc".
+
+    Working time (`working=True`) counts in working days of `hours_per_working_day()` (8 hours by default);
+    calendar time (`working=False`) in days of 24 hours and without "working". The rules:
+
+    - nothing (None, or not a number) reads "" and a negative number reads as 0;
+    - 0 reads "0 giờ làm việc"; more than 0 and under 1 hour reads "dưới 1 giờ làm việc";
+    - otherwise the whole days come first, and what is left is rounded to the nearest hour, a half hour
+      up: 96.2 hours are 12 days and 0.2 hours, "12 ngày làm việc"; 97.5 read "12 ngày 2 giờ làm việc";
+      7.6 round to 8 hours, a whole day: "1 ngày làm việc";
+    - a part that is zero is left out ("12 ngày", not "12 ngày 0 giờ").
+    """
+    if hours is None or isinstance(hours, bool):
+        return ""
+    try:
+        value = Decimal(str(hours)) if isinstance(hours, float) else Decimal(hours)
+    except (ArithmeticError, TypeError, ValueError):
+        return ""
+    if not value.is_finite():
+        return ""
+    value = max(value, Decimal(0))
+    per_day = hours_per_working_day() if working else Decimal(24)
+    if 0 < value < 1:
+        return _("under 1 working hour") if working else _("under 1 hour")
+    days = int((value / per_day).to_integral_value(rounding=ROUND_FLOOR))
+    rest = int((value - days * per_day).to_integral_value(rounding=ROUND_HALF_UP))
+    if rest >= per_day:
+        days, rest = days + 1, 0
+    if working:
+        if not days:
+            return ngettext("{n} working hour", "{n} working hours", rest).format(n=rest)
+        if not rest:
+            return ngettext("{n} working day", "{n} working days", days).format(n=days)
+        return _("{days} and {hours} of working time").format(
+            days=ngettext("{n} day", "{n} days", days).format(n=days),
+            hours=ngettext("{n} hour", "{n} hours", rest).format(n=rest),
+        )
+    day_part = ngettext("{n} day", "{n} days", days).format(n=days)
+    hour_part = ngettext("{n} hour", "{n} hours", rest).format(n=rest)
+    if not days:
+        return hour_part
+    if not rest:
+        return day_part
+    return _("{days} and {hours}").format(days=day_part, hours=hour_part)
 
 
 @dataclass(frozen=True)

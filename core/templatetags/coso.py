@@ -1,10 +1,12 @@
-"""Template helpers: money in đồng, history links, sort headers."""
+"""Template helpers: money in đồng, durations in working days and hours, history links, sort headers."""
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from core.calendar import describe_hours
 from core.money import format_scaled, format_vnd
 
 register = template.Library()
@@ -26,6 +28,16 @@ def millions(value):
     return format_scaled(value, "million")
 
 
+@register.filter
+def duration(hours, kind="working"):
+    """Hours as days and hours: `{{ n|duration }}` for working time ("12 ngày 2 giờ làm việc", days of the
+    working calendar's length), `{{ n|duration:"calendar" }}` for calendar time (days of 24 hours).
+    The rounding is `core.calendar.describe_hours`'s."""
+    if kind not in ("working", "calendar"):
+        raise ValueError(f"duration: unknown kind {kind!r}")
+    return describe_hours(hours, working=kind == "working")
+
+
 @register.simple_tag
 def history_url(instance):
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
@@ -34,13 +46,23 @@ def history_url(instance):
 
 @register.simple_tag(takes_context=True)
 def sort_link(context, key, label):
-    """A column heading that sorts by `key`, toggling the direction."""
-    current = context.get("sort", "")
-    descending = current == key
-    arrow = " ▲" if current == key else (" ▼" if current == "-" + key else "")
-    target = ("-" if descending else "") + key
-    qs = context.get("qs_sort", "")
-    return format_html('<a href="?{}sort={}" class="text-reset">{}{}</a>', qs, target, label, arrow)
+    """A column heading that sorts by `key`: the first click gives the option's own order (newest first for
+    a date), a click on the current column reverses it. The column in force, the default one included,
+    shows which way its rows run: ▲ ascending (A to Z, oldest first), ▼ descending (newest first)."""
+    current, qs = context.get("sort", ""), context.get("qs_sort", "")
+    if current.lstrip("-") != key:
+        return format_html('<a href="?{}sort={}" class="text-reset">{}</a>', qs, key, label)
+    descending = getattr(current, "descending", current.startswith("-"))
+    target = key if current.startswith("-") else "-" + key
+    return format_html(
+        '<a href="?{}sort={}" class="text-reset" data-sorted="{}">{}<span title="{}"> {}</span></a>',
+        qs,
+        target,
+        "desc" if descending else "asc",
+        label,
+        _("Sorted in descending order") if descending else _("Sorted in ascending order"),
+        "▼" if descending else "▲",
+    )
 
 
 @register.filter

@@ -232,12 +232,15 @@ def test_the_page_shows_routing_deadlines_files_and_timeline(hanoi, routed, foca
     assert 'data-testid="ack-left"' in page and 'data-testid="resolve-left"' in page
     assert response.context["ack_clock"]["left"] == 0.5
     assert response.context["resolve_clock"]["left"] == 3.5  # 1 h on Friday, 2.5 h on Monday
+    # Read in working days and hours (core.calendar.describe_hours): under an hour, and 3.5 rounded up.
+    assert "còn dưới 1 giờ làm việc" in page and "còn 4 giờ làm việc" in page
     assert [a["status"] for a in response.context["actions"]] == ["assigned", "handling", "rejected"]
     assert "bien-ban.pdf" in page and response.context["reassign_form"] is not None
     assert len(response.context["events"]) >= 2  # the creation and the file
     with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
         late = client_for(leader_user).get(f"/incidents/{incident.pk}/")
     assert late.context["ack_clock"]["late"] == 9.5 and 'data-testid="ack-overdue"' in late.content.decode()
+    assert "quá hạn 1 ngày 2 giờ làm việc" in late.content.decode()  # a day of 8 hours, and 1.5 hours
     attachment = Attachment.objects.get()
     download = client_for(leader_user).get(f"/incidents/{incident.pk}/files/{attachment.pk}/")
     assert download.status_code == 200
@@ -501,7 +504,8 @@ def test_statistics_are_written_the_vietnamese_way(hanoi, routed, focal_user, le
     [by_field] = [t for t in response.context["tables"] if t["by"] == "field"]
     assert by_field["rows"][0]["total"] == 1234 and by_field["rows"][0]["on_time_rate"] == 66.7
     assert ">1.234<" in page and ">1.231<" in page  # all, and open
-    assert "66,7 %" in page and ">0,5<" in page and ">70<" in page
+    # Median times in calendar days and hours: 0.5 hours and 70 hours (2 days of 24 hours and 22 hours).
+    assert "66,7 %" in page and ">dưới 1 giờ<" in page and ">2 ngày 22 giờ<" in page
 
 
 def test_the_navigation_offers_incidents_to_users_with_a_role(hanoi, office, make_user):
