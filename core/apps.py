@@ -13,6 +13,12 @@ class CoreConfig(AppConfig):
 
         converters.register()
 
+        # One empty choice for every select box (Django reads this at each field's creation; see the setting).
+        from django.conf import settings
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = settings.COSO_BLANK_CHOICE
+
         from core.registry import has_role, is_office, register_menu_group, register_menu_link
 
         register_menu_link("home", _("Home"), key="home", order=0)

@@ -1,11 +1,18 @@
 """Form helpers the apps' views share: the version an edit was loaded at, a service's refusal shown on the
-form, a form's errors as text."""
+form, a form's errors as text, the empty choice of a select box."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.converters import MAX_ID
 from core.errors import ConflictError
+
+
+def with_blank(choices) -> list:
+    """A select box's choices behind the one empty choice every form shows ("— Chọn —"): for a ChoiceField
+    that must not preselect anything. Model and ModelChoice fields get the same label on their own."""
+    return [("", settings.COSO_BLANK_CHOICE), *choices]
 
 
 class VersionField(forms.IntegerField):

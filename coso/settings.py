@@ -170,6 +170,10 @@ TIME_ZONE = os.environ.get("COSO_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["coso.formats"]
+# The empty choice of every select box, in every form and filter: Django's model and form fields get it from
+# core (CoreConfig.ready), django-filter from its own setting.
+COSO_BLANK_CHOICE = _("— Choose —")
+FILTERS_EMPTY_CHOICE_LABEL = COSO_BLANK_CHOICE
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

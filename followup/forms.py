@@ -1,10 +1,9 @@
 """Forms of the follow-up loop; they only parse input (dates day first), the services decide."""
 
 from django import forms
-from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionField
+from core.forms import VersionField, with_blank
 from followup.choices import (
     CheckMethod,
     ObstacleCategory,
@@ -62,7 +61,7 @@ class ObstacleForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), widget=text_area(4))
     # No default: a category or a level picked by accident would skew every summary.
-    category = forms.ChoiceField(label=_("Category"), choices=BLANK_CHOICE_DASH + ObstacleCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=with_blank(ObstacleCategory.choices))
     locality = forms.ModelChoiceField(
         label=_("Locality"), queryset=AdministrativeUnit.objects.none(), required=False
     )
@@ -71,7 +70,7 @@ class ObstacleForm(BootstrapMixin, forms.Form):
     raised_in = forms.ChoiceField(label=_("Raised in"), choices=RaisedIn.choices, initial=RaisedIn.REPORT)
     raised_on = date_field(_("Raised on"))
     resolution_level = forms.ChoiceField(
-        label=_("Level that can resolve it"), choices=BLANK_CHOICE_DASH + ResolutionLevel.choices
+        label=_("Level that can resolve it"), choices=with_blank(ResolutionLevel.choices)
     )
     responsible_agency = forms.ModelChoiceField(
         label=_("Agency that must resolve it"), queryset=Agency.objects.none(), required=False

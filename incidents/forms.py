@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionField
+from core.forms import VersionField, with_blank
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
@@ -86,8 +86,8 @@ class IncidentForm(BootstrapMixin, forms.Form):
         label=_("Occurred at"), input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeInput()
     )
     # No preselected source or field: the reporter must choose, not accept the first entry by accident.
-    source = forms.ChoiceField(label=_("Source"), choices=[("", "---------"), *IncidentSource.choices])
-    field = forms.ChoiceField(label=_("Field"), choices=[("", "---------"), *IncidentField.choices])
+    source = forms.ChoiceField(label=_("Source"), choices=with_blank(IncidentSource.choices))
+    field = forms.ChoiceField(label=_("Field"), choices=with_blank(IncidentField.choices))
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL, widget=forms.RadioSelect
     )
