@@ -15,18 +15,34 @@ class SortOption:
     ordering: tuple[str, ...]
 
 
+class CurrentSort(str):
+    """The sort in force, as ?sort= writes it ("reported", "-reported"), which also knows which way the rows
+    run: `descending` is true when its first field runs from the highest (the newest) down. An option's own
+    ordering decides that, so "reported" (newest first) is descending and "-reported" ascending."""
+
+    descending: bool
+
+    def __new__(cls, value: str, *, descending: bool):
+        sort = super().__new__(cls, value)
+        sort.descending = descending
+        return sort
+
+
 def sort_queryset(request, qs: QuerySet, options: list[SortOption]) -> tuple[QuerySet, str]:
-    """Apply the ?sort= option (prefix "-" for descending); unknown keys fall back to the first option."""
+    """Apply the ?sort= option (a "-" prefix reverses the option's own ordering); an unknown or missing key
+    falls back to the first option, which the returned `CurrentSort` then names."""
     requested = request.GET.get("sort", "")
-    descending = requested.startswith("-")
     key = requested.lstrip("-")
-    chosen = next((o for o in options if o.key == key), options[0] if options else None)
+    chosen = next((o for o in options if o.key == key), None)
+    reverse = chosen is not None and requested.startswith("-")
+    chosen = chosen or (options[0] if options else None)
     if chosen is None:
         return qs, ""
     ordering = list(chosen.ordering)
-    if descending:
+    if reverse:
         ordering = [f[1:] if f.startswith("-") else "-" + f for f in ordering]
-    return qs.order_by(*ordering), ("-" if descending else "") + chosen.key
+    current = CurrentSort(("-" if reverse else "") + chosen.key, descending=ordering[0].startswith("-"))
+    return qs.order_by(*ordering), current
 
 
 def paginate(request, qs, per_page: int | None = None):
