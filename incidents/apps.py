@@ -20,9 +20,18 @@ class IncidentsConfig(AppConfig):
         register("incidents", send_incident_reminders, labels=REMINDER_LABELS)
 
         from core.registry import has_role, register_menu_group, register_menu_link
+        from incidents.selectors import can_report
 
         register_menu_link("incidents:mine", _("My incidents"), key="my_incidents", group="mine", order=20)
         register_menu_group("incident_menu", _("Incidents"), order=30, visible=has_role)
+        register_menu_link(
+            "incidents:create",
+            _("Report an incident"),
+            key="incident_report",
+            group="incident_menu",
+            order=5,
+            visible=can_report,
+        )
         for order, (url_name, label, key) in enumerate(
             (
                 ("incidents:list", _("Incidents"), "incidents"),

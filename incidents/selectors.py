@@ -38,6 +38,12 @@ def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]
     )
 
 
+def can_report(user) -> bool:
+    """May the user report an incident (the menu entry, the buttons, the form): every member of an
+    organisation who writes, a focal point first of all; never a viewer or a user without a role."""
+    return can_change(user)
+
+
 def can_handle(user, incident: Incident) -> bool:
     """May the user move the incident along its workflow: the leader in charge, the handling unit's focal
     point, the office or the Standing Board. Pure: no query once the user's person is loaded."""

@@ -37,7 +37,6 @@ from core.toolkit import (
     ObjectImportView,
     ObjectListView,
     ScopedView,
-    can_write,
 )
 from core.web import attachment_response, filter_query
 from followup.services import leader_person
@@ -205,7 +204,7 @@ class IncidentList(IncidentRows, ObjectListView):
     def get_extra_context(self, request, page, filterset):
         user = request.user
         return {
-            "can_report": can_write(user),
+            "can_report": selectors.can_report(user),
             "can_import": can_manage(user),
             **_filter_context(request, filterset),
         }
@@ -243,7 +242,7 @@ class MyIncidents(IncidentRows, ObjectListView):
             },
             "is_leader": getattr(user, "person", None) is not None,
             "is_focal": bool(user.agency_id),
-            "can_report": can_write(user),
+            "can_report": selectors.can_report(user),
             "mine": True,
             **_badges(),
         }
@@ -286,9 +285,9 @@ INTAKE_FIELDS = (
 class IncidentCreate(OrganisationOnly, ObjectFormView):
     """Report an incident from a phone or a desk; it is routed to the leader in charge on saving."""
 
-    permission = can_write
+    permission = selectors.can_report
     form_class = IncidentForm
-    nav = "incidents"
+    nav = "incident_report"
 
     def get_form_kwargs(self, request, obj):
         """Any locality or unit of the organisation: a report may concern a place outside one's own reach."""
@@ -369,7 +368,7 @@ def _intake_page(request, form, suspects):
         request,
         "incidents/incident_form.html",
         {
-            "nav": "incidents",
+            "nav": "incident_report",
             "form": form,
             "suspects": suspects,
             "chosen": str(form["duplicate_of"].value() or ""),
@@ -392,7 +391,7 @@ def _parse_moment(raw: str) -> dt.datetime | None:
 class DuplicateCheck(OrganisationOnly, ScopedView):
     """The earlier reports that look like the one being typed (htmx): same place, similar title, near time."""
 
-    permission = can_write
+    permission = selectors.can_report
     http_method_names = ["get"]
 
     def get(self, request):

@@ -34,9 +34,14 @@ def test_each_role_gets_exactly_its_groups_in_order(
     office, leader_user, focal_user, viewer, make_user, hanoi
 ):
     expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS]
-    assert shape(registry.menu_for(office)) == [*expected, ("admin", GROUP_LINKS["admin"])]
-    for user in (leader_user, focal_user, viewer):
-        assert shape(registry.menu_for(user)) == expected
+    # Whoever writes may report an incident: the menu's first incident entry; a viewer never may.
+    writer = [
+        (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
+    ]
+    assert shape(registry.menu_for(office)) == [*writer, ("admin", GROUP_LINKS["admin"])]
+    for user in (leader_user, focal_user):
+        assert shape(registry.menu_for(user)) == writer
+    assert shape(registry.menu_for(viewer)) == expected
     no_role = make_user("", hanoi, "norole")
     assert shape(registry.menu_for(no_role)) == [("home", []), ("organisation", GROUP_LINKS["organisation"])]
 
