@@ -1,0 +1,188 @@
+"""A walk through the demo as each of its seven logins: what a new user first sees is right.
+
+The header names the person's post (the Secretary reads "Bí thư Thành ủy"), whoever may report an incident
+finds it in the menu, every sortable list shows which way its rows run, and no form offers "---------".
+"""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from accounts.choices import Role
+from accounts.demo import DEMO_LOGINS, demo_load
+from accounts.models import User
+from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
+from incidents.models import Incident
+from org.models import Agency, Assignment, Person
+
+# The post each demo login's header shows under the name.
+TITLES = {
+    "vanphong": "Chuyên viên Văn phòng Thành ủy",
+    "bithu": "Bí thư Thành ủy",
+    "lanhdao": "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
+    "hoankiem": "Chánh Văn phòng Đảng ủy Phường Hoàn Kiếm",
+    "kiemtra": "Chuyên viên Ủy ban Kiểm tra Thành ủy",
+    "vanphonghcm": "Chuyên viên Văn phòng Thành ủy",
+    "totruong": "Ủy viên Ban Thường vụ, Phó Chủ tịch Thường trực Ủy ban nhân dân Thành phố",
+}
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """Load the demo once for the module, in a transaction rolled back at the end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield demo_load()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_every_demo_login_is_walked():
+    assert sorted(TITLES) == sorted(login.username for login in DEMO_LOGINS)
+
+
+@pytest.mark.parametrize("username", sorted(TITLES))
+def test_the_header_names_the_persons_post_and_the_menu_keeps_the_role(demo, username):
+    user = User.objects.select_related("person").get(username=username)
+    assert user.person.position == TITLES[username]  # the post is the organisation's record of the person
+    page = client_for(username).get("/").content.decode()
+    [title] = re.findall(r'data-testid="user-title">([^<]*)<', page)
+    assert title == TITLES[username]
+    [role] = re.findall(r'data-testid="user-role">([^<]*)<', page)
+    assert role == str(user.get_role_display())
+    if username == "bithu":
+        assert "Thành viên Thường trực" not in title
+
+
+@pytest.mark.parametrize("username", sorted(TITLES))
+def test_whoever_may_report_an_incident_finds_it_in_the_menu(demo, username):
+    client = client_for(username)
+    page = client.get("/").content.decode()
+    may_report = User.objects.get(username=username).role != Role.VIEWER
+    assert ('href="/incidents/new/"' in page) is may_report
+    assert client.get("/incidents/new/").status_code == (200 if may_report else 404)
+    if may_report:  # the entry marks itself as the page one is on
+        form = client.get("/incidents/new/").content.decode()
+        assert re.search(r'class="dropdown-item active" href="/incidents/new/" aria-current="page"', form)
+
+
+# Every list with sortable columns: its sort keys (the default first) and those with a column heading.
+SORTED_LISTS = {
+    "/incidents/": (["reported", "deadline", "code"], {"reported", "deadline", "code"}),
+    "/followup/obstacles/": (["raised", "deadline", "status"], {"deadline", "status"}),
+    "/followup/directives/": (["deadline", "issued"], {"deadline"}),
+    "/followup/resupervisions/": (["due", "checked"], {"due"}),
+    "/org/agencies/": (["name", "code", "kind"], {"name", "code", "kind"}),
+    "/org/units/": (["name", "code"], {"name", "code"}),
+    "/accounts/users/": (["name", "username"], {"name", "username"}),
+}
+SHOWN = re.compile(r'sort=-?(\w+)" class="text-reset" data-sorted="(\w+)">[^<]*<span[^>]*> (.)</span>')
+
+
+def shown_sort(page: str) -> tuple[str, str] | None:
+    """The heading that shows a direction, if any: (its key, "asc" or "desc"), its arrow matching it."""
+    shown = SHOWN.findall(page)
+    assert len(shown) <= 1
+    if not shown:
+        return None
+    [(key, direction, arrow)] = shown
+    assert arrow == {"asc": "▲", "desc": "▼"}[direction]
+    return key, direction
+
+
+@pytest.mark.parametrize("url", sorted(SORTED_LISTS))
+def test_every_list_shows_the_direction_its_rows_really_run(demo, url):
+    client = client_for("vanphong")
+    keys, with_column = SORTED_LISTS[url]
+    for key, reverse in [(None, False), *((k, r) for k in keys for r in (False, True))]:
+        query = "" if key is None else f"?sort={'-' if reverse else ''}{key}"
+        response = client.get(url + query)
+        assert response.status_code == 200, url + query
+        ordering = response.context["page"].paginator.object_list.query.order_by
+        runs = "desc" if ordering[0].startswith("-") else "asc"
+        key = key or keys[0]  # no ?sort= is the default sort, and says so
+        expected = (key, runs) if key in with_column else None  # a sort without a column shows no arrow
+        assert shown_sort(response.content.decode()) == expected, url + query
+
+
+def test_the_incident_list_runs_newest_first_and_says_so(demo):
+    response = client_for("bithu").get("/incidents/")
+    rows = list(response.context["page"])
+    assert [i.reported_at for i in rows] == sorted((i.reported_at for i in rows), reverse=True)
+    assert shown_sort(response.content.decode()) == ("reported", "desc")
+    oldest = client_for("bithu").get("/incidents/?sort=-reported")
+    rows = list(oldest.context["page"])
+    assert [i.reported_at for i in rows] == sorted(i.reported_at for i in rows)
+    assert shown_sort(oldest.content.decode()) == ("reported", "asc")
+
+
+def form_pages(office: User) -> list[str]:
+    """The main forms and the pages that carry forms, each with a record of the office's organisation."""
+    org = office.organization
+    models = (Incident, Obstacle, Directive, ReSupervision, ConclusionNotice, Person, Agency, Assignment)
+    first = {model: model.objects.filter(organization=org).order_by("pk").first() for model in models}
+    focal = User.objects.get(username="hoankiem")
+    return [
+        "/incidents/new/",
+        "/incidents/",
+        f"/incidents/{first[Incident].pk}/",
+        "/followup/obstacles/new/",
+        f"/followup/obstacles/{first[Obstacle].pk}/",
+        f"/followup/obstacles/{first[Obstacle].pk}/edit/",
+        "/followup/obstacles/",
+        "/followup/directives/new/",
+        f"/followup/directives/{first[Directive].pk}/",
+        f"/followup/directives/{first[Directive].pk}/edit/",
+        "/followup/directives/",
+        f"/followup/resupervisions/{first[ReSupervision].pk}/record/",
+        "/followup/resupervisions/",
+        "/followup/notices/new/",
+        f"/followup/notices/{first[ConclusionNotice].pk}/",
+        "/org/agencies/new/",
+        f"/org/agencies/{first[Agency].pk}/edit/",
+        "/org/people/new/",
+        f"/org/people/{first[Person].pk}/edit/",
+        f"/org/people/{first[Person].pk}/seats/new/",
+        "/org/assignments/new/",
+        f"/org/assignments/{first[Assignment].pk}/edit/",
+        "/accounts/users/new/",
+        f"/accounts/users/{focal.pk}/",
+        "/calendar/",
+    ]
+
+
+def test_no_form_offers_dashes_for_an_empty_choice(demo):
+    office = User.objects.get(username="vanphong")
+    client = client_for("vanphong")
+    apps_with_blank = set()
+    for url in form_pages(office):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "---------" not in page and "- Chọn -" not in page, url
+        if re.search(r'<option value=""[^>]*>— Chọn —</option>', page):
+            apps_with_blank.add(url.split("/")[1])
+    # The one empty choice is really there, on the forms of every app.
+    assert apps_with_blank == {"incidents", "followup", "org", "accounts"}
+    incident_form = client.get("/incidents/new/").content.decode()
+    for name in ("source", "field", "locality", "agency"):
+        select = re.search(
+            rf'<select name="{name}"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', incident_form
+        )
+        assert select and select.group(1) == "— Chọn —", name
