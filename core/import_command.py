@@ -108,7 +108,7 @@ class ImportCommand(BaseCommand):
         display = ProgressDisplay(self.progress_write, tty=self.stderr.isatty())
         if takes_progress(importer):
             arguments["progress"] = display
-        self.stderr.write(_("Reading and checking the sheet…"))
+        self.stderr.write(_("Reading and checking the sheet…"), style_func=str)
         try:
             result = importer(actor=actor, file=path, **arguments)
         except ValidationError as exc:

@@ -440,7 +440,7 @@ def test_an_import_with_errors_shows_every_error_and_writes_nothing(client, hano
     assert f'href="/followup/notices/{notice.pk}/import/"' in html  # upload a corrected sheet
 
 
-def test_a_clean_import_goes_back_to_the_notice(client, hanoi, office, files):
+def test_a_clean_import_ends_on_its_job_page_linking_back_to_the_notice(client, hanoi, office, files):
     notice = services.notice_create(
         actor=office, organization=hanoi, number="12-TB/TU", issued_on=D(2026, 3, 1), title="Kết luận"
     )
