@@ -48,12 +48,16 @@ demo: migrate
 collectstatic: venv assets
 	$(PY) manage.py collectstatic --no-input -v 0
 
+# The tasks worker (imports, e-mail) runs beside the server and stops with it (Ctrl-C stops both).
+WITH_WORKER = $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
+
 run: venv assets messages demo collectstatic
 	$(PY) manage.py demo --print-logins
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: venv assets messages migrate collectstatic
-	$(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
+	@$(WITH_WORKER) $(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

@@ -1,11 +1,15 @@
 """Base models shared by every app, the audit trail, and the office's working-calendar exceptions."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopeSpec
 
@@ -185,8 +189,6 @@ class Notification(models.Model):
 
 def attachment_path(instance, filename: str) -> str:
     """Stored under a random name: the uploader's file name is kept only as data."""
-    import uuid
-
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
@@ -219,3 +221,71 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("import", "waiting to start")
+    RUNNING = "running", pgettext_lazy("import", "importing")
+    DONE = "done", pgettext_lazy("import", "imported")
+    REFUSED = "refused", pgettext_lazy("import", "refused")
+    FAILED = "failed", pgettext_lazy("import", "failed")
+
+
+FINISHED_STATUSES = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+
+def import_upload_path(instance, filename: str) -> str:
+    """Under the media folder's private `imports/`, named by the job's token: never served by any URL."""
+    return f"imports/{instance.token.hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One Excel import run as a background task (core.imports): who started it, on which sheet, how far it
+    got and how it ended. The upload is kept only while the job waits or runs; the name, size and SHA-256
+    stay."""
+
+    organization = models.ForeignKey(
+        settings.COSO_ORGANIZATION_MODEL, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)  # a key of the import registry (core.imports)
+    # What the registered import needs to find its target again (a notice's id), as JSON.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    file = models.FileField(_("file"), upload_to=import_upload_path, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    # A refused sheet's errors: [{"sheet", "row", "column", "message"}], capped as core.excel caps them.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    failure = models.CharField(_("failure"), max_length=20, blank=True)  # why a failed job failed: a code
+    result_url = models.CharField(_("link"), max_length=300, blank=True)
+    form_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="import_job_user_idx")]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.tasks import task
 
+from core.imports import import_run
 from core.reminders import run_all
 from core.services import notification_email_send
 
@@ -20,3 +21,10 @@ def send_reminders_task(today: str | None = None) -> dict[str, dict[str, int]]:
 def send_notification_email(notification_id: int) -> bool:
     """E-mail a notification once the transaction that wrote it has committed (core.services.notify)."""
     return notification_email_send(notification_id=notification_id)
+
+
+@task
+def run_import(job_id: int) -> str:
+    """Run one queued Excel import (core.imports.import_run); the job keeps its progress and its outcome.
+    Returns the job's status."""
+    return import_run(job_id)

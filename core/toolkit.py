@@ -5,7 +5,7 @@
 - `ObjectFormView`: create or edit; post → service → field errors or conflict → message → redirect.
 - `ObjectActionView`: a POST action (archive, a status move) with the same flow and no form page.
 - `ObjectExportView`: the list's rows, with the list's FilterSet and sorts, as an Excel workbook.
-- `ObjectImportView`: an Excel sheet read by an importer service: all or nothing, errors by cell.
+- `ObjectImportView`: an Excel sheet handed to a registered import, run as a task with a progress page.
 
 Every view requires a sign-in and answers 404 to whoever `permission(user)` refuses. No view saves: the
 writes are the configured services', which validate, save and record the audit event.
@@ -25,14 +25,13 @@ from django.views import View
 from core.errors import ConflictError
 from core.filters import filter_page
 from core.forms import add_errors, form_version
+from core.imports import import_start
 from core.listing import SortOption, paginate, render_list, sort_queryset
 from core.web import filter_query, posted_version, xlsx_export, xlsx_response
 
 # Attributes that hold plain functions (selectors, gates, services): stored as static methods, so that
 # `selector = selectors.agency_list` in a class body is called as `selector(user=...)`, without `self`.
-FUNCTION_ATTRIBUTES = (
-    "selector", "gate", "service", "permission", "workbook", "importer", "template_workbook"
-)  # fmt: skip
+FUNCTION_ATTRIBUTES = ("selector", "gate", "service", "permission", "workbook", "template_workbook")
 
 
 def can_write(user) -> bool:
@@ -307,31 +306,24 @@ class ObjectActionView(ServiceCallMixin, ScopedView):
 
 
 class ObjectImportView(ScopedView):
-    """Import an Excel sheet: GET shows the form (`?template=1` downloads the blank sheet), POST hands the
-    file to `importer(actor=, file=, **import_kwargs)`, an all-or-nothing service that returns a
-    `core.excel.ImportResult`. Errors are listed by row and column (status 400); success sets
-    `success_message(count)` and redirects to `success_url`."""
+    """Import an Excel sheet as a background task: GET shows the form (`?template=1` downloads the blank
+    sheet); POST hands the file to `core.imports.import_start` for the registered import `import_kind`, with
+    `job_params(request, obj)` (what its target needs to find `obj` again), and redirects to the job's page,
+    which shows the progress and then the outcome. A file the import may not even start with (too large)
+    comes back on the form."""
 
     form_class = None
-    importer: Callable
+    import_kind = ""  # a key of core.imports' registry
     template_workbook: Callable | None = None  # () -> bytes, the blank sheet to fill in
     template_filename = "template.xlsx"
     template_name = ""
-    success_url = ""
     context_object_name = ""
-    error_status = 400  # the status of the page that lists a refused sheet's errors
 
     def get_object(self, request, pk):
         return None
 
-    def import_kwargs(self, request, obj) -> dict:
+    def job_params(self, request, obj) -> dict:
         return {}
-
-    def success_message(self, count: int) -> str:
-        raise NotImplementedError
-
-    def get_success_url(self, obj) -> str:
-        return obj.get_absolute_url() if obj is not None else self.success_url
 
     def get_extra_context(self, request, obj) -> dict:
         """What the page says beside the form: the shared template core/import.html reads `title`,
@@ -342,29 +334,29 @@ class ObjectImportView(ScopedView):
         obj = self.get_object(request, pk)
         if request.GET.get("template") and self.template_workbook is not None:
             return xlsx_response(self.template_workbook(), self.template_filename)
-        return self.render_page(request, obj, self.form_class(), [])
+        return self.render_page(request, obj, self.form_class())
 
     def post(self, request, pk=None, *args, **kwargs):
         obj = self.get_object(request, pk)
         form = self.form_class(request.POST, request.FILES)
-        errors = []
         if form.is_valid():
             try:
-                result = self.importer(
-                    actor=request.user, file=form.cleaned_data["file"], **self.import_kwargs(request, obj)
+                job = import_start(
+                    actor=request.user,
+                    kind=self.import_kind,
+                    file=form.cleaned_data["file"],
+                    params=self.job_params(request, obj),
+                    language=request.LANGUAGE_CODE,
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                errors = list(result.errors)
-                if not errors:
-                    messages.success(request, self.success_message(len(result.created)))
-                    return redirect(self.get_success_url(obj))
-        return self.render_page(request, obj, form, errors)
+                return redirect(job.get_absolute_url())
+        return self.render_page(request, obj, form)
 
-    def render_page(self, request, obj, form, errors):
-        context = {**self.base_context(), "form": form, "errors": errors}
+    def render_page(self, request, obj, form):
+        context = {**self.base_context(), "form": form}
         if self.context_object_name:
             context[self.context_object_name] = obj
         context.update(self.get_extra_context(request, obj))
-        return render(request, self.template_name, context, status=self.error_status if errors else 200)
+        return render(request, self.template_name, context)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from core import notification_views
+from core import import_views, notification_views
 from core import views as core_views
 from coso.api import api
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("history/<id:ct>/<id:pk>/", core_views.history, name="history"),
     path("notifications/", notification_views.notifications, name="notifications"),
+    path("imports/<id:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("api/v1/", api.urls),
 ]
 

@@ -41,3 +41,15 @@ class FollowupConfig(AppConfig):
         from followup.reminders import send_reminders
 
         register("followup", send_reminders, labels=dict(NotificationKind.choices))
+
+        from core.imports import register as register_import
+        from followup.views import directive_import_target, directives_imported
+
+        register_import(
+            "directives",
+            title=_("Import directives"),
+            importer="followup.importers.import_directives",
+            target=directive_import_target,
+            success_message=directives_imported,
+            nav="notices",
+        )

@@ -15,11 +15,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import audit, references
+from core.converters import MAX_ID
 from core.forms import form_errors_text
+from core.imports import ImportTarget
 from core.listing import SortOption, paginate
 from core.models import Attachment
 from core.scoping import reach_of
@@ -33,7 +36,7 @@ from core.toolkit import (
     can_write,
 )
 from core.web import attachment_response, filter_query, posted_version
-from followup import exports, importers, selectors, services
+from followup import exports, selectors, services
 from followup.badges import BUCKET_COLOURS, badges
 from followup.choices import (
     OBSTACLE_TRANSITIONS,
@@ -778,20 +781,20 @@ class NoticeDetail(FollowupPage, ObjectDetailView):
 
 
 class NoticeImport(FollowupPage, ObjectImportView):
-    """Import a notice's directives from an Excel sheet (the office): all or nothing, errors by cell."""
+    """Import a notice's directives from an Excel sheet (the office), as a background task with a progress
+    page: all or nothing, errors by cell."""
 
     form_class = NoticeImportForm
-    importer = importers.import_directives
+    import_kind = "directives"
     template_workbook = exports.directive_import_template
     template_filename = "directives-template.xlsx"
     template_name, context_object_name, nav = "core/import.html", "notice", "notices"
-    error_status = 200  # the refused sheet's errors are the page's answer
 
     def get_object(self, request, pk):
         return selectors.get_notice_for_user(user=request.user, pk=pk, action="change")
 
-    def import_kwargs(self, request, notice):
-        return {"notice": notice}
+    def job_params(self, request, notice):
+        return {"notice": notice.pk}
 
     def get_extra_context(self, request, notice):
         return {
@@ -805,10 +808,26 @@ class NoticeImport(FollowupPage, ObjectImportView):
             "cancel_url": notice.get_absolute_url(),
         }
 
-    def success_message(self, count):
-        return ngettext("{count} directive imported.", "{count} directives imported.", count).format(
-            count=count
-        )
+
+def directive_import_target(user, params: dict) -> ImportTarget:
+    """The directive import of core.imports' registry: into a notice (`params["notice"]`, its id) the user
+    may import into; anything else is 404."""
+    raw = str(params.get("notice", ""))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise Http404
+    notice = selectors.get_notice_for_user(user=user, pk=int(raw), action="change")
+    return ImportTarget(
+        organization=notice.organization,
+        arguments={"notice": notice},
+        result_url=notice.get_absolute_url(),
+        form_url=reverse("followup:notice_import", args=[notice.pk]),
+    )
+
+
+def directives_imported(count: int) -> str:
+    return ngettext("{count} directive imported.", "{count} directives imported.", count).format(
+        count=number_format(count, force_grouping=True)
+    )
 
 
 # --- files ----------------------------------------------------------------------------------------

@@ -41,3 +41,15 @@ class IncidentsConfig(AppConfig):
             start=1,
         ):
             register_menu_link(url_name, label, key=key, group="incident_menu", order=order * 10)
+
+        from core.imports import register as register_import
+        from incidents.views import incident_import_target, incidents_imported
+
+        register_import(
+            "incidents",
+            title=_("Import incidents"),
+            importer="incidents.importers.import_incidents",
+            target=incident_import_target,
+            success_message=incidents_imported,
+            nav="incidents",
+        )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.views.decorators.csp import csp_override
 from core import audit
 from core.calendar import WorkingCalendar
 from core.forms import form_errors_text, form_version
+from core.imports import ImportTarget
 from core.listing import SortOption
 from core.services import attachment_add
 from core.toolkit import (
@@ -40,7 +41,7 @@ from core.toolkit import (
 )
 from core.web import attachment_response, filter_query
 from followup.services import leader_person
-from incidents import exports, importers, selectors, services
+from incidents import exports, selectors, services
 from incidents.choices import (
     FLAGS,
     OPEN_STATUSES,
@@ -706,24 +707,15 @@ class IncidentStatistics(IncidentRows, ScopedView):
 
 
 class IncidentImport(OrganisationOnly, ObjectImportView):
-    """Import incidents from an Excel sheet (the office): all or nothing, every error by row and column. The
-    importer records its own audit event, refused or not."""
+    """Import incidents from an Excel sheet (the office), as a background task with a progress page: all or
+    nothing, every error by row and column. The importer records its own audit event, refused or not."""
 
     permission = can_manage
     form_class = ImportForm
-    importer = importers.import_incidents
+    import_kind = "incidents"
     template_workbook = exports.incident_import_template
     template_filename = "incidents-template.xlsx"
     template_name, nav = "core/import.html", "incidents"
-    success_url = reverse_lazy("incidents:list")
-
-    def import_kwargs(self, request, obj):
-        return {"organization": self.committee}
-
-    def success_message(self, count):
-        return ngettext(
-            "{count} incident imported and routed.", "{count} incidents imported and routed.", count
-        ).format(count=count)
 
     def get_extra_context(self, request, obj):
         return {
@@ -737,3 +729,22 @@ class IncidentImport(OrganisationOnly, ObjectImportView):
             "template_url": reverse("incidents:import") + "?template=1",
             "cancel_url": reverse("incidents:list"),
         }
+
+
+def incident_import_target(user, params: dict) -> ImportTarget:
+    """The incident import of core.imports' registry: into the user's organisation, by the office only."""
+    if not can_manage(user):
+        raise Http404
+    committee = org_selectors.committee_or_404(user)
+    return ImportTarget(
+        organization=committee,
+        arguments={"organization": committee},
+        result_url=reverse("incidents:list"),
+        form_url=reverse("incidents:import"),
+    )
+
+
+def incidents_imported(count: int) -> str:
+    return ngettext(
+        "{count} incident imported and routed.", "{count} incidents imported and routed.", count
+    ).format(count=formats.number_format(count, force_grouping=True))

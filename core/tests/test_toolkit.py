@@ -1,5 +1,6 @@
 """The toolkit's generic views: the write gate, post → service → field errors or conflict → message →
-redirect, and imports all or nothing. Exercised with plain functions in place of an app's services."""
+redirect (the import view is tested with the imports, in test_imports.py). Exercised with plain functions in
+place of an app's services."""
 
 from types import SimpleNamespace
 
@@ -13,9 +14,8 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
 from core.errors import ConflictError
-from core.excel import ImportErrorRow, ImportResult
 from core.testing import count_queries
-from core.toolkit import ObjectActionView, ObjectFormView, ObjectImportView, can_write
+from core.toolkit import ObjectActionView, ObjectFormView, can_write
 
 
 class Record(SimpleNamespace):
@@ -72,30 +72,6 @@ class Archive(ObjectActionView):
     gate, service, object_argument = get_record, record_archive, "record"
 
 
-def import_rows(*, actor, file):
-    content = file.read()
-    if content == b"bad":
-        return ImportResult(errors=[ImportErrorRow("Sheet", 3, "B", "Missing")])
-    return ImportResult(created=[1, 2])
-
-
-class FileForm(forms.Form):
-    file = forms.FileField()
-
-
-class Import(ObjectImportView):
-    permission = can_write
-    form_class = FileForm
-    importer = import_rows
-    success_url = "/records/"
-
-    def success_message(self, count):
-        return f"{count} imported"
-
-    def render_page(self, request, obj, form, errors):
-        return HttpResponse(repr([e.message for e in errors]), status=400 if errors else 200)
-
-
 def _post(user, data, files=None):
     request = RequestFactory().post("/", data={**data, **(files or {})})
     request.user = user
@@ -145,18 +121,6 @@ def test_an_action_view_shows_a_conflict_as_an_error_and_redirects(office):
     assert (response.status_code, response["Location"]) == (302, "/records/7/")
     assert calls == [("archive", 7, 1)]
     assert _messages(request) == ["Stale"]
-
-
-def test_an_import_lists_its_errors_or_redirects_with_the_count(office):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    bad = _post(office, {}, {"file": SimpleUploadedFile("a.xlsx", b"bad")})
-    response = Import.as_view()(bad)
-    assert (response.status_code, response.content) == (400, b"['Missing']")
-    good = _post(office, {}, {"file": SimpleUploadedFile("a.xlsx", b"good")})
-    response = Import.as_view()(good)
-    assert (response.status_code, response["Location"]) == (302, "/records/")
-    assert _messages(good) == ["2 imported"]
 
 
 def test_the_write_gate_asks_without_querying(office, viewer):

@@ -75,8 +75,8 @@ def test_the_page_shows_the_refusal_in_vietnamese(ready, office):
     client = Client()
     client.force_login(office)
     upload = SimpleUploadedFile("chi-dao.xlsx", sheet(edit=lambda ws: ws.__setitem__("XFD200000", "x")))
-    response = client.post(reverse("followup:notice_import", args=[ready.pk]), {"file": upload})
-    assert response.status_code == 200
+    response = client.post(reverse("followup:notice_import", args=[ready.pk]), {"file": upload}, follow=True)
+    assert response.status_code == 200 and 'data-status="refused"' in response.content.decode()
     assert (
         "Ô XFD200000 có dữ liệu nằm ngoài phạm vi được nhập: cột A đến AN (40 cột) và dòng 1 đến 6.000."
         in (response.content.decode())

@@ -62,9 +62,8 @@ def fake_files(monkeypatch):
         views.IncidentImport, "template_workbook", staticmethod(lambda: b"PK\x03\x04template")
     )
     monkeypatch.setattr(
-        views.IncidentImport,
-        "importer",
-        staticmethod(lambda *, actor, organization, file: types.SimpleNamespace(created=[], errors=[])),
+        "incidents.importers.import_incidents",
+        lambda *, actor, organization, file: types.SimpleNamespace(created=[], errors=[]),
     )
 
 

@@ -528,9 +528,10 @@ def test_an_import_with_errors_shows_every_error_writes_nothing_and_is_audited(h
     upload = _upload([row(), row("", **{"Mã địa bàn": 999999})])
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with time_machine.travel(IMPORT_NOW, tick=False):
-        response = client_for(office).post("/incidents/import/", {"file": upload})
+        response = client_for(office).post("/incidents/import/", {"file": upload}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].startswith("/imports/") and response.status_code == 200
+    assert 'data-status="refused"' in page and 'data-testid="import-errors"' in page
     assert "999999" in page and ">3<" in page and ">A (Tiêu đề)<" in page
     assert not Incident.objects.exists()
     # The refusal stays on the audit trail: the page's rollback of the rows does not take it away.
@@ -545,7 +546,9 @@ def test_a_clean_import_is_kept(hanoi, routed, office):
         response = client_for(office).post(
             "/incidents/import/", {"file": _upload([row("Nhập từ Excel")])}, follow=True
         )
-    assert response.redirect_chain[-1][0] == "/incidents/"
+    assert response.redirect_chain[-1][0].startswith("/imports/")
+    assert 'data-status="done"' in response.content.decode()
+    assert response.context["success"] == "Đã nhập và chuyển 1 vụ việc."
     assert Incident.objects.get().title == "Nhập từ Excel"
     refused = client_for(office).post(
         "/incidents/import/", {"file": SimpleUploadedFile("vu-viec.csv", b"a,b", content_type="text/csv")}
