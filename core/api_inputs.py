@@ -9,10 +9,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 # Ids within what the databases store (a larger number would overflow before any lookup): the same bound
 # as the `<id:...>` path converter.
 from core.converters import MAX_ID
+from core.validators import LONG_TEXT, SUMMARY_TEXT, too_long_message
 
 # Dates outside these years are typing mistakes; checking them before any date or time-zone arithmetic
 # also keeps an absurd year (0001 or 9999) from overflowing, e.g. when re-supervision is scheduled.
@@ -41,7 +43,31 @@ def sane_date(value: dt.date) -> dt.date:
     return value
 
 
+def _at_most(limit: int):
+    def check(value: str) -> str:
+        if len(value) > limit:
+            # A custom error keeps the message as it is (a ValueError would read "Value error, …").
+            raise PydanticCustomError(
+                "too_long", "{message}", {"message": too_long_message(limit, len(value))}
+            )
+        return value
+
+    return check
+
+
+def long_text(limit: int):
+    """A text of at most `limit` characters (core.validators), refused with the services' own words."""
+    return Annotated[
+        str,
+        AfterValidator(clean_text),
+        AfterValidator(_at_most(limit)),
+        Field(json_schema_extra={"maxLength": limit}),
+    ]
+
+
 Text = Annotated[str, AfterValidator(clean_text)]
+LongText = long_text(LONG_TEXT)
+SummaryText = long_text(SUMMARY_TEXT)
 Day = Annotated[dt.date, AfterValidator(sane_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Code = Annotated[int, Field(ge=1, le=2**31 - 1)]

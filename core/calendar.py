@@ -316,6 +316,33 @@ class WorkingCalendar:
         """How many working dates lie from start to end, both included."""
         return len(self.working_days(period))
 
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The date itself when it is a working day, else the first working day after it."""
+        day = _as_date(day)
+        for _n in range(MAX_IDLE_DAYS):
+            if day.year not in self._exceptions:
+                self.preload(day, dt.date(min(day.year + 1, dt.MAXYEAR), 12, 31))
+            if self.is_working_day(day):
+                return day
+            day += dt.timedelta(days=1)
+        raise ValueError(f"No working day found within {MAX_IDLE_DAYS} days.")
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The `days`-th working day after `start` (`start` itself is not counted); `start` for zero."""
+        if days < 0:
+            raise ValueError("days must not be negative.")
+        day = _as_date(start)
+        for _n in range(days):
+            day = self.next_working_day(day + dt.timedelta(days=1))
+        return day
+
+    def default_deadline(self, start: dt.date, days: int, *, working_days: bool = False) -> dt.date:
+        """A default deadline: `days` calendar days (or working days) after `start`, moved on to the next
+        working day when it falls on a weekend, a public holiday or the office's day off."""
+        if working_days:
+            return self.add_working_days(start, days)
+        return self.next_working_day(_as_date(start) + dt.timedelta(days=days))
+
     def month_summaries(self, year: int) -> list[MonthSummary]:
         """Working days and hours of each month of a year."""
         self.preload(dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -393,6 +420,16 @@ class WorkingCalendar:
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> Decimal:
         """The working hours from `a` to `b` as a Decimal; 0 when b <= a."""
         return timedelta_to_hours(self.working_time_between(a, b))
+
+
+def default_deadline(
+    organization, days: int, *, start: dt.date | None = None, working_days: bool = False
+) -> dt.date:
+    """The default deadline every form and service proposes: `days` calendar days (or working days) after
+    `start` (today, in local time), on a working day of the organisation's calendar (the national calendar
+    when `organization` is None). 02/12/2026 plus 30 days is 01/01/2027, New Year's Day: 04/01/2027."""
+    calendar = WorkingCalendar(organization=organization)
+    return calendar.default_deadline(start or timezone.localdate(), days, working_days=working_days)
 
 
 def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:

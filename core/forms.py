@@ -1,12 +1,14 @@
-"""Form helpers the apps' views share: the version an edit was loaded at, a service's refusal shown on the
-form, a form's errors as text, the empty choice of a select box."""
+"""Form helpers the apps' views share: the version an edit was loaded at, a long text with its limit, a
+service's refusal shown on the form, a form's errors as text, the empty choice of a select box."""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 
 from core.converters import MAX_ID
 from core.errors import ConflictError
+from core.validators import LONG_TEXT, MaxChars, limit_hint
 
 
 def with_blank(choices) -> list:
@@ -34,6 +36,19 @@ class VersionField(forms.IntegerField):
         except ValidationError:
             return None
         return number if number is not None and 1 <= number <= MAX_ID else None
+
+
+class LongTextField(forms.CharField):
+    """A long text (core.validators): a text area, refused over its limit with the services' message, the
+    limit said under it. No `maxlength` attribute: the browser would cut a pasted text silently."""
+
+    def __init__(self, *, limit: int = LONG_TEXT, rows: int = 3, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        extra = kwargs.pop("help_text", "")
+        # Lazy: the hint is worded (and its number grouped) in the language of each request.
+        kwargs["help_text"] = lazy(lambda: " ".join(str(t) for t in (extra, limit_hint(limit)) if t), str)()
+        super().__init__(**kwargs)
+        self.validators.append(MaxChars(limit))
 
 
 def form_version(form) -> int:

@@ -22,6 +22,8 @@ from core.api_inputs import (
     Code,
     Day,
     Id,
+    LongText,
+    SummaryText,
     Text,
     require_writer,
 )
@@ -147,7 +149,7 @@ class ObstacleDetailOut(ObstacleOut):
 
 class ObstacleIn(Schema):
     title: Text = Field(max_length=300)
-    description: Text = Field(max_length=20_000)
+    description: LongText
     category: ObstacleCategory
     resolution_level: ResolutionLevel
     locality_code: Code | None = Field(None, description="Official code of the locality concerned")
@@ -162,7 +164,7 @@ class ObstacleIn(Schema):
 class ObstaclePatch(Schema):
     version: int
     title: Text | None = Field(None, max_length=300)
-    description: Text | None = Field(None, max_length=20_000)
+    description: LongText | None = None
     category: ObstacleCategory | None = None
     resolution_level: ResolutionLevel | None = None
     locality_code: Code | None = None
@@ -179,11 +181,11 @@ class ObstacleStatusIn(Schema):
     version: int
     on: Day | None = Field(None, description="The day of the move (default today)")
     note: Text = Field("", max_length=500)
-    committee_decision: Text = Field("", max_length=10_000, description="Escalated → assigned")
+    committee_decision: LongText = Field("", description="Escalated → assigned")
     responsible_agency_id: Id | None = Field(None, description="Assigned")
     deadline: Day | None = Field(None, description="Assigned")
-    resolution: Text = Field("", max_length=10_000, description="Resolved")
-    verification: Text = Field("", max_length=10_000, description="Verified")
+    resolution: LongText = Field("", description="Resolved")
+    verification: LongText = Field("", description="Verified")
     closed_reason: Text = Field("", max_length=500, description="Closed")
 
 
@@ -191,8 +193,8 @@ class ObstacleAssignIn(Schema):
     version: int
     responsible_agency_id: Id
     deadline: Day
-    committee_decision: Text = Field("", max_length=10_000)
-    directive_content: Text = Field("", max_length=10_000, description="Fill in to issue a directive too")
+    committee_decision: LongText = ""
+    directive_content: LongText = Field("", description="Fill in to issue a directive too")
     issued_by_id: Id | None = Field(None, description="The leader who issues the directive")
     cooperating_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNITS)
     on: Day | None = None
@@ -496,7 +498,7 @@ class BucketsOut(Schema):
 
 
 class DirectiveIn(Schema):
-    content: Text = Field(max_length=20_000)
+    content: LongText
     number: Text = Field("", max_length=60)
     issued_by_id: Id | None = Field(None, description="The issuing leader; a leader issues in their own name")
     issued_on: Day | None = None
@@ -513,7 +515,7 @@ class DirectiveIn(Schema):
 
 class DirectivePatch(Schema):
     version: int
-    content: Text | None = Field(None, max_length=20_000)
+    content: LongText | None = None
     number: Text | None = Field(None, max_length=60)
     issued_by_id: Id | None = Field(None, description="The office only")
     issued_on: Day | None = None
@@ -524,7 +526,7 @@ class DirectivePatch(Schema):
 
 
 class ProgressIn(Schema):
-    text: Text = Field(max_length=20_000)
+    text: LongText
     claims_done: bool = False
     version: int
 
@@ -574,9 +576,12 @@ def _directive_refs(user, data: dict) -> dict:
 @router.get("/directives/", response=list[DirectiveOut], summary="Directives, with their status buckets")
 @paginate(PageNumberPagination, page_size=50)
 def list_directives(request, filters: Query[DirectiveQuery]):
-    """Directives the caller may see, by deadline, each with its computed `status_bucket`."""
+    """Directives the caller may see, by deadline (a notice's, with `notice`, in their number order), each
+    with its computed `status_bucket`."""
     user = request.user
     directives = filter_api(DirectiveFilterSet, request, selectors.directive_list(user=user), filters)
+    if filters.notice:  # a notice's items in their number order, as on its page
+        directives = directives.order_by(*selectors.notice_item_order())
     return references.annotate(directives, user, "parent", generic=("source_type", "source_id"))
 
 
@@ -802,9 +807,11 @@ class RecordIn(Schema):
     verdict: Verdict
     method: CheckMethod
     checked_on: Day
-    evidence: Text = Field(max_length=20_000)
+    evidence: LongText
     place: Text = Field("", max_length=300)
-    follow_up_content: Text = Field("", max_length=20_000, description="Default: repeat the directive")
+    follow_up_content: LongText = Field(
+        "", description="The follow-up directive: required when the verdict is partly or not implemented"
+    )
     follow_up_deadline: Day | None = None
 
 
@@ -894,7 +901,7 @@ class NoticeIn(Schema):
     number: Text = Field(max_length=60, description="For example 123-TB/TU")
     issued_on: Day
     title: Text = Field(max_length=500)
-    summary: Text = Field("", max_length=20_000)
+    summary: SummaryText = ""
 
 
 class ImportErrorOut(Schema):

@@ -110,6 +110,7 @@ class Verdict(models.TextChoices):
 
 # Verdicts that close the item; any other keeps it open and spawns a follow-up directive.
 CLOSING_VERDICTS = (Verdict.IMPLEMENTED, Verdict.NOT_APPLICABLE)
+FOLLOW_UP_VERDICTS = (Verdict.PARTLY, Verdict.NOT_IMPLEMENTED)
 
 
 class CheckMethod(models.TextChoices):
@@ -123,5 +124,6 @@ class NotificationKind(models.TextChoices):
     DIRECTIVE_ASSIGNED = "directive_assigned", _("new directive")
     OBSTACLE_ESCALATED = "obstacle_escalated", _("obstacle escalated")
     OBSTACLE_OVERDUE = "obstacle_overdue", _("obstacle overdue")
+    OBSTACLE_RESOLVED = "obstacle_resolved", _("obstacle resolved")
     RESUPERVISION_DUE = "resupervision_due", _("re-supervision due")
     OTHER = "other", _("other")

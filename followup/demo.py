@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from accounts.choices import Role
 from accounts.demo import DemoContext, register_step
 from accounts.services import user_create
+from core.calendar import WorkingCalendar
 from followup import services
 from followup.choices import CheckMethod, ObstacleCategory, ObstacleStatus, RaisedIn, SourceKind, Verdict
 from followup.models import ReSupervision
@@ -83,6 +84,9 @@ class Hurdle:
     closed: int | None = None
     closed_reason: str = ""
     check: Check | None = None  # the re-supervision of the resolution
+    # The re-supervision of the directive issued with the assignment: found implemented, it closes the last
+    # directive, and the loop resolves the obstacle.
+    order_check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -450,6 +454,34 @@ HANOI = CityLoop(
             order_by="hanoi.vice_chair",
             reports=("Nhà thầu đã bổ sung 2 mũi thi công; sản lượng mới đạt 70% kế hoạch.",),
             resolving=-30,
+        ),
+        Hurdle(
+            C.INFRASTRUCTURE_RELOCATION,
+            "commune",
+            "Cải tạo vỉa hè phố Hàng Bài: chậm di dời cột điện, tủ cáp viễn thông",
+            "14 cột điện và 6 tủ cáp viễn thông nằm trên phần vỉa hè cải tạo; các đơn vị quản lý chưa bố trí "
+            "kinh phí di dời.",
+            "lanhdao",
+            -52,
+            raised_in=RaisedIn.VISIT,
+            locality=70,
+            assigned=-46,
+            to="DU-HK",
+            deadline=-16,
+            order="Chủ trì làm việc với Điện lực Hoàn Kiếm và các doanh nghiệp viễn thông, hoàn thành di dời "
+            "cột điện, tủ cáp trên vỉa hè phố Hàng Bài.",
+            order_by="lanhdao",
+            reports=(
+                "Điện lực Hoàn Kiếm đã di dời 9/14 cột điện.",
+                "Đã di dời xong 14 cột điện và 6 tủ cáp; hoàn trả mặt bằng vỉa hè.",
+            ),
+            done=-18,
+            order_check=Check(
+                DONE,
+                -6,
+                "Kiểm tra thực địa: cột điện và tủ cáp đã được di dời hết, vỉa hè phố Hàng Bài thông thoáng.",
+                place="Phố Hàng Bài, phường Hoàn Kiếm",
+            ),
         ),
         Hurdle(
             C.INFRASTRUCTURE_RELOCATION,
@@ -885,6 +917,7 @@ class _Loader:
         self.context, self.loop, self.names = context, loop, names
         self.city = loop.city
         self.committee = context.committees[loop.city]
+        self.calendar = WorkingCalendar.for_organization(self.committee)
         self.today = context.today
         self.office = context.users[loop.office]
         self.notices: dict[str, object] = {}
@@ -899,6 +932,18 @@ class _Loader:
 
     def day(self, offset: int) -> dt.date:
         return self.today + dt.timedelta(days=offset)
+
+    def due(self, offset: int, *, after: int | None = None) -> dt.date:
+        """A deadline `offset` days from today, on a working day like every deadline the app proposes: a
+        coming one moves on to the next working day, a past one back to the working day before (not before
+        the day `after`), so that it stays on its side of today."""
+        day = self.day(offset)
+        if offset >= 0:
+            return self.calendar.next_working_day(day)
+        back = day
+        while not self.calendar.is_working_day(back):
+            back -= dt.timedelta(days=1)
+        return day if after is not None and back < self.day(after) else back
 
     def agency(self, code: str):
         return self.context.agencies[self.city, code] if code else None
@@ -980,10 +1025,10 @@ class _Loader:
             issued_on=self.day(order.issued),
             lead_unit=self.agency(order.lead),
             cooperating_units=[self.agency(c) for c in order.cooperating],
-            deadline=self.day(order.deadline),
+            deadline=self.due(order.deadline, after=order.issued),
             locality=self.units.get(order.locality),
             number=f"{order.source} – mục {item}" if order.source in self.notices else "",
-            resupervision_due_on=self.day(order.check_due) if order.check_due is not None else None,
+            resupervision_due_on=self.due(order.check_due) if order.check_due is not None else None,
             # Directives issued weeks ago were announced then; the reminders run says what is due now.
             notify_people=order.issued >= -14,
             **self.source_of(order),
@@ -992,7 +1037,11 @@ class _Loader:
         if order.check is not None:
             self.record(directive.resupervisions.get(), order.check)
 
-    def progress(self, directive, lead: str, reports: tuple[str, ...], done: int | None) -> None:
+    def progress(
+        self, directive, lead: str, reports: tuple[str, ...], done: int | None, *, confirm: bool = True
+    ) -> int:
+        """The lead unit's reports, and the issuing leader's confirmation unless `confirm` is False (the
+        caller confirms later, in date order); returns the directive's version."""
         version = directive.version
         for index, text in enumerate(reports):
             last = index == len(reports) - 1
@@ -1005,14 +1054,21 @@ class _Loader:
                 on=self.day(done) if last and done is not None else None,
             )
             version += 1
-        # The issuing leader has confirmed the completions reported 25 days ago or more; newer ones await.
+        if confirm:
+            version = self.confirm(directive, version, done)
+        return version
+
+    def confirm(self, directive, version: int, done: int | None) -> int:
+        """The issuing leader has confirmed the completions reported 25 days ago or more; newer ones await."""
         if done is not None and done <= -25:
-            services.directive_confirm_completion(
+            directive = services.directive_confirm_completion(
                 actor=self.user_of(directive.issued_by) or self.office,
                 directive=directive,
                 version=version,
                 on=self.day(done + 3),
             )
+            version = directive.version
+        return version
 
     def record(self, check: ReSupervision, verdict: Check) -> ReSupervision:
         return services.resupervision_record(
@@ -1024,7 +1080,7 @@ class _Loader:
             evidence=verdict.evidence,
             place=verdict.place,
             follow_up_content=verdict.follow_up,
-            follow_up_deadline=self.day(verdict.follow_up_deadline) if verdict.follow_up else None,
+            follow_up_deadline=self.due(verdict.follow_up_deadline) if verdict.follow_up else None,
         )
 
     # --- obstacles ------------------------------------------------------------------------------------
@@ -1055,6 +1111,7 @@ class _Loader:
                 **details,
             )
 
+        directive, version = None, 0
         if hurdle.escalated is not None:
             obstacle = move(ObstacleStatus.ESCALATED, hurdle.escalated)
         if hurdle.assigned is not None:
@@ -1064,7 +1121,7 @@ class _Loader:
                 obstacle=obstacle,
                 version=obstacle.version,
                 responsible_agency=self.agency(hurdle.to),
-                deadline=self.day(hurdle.deadline),
+                deadline=self.due(hurdle.deadline, after=hurdle.assigned),
                 committee_decision=hurdle.decision,
                 issued_by=issuer,
                 directive_content=hurdle.order,
@@ -1072,13 +1129,20 @@ class _Loader:
                 on=self.day(hurdle.assigned),
             )
             if directive is not None:
-                self.progress(directive, hurdle.to, hurdle.reports, hurdle.done)
+                # Confirmed after the obstacle's own moves: a confirmation three days after the unit's
+                # report comes after the day the obstacle was marked resolved.
+                version = self.progress(directive, hurdle.to, hurdle.reports, hurdle.done, confirm=False)
+                if hurdle.order_check is not None:
+                    self.record(directive.resupervisions.get(), hurdle.order_check)
+                    obstacle.refresh_from_db()
         if hurdle.resolving is not None:
             obstacle = move(ObstacleStatus.RESOLVING, hurdle.resolving)
         if hurdle.resolved is not None:
             obstacle = move(ObstacleStatus.RESOLVED, hurdle.resolved, resolution=hurdle.resolution)
             if hurdle.check is not None:
                 self.record(obstacle.resupervisions.get(verdict=""), hurdle.check)
+        if directive is not None and hurdle.order_check is None:
+            self.confirm(directive, version, hurdle.done)
         if hurdle.closed is not None:
             move(ObstacleStatus.CLOSED, hurdle.closed, closed_reason=hurdle.closed_reason)
 

@@ -58,6 +58,17 @@ events.register("notice.entered", _("{actor} entered conclusion notice {number}"
 events.register("obstacle.raised", _("{actor} recorded the obstacle"))
 events.register("obstacle.escalated", _("{actor} escalated the obstacle to the Standing Committee"))
 events.register("obstacle.status_changed", _obstacle_status)
+# The loop's own move: the last directive of the obstacle is done, so the obstacle is resolved.
+events.register(
+    "obstacle.resolved_by_check",
+    _("{actor} found the last directive implemented on re-supervision: obstacle resolved ({directive})"),
+    refs={"directive": "followup.Directive", "check": "followup.ReSupervision"},
+)
+events.register(
+    "obstacle.resolved_by_confirmation",
+    _("{actor} confirmed the completion of the last directive: obstacle resolved ({directive})"),
+    refs={"directive": "followup.Directive"},
+)
 events.register("directive.issued", _("{actor} issued the directive"))
 events.register("directive.units_changed", _("{actor} changed the cooperating units"))
 events.register("directive.progress_reported", _("{actor} reported progress"))

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from core import references, xlsx
-from core.calendar import national_holidays
+from core.calendar import default_deadline
 from core.exports import BOLD, TITLE, Column, list_workbook
 from followup import selectors
 from followup.choices import (
@@ -202,15 +202,6 @@ def resupervision_workbook(qs) -> bytes:
 # --- the directive import template ----------------------------------------------------------------
 
 
-def _example_deadline(today: dt.date) -> dt.date:
-    """A month after `today`, moved on past weekends and national holidays."""
-    day = today + dt.timedelta(days=30)
-    holidays = {d for year in (day.year, day.year + 1) for d, _name in national_holidays(year)}
-    while day.weekday() >= 5 or day in holidays:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def directive_import_template() -> bytes:
     """The sheet followup.importers.import_directives reads: the headings, one example row, and a second
     sheet explaining each column."""
@@ -223,7 +214,7 @@ def directive_import_template() -> bytes:
         "content": _("Complete the site clearance of the project before the deadline."),
         "lead_unit": "SO-XD",
         "cooperating_units": "SO-TC; SO-NNMT",
-        "deadline": _example_deadline(timezone.localdate()),
+        "deadline": default_deadline(None, 30),  # a month ahead, on a working day
         "issued_by": "Lương Đức Thịnh",
         "locality_code": 70,
     }

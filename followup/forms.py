@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionField, with_blank
+from core.forms import LongTextField, VersionField, with_blank
+from core.validators import SUMMARY_TEXT, not_in_future
 from followup.choices import (
+    FOLLOW_UP_VERDICTS,
     CheckMethod,
     ObstacleCategory,
     RaisedIn,
@@ -12,6 +14,7 @@ from followup.choices import (
     Verdict,
 )
 from followup.models import ConclusionNotice
+from followup.services import follow_up_required_message
 from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
 from org.models import AdministrativeUnit, Agency, Person
 
@@ -21,8 +24,9 @@ def date_field(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_INPUT_FORMATS, **kwargs)
 
 
-def text_area(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+def past_date_field(label, **kwargs) -> forms.DateField:
+    """The day something happened: today at the latest (core.validators.not_in_future, as in the services)."""
+    return date_field(label, validators=[not_in_future], **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,7 +63,7 @@ class ObstacleForm(BootstrapMixin, forms.Form):
     """Raise or correct an obstacle: what, where, who raised it, and who can resolve it."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(label=_("Description"), widget=text_area(4))
+    description = LongTextField(label=_("Description"), rows=4)
     # No default: a category or a level picked by accident would skew every summary.
     category = forms.ChoiceField(label=_("Category"), choices=with_blank(ObstacleCategory.choices))
     locality = forms.ModelChoiceField(
@@ -68,7 +72,7 @@ class ObstacleForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Unit concerned"), queryset=Agency.objects.none(), required=False)
     raised_by = forms.ModelChoiceField(label=_("Raised by"), queryset=Person.objects.none(), required=False)
     raised_in = forms.ChoiceField(label=_("Raised in"), choices=RaisedIn.choices, initial=RaisedIn.REPORT)
-    raised_on = date_field(_("Raised on"))
+    raised_on = past_date_field(_("Raised on"))
     resolution_level = forms.ChoiceField(
         label=_("Level that can resolve it"), choices=with_blank(ResolutionLevel.choices)
     )
@@ -103,12 +107,9 @@ class AssignForm(BootstrapMixin, forms.Form):
         label=_("Agency that must resolve it"), queryset=Agency.objects.none()
     )
     deadline = date_field(_("Deadline"))
-    committee_decision = forms.CharField(
-        label=_("Standing Committee decision"), widget=text_area(3), required=False
-    )
-    directive_content = forms.CharField(
+    committee_decision = LongTextField(label=_("Standing Committee decision"), required=False)
+    directive_content = LongTextField(
         label=_("Directive"),
-        widget=text_area(3),
         required=False,
         help_text=_("Fill in to issue a directive to the agency at the same time."),
     )
@@ -135,11 +136,11 @@ class ResolvingForm(BootstrapMixin, forms.Form):
 
 
 class ResolveForm(BootstrapMixin, forms.Form):
-    resolution = forms.CharField(label=_("How it was resolved"), widget=text_area(3))
+    resolution = LongTextField(label=_("How it was resolved"))
 
 
 class VerifyForm(BootstrapMixin, forms.Form):
-    verification = forms.CharField(label=_("Verification"), widget=text_area(3), required=False)
+    verification = LongTextField(label=_("Verification"), required=False)
 
 
 class CloseForm(BootstrapMixin, forms.Form):
@@ -152,7 +153,7 @@ class CloseForm(BootstrapMixin, forms.Form):
 class DirectiveForm(BootstrapMixin, forms.Form):
     """Issue or correct a directive: content, lead and cooperating units, deadline."""
 
-    content = forms.CharField(label=_("Content"), widget=text_area(4))
+    content = LongTextField(label=_("Content"), rows=4)
     number = forms.CharField(label=_("Reference"), max_length=60, required=False)
     notice = forms.ModelChoiceField(
         label=_("Conclusion notice"),
@@ -161,7 +162,7 @@ class DirectiveForm(BootstrapMixin, forms.Form):
         help_text=_("Leave empty for a directive that comes from no notice."),
     )
     issued_by = forms.ModelChoiceField(label=_("Issued by (leader)"), queryset=Person.objects.none())
-    issued_on = date_field(_("Issued on"))
+    issued_on = past_date_field(_("Issued on"))
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
     cooperating_units = forms.ModelMultipleChoiceField(
         label=_("Cooperating units"),
@@ -194,7 +195,7 @@ class DirectiveForm(BootstrapMixin, forms.Form):
 class ProgressReportForm(BootstrapMixin, forms.Form):
     """The lead unit reports progress, with evidence files; it may claim completion."""
 
-    text = forms.CharField(label=_("Progress"), widget=text_area(3))
+    text = LongTextField(label=_("Progress"))
     claims_done = forms.BooleanField(
         label=_("Completed"), required=False, help_text=_("The directive has been carried out in full.")
     )
@@ -217,16 +218,25 @@ class ReSupervisionRecordForm(RadioMixin, BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=CheckMethod.ON_SITE,
     )
-    checked_on = date_field(_("Checked on"))
+    checked_on = past_date_field(_("Checked on"))
     place = forms.CharField(label=_("Where"), max_length=300, required=False)
-    evidence = forms.CharField(label=_("Evidence"), widget=text_area(4))
-    follow_up_content = forms.CharField(
+    evidence = LongTextField(label=_("Evidence"), rows=4)
+    # Required when the verdict falls short of implemented (the leader writes what is still to be done).
+    follow_up_content = LongTextField(
         label=_("Follow-up directive"),
-        widget=text_area(3),
+        rows=4,
         required=False,
-        help_text=_("Leave empty to repeat the original directive."),
+        help_text=_("What the unit must still do; the earlier directive is shown for reference."),
     )
     follow_up_deadline = date_field(_("Follow-up deadline"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        written = (data.get("follow_up_content") or "").strip()
+        needed = data.get("verdict") in FOLLOW_UP_VERDICTS and "follow_up_content" not in self.errors
+        if needed and not written:
+            self.add_error("follow_up_content", follow_up_required_message())
+        return data
 
 
 class RecheckForm(BootstrapMixin, forms.Form):
@@ -240,9 +250,9 @@ class NoticeForm(BootstrapMixin, forms.Form):
     number = forms.CharField(
         label=_("Number and symbol"), max_length=60, help_text=_("For example 123-TB/TU.")
     )
-    issued_on = date_field(_("Issued on"))
+    issued_on = past_date_field(_("Issued on"))
     title = forms.CharField(label=_("Title"), max_length=500)
-    summary = forms.CharField(label=_("Summary"), widget=text_area(4), required=False)
+    summary = LongTextField(label=_("Summary"), limit=SUMMARY_TEXT, rows=4, required=False)
 
 
 class NoticeImportForm(BootstrapMixin, forms.Form):

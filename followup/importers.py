@@ -36,6 +36,7 @@ from core.excel import ImportErrorRow as ImportErrorRow  # re-exported: the test
 from core.models import AuditAction
 from core.services import notify
 from core.text import fold, nfc
+from core.validators import LONG_TEXT
 from followup import recipients, services
 from followup.choices import NotificationKind, SourceKind
 from followup.models import ConclusionNotice, Directive
@@ -44,7 +45,7 @@ from org.models import AdministrativeUnit, Agency, Person
 MAX_ROWS = 5_000  # directives in one notice
 MAX_COMPRESSION_RATIO = 200  # checked for zip members over 1 MB
 MAX_MEMBERS = 2_000
-MAX_CONTENT = 20_000
+MAX_CONTENT = LONG_TEXT  # core.validators: the limit of the page, the API and the services
 
 COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(

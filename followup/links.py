@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from followup.choices import SourceKind
+from followup.models import ReSupervision
 
 _SOURCES: dict[str, str] = {
     SourceKind.CONCLUSION_NOTICE: "followup.ConclusionNotice",
@@ -38,6 +39,15 @@ def source_model(kind: str):
     return apps.get_model(label) if label else None
 
 
+def source_label(record) -> str:
+    """How a directive names its source after the kind ("Tái giám sát: <label>"): the record's own name,
+    without the kind again. A re-supervision is named by the item it checked, not by its own name, which
+    already starts with "Tái giám sát"."""
+    if isinstance(record, ReSupervision):
+        return str(record.item)[:300]
+    return str(record)[:300]
+
+
 def link_source(kind: str, record) -> tuple[ContentType | None, int | None, str]:
     """The (content type, id, label) to store for a source; refuses a record of the wrong kind."""
     if record is None:
@@ -45,7 +55,7 @@ def link_source(kind: str, record) -> tuple[ContentType | None, int | None, str]
     expected = source_model(kind)
     if expected is None or not isinstance(record, expected):
         raise ValidationError({"source": _("This record cannot be the source of this kind.")})
-    return ContentType.objects.get_for_model(record), record.pk, str(record)[:300]
+    return ContentType.objects.get_for_model(record), record.pk, source_label(record)
 
 
 def link_subject(record) -> tuple[ContentType | None, int | None, str]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CoreModel
 from core.scoping import ScopeSpec
-from core.text import fold
+from core.text import fold, sort_key
 from followup.choices import (
     CheckMethod,
     ObstacleCategory,
@@ -245,6 +245,8 @@ class Directive(CoreModel):
         related_name="follow_ups",
     )
     search_text = models.CharField(max_length=600, db_index=True, editable=False)
+    # The reference's natural order ("mục 2" before "mục 10"): a notice lists its items by it.
+    sort_key = models.CharField(max_length=255, editable=False, default="")
 
     class Meta:
         verbose_name = _("directive")
@@ -269,6 +271,7 @@ class Directive(CoreModel):
 
     def refresh_derived(self):
         self.search_text = fold(f"{self.number} {self.content[:500]}")
+        self.sort_key = sort_key(self.number)
 
     def clean(self):
         if self.deadline and self.issued_on and self.deadline < self.issued_on:

@@ -509,3 +509,56 @@ def my_items(*, user, today: dt.date | None = None) -> dict:
             else Q(raised_by_id=getattr(person, "pk", 0))
         ),
     }
+
+
+# --- the loop: an obstacle and the directives that work on it (unscoped: for the services) -------------
+
+
+def obstacle_of_directive(directive: Directive) -> Obstacle | None:
+    """The obstacle a directive works on: the head of its chain (see `chain_head`), if any."""
+    return chain_head(chain_of(directive)[0])
+
+
+def obstacle_directives(obstacle: Obstacle) -> list[Directive]:
+    """Every directive that works on an obstacle: those issued for it, those its checks spawned, and their
+    follow-ups; one query per generation of follow-ups."""
+    checks = ReSupervision.objects.filter(obstacle=obstacle).values("pk")
+    found = {
+        d.pk: d
+        for d in Directive.objects.filter(
+            Q(source_kind=SourceKind.OBSTACLE, source_id=obstacle.pk)
+            | Q(source_kind=SourceKind.RESUPERVISION, source_id__in=checks)
+        )
+    }
+    frontier = list(found)
+    while frontier:
+        children = [d for d in Directive.objects.filter(parent_id__in=frontier) if d.pk not in found]
+        found.update({d.pk: d for d in children})
+        frontier = [d.pk for d in children]
+    return sorted(found.values(), key=lambda d: (d.issued_on, d.pk))
+
+
+def open_directives_of_obstacle(obstacle: Obstacle) -> list[Directive]:
+    """The obstacle's directives still to be carried out: not archived, not closed, not confirmed done, and
+    not carried on by a follow-up (the follow-up is the one still open)."""
+    directives = obstacle_directives(obstacle)
+    followed_up = {d.parent_id for d in directives if d.parent_id}
+    return [
+        d
+        for d in directives
+        if d.archived_at is None
+        and d.closed_on is None
+        and d.completion_confirmed_on is None
+        and d.pk not in followed_up
+    ]
+
+
+# --- conclusion notices: their items in number order -----------------------------------------------------
+
+
+def notice_item_order() -> tuple:
+    """The directives of a conclusion notice in their number order (core.text.sort_key: "mục 2" before
+    "mục 10"), those without a reference last, by deadline: the notice's page, its rows in the directive
+    list and export, and the API list filtered by notice."""
+    unnumbered_last = Case(When(sort_key="", then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (unnumbered_last, "sort_key", "deadline", "id")

@@ -14,15 +14,18 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from core import audit
+from core.calendar import default_deadline
 from core.errors import ConflictError
 from core.models import AuditAction
 from core.scoping import reach_of
 from core.services import create_record, notify, update_record
 from core.text import nfc
 from core.toolkit import can_write
+from core.validators import LONG_TEXT, SUMMARY_TEXT, check_lengths, check_not_future
 from followup import recipients, selectors
 from followup.choices import (
     CLOSING_VERDICTS,
+    FOLLOW_UP_VERDICTS,
     OBSTACLE_TRANSITIONS,
     NotificationKind,
     ObstacleStatus,
@@ -47,6 +50,20 @@ def _same_organization(organization, **records) -> None:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def follow_up_deadline(organization, *, today: dt.date | None = None) -> dt.date:
+    """A follow-up directive's default deadline: COSO_FOLLOW_UP_DAYS after today, on a working day."""
+    return default_deadline(organization, settings.COSO_FOLLOW_UP_DAYS, start=today)
+
+
+def resupervision_due(organization, *, after: dt.date) -> dt.date:
+    """A re-supervision's default due date: COSO_RESUPERVISION_DAYS after `after`, on a working day."""
+    return default_deadline(organization, settings.COSO_RESUPERVISION_DAYS, start=after)
+
+
+def follow_up_required_message() -> str:
+    return _("Write the follow-up directive: what the unit must still do.")
 
 
 def _check_reach(actor, *, locality=None, agency=None, keep: Obstacle | None = None) -> None:
@@ -109,6 +126,8 @@ def _check_issuer(actor, issued_by, *, field: str = "issued_by") -> None:
 
 def notice_create(*, actor, organization, number: str, issued_on: dt.date, title: str, summary: str = ""):
     """Enter a Standing Committee conclusion notice (the source of the directives it contains)."""
+    check_not_future(issued_on=issued_on)
+    check_lengths(summary=(summary, SUMMARY_TEXT))
     if ConclusionNotice.objects.filter(organization=organization, number=nfc(number)).exists():
         raise ValidationError({"number": _("A notice with this number already exists.")})
     notice = ConclusionNotice(
@@ -146,6 +165,8 @@ def obstacle_create(
     deadline: dt.date | None = None,
 ) -> Obstacle:
     """Record an obstacle raised in a supervision session, a visit or a report."""
+    check_not_future(raised_on=raised_on)
+    check_lengths(description=(description, LONG_TEXT))
     _check_reach(actor, locality=locality, agency=agency)
     _same_organization(
         organization,
@@ -202,6 +223,8 @@ def obstacle_update(*, actor, obstacle: Obstacle, version: int, **data) -> Obsta
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if obstacle.status in (ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED):
         raise ValidationError(_("A verified or closed obstacle can no longer be changed."))
+    check_not_future(raised_on=data.get("raised_on"))
+    check_lengths(description=(data.get("description"), LONG_TEXT))
     _check_reach(actor, locality=data.get("locality"), agency=data.get("agency"), keep=obstacle)
     _same_organization(
         obstacle.organization,
@@ -226,13 +249,23 @@ def obstacle_set_status(
     status: str,
     on: dt.date | None = None,
     note: str = "",
+    event: tuple[str, dict] | None = None,
     **details,
 ) -> Obstacle:
     """Move an obstacle along its workflow; an illegal move is refused and nothing changes.
 
     `details` carries what the move records: committee_decision (escalated → assigned), responsible_agency
     and deadline (assigned), resolution (resolved), verification (verified), closed_reason (closed).
+    `event` is the audit event's kind and extra params when the move is not an ordinary one (the loop's).
     """
+    check_not_future(on=on)
+    check_lengths(
+        **{
+            name: (details.get(name), LONG_TEXT)
+            for name in ("committee_decision", "resolution", "verification")
+            if isinstance(details.get(name), str)
+        }
+    )
     obstacle = Obstacle.objects.select_for_update().get(pk=obstacle.pk)
     if obstacle.version != version:
         raise ConflictError()
@@ -273,6 +306,11 @@ def obstacle_set_status(
         if not reason:
             raise ValidationError({"closed_reason": _("Give the reason for closing it.")})
         data.update(closed_reason=reason, closed_on=day)
+    kind = "obstacle.escalated" if status == ObstacleStatus.ESCALATED else "obstacle.status_changed"
+    params = {"from": obstacle.status, "to": status, "verdict": details.get("verdict", "")}
+    if event is not None:
+        kind, extra = event
+        params.update(extra)
     obstacle = update_record(
         actor=actor,
         instance=obstacle,
@@ -280,12 +318,13 @@ def obstacle_set_status(
         version=version,
         action=AuditAction.STATUS,
         note=nfc(note),
-        kind="obstacle.escalated" if status == ObstacleStatus.ESCALATED else "obstacle.status_changed",
-        params={"from": obstacle.status, "to": status, "verdict": details.get("verdict", "")},
+        kind=kind,
+        params=params,
     )
-    if status == ObstacleStatus.RESOLVED:
+    if status == ObstacleStatus.RESOLVED and not obstacle.resupervisions.filter(verdict="").exists():
+        # Resolved again after a failed check, it keeps the check still pending rather than gain a second.
         resupervision_schedule(
-            actor=actor, obstacle=obstacle, due_on=day + dt.timedelta(days=settings.COSO_RESUPERVISION_DAYS)
+            actor=actor, obstacle=obstacle, due_on=resupervision_due(obstacle.organization, after=day)
         )
     if status == ObstacleStatus.ESCALATED:
         for user in recipients.for_escalation(obstacle):
@@ -321,6 +360,7 @@ def obstacle_assign(
     on=None,
 ) -> tuple[Obstacle, Directive | None]:
     """The Committee (or the office) assigns the obstacle to an agency; a directive is issued to it."""
+    check_lengths(directive_content=(directive_content, LONG_TEXT))
     obstacle = obstacle_set_status(
         actor=actor,
         obstacle=obstacle,
@@ -360,18 +400,23 @@ def obstacle_move(
     version: int,
     on: dt.date | None = None,
     note: str = "",
+    resolved_by: "ReSupervision | Directive | None" = None,
     **data,
 ) -> tuple[Obstacle, Directive | None]:
-    """One step of the obstacle's workflow, whichever it is: the one entry of the page and the API.
+    """One step of the obstacle's workflow, whichever it is: the one entry of the page, the API and the loop.
 
     Escalating reports it to the Standing Committee; assigning names the agency and the deadline and may
     issue a directive (`issued_by`, `directive_content`, `cooperating_units`); any other move records what
     it needs (see obstacle_set_status). Who may make the move is checked here too: the resolving agency's
     focal point may start resolving and mark it resolved; every other move needs the right to change it.
+
+    `resolved_by` is the loop's own move (see `resolve_obstacle_when_done`): the check that found the last
+    directive implemented, or that directive when its completion was confirmed. The actor was allowed to
+    record that outcome, so the move is theirs whatever their right to move the obstacle by hand.
     """
     if status not in ObstacleStatus.values:
         raise ValidationError({"status": _("Choose a next step from the list.")})
-    if actor is not None and not selectors.may_move_obstacle(actor, obstacle, status):
+    if actor is not None and resolved_by is None and not selectors.may_move_obstacle(actor, obstacle, status):
         raise PermissionDenied(_("You may not make this move."))
     if status not in OBSTACLE_TRANSITIONS.get(obstacle.status, ()):
         # Refused with the workflow's own message before anything else is looked at.
@@ -392,8 +437,21 @@ def obstacle_move(
             cooperating_units=data.get("cooperating_units") or (),
         )
     details = {k: v for k, v in data.items() if k in MOVE_DETAILS}
+    event = None
+    if resolved_by is not None:
+        check = resolved_by if isinstance(resolved_by, ReSupervision) else None
+        directive = check.directive if check is not None else resolved_by
+        kind = "obstacle.resolved_by_check" if check is not None else "obstacle.resolved_by_confirmation"
+        event = (kind, {"directive": directive.pk, "check": check.pk if check is not None else None})
     moved = obstacle_set_status(
-        actor=actor, obstacle=obstacle, version=version, status=status, on=on, note=note, **details
+        actor=actor,
+        obstacle=obstacle,
+        version=version,
+        status=status,
+        on=on,
+        note=note,
+        event=event,
+        **details,
     )
     return moved, None
 
@@ -436,6 +494,8 @@ def directive_create(
     """
     if source_kind not in ISSUED_FOR_SOMEONE_ELSE:
         _check_issuer(actor, issued_by)
+    check_not_future(issued_on=issued_on)
+    check_lengths(content=(content, LONG_TEXT))
     _same_organization(organization, issued_by=issued_by, lead_unit=lead_unit, locality=locality)
     cooperating_units = [u for u in cooperating_units if u.pk != lead_unit.pk]
     for unit in cooperating_units:
@@ -473,7 +533,7 @@ def directive_create(
     resupervision_schedule(
         actor=actor,
         directive=directive,
-        due_on=resupervision_due_on or deadline + dt.timedelta(days=settings.COSO_RESUPERVISION_DAYS),
+        due_on=resupervision_due_on or resupervision_due(organization, after=deadline),
     )
     if notify_people:
         for user in recipients.for_directive(directive):
@@ -509,6 +569,8 @@ def directive_update(
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if directive.closed_on:
         raise ValidationError(_("A closed directive can no longer be changed."))
+    check_not_future(issued_on=data.get("issued_on"))
+    check_lengths(content=(data.get("content"), LONG_TEXT))
     if "issued_by" in data and data["issued_by"] != directive.issued_by:
         _check_issuer(actor, data["issued_by"])
     _same_organization(
@@ -558,6 +620,8 @@ def directive_report_progress(
     text = nfc(text)
     if not text:
         raise ValidationError({"text": _("Describe the progress.")})
+    check_lengths(text=(text, LONG_TEXT))
+    check_not_future(on=on)
     if claims_done and directive.completed_on:
         raise ValidationError(_("Completion has already been reported for this directive."))
     report = ProgressReport(directive=directive, author=actor, text=text, claims_done=claims_done)
@@ -615,11 +679,12 @@ def _check_confirmable(actor, directive: Directive) -> None:
 def directive_confirm_completion(*, actor, directive: Directive, version: int, on: dt.date | None = None):
     """Confirm the completion the lead unit reported. It counts as done from the day of the unit's report,
     so a late confirmation does not turn on-time work into late work."""
+    check_not_future(on=on)
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
     if directive.version != version:
         raise ConflictError()
     _check_confirmable(actor, directive)
-    return update_record(
+    directive = update_record(
         actor=actor,
         instance=directive,
         version=version,
@@ -627,6 +692,8 @@ def directive_confirm_completion(*, actor, directive: Directive, version: int, o
         data={"completion_confirmed_on": on or _today(), "completion_confirmed_by": actor},
         kind="directive.completion_confirmed",
     )
+    resolve_obstacle_when_done(actor=actor, directive=directive, day=directive.completion_confirmed_on)
+    return directive
 
 
 @transaction.atomic
@@ -648,6 +715,61 @@ def directive_return_completion(*, actor, directive: Directive, version: int, re
         kind="directive.completion_returned",
         note=reason,
     )
+
+
+# --- the loop closes the obstacle ---------------------------------------------------------------------
+
+# An obstacle the loop may resolve: one whose directives are still being carried out.
+RESOLVABLE_BY_LOOP = (ObstacleStatus.ASSIGNED, ObstacleStatus.RESOLVING)
+
+
+def resolve_obstacle_when_done(
+    *, actor, directive: Directive, day: dt.date, check: ReSupervision | None = None
+) -> Obstacle | None:
+    """When the last open directive of an obstacle is done, the obstacle is resolved.
+
+    Done: closed as implemented by a re-supervision (`check`, the evidence), or its completion confirmed
+    by the issuing leader or the office. Open: a directive of the obstacle (issued for it, spawned by one of
+    its checks, or a follow-up of either) neither closed nor confirmed done, and not carried on by a
+    follow-up. While another one is open, or when the obstacle is not being resolved (new, escalated,
+    already resolved, verified or closed), nothing moves. The move goes through `obstacle_move`, audited
+    as the loop's own event, and the obstacle's people are told. Returns the obstacle when it moved.
+    """
+    obstacle = selectors.obstacle_of_directive(directive)
+    if obstacle is None or obstacle.archived_at is not None or obstacle.status not in RESOLVABLE_BY_LOOP:
+        return None
+    if selectors.open_directives_of_obstacle(obstacle):
+        return None
+    label = str(directive)
+    if check is not None:
+        resolution = _("Re-supervision on {day} found the directive implemented ({directive}): {evidence}")
+        resolution = resolution.format(day=day.strftime("%d/%m/%Y"), directive=label, evidence=check.evidence)
+    else:
+        resolution = _("The completion of the directive ({directive}) was confirmed on {day}: {report}")
+        resolution = resolution.format(
+            day=day.strftime("%d/%m/%Y"), directive=label, report=directive.completion_note or "—"
+        )
+    if len(resolution) > LONG_TEXT:
+        resolution = resolution[: LONG_TEXT - 1] + "…"
+    obstacle, _directive = obstacle_move(
+        actor=actor,
+        obstacle=obstacle,
+        status=ObstacleStatus.RESOLVED,
+        version=obstacle.version,
+        on=day,
+        resolution=resolution,
+        resolved_by=check or directive,
+    )
+    for user in recipients.for_obstacle(obstacle):
+        notify(
+            user=user,
+            kind=NotificationKind.OBSTACLE_RESOLVED,
+            key=f"obstacle:{obstacle.pk}:resolved:{day.isoformat()}",
+            title=_("Obstacle resolved, its last directive done: {title}").format(title=obstacle.title),
+            body=resolution[:500],
+            url=obstacle.get_absolute_url(),
+        )
+    return obstacle
 
 
 # --- re-supervision -------------------------------------------------------------------------------
@@ -724,8 +846,11 @@ def resupervision_record(
     evidence = nfc(evidence)
     if not evidence:
         raise ValidationError({"evidence": _("Record the evidence the verdict rests on.")})
-    if checked_on > _today():
-        raise ValidationError({"checked_on": _("The check cannot be dated in the future.")})
+    check_not_future(checked_on=checked_on)
+    follow_up_content = nfc(follow_up_content)
+    check_lengths(evidence=(evidence, LONG_TEXT), follow_up_content=(follow_up_content, LONG_TEXT))
+    if verdict in FOLLOW_UP_VERDICTS and not follow_up_content:
+        raise ValidationError({"follow_up_content": follow_up_required_message()})
     check.verdict, check.method, check.checked_on = verdict, method, checked_on
     check.evidence, check.place = evidence, nfc(place)
     check.recorded_by, check.recorded_at = actor, timezone.now()
@@ -759,6 +884,10 @@ def resupervision_record(
                 kind="directive.closed",
                 params={"verdict": verdict},
             )
+            if verdict == Verdict.IMPLEMENTED:
+                resolve_obstacle_when_done(
+                    actor=actor, directive=check.directive, day=checked_on, check=check
+                )
         elif verdict == Verdict.IMPLEMENTED and item.status == ObstacleStatus.RESOLVED:
             obstacle_set_status(
                 actor=actor,
@@ -781,12 +910,14 @@ def resupervision_record(
                 closed_reason=str(Verdict(verdict).label),
             )
         return check
-    # Partly or not implemented: the item stays open and a follow-up directive carries it on.
-    if check.obstacle is not None and item.status == ObstacleStatus.RESOLVED:
+    # Partly or not implemented: the item stays open and a follow-up directive carries it on. A resolved
+    # obstacle goes back to resolving, whether its own check failed or that of a directive working on it.
+    obstacle = check.obstacle if check.obstacle is not None else selectors.obstacle_of_directive(item)
+    if obstacle is not None and obstacle.status == ObstacleStatus.RESOLVED:
         obstacle_set_status(
             actor=actor,
-            obstacle=item,
-            version=item.version,
+            obstacle=obstacle,
+            version=obstacle.version,
             status=ObstacleStatus.RESOLVING,
             on=checked_on,
             verdict=verdict,
@@ -801,11 +932,12 @@ def resupervision_record(
 
 
 def _spawn_follow_up(*, actor, check: ReSupervision, content: str, deadline: dt.date | None) -> Directive:
+    """The follow-up directive of a check short of implemented: the content is the leader's own words (what
+    the unit must still do), the deadline by default `follow_up_deadline`."""
     if check.directive is not None:
         original = check.directive
         lead_unit, cooperating = original.lead_unit, list(original.cooperating_units.all())
         issued_by, locality, parent = original.issued_by, original.locality, original
-        default = _("Complete the directive: {content}").format(content=original.content)
     else:
         obstacle = check.obstacle
         lead_unit = obstacle.responsible_agency or obstacle.agency
@@ -815,17 +947,16 @@ def _spawn_follow_up(*, actor, check: ReSupervision, content: str, deadline: dt.
         issued_by = check.assigned_to or obstacle.raised_by
         if issued_by is None:
             raise ValidationError(_("Name the leader who checks, to issue the follow-up directive."))
-        default = _("Finish resolving: {title}").format(title=obstacle.title)
     return directive_create(
         actor=actor,
         organization=check.organization,
-        content=nfc(content) or default,
+        content=content,
         issued_by=issued_by,
         lead_unit=lead_unit,
         cooperating_units=cooperating,
         locality=locality,
         parent=parent,
-        deadline=deadline or _today() + dt.timedelta(days=settings.COSO_FOLLOW_UP_DAYS),
+        deadline=deadline or follow_up_deadline(check.organization),
         source_kind=SourceKind.RESUPERVISION,
         source=check,
     )

@@ -83,6 +83,7 @@ OBSTACLE_SORTS = [
 DIRECTIVE_SORTS = [
     SortOption("deadline", gettext_lazy("Deadline"), ("deadline", "id")),
     SortOption("issued", gettext_lazy("Issued on"), ("-issued_on", "-id")),
+    SortOption("number", gettext_lazy("Reference"), ("sort_key", "deadline", "id")),
 ]
 CHECK_SORTS = [
     SortOption("due", gettext_lazy("Due on"), ("due_on", "id")),
@@ -400,7 +401,17 @@ class ObstacleMove(FollowupPage, ObjectActionView):
 # --- directives -----------------------------------------------------------------------------------
 
 
-class DirectiveList(FollowupPage, ObjectListView):
+class NoticeItemOrder:
+    """A list of directives filtered to one conclusion notice, and not sorted otherwise, reads in the notice's
+    number order, as on the notice's page and in the API."""
+
+    def sorted(self, request, queryset):
+        if request.GET.get("notice") and not request.GET.get("sort"):
+            return queryset.order_by(*selectors.notice_item_order()), "number"
+        return super().sorted(request, queryset)
+
+
+class DirectiveList(FollowupPage, NoticeItemOrder, ObjectListView):
     """Directives with the shared filter, their status buckets, and the count in each bucket."""
 
     selector = selectors.directive_list
@@ -429,7 +440,7 @@ class DirectiveList(FollowupPage, ObjectListView):
         }
 
 
-class DirectiveExport(FollowupPage, ObjectExportView):
+class DirectiveExport(FollowupPage, NoticeItemOrder, ObjectExportView):
     selector = selectors.directive_list
     filterset = DirectiveFilterSet
     sorts = DIRECTIVE_SORTS
@@ -689,7 +700,11 @@ class ResupervisionRecord(FollowupPage, ObjectFormView):
     template_name, context_object_name, nav = "followup/resupervision_record.html", "check", "resupervisions"
 
     def get_initial(self, request, check):
-        return {"checked_on": timezone.localdate(), "method": CheckMethod.ON_SITE}
+        return {
+            "checked_on": timezone.localdate(),
+            "method": CheckMethod.ON_SITE,
+            "follow_up_deadline": services.follow_up_deadline(check.organization),
+        }
 
     def get_form(self, request, check):
         return None if check.is_recorded else super().get_form(request, check)
@@ -712,10 +727,16 @@ class ResupervisionRecord(FollowupPage, ObjectFormView):
         return check
 
     def get_extra_context(self, request, check):
+        if check.directive_id:  # the leader writes the follow-up with the earlier directive in sight
+            earlier = (_("The earlier directive"), check.directive.content)
+        else:
+            obstacle = check.obstacle
+            earlier = (_("The resolution checked"), obstacle.resolution or obstacle.description)
         return {
             "item": check.item,
             "item_bucket": selectors.checked_directive_bucket(request.user, check),
-            "follow_up_verdicts": [Verdict.PARTLY, Verdict.NOT_IMPLEMENTED],
+            "earlier_label": earlier[0],
+            "earlier_text": earlier[1],
             **badges(),
         }
 
@@ -773,7 +794,7 @@ class NoticeDetail(FollowupPage, ObjectDetailView):
         directives = selectors.directive_list(user=request.user, filters={"notice": notice.pk})
         counts = selectors.bucket_counts(directives)
         return {
-            "page": paginate(request, directives.order_by("deadline", "id")),
+            "page": paginate(request, directives.order_by(*selectors.notice_item_order())),
             "chips": _chips(counts),
             "total": sum(counts.values()),
             **badges(),

@@ -23,6 +23,7 @@ from core.api_inputs import (
     MIN_YEAR,
     Day,
     Id,
+    LongText,
     Text,
     require_writer,
 )
@@ -207,7 +208,7 @@ IncidentQuery = filter_schema(IncidentFilterSet, "IncidentQuery")
 
 class IncidentIn(Schema):
     title: Text = Field(min_length=1, max_length=300)
-    description: Text = Field(min_length=1, max_length=20_000)
+    description: LongText = Field(min_length=1)
     unit: int | None = Field(
         None, ge=1, le=MAX_ID, description="The official code of the administrative unit (e.g. 70)"
     )
@@ -230,7 +231,7 @@ class StatusIn(Schema):
     status: IncidentStatus
     version: int = Field(ge=1, le=MAX_ID)
     note: Text = Field("", max_length=500)
-    resolution: Text = Field("", max_length=20_000, description="Required to resolve")
+    resolution: LongText = Field("", description="Required to resolve")
     reject_reason: RejectReason | None = Field(None, description="Required to reject")
     duplicate_of_id: Id | None = Field(None, description="The incident it duplicates (reject as a duplicate)")
 
@@ -243,7 +244,7 @@ class ReassignIn(Schema):
 
 
 class IncidentDirectiveIn(Schema):
-    content: Text = Field(min_length=1, max_length=20_000)
+    content: LongText = Field(min_length=1)
     lead_unit_id: Id
     deadline: Day
     cooperating_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNITS)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionField, with_blank
+from core.forms import LongTextField, VersionField, with_blank
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
@@ -60,7 +60,7 @@ class IncidentForm(BootstrapMixin, forms.Form):
     """Report an incident: what, where (a locality and/or a unit, maybe a point), when, how it came in."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = LongTextField(label=_("Description"), rows=4)
     locality = forms.ModelChoiceField(
         label=_("Locality"), queryset=AdministrativeUnit.objects.none(), required=False
     )
@@ -135,7 +135,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=IncidentStatus.choices)
     version = VersionField()
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-    resolution = forms.CharField(label=_("What was done"), required=False)
+    resolution = LongTextField(label=_("What was done"), required=False)
     reject_reason = forms.ChoiceField(
         label=_("Rejected as"), choices=[("", "—"), *RejectReason.choices], required=False
     )
@@ -167,7 +167,7 @@ class ReassignForm(BootstrapMixin, forms.Form):
 class DirectiveForm(BootstrapMixin, forms.Form):
     """Issue a directive from the incident through the follow-up loop."""
 
-    content = forms.CharField(label=_("Directive"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = LongTextField(label=_("Directive"))
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
     cooperating_units = forms.ModelMultipleChoiceField(
         label=_("Cooperating units"), queryset=Agency.objects.none(), required=False

@@ -48,6 +48,7 @@ from core.excel import Cell, CellError, ImportResult, SheetColumn
 from core.models import AuditAction
 from core.services import notify
 from core.text import fold
+from core.validators import LONG_TEXT
 from incidents import services
 from incidents.choices import FLAGS, IncidentField, IncidentSource, Severity
 from incidents.models import Incident
@@ -59,7 +60,7 @@ from org.models import AdministrativeUnit, Agency
 MAX_ROWS = 5_000
 MAX_COMPRESSION_RATIO = 100  # checked for zip members over 1 MB; real sheets compress 5-20 times
 MAX_MEMBERS = 1_000
-LIMITS = {"title": 300, "description": 20_000, "place": 300, "reporter_name": 200, "reporter_contact": 200}
+LIMITS = {"title": 300, "description": LONG_TEXT, "place": 300, "reporter_name": 200, "reporter_contact": 200}
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # the model's own tolerance for clocks slightly apart
 
 COLUMNS: tuple[SheetColumn, ...] = (

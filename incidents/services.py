@@ -17,6 +17,7 @@ from core.errors import ConflictError
 from core.models import AuditAction
 from core.services import attachment_add, create_record, notify, update_record
 from core.text import nfc
+from core.validators import LONG_TEXT, check_lengths
 from incidents.choices import (
     ACKNOWLEDGED_STATUSES,
     FLAGS,
@@ -177,6 +178,7 @@ class Intake:
     ) -> Incident:
         """A new incident, checked, routed and with its deadlines, not yet numbered nor saved."""
         organization = self.organization
+        check_lengths(description=(description, LONG_TEXT))
         _check_parties(organization, locality, agency, duplicate_of)
         reported_at = reported_at or timezone.now()
         answer = self.route(locality or agency, occurred_at)
@@ -447,6 +449,7 @@ def incident_set_status(
         resolution = nfc(resolution)
         if not resolution:
             raise ValidationError({"resolution": _("Describe what was done.")})
+        check_lengths(resolution=(resolution, LONG_TEXT))
         data.update(resolution=resolution, resolved_at=now)
     elif status == IncidentStatus.CLOSED:
         data["closed_at"] = now

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csp import csp_override
 
 from core import audit
-from core.calendar import WorkingCalendar
+from core.calendar import WorkingCalendar, default_deadline
 from core.forms import form_errors_text, form_version
 from core.imports import ImportTarget
 from core.listing import SortOption
@@ -99,6 +99,9 @@ BUCKET_COLOURS = {
     "in_progress": "blue",
     "not_due": "secondary",
 }
+
+# A directive issued from an incident is due this many days later by default (on a working day).
+DIRECTIVE_DAYS = 30
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -502,7 +505,7 @@ class IncidentDetail(ObjectDetailView):
             forms["directive_form"] = self.forms.get("directive_form") or DirectiveForm(
                 initial={
                     "lead_unit": incident.handling_unit_id,
-                    "deadline": timezone.localdate() + dt.timedelta(days=30),
+                    "deadline": default_deadline(incident.organization, DIRECTIVE_DAYS),
                 },
                 agencies=agencies,
                 auto_id="id_directive_%s",

@@ -1,4 +1,5 @@
-"""Template helpers: money in đồng, durations in working days and hours, history links, sort headers."""
+"""Template helpers: money in đồng, durations in working days and hours, history links, sort headers, long
+texts folded."""
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import describe_hours
 from core.money import format_scaled, format_vnd
+from core.validators import FOLD_AT
 
 register = template.Library()
 
@@ -69,3 +71,29 @@ def sort_link(context, key, label):
 def get_item(mapping, key):
     """Look up a key in a dict from a template."""
     return mapping.get(key) if mapping else None
+
+
+# A text is folded only when folding hides a good part of it: more than FOLD_AT characters and a fifth.
+FOLD_MARGIN = 1.2
+FOLD_LINES = 12  # a text of many short lines is as tall as a long one
+
+
+def text_preview(text: str, limit: int) -> str | None:
+    """The first `limit` characters (or FOLD_LINES lines) of a long text, cut at a word; None when the text
+    is short enough to show whole."""
+    lines = text.splitlines()
+    if len(text) <= limit * FOLD_MARGIN and len(lines) <= FOLD_LINES:
+        return None
+    preview = "\n".join(lines[: FOLD_LINES * 2 // 3])[:limit]
+    if len(preview) == limit:
+        cut = preview.rfind(" ", limit // 2)
+        preview = preview[:cut] if cut > 0 else preview
+    return preview.rstrip(" ,;:.-–\n") + "…"
+
+
+@register.inclusion_tag("core/_long_text.html")
+def long_text(text, limit=None):
+    """A long text as it reads on a page: whole when short; else its first ~FOLD_AT characters and a
+    "Xem thêm" toggle (a <details>, no script) that unfolds the rest and folds it again ("Thu gọn")."""
+    text = str(text or "")
+    return {"text": text, "preview": text_preview(text, limit or FOLD_AT) if text else None}

@@ -12,6 +12,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
 from django.test import Client, override_settings
@@ -27,6 +28,7 @@ from accounts.services import token_create, user_create
 from core import audit
 from core.calendar import (
     WorkingCalendar,
+    default_deadline,
     hours_to_timedelta,
     make_up_working_days,
     national_holidays,
@@ -326,6 +328,56 @@ def test_exceptions_override_the_national_rules(hanoi, add_exception):
     assert calendar.add_working_hours(at(2026, 3, 6, 16, 0), 2) == at(2026, 3, 10, 9, 0)
     assert calendar.working_day_count((D(2026, 2, 1), D(2026, 2, 28))) == 16
     assert calendar.working_day_count((D(2026, 1, 1), D(2026, 12, 31))) == 249 + 1 - 1 + 1
+
+
+# --- default deadlines: on a working day --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        # 02/12/2026 plus 30 days is New Year's Day 2027, a Friday: the Monday after.
+        (D(2026, 12, 2), 30, D(2027, 1, 4)),
+        # Into Tết 2027 (Thu 04/02 to Wed 10/02): the Thursday after.
+        (D(2027, 1, 6), 30, D(2027, 2, 11)),
+        # Tết 2026 (Mon 16/02 to Fri 20/02): the Monday after.
+        (D(2026, 1, 18), 30, D(2026, 2, 23)),
+        # A Saturday: the Monday; a weekend day made a working day (Sat 22/08/2026) stays.
+        (D(2026, 5, 1), 15, D(2026, 5, 18)),
+        (D(2026, 7, 23), 30, D(2026, 8, 22)),
+        # A working day stays where it is.
+        (D(2026, 3, 2), 30, D(2026, 4, 1)),
+    ],
+)
+def test_a_default_deadline_lands_on_a_working_day(national, start, days, expected):
+    assert national.default_deadline(start, days) == expected
+    assert default_deadline(None, days, start=start) == expected
+    assert national.is_working_day(expected)
+
+
+def test_a_default_deadline_in_working_days_skips_weekends_and_holidays(national):
+    # Ten working days from Wed 30/12/2026: 31/12, then 04/01 to 08/01 and 11/01 to 14/01 …
+    assert national.default_deadline(D(2026, 12, 30), 10, working_days=True) == D(2027, 1, 14)
+    # … and across Tết 2027: from Tue 02/02, Wed 03/02 is the first working day, Thu 11/02 the second.
+    assert national.add_working_days(D(2027, 2, 2), 2) == D(2027, 2, 11)
+    assert national.add_working_days(D(2027, 2, 2), 0) == D(2027, 2, 2)
+    assert national.next_working_day(D(2027, 2, 4)) == D(2027, 2, 11)
+    with pytest.raises(ValueError):
+        national.add_working_days(D(2027, 2, 2), -1)
+
+
+def test_a_default_deadline_follows_the_offices_own_days(hanoi, add_exception):
+    add_exception(D(2027, 1, 4), "off", "Nghỉ thêm")  # the Monday after New Year
+    add_exception(D(2027, 1, 9), "working", "Làm bù")  # a Saturday
+    assert default_deadline(hanoi, 30, start=D(2026, 12, 2)) == D(2027, 1, 5)
+    assert default_deadline(hanoi, 38, start=D(2026, 12, 2)) == D(2027, 1, 9)
+    assert default_deadline(None, 30, start=D(2026, 12, 2)) == D(2027, 1, 4)
+
+
+def test_a_default_deadline_starts_today_in_local_time(national):
+    # 23:30 UTC on 01/12/2026 is already 02/12 in Hanoi: 30 days later is New Year's Day, so 04/01/2027.
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert default_deadline(None, 30) == D(2027, 1, 4)
 
 
 def test_exceptions_belong_to_one_organisation_and_archived_ones_do_not_count(

@@ -362,6 +362,7 @@ def test_resupervision_and_notice_operations_as_every_user(world):
         "method": "on_site",
         "checked_on": "2026-03-05",
         "evidence": "Còn 2 hộ.",
+        "follow_up_content": "Bàn giao nốt 2 hộ.",
     }
     recorders = {"office": 200, "board": 200, "leader": 200}
     ops = [
@@ -404,7 +405,7 @@ def test_resupervision_and_notice_operations_as_every_user(world):
             "post",
             f"{API}/notices/",
             expect(404, office=201, other_org=201),
-            json={"number": "15-TB/TU", "issued_on": "2026-03-20", "title": "Kết luận về đầu tư công"},
+            json={"number": "15-TB/TU", "issued_on": "2026-03-02", "title": "Kết luận về đầu tư công"},
         ),
         Operation(
             "import into the notice",
@@ -522,6 +523,7 @@ def test_the_whole_loop_through_the_api(world):
             "checked_on": "2026-03-10",
             "evidence": "Còn 1 cột chưa đấu nối.",
             "place": "Phố Hàng Bài",
+            "follow_up_content": "Đấu nối cột còn lại.",
         },
         content_type="application/json",
     )

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.demo import demo_load
 from accounts.models import User
-from core.models import Notification
+from core.calendar import WorkingCalendar
+from core.models import AuditEvent, Notification
 from followup.choices import (
     NotificationKind,
     ObstacleCategory,
@@ -18,7 +19,15 @@ from followup.choices import (
     Verdict,
 )
 from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
-from followup.selectors import bucket_counts, chain_of, directive_list, my_items, obstacle_list
+from followup.selectors import (
+    bucket_counts,
+    chain_of,
+    directive_list,
+    my_items,
+    obstacle_directives,
+    obstacle_list,
+    open_directives_of_obstacle,
+)
 from org.models import PartyCommittee
 
 CITIES = ("hanoi", "hcmc")
@@ -148,3 +157,31 @@ def test_the_inboxes_have_todays_reminders(demo):
 
 def test_the_demo_today_is_today(demo):
     assert demo.today == timezone.localdate()
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_no_obstacle_is_still_being_resolved_once_its_directives_are_done(demo, city):
+    for obstacle in Obstacle.objects.filter(
+        organization__code=city, status__in=(ObstacleStatus.ASSIGNED, ObstacleStatus.RESOLVING)
+    ):
+        if obstacle_directives(obstacle):
+            assert open_directives_of_obstacle(obstacle), obstacle.title
+
+
+def test_the_loop_resolved_an_obstacle_in_the_demo(demo):
+    [event] = AuditEvent.objects.filter(kind="obstacle.resolved_by_check")
+    obstacle = Obstacle.objects.get(pk=event.object_id)
+    assert obstacle.status == ObstacleStatus.RESOLVED and obstacle.organization.code == "hanoi"
+    assert obstacle.resupervisions.filter(verdict="").count() == 1
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_demo_deadlines_are_working_days(demo, city):
+    org = PartyCommittee.objects.get(code=city)
+    calendar = WorkingCalendar.for_organization(org)
+    for deadline in Directive.objects.filter(organization=org).values_list("deadline", flat=True):
+        assert calendar.is_working_day(deadline), deadline
+    for day in Obstacle.objects.filter(organization=org, deadline__isnull=False).values_list(
+        "deadline", flat=True
+    ):
+        assert calendar.is_working_day(day), day

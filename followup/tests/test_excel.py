@@ -196,6 +196,7 @@ def test_resupervision_export(loop, office):
         method="documents",
         checked_on=D(2026, 5, 2),
         evidence="Mới bố trí 60% vốn.",
+        follow_up_content="Bố trí đủ vốn còn lại.",
     )
     qs = resupervision_list(user=office, filters={"state": "recorded"})
     with translation.override("vi"):

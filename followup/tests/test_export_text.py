@@ -79,6 +79,7 @@ def test_the_resupervision_export_writes_text_as_text(directives, office):
             method="documents",
             checked_on=D(2026, 5, 2),
             evidence=text,
+            follow_up_content="Hoàn thành phần còn lại.",
         )
     data = exports.resupervision_workbook(resupervision_list(user=office, filters={"state": "recorded"}))
     assert_text(cells_of(data, "Căn cứ, minh chứng"), TEXTS)

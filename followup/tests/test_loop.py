@@ -59,7 +59,8 @@ def test_the_whole_loop(
     assert directive.source == obstacle and directive.source_kind == SourceKind.OBSTACLE
     assert directive.lead_unit == construction and list(directive.cooperating_units.all()) == [finance]
     check = ReSupervision.objects.get(directive=directive)
-    assert check.due_on == D(2026, 5, 30) and check.assigned_to == in_charge.person
+    # The deadline plus 30 days is Saturday 30/05/2026: the check falls due on the next working day.
+    assert check.due_on == D(2026, 6, 1) and check.assigned_to == in_charge.person
     notified = set(
         Notification.objects.filter(kind="directive_assigned").values_list("user__username", flat=True)
     )
@@ -86,6 +87,9 @@ def test_the_whole_loop(
         actor=in_charge, directive=directive, version=directive.version
     )
     assert directive_list(user=office).get(pk=directive.pk).status_bucket == StatusBucket.DONE_ON_TIME
+    # its only directive done, the obstacle is resolved by the loop
+    obstacle.refresh_from_db()
+    assert (obstacle.status, obstacle.resolved_on) == (ObstacleStatus.RESOLVED, D(2026, 3, 10))
     # 5. the re-supervision finds it only partly done: the directive stays open, a follow-up is issued
     check = services.resupervision_record(
         actor=in_charge,
@@ -95,6 +99,7 @@ def test_the_whole_loop(
         checked_on=D(2026, 3, 10),
         evidence="2 hộ chưa bàn giao mặt bằng.",
         place="Phố Hàng Bài",
+        follow_up_content="Hoàn thành bàn giao mặt bằng 2 hộ còn lại.",
     )
     follow_up = check.follow_up
     assert follow_up is not None and follow_up.parent == directive
@@ -103,8 +108,11 @@ def test_the_whole_loop(
     directive.refresh_from_db()
     assert directive.closed_on is None
     assert ReSupervision.objects.filter(directive=follow_up, verdict="").count() == 1
-    # every step is on the audit trail
-    assert history_for(obstacle).filter(action="status").count() == 2
+    # the failed check sends the obstacle back to resolving
+    obstacle.refresh_from_db()
+    assert obstacle.status == ObstacleStatus.RESOLVING
+    # every step is on the audit trail: escalated, assigned, resolved by the loop, back to resolving
+    assert history_for(obstacle).filter(action="status").count() == 4
     assert history_for(check).filter(action="status").exists()
 
 
@@ -154,6 +162,7 @@ def test_a_verdict_is_recorded_once_and_superseded_never_edited(hanoi, office, i
         method="documents",
         checked_on=D(2026, 2, 2),
         evidence="Chưa có báo cáo.",
+        follow_up_content="Báo cáo kết quả thực hiện.",
     )
     with pytest.raises(ValidationError):
         services.resupervision_record(
@@ -210,7 +219,8 @@ def test_resolving_schedules_a_recheck_and_a_failed_check_reopens(obstacle, offi
         on=D(2026, 4, 1),
     )
     check = obstacle.resupervisions.get()
-    assert check.due_on == D(2026, 5, 1) and check.agency == construction
+    # 01/04 plus 30 days is 01/05/2026, Labour Day, then a weekend: due Monday 04/05/2026.
+    assert check.due_on == D(2026, 5, 4) and check.agency == construction
     check = services.resupervision_record(
         actor=office,
         check=check,
@@ -218,6 +228,7 @@ def test_resolving_schedules_a_recheck_and_a_failed_check_reopens(obstacle, offi
         method="on_site",
         checked_on=D(2026, 4, 5),
         evidence="Còn 1 hộ.",
+        follow_up_content="Giải quyết dứt điểm hộ còn lại.",
     )
     obstacle.refresh_from_db()
     assert obstacle.status == ObstacleStatus.RESOLVING

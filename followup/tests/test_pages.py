@@ -508,6 +508,7 @@ def test_a_recorded_verdict_is_shown_read_only_and_never_changed(
         method="documents",
         checked_on=D(2026, 2, 2),
         evidence="Chưa có báo cáo.",
+        follow_up_content="Báo cáo kết quả thực hiện.",
     )
     client.force_login(office)
     page = client.get(f"/followup/resupervisions/{check.pk}/record/").content.decode()

@@ -286,6 +286,7 @@ def test_a_resupervision_due_is_reminded_once_to_the_checker_and_the_people_of_t
             method="on_site",
             checked_on=D(2026, 3, 10),
             evidence="Còn 2 hộ chưa bàn giao.",
+            follow_up_content="Bàn giao nốt 2 hộ.",
             follow_up_deadline=D(2026, 3, 31),
         )
     assert sent(K.RESUPERVISION_DUE) == {"phobithu", "dauMoiSXD", "lanhdao"}

@@ -484,8 +484,10 @@ def test_a_follow_up_is_due_after_the_configured_days_by_default(directive, offi
         method="on_site",
         checked_on=D(2026, 6, 1),
         evidence="Mới xong một phần.",
+        follow_up_content="Hoàn thành phần còn lại.",
     )
-    assert check.follow_up.deadline == D(2026, 6, 20)
+    # 05/06/2026 plus 15 days is Saturday 20/06/2026: the follow-up is due the next working day.
+    assert check.follow_up.deadline == D(2026, 6, 22)
     assert check.follow_up.parent == directive
 
 
@@ -568,7 +570,13 @@ def test_resupervision_matrix(
         "focal_point": construction_focal,
     }[who]
     check = directive.resupervisions.get()
-    record = dict(verdict=Verdict.PARTLY, method="on_site", checked_on=D(2026, 6, 1), evidence="Một phần.")
+    record = dict(
+        verdict=Verdict.PARTLY,
+        method="on_site",
+        checked_on=D(2026, 6, 1),
+        evidence="Một phần.",
+        follow_up_content="Làm nốt phần còn lại.",
+    )
     if recorded:
         check = services.resupervision_record(actor=office, check=check, **record)
     before = ReSupervision.objects.count()

@@ -95,6 +95,7 @@ def test_the_whole_loop_in_the_browser(page):
     page.locator("[name=checked_on]").fill(today.strftime("%d/%m/%Y"))
     page.locator("[name=evidence]").fill("Còn 1 hộ chưa bàn giao trên thực địa.")
     page.locator("[name=place]").fill("Phố Hàng Khay")
+    page.locator("[name=follow_up_content]").fill("Vận động hộ còn lại bàn giao mặt bằng trong tháng.")
     shot(page, "loop-5-record")
     page.locator("form.fu button[type=submit]").last.click()
     expect(page.get_by_test_id("follow-up")).to_be_visible()
