@@ -33,6 +33,8 @@ assets: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	mkdir -p static/vendor/leaflet
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map node_modules/tom-select/LICENSE static/vendor/tom-select/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
@@ -53,7 +55,7 @@ run: venv assets messages demo collectstatic
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: venv assets messages migrate collectstatic
-	$(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py coso.wsgi -b 127.0.0.1:$(PORT) -w 3
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

@@ -492,10 +492,12 @@ class IncidentDetail(ObjectDetailView):
         is_open = incident.status in OPEN_STATUSES
         forms = {"reassign_form": None, "directive_form": None}
         if can_reassign:
-            agencies = org_selectors.agency_list(user=user).order_by("sort_key", "id")
+            # Remote selects (core.forms.RemoteSelect): the page renders only the chosen records, the browser
+            # searches the org API for the others; the querysets only check what is posted.
+            agencies = org_selectors.agency_list(user=user)
             forms["reassign_form"] = self.forms.get("reassign_form") or ReassignForm(
                 initial={"version": incident.version},
-                leaders=org_selectors.person_list(user=user, leaders_only=True).order_by("sort_key", "id"),
+                leaders=org_selectors.person_list(user=user, leaders_only=True),
                 agencies=agencies,
                 auto_id="id_reassign_%s",
             )
@@ -608,8 +610,8 @@ class IncidentReassign(DetailFormView):
 
     def get_form_kwargs(self, request, incident):
         return {
-            "leaders": org_selectors.person_list(user=request.user).order_by("sort_key", "id"),
-            "agencies": org_selectors.agency_list(user=request.user).order_by("sort_key", "id"),
+            "leaders": org_selectors.person_list(user=request.user),
+            "agencies": org_selectors.agency_list(user=request.user),
             "auto_id": "id_reassign_%s",
         }
 
@@ -631,8 +633,7 @@ class IncidentDirective(DetailFormView):
     success_message = gettext_lazy("The directive has been issued.")
 
     def get_form_kwargs(self, request, incident):
-        agencies = org_selectors.agency_list(user=request.user).order_by("sort_key", "id")
-        return {"agencies": agencies, "auto_id": "id_directive_%s"}
+        return {"agencies": org_selectors.agency_list(user=request.user), "auto_id": "id_directive_%s"}
 
     def save(self, request, incident, form):
         data = form.cleaned_data
