@@ -17,9 +17,29 @@ from incidents.models import Incident
 from org.models import AdministrativeUnit, Person
 
 
+def overdue(now: dt.datetime) -> Q:
+    """Overdue: open, and past its resolution deadline, or past its acknowledgement deadline while nobody has
+    acknowledged it. The one rule, for the lists' `is_overdue`, the escalation reminders and `is_overdue`."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)
+    )
+
+
+_OVERDUE_FIELDS = ("status", "resolve_due_at", "acknowledged_at", "ack_due_at")
+
+
+def is_overdue(incident: Incident, now: dt.datetime | None = None) -> bool:
+    """The rule for one incident read without `incident_list` (the record a write returned): the same
+    condition, evaluated by the database on the record's values (one query)."""
+    values = {
+        name: Value(getattr(incident, name), output_field=Incident._meta.get_field(name))
+        for name in _OVERDUE_FIELDS
+    }
+    return overdue(now or timezone.now()).check(values)
+
+
 def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]:
     """Incidents the user may see, with `is_overdue` (incidents.filters.IncidentFilterSet filters them)."""
-    now = timezone.now()
     qs = visible(Incident.objects.all(), user)
     if not include_archived:
         qs = qs.active()
@@ -27,13 +47,7 @@ def incident_list(*, user, include_archived: bool = False) -> QuerySet[Incident]
         "locality", "agency", "responsible_leader", "responsible_leader__user", "handling_unit", "focal_point"
     ).annotate(
         is_overdue=Case(
-            When(
-                Q(status__in=OPEN_STATUSES)
-                & (Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
+            When(overdue(timezone.now()), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
 
@@ -69,8 +83,15 @@ def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
 
     "handle": `can_handle`; "reassign": `can_reassign`.
     """
-    # Unordered: with the list's ordering, SQLite walks the ordering index instead of fetching by id.
-    incident = incident_list(user=user, include_archived=True).filter(pk=pk).order_by().first()
+    # Unordered: with the list's ordering, SQLite walks the ordering index instead of fetching by id. With
+    # what its page shows beside the list's columns (who entered it, the organisation's calendar).
+    incident = (
+        incident_list(user=user, include_archived=True)
+        .select_related("reporter", "organization")
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
     if incident is None:
         raise Http404
     if action == "view":
@@ -93,17 +114,19 @@ def my_incidents(*, user) -> QuerySet[Incident]:
 
 
 def incident_directives(*, user, incident: Incident) -> list:
-    """The directives issued from the incident that the user may see, in the order they were issued."""
+    """The directives issued from the incident that the user may see, in the order they were issued. Found
+    by the link's own index first: asked with the organisation and the kind of source, SQLite's planner
+    walked every directive of the organisation (none but a few have a source)."""
     from followup.choices import SourceKind
+    from followup.models import Directive
     from followup.selectors import directive_list
 
+    linked = Directive.objects.filter(
+        source_type=ContentType.objects.get_for_model(Incident), source_id=incident.pk
+    ).values("pk")
     return list(
         directive_list(user=user, include_archived=True)
-        .filter(
-            source_kind=SourceKind.INCIDENT,
-            source_type=ContentType.objects.get_for_model(Incident),
-            source_id=incident.pk,
-        )
+        .filter(source_kind=SourceKind.INCIDENT, pk__in=linked)
         .order_by("issued_on", "id")
     )
 
