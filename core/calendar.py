@@ -327,16 +327,28 @@ class WorkingCalendar:
         first, last = self._local_date(a), self._local_date(b)
         self.preload(first, last)
         total = dt.timedelta()
-        for day in _dates(first, last):
+        for day in {first, last}:
             for begin, end in self._intervals(day):
                 overlap = min(end, b) - max(begin, a)
                 if overlap > dt.timedelta():
                     total += overlap
+        # The days in between count whole: their spans' lengths, without a moment for each (an incident a
+        # year overdue is 365 days to add up on its page). Working periods lie inside a day, so a change of
+        # summer time, at night, never shortens one.
+        for day in _dates(first + dt.timedelta(days=1), last - dt.timedelta(days=1)):
+            total += _spans_length(tuple(self.working_periods(day)))
         return total
 
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> Decimal:
         """The working hours from `a` to `b` as a Decimal; 0 when b <= a."""
         return timedelta_to_hours(self.working_time_between(a, b))
+
+
+@functools.cache
+def _spans_length(spans: tuple[Span, ...]) -> dt.timedelta:
+    """How long some working spans of one day last together."""
+    day = dt.date(2000, 1, 3)
+    return sum((dt.datetime.combine(day, e) - dt.datetime.combine(day, s) for s, e in spans), dt.timedelta())
 
 
 def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
