@@ -127,6 +127,9 @@ def incident_directives(*, user, incident: Incident) -> list:
     return list(
         directive_list(user=user, include_archived=True)
         .filter(source_kind=SourceKind.INCIDENT, pk__in=linked)
+        .select_related(None)  # the incident's page names each one, its lead unit, deadline and bucket
+        .select_related("lead_unit")
+        .prefetch_related(None)
         .order_by("issued_on", "id")
     )
 

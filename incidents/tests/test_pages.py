@@ -233,7 +233,8 @@ def test_the_page_shows_routing_deadlines_files_and_timeline(hanoi, routed, foca
     assert response.context["ack_clock"]["left"] == 0.5
     assert response.context["resolve_clock"]["left"] == 3.5  # 1 h on Friday, 2.5 h on Monday
     assert [a["status"] for a in response.context["actions"]] == ["assigned", "handling", "rejected"]
-    assert "bien-ban.pdf" in page and response.context["reassign_form"] is not None
+    assert "bien-ban.pdf" in page and response.context["can"]["reassign"]
+    assert f'hx-get="/incidents/{incident.pk}/reassign/"' in page  # the form, when its section opens
     assert len(response.context["events"]) >= 2  # the creation and the file
     with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
         late = client_for(leader_user).get(f"/incidents/{incident.pk}/")
@@ -658,24 +659,57 @@ def test_the_incident_page_costs_the_same_queries_and_options_with_ten_times_the
     assert incident.handling_unit == hoan_kiem_agency
     _leaders(hanoi, assign, _units(hanoi, 0, 5))
     client = client_for(office)
+    urls = {
+        "page": f"/incidents/{incident.pk}/",
+        "reassign": f"/incidents/{incident.pk}/reassign/",
+        "directive": f"/incidents/{incident.pk}/directive/",
+    }
 
-    def load():
-        response = client.get(f"/incidents/{incident.pk}/")
-        assert response.status_code == 200 and response.context["reassign_form"] is not None
+    def load(name):
+        headers = {} if name == "page" else {"HX-Request": "true"}
+        response = client.get(urls[name], headers=headers)
+        assert response.status_code == 200
         return response
 
-    load()  # warm the caches (content types, the calendar)
-    page = load().content.decode()
-    before, _after = assert_flat_queries(load, lambda: _leaders(hanoi, assign, _units(hanoi, 5, 45)))
-    grown = load().content.decode()
+    def counts():
+        return {name: count_queries(lambda n=name: load(n)) for name in urls}
+
+    for name in urls:
+        load(name)  # warm the caches (content types, the calendar)
+    before = counts()
+    _leaders(hanoi, assign, _units(hanoi, 5, 45))
+    assert counts() == before
+    page = load("page").content.decode()
+    assert (
+        "<option" not in page and 'data-testid="reassign"' in page and 'data-testid="issue-directive"' in page
+    )
+    forms = load("reassign").content.decode() + load("directive").content.decode()
     # Only the chosen records are options: the directive's lead unit (the handling unit), the empty choices.
-    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', grown)
-    assert len(options) == page.count("<option") == 4
-    assert [label for value, label in options if value] == [hoan_kiem_agency.name]
-    assert "Sở thứ" not in grown and "Lãnh đạo thứ" not in grown
-    assert 'data-remote-select="/api/v1/org/agencies/"' in grown
-    assert 'data-remote-select="/api/v1/org/people/?leaders_only=true"' in grown
-    assert before == count_queries(load)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', forms)
+    assert len(options) == 4 and [label for value, label in options if value] == [hoan_kiem_agency.name]
+    assert "Sở thứ" not in forms and "Lãnh đạo thứ" not in forms
+    assert 'data-remote-select="/api/v1/org/agencies/"' in forms
+    assert 'data-remote-select="/api/v1/org/people/?leaders_only=true"' in forms
+
+
+def test_the_forms_open_on_demand_for_those_who_may_use_them(
+    hanoi, routed, focal_user, leader_user, viewer, office_hcmc
+):
+    incident = report(hanoi, focal_user)
+    for name, testid in (("reassign", "reassign-form"), ("directive", "directive-form")):
+        url = f"/incidents/{incident.pk}/{name}/"
+        partial = client_for(leader_user).get(url, headers={"HX-Request": "true"})
+        assert partial.status_code == 200 and f'data-testid="{testid}"' in partial.content.decode()
+        assert "<html" not in partial.content.decode()
+        page = client_for(leader_user).get(url)  # without script: the form on a page of its own
+        assert page.status_code == 200 and "<html" in page.content.decode()
+        assert f'data-testid="{testid}"' in page.content.decode()
+        # The focal point and the viewer follow the incident but neither reassign nor direct; another
+        # organisation's office does not even see it.
+        for user in (focal_user, viewer, office_hcmc):
+            assert client_for(user).get(url, headers={"HX-Request": "true"}).status_code == 404
+    version = client_for(leader_user).get(f"/incidents/{incident.pk}/reassign/").context["form"]
+    assert version["version"].value() == incident.version
 
 
 def test_the_pickers_post_ids_and_a_form_with_errors_shows_only_what_was_chosen(
