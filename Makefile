@@ -79,10 +79,29 @@ load: venv assets messages
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
 
-# Benchmarks at city scale on a fresh SQLite database (set DATABASE_URL for PostgreSQL).
+# Benchmarks at city scale on a fresh database: SQLite under var/bench (var/bench.json), or with DB=pg the
+# PostgreSQL database BENCH_PG_URL, dropped and created again (var/bench-pg.json). SCALE=small is quicker.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/coso_bench
+BENCH_ENV := COSO_VAR_DIR=var/bench $(if $(filter pg,$(DB)),DATABASE_URL=$(BENCH_PG_URL))
 bench: venv assets messages
 	rm -rf var/bench && mkdir -p var/bench
-	COSO_VAR_DIR=var/bench $(PY) manage.py migrate --no-input -v 0
-	COSO_VAR_DIR=var/bench $(PY) manage.py collectstatic --no-input -v 0
-	COSO_VAR_DIR=var/bench $(PY) manage.py seed_scale --scale $(or $(SCALE),city)
-	COSO_VAR_DIR=var/bench $(PY) manage.py bench --output var/bench.json
+	$(if $(filter pg,$(DB)),$(PY) -c "$$RECREATE_DATABASE" $(BENCH_PG_URL))
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py seed_scale --scale $(or $(SCALE),city)
+	$(BENCH_ENV) $(PY) manage.py bench --output var/bench$(if $(filter pg,$(DB)),-pg).json
+
+# Drop and create the PostgreSQL database named by the URL given as the argument (for make bench DB=pg).
+define RECREATE_DATABASE
+import sys
+from urllib.parse import urlsplit
+
+import psycopg
+
+url = urlsplit(sys.argv[1])
+name = url.path.lstrip("/")
+with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as admin:
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+endef
+export RECREATE_DATABASE

@@ -25,7 +25,7 @@
       maxOptions: PAGE_SIZE,
       preload: "focus",
       loadThrottle: 250,
-      hidePlaceholder: false,
+      highlight: false, // the server matched parts of words ("an" in "dân"): marking them is noise
       // The server has already searched (without diacritics): show what it answered, in its order.
       score: function () { return function () { return 1; }; },
       load: function (query, callback) {
