@@ -332,11 +332,31 @@ class WorkingCalendar:
                 overlap = min(end, b) - max(begin, a)
                 if overlap > dt.timedelta():
                     total += overlap
-        # The days in between count whole: their spans' lengths, without a moment for each (an incident a
-        # year overdue is 365 days to add up on its page). Working periods lie inside a day, so a change of
-        # summer time, at night, never shortens one.
-        for day in _dates(first + dt.timedelta(days=1), last - dt.timedelta(days=1)):
-            total += _spans_length(tuple(self.working_periods(day)))
+        if last - first > dt.timedelta(days=1):
+            total += self._whole_days(first + dt.timedelta(days=1), last - dt.timedelta(days=1))
+        return total
+
+    def _whole_days(self, start: dt.date, end: dt.date) -> dt.timedelta:
+        """The working time of the dates from start to end, both included, counted whole.
+
+        Weekdays and Saturdays are counted by arithmetic, then each date that the national calendar or
+        the office makes special is corrected: an incident a year overdue no longer adds up 365 days one
+        by one on its page. Working periods lie inside a day, so a change of summer time, at night, never
+        shortens one."""
+        weekday, saturday = _spans_length(self.weekday_spans), _spans_length(self.saturday_spans)
+        days = (end - start).days + 1
+        weeks, rest = divmod(days, 7)
+        rest_days = [(start.weekday() + n) % 7 for n in range(rest)]
+        total = weekday * (5 * weeks + sum(1 for d in rest_days if d < 5))
+        total += saturday * (weeks + rest_days.count(5))
+        special: set[dt.date] = set()
+        for year in range(start.year, end.year + 1):
+            national = national_year(year)
+            special |= national.days_off | national.make_up | set(self._exceptions.get(year, {}))
+        for day in special:
+            if start <= day <= end:
+                usual = weekday if day.weekday() < 5 else saturday if day.weekday() == 5 else dt.timedelta()
+                total += _spans_length(tuple(self.working_periods(day))) - usual
         return total
 
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> Decimal:
