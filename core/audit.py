@@ -212,11 +212,17 @@ def _shown(event, model, hidden) -> dict:
     return {name: value for name, value in (event.changes or {}).items() if name not in skip}
 
 
-def present(events, *, hidden: Callable | None = None) -> list[EventRow]:
+def present(events, *, hidden: Callable | None = None, known=()) -> list[EventRow]:
     """Readable rows for a page of events: one query per referenced model, whatever the number of events.
 
     `hidden(model)` names the fields a row leaves out (a detail page's timeline hides bookkeeping): the
-    records they point at are not loaded either."""
+    records they point at are not loaded either. `known` are records the page has already loaded (the
+    record itself, its directives): they are named without a query."""
+    return _present(events, hidden, known)[0]
+
+
+def _present(events, hidden, known) -> tuple[list[EventRow], list]:
+    """present(), and the records it loaded to name them (for the sentences' names)."""
     events = list(events)
     wanted: dict[type, set] = {}
     for event in events:
@@ -235,10 +241,20 @@ def present(events, *, hidden: Callable | None = None) -> list[EventRow]:
                 for target, object_id in _linked(event, changes, id_name, type_name):
                     if target is not None:
                         wanted.setdefault(target, set()).add(object_id)
-    names = {}
+    names, loaded = {}, []
+    at_hand = {(type(obj)._meta.concrete_model, obj.pk): obj for obj in known}
     for model, ids in wanted.items():
-        for obj in model._base_manager.filter(pk__in=ids):
-            names[(model, obj.pk)] = _name(model, obj)
+        missing = set()
+        for pk in ids:
+            obj = at_hand.get((model._meta.concrete_model, pk))
+            if obj is None:
+                missing.add(pk)
+            else:
+                names[(model, pk)] = _name(model, obj)
+        if missing:
+            for obj in model._base_manager.filter(pk__in=missing):
+                names[(model, obj.pk)] = _name(model, obj)
+                loaded.append(obj)
     rows = []
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
@@ -259,7 +275,7 @@ def present(events, *, hidden: Callable | None = None) -> list[EventRow]:
             before, after = ("—", shown[0]) if len(shown) == 1 else (shown[0], shown[1])
             changes.append(ChangeRow(name, label, before, after))
         rows.append(EventRow(event, changes))
-    return rows
+    return rows, loaded
 
 
 def _field(model, name):
@@ -281,7 +297,7 @@ class TimelineRow:
     changes: list[ChangeRow]
 
 
-def timeline(events, *, everything: bool = False) -> list[TimelineRow]:
+def timeline(events, *, everything: bool = False, known=()) -> list[TimelineRow]:
     """Sentences for a page of events (core.events), each with its readable field changes.
 
     The records the events name are loaded in bulk: a query per model, whatever the number of events.
@@ -292,8 +308,8 @@ def timeline(events, *, everything: bool = False) -> list[TimelineRow]:
     def hidden(model) -> set[str]:
         return set() if everything else event_kinds.hidden_fields(model) | set(_generic_links(model).values())
 
-    rows = present(events, hidden=hidden)
-    names = event_kinds.load_names([row.event for row in rows])
+    rows, loaded = _present(events, hidden, known)
+    names = event_kinds.load_names([row.event for row in rows], known=[*known, *loaded])
     result = []
     for row in rows:
         event = row.event

@@ -84,10 +84,10 @@ def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
     "handle": `can_handle`; "reassign": `can_reassign`.
     """
     # Unordered: with the list's ordering, SQLite walks the ordering index instead of fetching by id. With
-    # what its page shows beside the list's columns (who entered it, the organisation's calendar).
+    # what its page shows beside the list's columns: who entered it.
     incident = (
         incident_list(user=user, include_archived=True)
-        .select_related("reporter", "organization")
+        .select_related("reporter")
         .filter(pk=pk)
         .order_by()
         .first()

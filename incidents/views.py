@@ -488,7 +488,7 @@ class IncidentDetail(ObjectDetailView):
         user = request.user
         can_reassign = selectors.can_reassign(user, incident)
         now = timezone.now()
-        calendar = WorkingCalendar.for_organization(incident.organization)
+        calendar = WorkingCalendar.for_organization(incident.organization_id)
         is_open = incident.status in OPEN_STATUSES
         # The reassignment and directive forms are fetched when their section opens (DetailFormView's GET):
         # built here, they were a fifth of the page's time. A form posted with errors comes back in place.
@@ -520,7 +520,7 @@ class IncidentDetail(ObjectDetailView):
             "bucket_colours": BUCKET_COLOURS,
             "duplicate_of": duplicate_of,
             "duplicates": selectors.incident_duplicates(user=user, incident=incident),
-            "events": audit.timeline(events[:60]),
+            "events": audit.timeline(events[:60], known=[incident, *directives, *attachments]),
             **_badges(),
         }
 
