@@ -4,7 +4,19 @@ import datetime as dt
 import statistics
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -214,10 +226,29 @@ def duplicate_suspects(
     return [incident for _score, incident in scored[:limit]]
 
 
-def _median_hours(durations: list[dt.timedelta]) -> float | None:
-    if not durations:
+def _median_hours(seconds: list[float]) -> float | None:
+    if not seconds:
         return None
-    return round(statistics.median(d.total_seconds() for d in durations) / 3600, 1)
+    return round(statistics.median(seconds) / 3600, 1)
+
+
+class _Seconds(Func):
+    """A moment as seconds since 1970, computed by the database: the statistics subtract moments in SQL
+    rather than turning 150,000 stored datetimes into Python ones (two thirds of the page's time)."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _seconds_between(start: str, end: str):
+    return ExpressionWrapper(_Seconds(end) - _Seconds(start), output_field=FloatField())
 
 
 # Grouped by id (no join over every incident), named afterwards with one small query per grouping.
@@ -235,7 +266,7 @@ def incident_statistics_by(qs: QuerySet[Incident], groupings: tuple[str, ...]) -
     """The statistics for several groupings at once: one query and one pass over the (filtered) incidents,
     whatever the number of groupings; medians are computed in Python."""
     keys = [_STATISTICS_KEYS[by] for by in groupings]
-    # Open and on time are decided in SQL: fewer values to bring back and convert for every incident.
+    # Open, on time and the durations are decided in SQL: fewer values to bring back and convert.
     rows = (
         qs.order_by()
         .annotate(
@@ -245,15 +276,18 @@ def incident_statistics_by(qs: QuerySet[Incident], groupings: tuple[str, ...]) -
                 default=0,
                 output_field=IntegerField(),
             ),
+            stat_ack=_seconds_between("reported_at", "acknowledged_at"),
+            stat_took=_seconds_between("reported_at", "resolved_at"),
         )
-        .values_list(*keys, "reported_at", "acknowledged_at", "resolved_at", "stat_open", "stat_on_time")
+        .values_list(*keys, "stat_ack", "stat_took", "stat_open", "stat_on_time")
     )
     groups: dict[str, dict[str, dict]] = {by: {} for by in groupings}
     width = len(keys)
     for row in rows.iterator(chunk_size=5000):
-        reported, acknowledged, resolved, is_open, on_time = row[width:]
-        ack = acknowledged - reported if acknowledged else None
-        took = resolved - reported if resolved else None
+        ack, took, is_open, on_time = row[width:]
+        # To the millisecond: SQLite's day numbers carry the seconds with a little float noise.
+        ack = round(ack, 3) if ack is not None else None
+        took = round(took, 3) if took is not None else None
         for by, key in zip(groupings, row[:width], strict=True):
             group = groups[by].get(key)
             if group is None:
