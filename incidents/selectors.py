@@ -7,11 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -100,6 +102,7 @@ def get_incident_for_user(*, user, pk: int, action: str = "view") -> Incident:
     incident = (
         incident_list(user=user, include_archived=True)
         .select_related("reporter")
+        .annotate(has_duplicates=Exists(Incident.objects.filter(duplicate_of=OuterRef("pk"))))
         .filter(pk=pk)
         .order_by()
         .first()
@@ -159,7 +162,10 @@ def incident_attachments(incident: Incident) -> list[Attachment]:
 
 def incident_duplicates(*, user, incident: Incident) -> list[Incident]:
     """The reports linked to this one as its duplicates, that the user may see (at most 20). Found by
-    the link's own index first: through the scoped list, the planner walked every incident by date."""
+    the link's own index first: through the scoped list, the planner walked every incident by date. An
+    incident read through its gate already says whether it has any (`has_duplicates`)."""
+    if not getattr(incident, "has_duplicates", True):
+        return []
     ids = list(
         Incident.objects.filter(duplicate_of=incident)
         .order_by("reported_at", "id")

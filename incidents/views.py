@@ -469,6 +469,12 @@ def _actions(user, incident) -> list[dict]:
     ]
 
 
+def _known_records(incident, directives, attachments) -> list:
+    """The records the page has already loaded, which its timeline names without a query."""
+    related = (incident.locality, incident.agency, incident.responsible_leader, incident.handling_unit)
+    return [incident, *directives, *(d.lead_unit for d in directives), *attachments, *filter(None, related)]
+
+
 def _bucket_labels() -> dict:
     from followup.choices import StatusBucket
 
@@ -520,7 +526,7 @@ class IncidentDetail(ObjectDetailView):
             "bucket_colours": BUCKET_COLOURS,
             "duplicate_of": duplicate_of,
             "duplicates": selectors.incident_duplicates(user=user, incident=incident),
-            "events": audit.timeline(events[:60], known=[incident, *directives, *attachments]),
+            "events": audit.timeline(events[:60], known=_known_records(incident, directives, attachments)),
             **_badges(),
         }
 
