@@ -33,6 +33,8 @@ assets: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	mkdir -p static/vendor/leaflet
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map node_modules/tom-select/LICENSE static/vendor/tom-select/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null
@@ -57,7 +59,7 @@ run: venv assets messages demo collectstatic
 	@$(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: venv assets messages migrate collectstatic
-	@$(WITH_WORKER) $(VENV)/bin/gunicorn coso.wsgi -b 127.0.0.1:$(PORT) -w 3
+	@$(WITH_WORKER) $(VENV)/bin/gunicorn -c gunicorn.conf.py coso.wsgi -b 127.0.0.1:$(PORT) -w 3
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
@@ -81,10 +83,29 @@ load: venv assets messages
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
 
-# Benchmarks at city scale on a fresh SQLite database (set DATABASE_URL for PostgreSQL).
+# Benchmarks at city scale on a fresh database: SQLite under var/bench (var/bench.json), or with DB=pg the
+# PostgreSQL database BENCH_PG_URL, dropped and created again (var/bench-pg.json). SCALE=small is quicker.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/coso_bench
+BENCH_ENV := COSO_VAR_DIR=var/bench $(if $(filter pg,$(DB)),DATABASE_URL=$(BENCH_PG_URL))
 bench: venv assets messages
 	rm -rf var/bench && mkdir -p var/bench
-	COSO_VAR_DIR=var/bench $(PY) manage.py migrate --no-input -v 0
-	COSO_VAR_DIR=var/bench $(PY) manage.py collectstatic --no-input -v 0
-	COSO_VAR_DIR=var/bench $(PY) manage.py seed_scale --scale $(or $(SCALE),city)
-	COSO_VAR_DIR=var/bench $(PY) manage.py bench --output var/bench.json
+	$(if $(filter pg,$(DB)),$(PY) -c "$$RECREATE_DATABASE" $(BENCH_PG_URL))
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py seed_scale --scale $(or $(SCALE),city)
+	$(BENCH_ENV) $(PY) manage.py bench --output var/bench$(if $(filter pg,$(DB)),-pg).json
+
+# Drop and create the PostgreSQL database named by the URL given as the argument (for make bench DB=pg).
+define RECREATE_DATABASE
+import sys
+from urllib.parse import urlsplit
+
+import psycopg
+
+url = urlsplit(sys.argv[1])
+name = url.path.lstrip("/")
+with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as admin:
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+endef
+export RECREATE_DATABASE

@@ -120,4 +120,17 @@ def organisation_scenarios() -> list[Scenario]:
         Scenario("api: responsible", BENCH_USER, f"/api/v1/org/responsible?unit={commune.code}", assignments),
         Scenario("api: assignments", BENCH_USER, "/api/v1/org/assignments/", assignments),
         Scenario("api: leaders", BENCH_USER, "/api/v1/org/people/?leaders_only=true", leaders),
+        # What the remote selects ask as the user types (core.forms.RemoteSelect), without diacritics.
+        Scenario(
+            "api: unit picker 'tap doan'",
+            BENCH_USER,
+            "/api/v1/org/agencies/?page_size=20&q=tap+doan",
+            agencies,
+        ),
+        Scenario(
+            "api: leader picker 'nguyen'",
+            BENCH_USER,
+            "/api/v1/org/people/?leaders_only=true&page_size=20&q=nguyen",
+            leaders,
+        ),
     ]

@@ -1,6 +1,7 @@
 """Recording the audit trail: every service writes its change here, in the same transaction."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -203,14 +204,31 @@ def _name(model, obj) -> str:
     return str(obj)
 
 
-def present(events) -> list[EventRow]:
-    """Readable rows for a page of events: one query per referenced model, whatever the number of events."""
+def _shown(event, model, hidden) -> dict:
+    """The changes of an event that its row shows: not a new record's bookkeeping, nor what `hidden` hides."""
+    skip = set(hidden(model)) if hidden is not None else set()
+    if event.action == AuditAction.CREATE:
+        skip |= _CREATE_NOISE
+    return {name: value for name, value in (event.changes or {}).items() if name not in skip}
+
+
+def present(events, *, hidden: Callable | None = None, known=()) -> list[EventRow]:
+    """Readable rows for a page of events: one query per referenced model, whatever the number of events.
+
+    `hidden(model)` names the fields a row leaves out (a detail page's timeline hides bookkeeping): the
+    records they point at are not loaded either. `known` are records the page has already loaded (the
+    record itself, its directives): they are named without a query."""
+    return _present(events, hidden, known)[0]
+
+
+def _present(events, hidden, known) -> tuple[list[EventRow], list]:
+    """present(), and the records it loaded to name them (for the sentences' names)."""
     events = list(events)
     wanted: dict[type, set] = {}
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
         changes = event.changes or {}
-        for name, value in changes.items():
+        for name, value in _shown(event, model, hidden).items():
             field = _field(model, name)
             if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
                 values = _values(event, value)
@@ -219,22 +237,32 @@ def present(events) -> list[EventRow]:
                 ids = {v for values in _values(event, value) if isinstance(values, list) for v in values}
                 wanted.setdefault(field.related_model, set()).update(ids)
         for id_name, type_name in _generic_links(model).items():
-            if id_name in changes:
+            if id_name in changes and id_name not in (hidden(model) if hidden is not None else ()):
                 for target, object_id in _linked(event, changes, id_name, type_name):
                     if target is not None:
                         wanted.setdefault(target, set()).add(object_id)
-    names = {}
+    names, loaded = {}, []
+    at_hand = {(type(obj)._meta.concrete_model, obj.pk): obj for obj in known}
     for model, ids in wanted.items():
-        for obj in model._base_manager.filter(pk__in=ids):
-            names[(model, obj.pk)] = _name(model, obj)
+        missing = set()
+        for pk in ids:
+            obj = at_hand.get((model._meta.concrete_model, pk))
+            if obj is None:
+                missing.add(pk)
+            else:
+                names[(model, pk)] = _name(model, obj)
+        if missing:
+            for obj in model._base_manager.filter(pk__in=missing):
+                names[(model, obj.pk)] = _name(model, obj)
+                loaded.append(obj)
     rows = []
     for event in events:
         model = event.content_type.model_class() if event.content_type_id else None
         changes = []
         links = _generic_links(model)
-        for name, value in (event.changes or {}).items():
-            if event.action == AuditAction.CREATE and (name in _CREATE_NOISE or value in (None, "", [])):
-                continue  # a new record's empty fields and bookkeeping say nothing
+        for name, value in _shown(event, model, hidden).items():
+            if event.action == AuditAction.CREATE and value in (None, "", []):
+                continue  # a new record's empty fields say nothing
             field = _field(model, name)
             label = str(field.verbose_name) if field is not None else str(_EXTRA_LABELS.get(name, name))
             if name in links:
@@ -247,7 +275,7 @@ def present(events) -> list[EventRow]:
             before, after = ("—", shown[0]) if len(shown) == 1 else (shown[0], shown[1])
             changes.append(ChangeRow(name, label, before, after))
         rows.append(EventRow(event, changes))
-    return rows
+    return rows, loaded
 
 
 def _field(model, name):
@@ -269,26 +297,25 @@ class TimelineRow:
     changes: list[ChangeRow]
 
 
-def timeline(events, *, everything: bool = False) -> list[TimelineRow]:
+def timeline(events, *, everything: bool = False, known=()) -> list[TimelineRow]:
     """Sentences for a page of events (core.events), each with its readable field changes.
 
     The records the events name are loaded in bulk: a query per model, whatever the number of events.
     A detail page's timeline leaves out bookkeeping (the fields the apps hide, the raw parts of typed
     links, a new record's unset flags); the full history (`everything`) keeps every stored field.
     """
-    rows = present(events)
-    names = event_kinds.load_names([row.event for row in rows])
+
+    def hidden(model) -> set[str]:
+        return set() if everything else event_kinds.hidden_fields(model) | set(_generic_links(model).values())
+
+    rows, loaded = _present(events, hidden, known)
+    names = event_kinds.load_names([row.event for row in rows], known=[*known, *loaded])
     result = []
     for row in rows:
         event = row.event
         model = event.content_type.model_class() if event.content_type_id else None
-        hidden = (
-            set() if everything else event_kinds.hidden_fields(model) | set(_generic_links(model).values())
-        )
         changes = []
         for change in row.changes:
-            if change.field in hidden:
-                continue
             if (
                 not everything
                 and event.action == AuditAction.CREATE

@@ -410,11 +410,36 @@ class WorkingCalendar:
         first, last = self._local_date(a), self._local_date(b)
         self.preload(first, last)
         total = dt.timedelta()
-        for day in _dates(first, last):
+        for day in {first, last}:
             for begin, end in self._intervals(day):
                 overlap = min(end, b) - max(begin, a)
                 if overlap > dt.timedelta():
                     total += overlap
+        if last - first > dt.timedelta(days=1):
+            total += self._whole_days(first + dt.timedelta(days=1), last - dt.timedelta(days=1))
+        return total
+
+    def _whole_days(self, start: dt.date, end: dt.date) -> dt.timedelta:
+        """The working time of the dates from start to end, both included, counted whole.
+
+        Weekdays and Saturdays are counted by arithmetic, then each date that the national calendar or
+        the office makes special is corrected: an incident a year overdue no longer adds up 365 days one
+        by one on its page. Working periods lie inside a day, so a change of summer time, at night, never
+        shortens one."""
+        weekday, saturday = _spans_length(self.weekday_spans), _spans_length(self.saturday_spans)
+        days = (end - start).days + 1
+        weeks, rest = divmod(days, 7)
+        rest_days = [(start.weekday() + n) % 7 for n in range(rest)]
+        total = weekday * (5 * weeks + sum(1 for d in rest_days if d < 5))
+        total += saturday * (weeks + rest_days.count(5))
+        special: set[dt.date] = set()
+        for year in range(start.year, end.year + 1):
+            national = national_year(year)
+            special |= national.days_off | national.make_up | set(self._exceptions.get(year, {}))
+        for day in special:
+            if start <= day <= end:
+                usual = weekday if day.weekday() < 5 else saturday if day.weekday() == 5 else dt.timedelta()
+                total += _spans_length(tuple(self.working_periods(day))) - usual
         return total
 
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> Decimal:
@@ -430,6 +455,13 @@ def default_deadline(
     when `organization` is None). 02/12/2026 plus 30 days is 01/01/2027, New Year's Day: 04/01/2027."""
     calendar = WorkingCalendar(organization=organization)
     return calendar.default_deadline(start or timezone.localdate(), days, working_days=working_days)
+
+
+@functools.cache
+def _spans_length(spans: tuple[Span, ...]) -> dt.timedelta:
+    """How long some working spans of one day last together."""
+    day = dt.date(2000, 1, 3)
+    return sum((dt.datetime.combine(day, e) - dt.datetime.combine(day, s) for s, e in spans), dt.timedelta())
 
 
 def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:

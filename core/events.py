@@ -130,19 +130,27 @@ class Reading:
         return str(template).format(**values)
 
 
-def load_names(events) -> dict:
-    """The names of every record the events' params point at: one query per model, whatever the number."""
+def load_names(events, known=()) -> dict:
+    """The names of every record the events' params point at: one query per model, whatever the number;
+    none for the `known` records (already loaded by the page)."""
     wanted: dict[str, set] = {}
     for event in events:
         for param, label in kind_of(event).refs.items():
             value = (event.params or {}).get(param)
             if value not in (None, ""):
                 wanted.setdefault(label.lower(), set()).add(value)
+    at_hand = {(obj._meta.label_lower, obj.pk): obj for obj in known}
     names = {}
     for label, ids in wanted.items():
-        model = apps.get_model(label)
-        for obj in model._base_manager.filter(pk__in=ids):
-            names[(label, obj.pk)] = str(obj)
+        missing = set()
+        for pk in ids:
+            if (label, pk) in at_hand:
+                names[(label, pk)] = str(at_hand[(label, pk)])
+            else:
+                missing.add(pk)
+        if missing:
+            for obj in apps.get_model(label)._base_manager.filter(pk__in=missing):
+                names[(label, obj.pk)] = str(obj)
     return names
 
 

@@ -1,10 +1,12 @@
 """Form helpers the apps' views share: the version an edit was loaded at, a long text with its limit, a
-service's refusal shown on the form, a form's errors as text, the empty choice of a select box."""
+service's refusal shown on the form, a form's errors as text, the empty choice of a select box, and selects
+that search the server as the user types."""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from core.converters import MAX_ID
 from core.errors import ConflictError
@@ -79,3 +81,60 @@ def form_errors_text(form) -> str:
         text = " ".join(str(e) for e in errors)
         parts.append(f"{label}: {text}" if label else text)
     return " ".join(parts)
+
+
+class RemoteSelect(forms.Select):
+    """A select whose choices come from a search API as the user types (tom-select: coso/remote-select.js).
+
+    The page renders only the chosen records as its options (one small query, however many records the
+    field's queryset holds), and the browser asks `url` with `?q=` for the rest. The posted values are the
+    records' ids, as with a plain select, and the field's queryset still decides which ids are valid: without
+    script the select still works, with the chosen records only. `label` is the answer's field that names a
+    record ("name" for an agency, "full_name" for a person); `detail`, one shown below it in the list.
+    """
+
+    def __init__(self, *, url, label: str = "name", detail: str = "", attrs=None):
+        super().__init__(attrs)
+        self.url = url
+        self.label = label
+        self.detail = detail
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-remote-select": str(self.url),
+                "data-remote-label": self.label,
+                "data-remote-detail": self.detail,
+                "data-remote-placeholder": _("Type to search…"),
+                "data-remote-empty": _("Nothing found."),
+                "data-remote-loading": _("Searching…"),
+            }
+        )
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        """The options of the chosen values only (and the empty choice of a single select)."""
+        everything = self.choices
+        self.choices = self._chosen_choices(everything, value)
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everything
+
+    def _chosen_choices(self, choices, value) -> list:
+        field = getattr(choices, "field", None)
+        queryset = getattr(choices, "queryset", None)
+        if field is None or queryset is None:  # plain choices: nothing to search remotely
+            return list(choices)
+        picked = []
+        if field.empty_label is not None and not self.allow_multiple_selected:
+            picked.append(("", field.empty_label))
+        ids = {int(v) for v in value if str(v).isdigit() and 0 < int(v) <= MAX_ID}
+        if ids:
+            picked += [choices.choice(obj) for obj in queryset.filter(pk__in=ids)]
+        return picked
+
+
+class RemoteSelectMultiple(RemoteSelect, forms.SelectMultiple):
+    """Several records chosen by searching (the cooperating units of a directive); see RemoteSelect."""

@@ -45,9 +45,12 @@ def sort_queryset(request, qs: QuerySet, options: list[SortOption]) -> tuple[Que
     return qs.order_by(*ordering), current
 
 
-def paginate(request, qs, per_page: int | None = None):
-    """One page of a queryset; a bad or too large page number gives the last valid page."""
+def paginate(request, qs, per_page: int | None = None, count: int | None = None):
+    """One page of a queryset; a bad or too large page number gives the last valid page. `count`, when the
+    view already knows how many rows there are (from tallies it shows anyway), spares the count query."""
     paginator = Paginator(qs, per_page or settings.COSO_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached property: this is its value
     return paginator.get_page(request.GET.get("page"))
 
 

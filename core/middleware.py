@@ -1,5 +1,6 @@
 """A database outage answers with a clean 503 page (or JSON for the API), an integrity race (two people
-saving the same unique thing at once) with a clean 409: never a traceback."""
+saving the same unique thing at once) with a clean 409: never a traceback. A session in use is renewed
+without being written on every request."""
 
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -53,3 +54,21 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, IntegrityError):
             return integrity_conflict_response(request)
         return None
+
+
+class SessionRenewalMiddleware:
+    """Push a session's expiry back when it is due (core.sessions), instead of writing it on every request.
+
+    Placed just after Django's SessionMiddleware, which saves the session on the way out when it is marked
+    modified; a session nobody loaded, or loaded from another store, is left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        due = getattr(session, "due_for_renewal", None)
+        if due is not None and not session.modified and due():
+            session.modified = True
+        return response

@@ -4,13 +4,18 @@ A page or an API answer that mentions another record (the obstacle a directive c
 follows up, the check that spawned it) names it and links to it only when the viewer may open it. Otherwise
 it reads "an item out of your reach", with no title and no id.
 
-Each app says once, at start-up, how to tell which of its records a user sees:
+Each app says once, at start-up, which of its models others refer to, and how to tell which of its records a
+user sees when that is not simply what the project's scoping lets through:
 
     from core import references
-    references.register(Directive, lambda user: selectors.directive_list(user=user, include_archived=True))
+    references.register(Directive)  # what core.scoping.visible() lets the user see
+    references.register(Secret, lambda user: selectors.secret_list(user=user))  # a rule of its own
 
-A model nobody registered falls back to the default provider (the scoping of the project, registered at
-start-up too); with neither, the record counts as out of reach.
+Give a provider only for a rule of its own: it is called for every list that names such records, and a list
+selector that builds columns (annotations) costs milliseconds to build each time. The registered models are
+the ones a list's typed links are checked against in its own query (`annotate(generic=...)`); another model
+with a scope is still resolved one record at a time through the scoping, and one without counts as out of
+reach.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,12 +28,13 @@ from core.scoping import visible
 
 OUT_OF_REACH = _("an item out of your reach")
 
-# model -> (user -> the queryset of that model's records the user sees)
-_providers: dict[type, Callable] = {}
+# model -> (user -> the queryset of that model's records the user sees), or None for the project's scoping
+_providers: dict[type, Callable | None] = {}
 
 
-def register(model: type, provider: Callable) -> None:
-    """Declare how to list the records of `model` that a user sees: provider(user) -> QuerySet."""
+def register(model: type, provider: Callable | None = None) -> None:
+    """Declare a model that others refer to, and how to list the records of it that a user sees:
+    provider(user) -> QuerySet, or None for what the project's scoping lets through."""
     _providers[model] = provider
 
 
@@ -155,9 +161,10 @@ def annotate(qs: QuerySet, user, *fields: str, generic: tuple[str, str] | None =
     `fields` are foreign keys ("parent" gives `parent_in_reach`); `generic` is a typed link as
     (content type field, id field), giving `<id field>_in_reach` for the registered models.
     """
+    columns = {}  # one annotate(): each call clones the whole list query
     for name in fields:
         field = qs.model._meta.get_field(name)
-        qs = qs.annotate(**{f"{name}_in_reach": _exists(field.related_model, user, field.attname)})
+        columns[f"{name}_in_reach"] = _exists(field.related_model, user, field.attname)
     if generic is not None:
         ct_field, id_field = generic
         from django.contrib.contenttypes.models import ContentType
@@ -169,14 +176,10 @@ def annotate(qs: QuerySet, user, *fields: str, generic: tuple[str, str] | None =
             )
             for model in _providers
         ]
-        qs = qs.annotate(
-            **{
-                f"{id_field}_in_reach": Case(
-                    *whens, default=Value(None), output_field=BooleanField(null=True)
-                )
-            }
+        columns[f"{id_field}_in_reach"] = Case(
+            *whens, default=Value(None), output_field=BooleanField(null=True)
         )
-    return qs
+    return qs.annotate(**columns) if columns else qs
 
 
 def in_reach(obj, name: str) -> bool | None:

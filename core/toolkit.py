@@ -99,7 +99,8 @@ class FilteredMixin:
 class ObjectListView(FilteredMixin, ScopedView):
     """A list page: scoped rows, the FilterSet, sorts, a page of rows, the htmx partial and an export link.
 
-    `get_extra_context(request, page, filterset)` adds what the template shows beside the rows."""
+    `get_extra_context(request, page, filterset)` adds what the template shows beside the rows;
+    `known_count(request, filterset)` may give the number of rows when the page counts them anyway."""
 
     template_name = ""
     partial_name = ""
@@ -111,7 +112,7 @@ class ObjectListView(FilteredMixin, ScopedView):
     def get(self, request, *args, **kwargs):
         filterset, queryset = self.filtered(request)
         queryset, sort = self.sorted(request, queryset)
-        page = paginate(request, queryset, self.per_page)
+        page = paginate(request, queryset, self.per_page, count=self.known_count(request, filterset))
         context = {
             **self.base_context(),
             "page": page,
@@ -131,6 +132,11 @@ class ObjectListView(FilteredMixin, ScopedView):
         if filterset is None:
             return False
         return any(name not in self.primary_filters for name in filterset.applied)
+
+    def known_count(self, request, filterset) -> int | None:
+        """How many rows the filtered list has, when the page computes it anyway (None: the paginator
+        counts them)."""
+        return None
 
     def get_extra_context(self, request, page, filterset) -> dict:
         return {}

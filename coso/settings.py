@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,7 +158,9 @@ AXES_ENABLED = env_bool("COSO_AXES_ENABLED", True)
 # Sessions: a working day, closed with the browser; renewed on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("COSO_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed as it is used, but written at most every 5 minutes, not on every request (core.sessions).
+SESSION_ENGINE = "core.sessions"
+COSO_SESSION_RENEW_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -25,16 +25,13 @@ class FollowupConfig(AppConfig):
             register_menu_link(url_name, label, key=key, group="followup", order=order * 10)
 
         from core import references
-        from followup import selectors
-        from followup.models import Directive, Obstacle, ReSupervision
+        from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
 
-        # Which follow-up records a user may open, for every reference to one of them (other models, an
-        # incident or a notice, are read through the one scoping mechanism).
-        references.register(
-            Directive, lambda user: selectors.directive_list(user=user, include_archived=True)
-        )
-        references.register(Obstacle, lambda user: selectors.obstacle_list(user=user, include_archived=True))
-        references.register(ReSupervision, lambda user: selectors.resupervision_list(user=user))
+        # The follow-up records others refer to (a directive's parent and source, a check's directive). A
+        # user may open exactly those the scoping lets through: the selectors' lists add only columns, and
+        # building those for every list that names a record cost milliseconds a request.
+        for model in (Directive, Obstacle, ReSupervision, ConclusionNotice):
+            references.register(model)
 
         from core.reminders import register
         from followup.choices import NotificationKind

@@ -150,6 +150,8 @@ class Obstacle(CoreModel):
         ordering = ["-raised_on", "-id"]
         indexes = [
             models.Index(fields=["organization", "status"], name="obstacle_status_idx"),
+            # The lists' order (newest raised first): a page of them without sorting every obstacle.
+            models.Index(fields=["organization", "raised_on"], name="obstacle_raised_idx"),
             models.Index(fields=["organization", "category"], name="obstacle_category_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="obstacle_subject_idx"),
         ]
@@ -397,7 +399,11 @@ class ReSupervision(models.Model):
         verbose_name = _("re-supervision")
         verbose_name_plural = _("re-supervisions")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["organization", "due_on"], name="resupervision_due_idx")]
+        indexes = [
+            models.Index(fields=["organization", "due_on"], name="resupervision_due_idx"),
+            # The checks not yet recorded (verdict ""), by due date: "my items" counts them from the index.
+            models.Index(fields=["organization", "verdict", "due_on"], name="resupervision_pending_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -173,7 +173,7 @@ class IncidentOut(Schema):
     @staticmethod
     def resolve_is_overdue(obj):
         overdue = getattr(obj, "is_overdue", None)
-        return bool(overdue) if overdue is not None else _overdue_now(obj)
+        return bool(overdue) if overdue is not None else selectors.is_overdue(obj)
 
     @staticmethod
     def resolve_archived(obj):
@@ -292,18 +292,6 @@ class FeatureCollection(Schema):
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _overdue_now(incident: Incident) -> bool:
-    """The selectors' is_overdue rule, for an incident that was not loaded through them."""
-    from incidents.choices import OPEN_STATUSES
-
-    now = timezone.now()
-    if incident.status not in OPEN_STATUSES:
-        return False
-    if incident.resolve_due_at and incident.resolve_due_at < now:
-        return True
-    return bool(incident.acknowledged_at is None and incident.ack_due_at and incident.ack_due_at < now)
 
 
 def _detail(user, incident: Incident) -> Incident:

@@ -14,6 +14,12 @@ class IncidentsConfig(AppConfig):
 
         register_source(SourceKind.INCIDENT, "incidents.Incident")
 
+        from core import references
+        from incidents.models import Incident
+
+        # A directive's source may be an incident: its lists check it in their own query, not row by row.
+        references.register(Incident)
+
         from core.reminders import register
         from incidents.reminders import REMINDER_LABELS, send_incident_reminders
 

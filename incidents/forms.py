@@ -1,9 +1,11 @@
 """Forms of incidents; they only parse input (dates and times day first), the services decide."""
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LongTextField, VersionField, with_blank
+from core.forms import LongTextField, RemoteSelect, RemoteSelectMultiple, VersionField, with_blank
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
 from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
@@ -145,15 +147,25 @@ class StatusForm(forms.Form):
     files = MultipleFileField(label=_("Attachments"), required=False)
 
 
+# The org API's scoped lists, searched without diacritics as the user types (core.forms.RemoteSelect).
+AGENCY_SEARCH = reverse_lazy("api:list_agencies")
+LEADER_SEARCH = format_lazy("{}?leaders_only=true", reverse_lazy("api:list_people"))
+
+
 class ReassignForm(BootstrapMixin, forms.Form):
     """Hand the incident to another leader (and unit), with a reason."""
 
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
+    leader = forms.ModelChoiceField(
+        label=_("Leader"),
+        queryset=Person.objects.none(),
+        widget=RemoteSelect(url=LEADER_SEARCH, label="full_name", detail="position"),
+    )
     handling_unit = forms.ModelChoiceField(
         label=_("Handling unit"),
         queryset=Agency.objects.none(),
         required=False,
         help_text=_("Leave empty to keep the current unit."),
+        widget=RemoteSelect(url=AGENCY_SEARCH),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
     version = VersionField()
@@ -168,9 +180,14 @@ class DirectiveForm(BootstrapMixin, forms.Form):
     """Issue a directive from the incident through the follow-up loop."""
 
     content = LongTextField(label=_("Directive"))
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Agency.objects.none())
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Agency.objects.none(), widget=RemoteSelect(url=AGENCY_SEARCH)
+    )
     cooperating_units = forms.ModelMultipleChoiceField(
-        label=_("Cooperating units"), queryset=Agency.objects.none(), required=False
+        label=_("Cooperating units"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=RemoteSelectMultiple(url=AGENCY_SEARCH),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
 

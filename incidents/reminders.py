@@ -22,7 +22,6 @@ again if it misses that one too. See docs/incidents.md.
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,8 +29,9 @@ from django.utils.translation import gettext_lazy
 from accounts.choices import Role
 from accounts.models import User
 from core.reminders import Reminder, deliver
-from incidents.choices import OPEN_STATUSES, Severity
+from incidents.choices import Severity
 from incidents.models import Incident
+from incidents.selectors import overdue
 
 OVERDUE_ACK = "incident_overdue_ack"
 OVERDUE = "incident_overdue"
@@ -56,8 +56,7 @@ def overdue_incidents(now: dt.datetime):
     messages need loaded in the same query."""
     return (
         Incident.objects.active()
-        .filter(status__in=OPEN_STATUSES)
-        .filter(Q(resolve_due_at__lt=now) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now))
+        .filter(overdue(now))
         .select_related("locality", "agency", "responsible_leader__user", "focal_point")
         .order_by("organization_id", "ack_due_at", "pk")
     )

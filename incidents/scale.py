@@ -8,11 +8,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios, register_seeder
+from incidents import services
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, Severity
 from incidents.models import Incident
-from org.models import Assignment, PartyCommittee
+from org.models import Agency, Assignment, PartyCommittee, Person
 
 SIZES = {"small": 500, "city": 50_000, "national": 1_700_000}
 SEED = 20261128
@@ -66,7 +68,51 @@ def seed_incidents(scale: str, progress) -> None:
             batch = []
     Incident.objects.bulk_create(batch)
     total += len(batch)
-    progress(f"{total:,} incidents")
+    incident = seed_one_incident_s_life(committee)
+    progress(f"{total:,} incidents; {incident.code} reassigned, handled, with two directives")
+
+
+def seed_one_incident_s_life(committee) -> Incident:
+    """The first incident received goes through what a real one does, through the services: reassigned to
+    another leader and a handling unit, acknowledged, two directives issued with cooperating units. The
+    benchmark times its page, which then shows a timeline, directives and the pickers' chosen units."""
+    actor = User.objects.get(username=BENCH_USER)
+    incident = (
+        Incident.objects.filter(organization=committee, status=IncidentStatus.RECEIVED).order_by("pk").first()
+    )
+    units = list(Agency.objects.filter(organization=committee).order_by("pk")[:4])
+    leader = (
+        Person.objects.filter(organization=committee, assignments__isnull=False)
+        .exclude(pk=incident.responsible_leader_id)
+        .order_by("pk")
+        .first()
+    )
+    incident = services.incident_reassign(
+        actor=actor,
+        incident=incident,
+        version=incident.version,
+        leader=leader,
+        handling_unit=units[0],
+        reason="Thuộc lĩnh vực đồng chí phụ trách.",
+    )
+    incident = services.incident_set_status(
+        actor=actor,
+        incident=incident,
+        version=incident.version,
+        status=IncidentStatus.HANDLING,
+        note="Đã tiếp nhận, giao đơn vị kiểm tra hiện trường.",
+    )
+    for n, lead in enumerate(units[:2]):
+        services.incident_issue_directive(
+            actor=actor,
+            incident=incident,
+            content=f"Chỉ đạo {n + 1}: kiểm tra, xử lý dứt điểm, báo cáo Thường trực.",
+            lead_unit=lead,
+            deadline=timezone.localdate() + dt.timedelta(days=30 + n),
+            issued_by=leader,
+            cooperating_units=units[2:4],
+        )
+    return incident
 
 
 @register_scenarios
@@ -77,7 +123,9 @@ def incident_scenarios() -> list[Scenario]:
     count = Incident.objects.filter(organization=committee).count()
     if not count:
         return []
-    incident = Incident.objects.filter(organization=committee).order_by("pk").first()
+    # The incident with a life of its own (seed_one_incident_s_life): the only one with a handling unit.
+    incidents = Incident.objects.filter(organization=committee).order_by("pk")
+    incident = incidents.filter(handling_unit__isnull=False).first() or incidents.first()
     return [
         Scenario("page: incidents", BENCH_USER, "/incidents/", count),
         Scenario("page: incidents urgent", BENCH_USER, "/incidents/?severity=urgent", count),

@@ -472,6 +472,12 @@ def _actions(user, incident) -> list[dict]:
     ]
 
 
+def _known_records(incident, directives, attachments) -> list:
+    """The records the page has already loaded, which its timeline names without a query."""
+    related = (incident.locality, incident.agency, incident.responsible_leader, incident.handling_unit)
+    return [incident, *directives, *(d.lead_unit for d in directives), *attachments, *filter(None, related)]
+
+
 def _bucket_labels() -> dict:
     from followup.choices import StatusBucket
 
@@ -491,25 +497,14 @@ class IncidentDetail(ObjectDetailView):
         user = request.user
         can_reassign = selectors.can_reassign(user, incident)
         now = timezone.now()
-        calendar = WorkingCalendar.for_organization(incident.organization)
+        calendar = WorkingCalendar.for_organization(incident.organization_id)
         is_open = incident.status in OPEN_STATUSES
-        forms = {"reassign_form": None, "directive_form": None}
-        if can_reassign:
-            agencies = org_selectors.agency_list(user=user).order_by("sort_key", "id")
-            forms["reassign_form"] = self.forms.get("reassign_form") or ReassignForm(
-                initial={"version": incident.version},
-                leaders=org_selectors.person_list(user=user, leaders_only=True).order_by("sort_key", "id"),
-                agencies=agencies,
-                auto_id="id_reassign_%s",
-            )
-            forms["directive_form"] = self.forms.get("directive_form") or DirectiveForm(
-                initial={
-                    "lead_unit": incident.handling_unit_id,
-                    "deadline": default_deadline(incident.organization, DIRECTIVE_DAYS),
-                },
-                agencies=agencies,
-                auto_id="id_directive_%s",
-            )
+        # The reassignment and directive forms are fetched when their section opens (DetailFormView's GET):
+        # built here, they were a fifth of the page's time. A form posted with errors comes back in place.
+        forms = {
+            name: self.forms.get(name) if can_reassign else None
+            for name in ("reassign_form", "directive_form")
+        }
         directives = selectors.incident_directives(user=user, incident=incident)
         attachments = selectors.incident_attachments(incident)
         events = audit.history_for(incident, *directives, *attachments)
@@ -534,7 +529,7 @@ class IncidentDetail(ObjectDetailView):
             "bucket_colours": BUCKET_COLOURS,
             "duplicate_of": duplicate_of,
             "duplicates": selectors.incident_duplicates(user=user, incident=incident),
-            "events": audit.timeline(events[:60]),
+            "events": audit.timeline(events[:60], known=_known_records(incident, directives, attachments)),
             **_badges(),
         }
 
@@ -590,14 +585,23 @@ class IncidentStatusMove(ObjectActionView):
 
 
 class DetailFormView(ObjectFormView):
-    """A form that sits on the incident's page (reassignment, directive): posted only; its errors show the
-    page again with the form open (400)."""
+    """A form that sits on the incident's page (reassignment, directive). GET gives the form alone to htmx
+    when its section opens, or on a page of its own without script; a post with errors shows the incident's
+    page again with the form open (400). Its selects search the org API (core.forms.RemoteSelect)."""
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
     gate, gate_action = selectors.get_incident_for_user, "reassign"
     form_name = ""
+    partial_name = ""
+    title = ""
 
     def render_form(self, request, incident, form):
+        if request.method == "GET":
+            context = {"form": form, "incident": incident}
+            if request.headers.get("HX-Request"):
+                return render(request, self.partial_name, context)
+            context.update(self.base_context(), title=self.title, form_template=self.partial_name)
+            return render(request, "incidents/incident_action.html", context)
         messages.error(request, form_errors_text(form))
         page = IncidentDetail(forms={self.form_name: form})
         page.setup(request, pk=incident.pk)
@@ -607,12 +611,17 @@ class DetailFormView(ObjectFormView):
 class IncidentReassign(DetailFormView):
     """Hand the incident to another leader (and unit), with a reason that goes on the timeline."""
 
-    form_class, form_name = ReassignForm, "reassign_form"
+    form_class, form_name, partial_name = ReassignForm, "reassign_form", "incidents/_reassign_form.html"
+    title = gettext_lazy("Reassign to another leader")
+
+    def get_initial(self, request, incident):
+        return {"version": incident.version}
 
     def get_form_kwargs(self, request, incident):
         return {
-            "leaders": org_selectors.person_list(user=request.user).order_by("sort_key", "id"),
-            "agencies": org_selectors.agency_list(user=request.user).order_by("sort_key", "id"),
+            # Offered: the leaders (the org API's leaders_only search); accepted: anyone of the organisation.
+            "leaders": org_selectors.person_list(user=request.user),
+            "agencies": org_selectors.agency_list(user=request.user),
             "auto_id": "id_reassign_%s",
         }
 
@@ -630,12 +639,18 @@ class IncidentReassign(DetailFormView):
 class IncidentDirective(DetailFormView):
     """Issue a directive from the incident; followup schedules its re-supervision."""
 
-    form_class, form_name = DirectiveForm, "directive_form"
+    form_class, form_name, partial_name = DirectiveForm, "directive_form", "incidents/_directive_form.html"
     success_message = gettext_lazy("The directive has been issued.")
+    title = gettext_lazy("Issue a directive")
+
+    def get_initial(self, request, incident):
+        return {
+            "lead_unit": incident.handling_unit_id,
+            "deadline": default_deadline(incident.organization_id, DIRECTIVE_DAYS),
+        }
 
     def get_form_kwargs(self, request, incident):
-        agencies = org_selectors.agency_list(user=request.user).order_by("sort_key", "id")
-        return {"agencies": agencies, "auto_id": "id_directive_%s"}
+        return {"agencies": org_selectors.agency_list(user=request.user), "auto_id": "id_directive_%s"}
 
     def save(self, request, incident, form):
         data = form.cleaned_data

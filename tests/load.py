@@ -198,7 +198,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{options.port}"
     server = subprocess.Popen(
         [
-            *(str(Path(PYTHON).parent / "gunicorn"), "coso.wsgi", "-b", f"127.0.0.1:{options.port}"),
+            *(str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "coso.wsgi"),
+            *("-b", f"127.0.0.1:{options.port}"),
             *("-w", str(options.workers), "--threads", "4", "--log-level", "warning"),
         ],
         cwd=ROOT,

@@ -17,13 +17,15 @@ def test_seed_scale_then_bench(db, tmp_path, capsys):
     assert communes == 126
     assert Assignment.objects.filter(organization=committee).count() == communes
     assert 70 <= Person.objects.filter(organization=committee).count() <= 90
-    assert Directive.objects.filter(organization=committee).count() == 1_000
+    # The follow-up seeder's directives, and two issued from the incident whose page is timed.
+    assert Directive.objects.filter(organization=committee, source_kind="other").count() == 1_000
+    assert Directive.objects.filter(organization=committee, source_kind="incident").count() == 2
     assert Obstacle.objects.filter(organization=committee).count() == 200
-    assert ReSupervision.objects.filter(organization=committee).count() == 600
+    assert ReSupervision.objects.filter(organization=committee).count() == 600 + 2  # and their checks
     assert Incident.objects.filter(organization=committee).count() == 500
     call_command("seed_scale", "--scale", "small")  # idempotent: a second run adds nothing
     assert Assignment.objects.filter(organization=committee).count() == communes
-    assert Directive.objects.filter(organization=committee).count() == 1_000
+    assert Directive.objects.filter(organization=committee).count() == 1_002
     assert Incident.objects.filter(organization=committee).count() == 500
 
     output = tmp_path / "bench.json"
@@ -32,4 +34,6 @@ def test_seed_scale_then_bench(db, tmp_path, capsys):
     assert len(report["results"]) >= 25  # organisation, follow-up and incident pages and API lists
     assert all(r["status"] == 200 for r in report["results"]), report["results"]
     assert all(r["queries"] > 0 and r["median_ms"] > 0 for r in report["results"])
+    names = {r["name"] for r in report["results"]}
+    assert {"page: incident", "api: unit picker 'tap doan'", "api: leader picker 'nguyen'"} <= names
     assert "median ms" in capsys.readouterr().out

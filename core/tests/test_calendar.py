@@ -788,3 +788,31 @@ def test_api_user_without_organisation_gets_404(db):
         actor=None, username="loner", password="x", organization=None, role="", validate_password=False
     )
     assert client_for(loner).get(API).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("workday", "saturday"), [("08:00-12:00,13:00-17:00", ""), ("07:30-11:30,13:00-16:30", "08:00-11:30")]
+)
+def test_long_spans_count_whole_days_as_the_days_one_by_one(hanoi, add_exception, workday, saturday):
+    """Months and years between two moments are counted by weeks and corrected on the special dates (Tết,
+    make-up Saturdays, the office's exceptions): the same as adding up every date's working time."""
+    add_exception(dt.date(2025, 3, 8), kind="working")  # a Saturday worked
+    add_exception(dt.date(2025, 6, 16), kind="off")  # a Monday off
+    calendar = WorkingCalendar(organization=hanoi, workday=workday, saturday=saturday)
+    for first, last in [
+        (dt.date(2024, 12, 30), dt.date(2026, 2, 20)),  # two Tết holidays and the exceptions
+        (dt.date(2025, 3, 7), dt.date(2025, 3, 10)),
+        (dt.date(2025, 4, 25), dt.date(2025, 5, 6)),
+        (dt.date(2025, 6, 13), dt.date(2025, 6, 17)),
+    ]:
+        start = dt.datetime.combine(first, dt.time(10, 15), tzinfo=TZ)
+        end = dt.datetime.combine(last, dt.time(14, 40), tzinfo=TZ)
+        day_by_day = sum(
+            (calendar.working_time_on(first + dt.timedelta(days=n)) for n in range(1, (last - first).days)),
+            dt.timedelta(),
+        )
+        day_by_day += calendar.working_time_between(
+            start, dt.datetime.combine(first, dt.time(23, 59), tzinfo=TZ)
+        )
+        day_by_day += calendar.working_time_between(dt.datetime.combine(last, dt.time(0, 0), tzinfo=TZ), end)
+        assert calendar.working_time_between(start, end) == day_by_day

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from core.testing import assert_same_rows
 from followup import services
@@ -193,3 +195,28 @@ def test_the_bucket_chips_count_every_bucket_under_the_other_filters(client, loo
 def test_the_api_labels_choices_in_the_readers_language(client, loop):
     items = client.get(f"{API}/obstacles/?category=capital").json()["items"]
     assert [(i["category_label"], i["status_label"]) for i in items] == [("Vốn", "Mới")]
+
+
+def _count_queries_on_directives(captured) -> list[str]:
+    """The paginator's own count of the directive list (the bucket tally is a grouped count, not this)."""
+    return [
+        q["sql"]
+        for q in captured
+        if 'COUNT(*) AS "__count"' in q["sql"] and '"followup_directive"' in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "bucket=overdue", "bucket=not_due", "bucket=done_late", "bucket=bogus"]
+)
+def test_the_list_s_length_comes_from_the_bucket_tally_not_a_count_of_its_own(client, loop, query):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/followup/directives/?{query}")
+    assert response.status_code == 200
+    assert _count_queries_on_directives(ctx.captured_queries) == []
+    paginator = response.context["page"].paginator
+    chips = {key: count for key, _label, count, _colour in response.context["chips"]}
+    assert response.context["total"] == sum(chips.values()) == 4
+    bucket = query.removeprefix("bucket=")
+    expected = chips[bucket] if bucket in chips else sum(chips.values())
+    assert paginator.count == expected == len(list(paginator.object_list))

@@ -13,6 +13,7 @@ from django.test import Client
 from conftest import BA_DINH, unit
 from core import references
 from core.scoping import reach_of
+from core.testing import count_queries
 from followup import services
 from followup.choices import SourceKind, Verdict
 from followup.models import Directive, Obstacle, ReSupervision
@@ -165,3 +166,48 @@ def test_the_export_names_no_record_out_of_reach(chain, focal_user, office):
     assert row_of_follow_up(focal_user) == {"source": OUT_OF_REACH, "parent": None}
     expected = {"source": chain["follow_up"].source_label, "parent": chain["first"].pk}
     assert row_of_follow_up(office) == expected
+
+
+def test_a_list_checks_its_directives_sources_in_its_own_query_whatever_their_number(
+    chain, office, focal_user
+):
+    """Notices are sources no selector of followup reads: their reach is still checked in the list's own
+    query, not once per directive (each directive here has a notice of its own)."""
+    organization, first = chain["first"].organization, chain["first"]
+    issued = []
+
+    def issue(count):
+        for n in range(len(issued), len(issued) + count):
+            notice = services.notice_create(
+                actor=office,
+                organization=organization,
+                number=f"{n + 1}-TB/TU",
+                issued_on=D(2026, 3, 1),
+                title=f"Kết luận số {n + 1}",
+            )
+            issued.append(notice)
+            services.directive_create(
+                actor=office,
+                organization=organization,
+                content=f"Chỉ đạo theo thông báo {notice.number}",
+                issued_by=first.issued_by,
+                lead_unit=chain["follow_up"].lead_unit,
+                issued_on=D(2026, 6, 1),
+                deadline=D(2026, 9, 1),
+                source_kind=SourceKind.CONCLUSION_NOTICE,
+                source=notice,
+            )
+
+    def listed(user):
+        client = client_for(user)
+        client.get(f"{API}/directives/")  # warm the caches (content types, the session)
+        return count_queries(lambda: client.get(f"{API}/directives/?page_size=100"))
+
+    issue(2)
+    small = {user.username: listed(user) for user in (office, focal_user)}
+    issue(20)
+    assert {user.username: listed(user) for user in (office, focal_user)} == small
+    items = client_for(office).get(f"{API}/directives/?source_kind=conclusion_notice&page_size=100").json()
+    assert {(i["source"]["id"], i["source"]["label"]) for i in items["items"]} == {
+        (notice.pk, str(notice)) for notice in issued
+    }

@@ -235,7 +235,8 @@ def test_the_page_shows_routing_deadlines_files_and_timeline(hanoi, routed, foca
     # Read in working days and hours (core.calendar.describe_hours): under an hour, and 3.5 rounded up.
     assert "còn dưới 1 giờ làm việc" in page and "còn 4 giờ làm việc" in page
     assert [a["status"] for a in response.context["actions"]] == ["assigned", "handling", "rejected"]
-    assert "bien-ban.pdf" in page and response.context["reassign_form"] is not None
+    assert "bien-ban.pdf" in page and response.context["can"]["reassign"]
+    assert f'hx-get="/incidents/{incident.pk}/reassign/"' in page  # the form, when its section opens
     assert len(response.context["events"]) >= 2  # the creation and the file
     with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
         late = client_for(leader_user).get(f"/incidents/{incident.pk}/")
@@ -637,3 +638,154 @@ def test_query_counts_do_not_grow_with_the_data(
     )
     assert Incident.objects.count() >= 215
     assert before == count_queries(load)
+
+
+# --- the page's pickers: remote selects ---------------------------------------------------------------
+
+
+def _units(hanoi, start: int, count: int) -> list:
+    from org.services import agency_create
+
+    return [
+        agency_create(actor=None, organization=hanoi, code=f"SO-{n}", name=f"Sở thứ {n}", kind="department")
+        for n in range(start, start + count)
+    ]
+
+
+def _leaders(hanoi, assign, units: list) -> None:
+    """A leader in charge of each of these units."""
+    for n, agency in enumerate(units):
+        person = person_create(actor=None, organization=hanoi, full_name=f"Lãnh đạo thứ {agency.pk}.{n}")
+        assign(person, agency, dt.date(2025, 7, 1))
+
+
+def test_the_incident_page_costs_the_same_queries_and_options_with_ten_times_the_units_and_leaders(
+    hanoi, routed, focal_user, office, hoan_kiem_agency, assign
+):
+    incident = report(hanoi, focal_user)
+    assert incident.handling_unit == hoan_kiem_agency
+    _leaders(hanoi, assign, _units(hanoi, 0, 5))
+    client = client_for(office)
+    urls = {
+        "page": f"/incidents/{incident.pk}/",
+        "reassign": f"/incidents/{incident.pk}/reassign/",
+        "directive": f"/incidents/{incident.pk}/directive/",
+    }
+
+    def load(name):
+        headers = {} if name == "page" else {"HX-Request": "true"}
+        response = client.get(urls[name], headers=headers)
+        assert response.status_code == 200
+        return response
+
+    def counts():
+        return {name: count_queries(lambda n=name: load(n)) for name in urls}
+
+    for name in urls:
+        load(name)  # warm the caches (content types, the calendar)
+    before = counts()
+    _leaders(hanoi, assign, _units(hanoi, 5, 45))
+    assert counts() == before
+    page = load("page").content.decode()
+    assert (
+        "<option" not in page and 'data-testid="reassign"' in page and 'data-testid="issue-directive"' in page
+    )
+    forms = load("reassign").content.decode() + load("directive").content.decode()
+    # Only the chosen records are options: the directive's lead unit (the handling unit), the empty choices.
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', forms)
+    assert len(options) == 4 and [label for value, label in options if value] == [hoan_kiem_agency.name]
+    assert "Sở thứ" not in forms and "Lãnh đạo thứ" not in forms
+    assert 'data-remote-select="/api/v1/org/agencies/"' in forms
+    assert 'data-remote-select="/api/v1/org/people/?leaders_only=true"' in forms
+
+
+def test_the_forms_open_on_demand_for_those_who_may_use_them(
+    hanoi, routed, focal_user, leader_user, viewer, office_hcmc
+):
+    incident = report(hanoi, focal_user)
+    for name, testid in (("reassign", "reassign-form"), ("directive", "directive-form")):
+        url = f"/incidents/{incident.pk}/{name}/"
+        partial = client_for(leader_user).get(url, headers={"HX-Request": "true"})
+        assert partial.status_code == 200 and f'data-testid="{testid}"' in partial.content.decode()
+        assert "<html" not in partial.content.decode()
+        page = client_for(leader_user).get(url)  # without script: the form on a page of its own
+        assert page.status_code == 200 and "<html" in page.content.decode()
+        assert f'data-testid="{testid}"' in page.content.decode()
+        # The focal point and the viewer follow the incident but neither reassign nor direct; another
+        # organisation's office does not even see it.
+        for user in (focal_user, viewer, office_hcmc):
+            assert client_for(user).get(url, headers={"HX-Request": "true"}).status_code == 404
+    version = client_for(leader_user).get(f"/incidents/{incident.pk}/reassign/").context["form"]
+    assert version["version"].value() == incident.version
+
+
+def test_the_pickers_post_ids_and_a_form_with_errors_shows_only_what_was_chosen(
+    hanoi, routed, focal_user, leader_user, hoan_kiem_agency
+):
+    incident = report(hanoi, focal_user)
+    units = _units(hanoi, 0, 6)
+    client = client_for(leader_user)
+    url = f"/incidents/{incident.pk}/directive/"
+    deadline = (timezone.localdate() + dt.timedelta(days=20)).strftime("%d/%m/%Y")
+    chosen = [units[1].pk, units[4].pk]
+    refused = client.post(url, {"lead_unit": units[0].pk, "cooperating_units": chosen, "deadline": deadline})
+    assert refused.status_code == 400 and refused.context["directive_form"].errors["content"]
+    html = refused.content.decode()
+    form = html[html.index('data-testid="issue-directive"') :]
+    form = form[: form.index("</form>")]
+    selected = re.findall(r'<option value="(\d+)" selected>', form)
+    assert selected == [str(units[0].pk), str(units[1].pk), str(units[4].pk)]
+    assert re.findall(r'<option value="(\d+)"', form) == selected  # nothing else to choose from on the page
+    response = client.post(
+        url,
+        {
+            "content": "Phối hợp xử lý.",
+            "lead_unit": units[0].pk,
+            "cooperating_units": chosen,
+            "deadline": deadline,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    directive = Directive.objects.get()
+    assert directive.lead_unit == units[0]
+    assert set(directive.cooperating_units.values_list("pk", flat=True)) == set(chosen)
+    # An id from another organisation, or none at all, is refused like any invalid choice.
+    other = client.post(url, {"content": "x", "lead_unit": 10**9, "deadline": deadline})
+    assert other.status_code == 400 and other.context["directive_form"].errors["lead_unit"]
+
+
+def test_the_directive_list_checks_the_incidents_they_came_from_in_its_own_query(
+    hanoi, routed, focal_user, leader_user, office, hoan_kiem_agency
+):
+    """A directive's source may be an incident: the follow-up API list and export check its reach in their
+    own query, not once per directive (each directive here comes from an incident of its own)."""
+
+    def issue(count):
+        for n in range(count):
+            incident = report(hanoi, focal_user, title=f"Phản ánh số {n} về lấn chiếm vỉa hè")
+            services.incident_issue_directive(
+                actor=leader_user,
+                incident=incident,
+                content=f"Xử lý phản ánh {incident.code}.",
+                lead_unit=hoan_kiem_agency,
+                deadline=timezone.localdate() + dt.timedelta(days=20),
+            )
+
+    clients = {user.username: client_for(user) for user in (office, focal_user)}
+    urls = ("/api/v1/followup/directives/?page_size=100", "/followup/directives/export.xlsx")
+
+    def counts():
+        return {
+            (who, url): count_queries(lambda c=c, u=url: c.get(u))
+            for who, c in clients.items()
+            for url in urls
+        }
+
+    issue(2)
+    counts()  # warm the caches
+    small = counts()
+    issue(15)
+    assert counts() == small
+    items = clients["vanphong"].get(urls[0]).json()["items"]
+    assert len(items) == 17 and all(i["source"]["id"] and i["source"]["kind"] == "incident" for i in items)

@@ -201,8 +201,8 @@ def records(hanoi, office, leader_user, focal_user, hoan_kiem_agency, assign, ma
             {"text": "Đã kiểm đếm 8 hộ."},
         ),
         "incident status": (incident.get_absolute_url(), f"/incidents/{incident.pk}/status/", incident, {}),
-        "incident reassign": (
-            incident.get_absolute_url(),
+        "incident reassign": (  # the form opens on demand: on a page of its own without script
+            f"/incidents/{incident.pk}/reassign/",
             f"/incidents/{incident.pk}/reassign/",
             incident,
             {"leader": str(other.person.pk), "reason": "Theo phân công mới."},

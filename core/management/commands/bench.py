@@ -14,11 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=20)
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Run only the scenarios whose name contains one of these words (commas)",
+        )
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench.json"))
 
-    def handle(self, *args, repeat, output, **options):
+    def handle(self, *args, repeat, output, only, **options):
         autodiscover_modules("scale")
         scenarios = bench.all_scenarios()
+        words = [word.strip() for word in only.split(",") if word.strip()]
+        if words:
+            scenarios = [s for s in scenarios if any(word in s.name for word in words)]
         if not scenarios:
             raise CommandError("No data to benchmark: run `coso seed-scale --scale city` first.")
         results = bench.run(scenarios, repeat=repeat)
