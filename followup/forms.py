@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LongTextField, VersionField, with_blank
+from core.forms import LongTextField, RemoteSelectMultiple, VersionField, with_blank
 from core.validators import SUMMARY_TEXT, not_in_future
 from followup.choices import (
     FOLLOW_UP_VERDICTS,
@@ -15,7 +15,7 @@ from followup.choices import (
 )
 from followup.models import ConclusionNotice
 from followup.services import follow_up_required_message
-from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
+from org.forms import AGENCY_SEARCH, DATE_INPUT_FORMATS, BootstrapMixin, DateInput
 from org.models import AdministrativeUnit, Agency, Person
 
 
@@ -120,14 +120,13 @@ class AssignForm(BootstrapMixin, forms.Form):
         label=_("Cooperating units"),
         queryset=Agency.objects.none(),
         required=False,
-        help_text=_("On a computer, hold Ctrl to choose several."),
+        widget=RemoteSelectMultiple(url=AGENCY_SEARCH),
     )
 
     def __init__(self, *args, agencies, leaders, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_agency"].queryset = agencies
         self.fields["cooperating_units"].queryset = agencies
-        self.fields["cooperating_units"].widget.attrs["size"] = 4
         self.fields["issued_by"].queryset = leaders
 
 
@@ -168,7 +167,7 @@ class DirectiveForm(BootstrapMixin, forms.Form):
         label=_("Cooperating units"),
         queryset=Agency.objects.none(),
         required=False,
-        help_text=_("On a computer, hold Ctrl to choose several."),
+        widget=RemoteSelectMultiple(url=AGENCY_SEARCH),
     )
     locality = forms.ModelChoiceField(
         label=_("Locality"), queryset=AdministrativeUnit.objects.none(), required=False
@@ -180,7 +179,6 @@ class DirectiveForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = agencies
         self.fields["cooperating_units"].queryset = agencies
-        self.fields["cooperating_units"].widget.attrs["size"] = 5
         self.fields["locality"].queryset = localities
         if leaders is None:  # a leader issues in their own name
             del self.fields["issued_by"]

@@ -1,14 +1,12 @@
 """Forms of incidents; they only parse input (dates and times day first), the services decide."""
 
 from django import forms
-from django.urls import reverse_lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LongTextField, RemoteSelect, RemoteSelectMultiple, VersionField, with_blank
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 from incidents.models import Incident
-from org.forms import DATE_INPUT_FORMATS, BootstrapMixin, DateInput
+from org.forms import AGENCY_SEARCH, DATE_INPUT_FORMATS, LEADER_SEARCH, BootstrapMixin, DateInput
 from org.models import AdministrativeUnit, Agency, Person
 
 # Day first whatever the interface language: "05/03/2026 09:30" is the 5th of March.
@@ -145,11 +143,6 @@ class StatusForm(forms.Form):
         label=_("Code of the incident it duplicates"), max_length=30, required=False
     )
     files = MultipleFileField(label=_("Attachments"), required=False)
-
-
-# The org API's scoped lists, searched without diacritics as the user types (core.forms.RemoteSelect).
-AGENCY_SEARCH = reverse_lazy("api:list_agencies")
-LEADER_SEARCH = format_lazy("{}?leaders_only=true", reverse_lazy("api:list_people"))
 
 
 class ReassignForm(BootstrapMixin, forms.Form):

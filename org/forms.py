@@ -1,11 +1,17 @@
 """Forms of the organisation; they only parse input, the services decide."""
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionField
 from org.choices import AgencyKind, AssignmentRole
 from org.models import AdministrativeUnit, Agency, Body, Field, Person
+
+# The org API's scoped lists, searched without diacritics as the user types (core.forms.RemoteSelect).
+AGENCY_SEARCH = reverse_lazy("api:list_agencies")
+LEADER_SEARCH = format_lazy("{}?leaders_only=true", reverse_lazy("api:list_people"))
 
 
 class DateInput(forms.DateInput):
