@@ -34,11 +34,11 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         context = demo_load()
-        seconds = time.monotonic() - started
+        elapsed = f"{time.monotonic() - started:.1f}".replace(".", ",")
         people = len(set(context.people.values()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp dữ liệu demo: {len(context.committees)} thành ủy, {people} người, "
-                f"{context.assignments} phân công, {len(context.users)} tài khoản ({seconds:.1f} giây)."
+                f"{context.assignments} phân công, {len(context.users)} tài khoản ({elapsed} giây)."
             )
         )
