@@ -9,16 +9,11 @@ from core import audit, excel
 from core.models import AuditAction, AuditEvent
 
 SPEC = excel.SheetSpec(
-    columns=(
+    columns=tuple(
         excel.SheetColumn(
-            key="title",
-            label="Title",
-            vietnamese="Tiêu đề",
-            aliases=(),
-            required=True,
-            width=20,
-            guide="",
-        ),
+            key=key, label=key.title(), vietnamese=vi, aliases=(), required=True, width=20, guide=""
+        )
+        for key, vi in (("title", "Tiêu đề"), ("place", "Địa điểm"))
     ),
     max_rows=10,
     max_members=50,
@@ -29,8 +24,8 @@ SPEC = excel.SheetSpec(
 
 def _workbook() -> bytes:
     wb = Workbook()
-    wb.active.append(["Title"])
-    wb.active.append(["Một dòng"])
+    wb.active.append(["Title", "Place"])
+    wb.active.append(["Một dòng", "Hà Nội"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -39,7 +34,7 @@ def _workbook() -> bytes:
 def test_what_the_handler_wrote_is_rolled_back_and_the_refusal_is_recorded(hanoi, office):
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
-    def handle(sheet, rows, merged, name):
+    def handle(sheet, rows, name):
         # A handler that writes, then finds an error in a later row.
         audit.record(actor=office, action=AuditAction.UPDATE, organization=hanoi, note="written by handle")
         sheet.add(2, "Dòng 2 sai.")
