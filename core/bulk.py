@@ -6,54 +6,73 @@ SQLite, the values adapted as Django adapts them. Nothing is validated here: the
 model's rules (see incidents.services.BulkIntake). `Written` reads back what an import wrote, lazily.
 """
 
+import sqlite3
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
+from django.conf import settings
 from django.db import connection, models
 
 
 def _datetime_adapter():
-    """Django's adaptation of a date-time for the connection, remembered per value (a batch repeats a few:
-    the time of the import, the same deadlines)."""
-    adapt = connection.ops.adapt_datetimefield_value
-    memo: dict = {}
+    """Django's adaptation of a date-time for SQLite (DatabaseOperations.adapt_datetimefield_value: an aware
+    date-time as the text of its naive time in the connection's time zone)."""
+    zone = connection.timezone if settings.USE_TZ else None
 
-    def adapter(value):
-        if value is None:
-            return None
-        found = memo.get(value)
-        if found is None:
-            if len(memo) > 10_000:
-                memo.clear()
-            found = memo[value] = adapt(value)
-        return found
+    def adapt(value):
+        if zone is not None and value.utcoffset() is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return connection.ops.adapt_datetimefield_value(value)
 
-    return adapter
+    return adapt
+
+
+_COLUMN_TYPES = (
+    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attname = ANY(%s)"
+)
 
 
 def insert(model: type[models.Model], fields: Sequence[str], rows: list[list]) -> None:
-    """Insert `rows` into `model`'s table, each holding the values of `fields` in that order, in one
-    statement: COPY on PostgreSQL, executemany otherwise. The rows' date-times are adapted in place."""
+    """Insert `rows` into `model`'s table, each holding the values of `fields` in that order, in as few
+    statements as the database allows: one binary COPY on PostgreSQL; on SQLite, as many rows a statement as
+    it takes parameters, their date-times adapted in place. The statements go to the driver directly: they
+    are not among Django's logged queries."""
     if not rows:
         return
     meta = model._meta
     columns = [meta.get_field(name).column for name in fields]
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    connection.ensure_connection()
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        with connection.cursor() as cursor:
+            cursor.execute(_COLUMN_TYPES, [meta.db_table, columns])
+            types = dict(cursor.fetchall())
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([types[column] for column in columns])
+                for row in rows:
+                    copy.write_row(row)
         return
-    dated = [i for i, name in enumerate(fields) if isinstance(meta.get_field(name), models.DateTimeField)]
     adapt = _datetime_adapter()
-    for row in rows:
-        for i in dated:
-            row[i] = adapt(row[i])
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 (the model's own names)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    for i, name in enumerate(fields):
+        if isinstance(meta.get_field(name), models.DateTimeField):
+            # Each distinct value once: a batch repeats a few (the time of the import, the deadlines).
+            adapted = {value: adapt(value) for value in {row[i] for row in rows} if value is not None}
+            if adapted:
+                adapted[None] = None
+                for row in rows:
+                    row[i] = adapted[row[i]]
+    driver = connection.connection
+    try:
+        limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except (AttributeError, sqlite3.Error):
+        limit = connection.features.max_query_params
+    per = max(1, limit // len(fields))
+    values = "(" + ", ".join(["?"] * len(fields)) + ")"
+    statement = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 (the model's own names)
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        driver.execute(statement + ", ".join([values] * len(chunk)), list(chain.from_iterable(chunk)))
 
 
 class Written(Sequence):

@@ -226,10 +226,11 @@ _CELL_NO_FORMULA = re.compile(
 # What may be a blank value (text of spaces only, perhaps written as character references): the rows of
 # a piece holding one are counted value by value.
 _MAYBE_BLANK = r"<t[^>]*>(?:\s|&#\w+;)*</t>"
-# Bytes an XML text may not hold (control characters, U+FFFE, U+FFFF, "]]>"), found in C: the control
-# characters become NUL, which no XML holds either.
-_CONTROLS = bytes(0 if b < 32 and b not in (9, 10, 13) else b for b in range(256))
-_ILLEGAL = (b"\0", b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"]]>")
+# What an XML text may not hold: control characters, U+FFFE and U+FFFF (in UTF-8, \xef\xbf\xbe and
+# \xef\xbf\xbf), "]]>". In one pass in C, the control bytes, \xef and "]" become NUL (which no XML holds
+# either); only a piece where one is found is looked at further.
+_SUSPECT = bytes(0 if (b < 32 and b not in (9, 10, 13)) or b in b"\xef]" else b for b in range(256))
+_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|]]>")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 _SEPARATOR = "\ue000"
 _COLUMNS = {get_column_letter(n): n - 1 for n in range(1, MAX_COLUMNS + 1)}
@@ -354,8 +355,10 @@ def _pieces(stream) -> Iterator[tuple[str, bytes]]:
             break
         if not block or len(buffer) > _HEAD_LIMIT:
             raise _Unusual()
+    seen = 0  # how much of the buffer was searched for </sheetData>
     while True:  # the rows
-        end = buffer.find(b"</sheetData>")
+        end = buffer.find(b"</sheetData>", max(seen - 12, 0))
+        seen = len(buffer)
         if end >= 0:
             if end:
                 yield "rows", buffer[:end]
@@ -365,6 +368,7 @@ def _pieces(stream) -> Iterator[tuple[str, bytes]]:
         if cut > 0:
             yield "rows", buffer[:cut]
             buffer = buffer[cut:]
+            seen -= cut
         block = stream.read(_READ)
         if not block:
             raise _Unusual()  # no </sheetData>: damaged, and the strict reader says so
@@ -431,8 +435,7 @@ class _FastSheet:
             raise _Unusual()
 
     def _decode(self, piece: bytes) -> str:
-        checked = piece.translate(_CONTROLS)
-        if any(illegal in checked for illegal in _ILLEGAL):
+        if b"\0" in piece.translate(_SUSPECT) and _CONTROL_BYTES.search(piece):
             raise _Unusual()
         try:
             return piece.decode("utf-8")

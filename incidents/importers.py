@@ -60,6 +60,8 @@ from org.models import AdministrativeUnit, Agency
 MAX_ROWS = 100_000
 MAX_COMPRESSION_RATIO = 100  # checked for zip members over 1 MB; real sheets compress 5-20 times
 MAX_MEMBERS = 1_000
+# All the workbook's parts once unpacked: 100,000 rows of 15 columns written by openpyxl are 95 MB of XML.
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
 # The longest text of each text column: the model's own limit, and one for the description.
 LIMITS = {
     "title": Incident._meta.get_field("title").max_length,
@@ -252,6 +254,7 @@ SHEET = excel.SheetSpec(
     max_rows=MAX_ROWS,
     max_members=MAX_MEMBERS,
     max_compression_ratio=MAX_COMPRESSION_RATIO,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
     no_rows=gettext_lazy("The sheet has no incident below its heading row."),
     # The template's headings in either language, whatever the language of the one importing it.
     heading_languages=("en", "vi"),
@@ -401,10 +404,27 @@ class References:
 
 # --- the import -----------------------------------------------------------------------------------
 
-# Columns whose values repeat down a sheet: each distinct value is read once.
-_REPEATED = ("unit", "agency", "latitude", "longitude", *CHOICES, "flags")
-_MEMO_SIZE = 10_000
-_MISSING = object()
+_MEMO_SIZE = 10_000  # distinct values of a column remembered, at most
+# The columns whose values repeat down a sheet (Validator.read).
+REPEATED = (
+    "place",
+    "reporter_name",
+    "reporter_contact",
+    "unit",
+    "agency",
+    "latitude",
+    "longitude",
+    *CHOICES,
+    "flags",
+)
+
+
+def _text(limit: int, value) -> str:
+    """A cell as text (excel.text) of at most `limit` characters."""
+    text = excel.text(value)
+    if len(text) > limit:
+        raise CellError(_("The text is longer than {limit} characters.").format(limit=limit))
+    return text
 
 
 class _Validator:
@@ -413,31 +433,50 @@ class _Validator:
     def __init__(self, sheet: excel.Sheet, refs: References, now: dt.datetime):
         self.sheet = sheet
         self.refs = refs
-        self.now = now
-        self.latest = now + FUTURE_TOLERANCE
+        self.zone = timezone.get_default_timezone()
+        self.now = timezone.localtime(now, self.zone)
+        self.latest = self.now + FUTURE_TOLERANCE
         self.choices = _choice_map()
         self.labels = {key: ", ".join(labels) for key, labels in choice_labels().items()}
         self.seen: dict[bytes, int] = {}  # a digest of each row's identity → its row
         self.at = {column.key: sheet.index(column.key) for column in COLUMNS}
-        self.memo: dict[str, dict] = {key: {} for key in _REPEATED}
+        # Texts that differ from row to row, read every time.
+        self.texts = [(key, self.at[key], LIMITS[key]) for key in ("title", "description")]
+        # The columns whose values repeat down a sheet, each distinct value read once: (index, reader, the
+        # values read → (what it reads as, the error)), in the order of REPEATED.
+        readers = {
+            "place": partial(_text, LIMITS["place"]),
+            "reporter_name": partial(_text, LIMITS["reporter_name"]),
+            "reporter_contact": partial(_text, LIMITS["reporter_contact"]),
+            "unit": self.unit,
+            "agency": self.agency,
+            "latitude": _latitude,
+            "longitude": _longitude,
+            **{key: partial(self.choice, key) for key in CHOICES},
+            "flags": self.flags,
+        }
+        self.repeated = [(self.at[key], readers[key], {}) for key in REPEATED]
 
     def value(self, values: list, key: str):
         index = self.at[key]
         return values[index] if index is not None else None
 
-    def repeated(self, key: str, value, read):
-        """read(value) for a column whose values repeat: (result, error message), remembered per value."""
-        memo = self.memo[key]
-        token = (value.__class__, value)
-        found = memo.get(token, _MISSING)
-        if found is _MISSING:
-            try:
-                found = (read(value), None)
-            except CellError as exc:
-                found = (None, exc.message)
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[token] = found
+    def read(self, values: list) -> list[tuple]:
+        """(what the value reads as, the error) of each column of REPEATED, each distinct value read once."""
+        found = []
+        for index, reader, memo in self.repeated:
+            value = values[index] if index is not None else None
+            token = value if value.__class__ is str or value is None else (value.__class__, value)  # True≠1
+            result = memo.get(token)
+            if result is None:
+                try:
+                    result = (reader(value), None)
+                except CellError as exc:
+                    result = (None, exc.message)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[token] = result
+            found.append(result)
         return found
 
     def row(self, number: int, values: list) -> tuple[dict, str, tuple] | None:
@@ -447,35 +486,57 @@ class _Validator:
         before = sheet.begin_row()
         data: dict = {}
 
-        for key, limit in LIMITS.items():
-            value = self.value(values, key)
-            if value.__class__ is str:
-                text = nfc(value)
-            else:
-                try:
-                    text = excel.text(value)
-                except CellError as exc:
-                    sheet.add(number, exc.message, key=key)
-                    continue
+        (
+            place,
+            reporter_name,
+            reporter_contact,
+            (locality, error_unit),
+            (agency, error_agency),
+            (latitude, error_latitude),
+            (longitude, error_longitude),
+            *choices,
+            (flags, error_flags),
+        ) = self.read(values)
+        for key, index, limit in self.texts:
+            value = values[index] if index is not None else None
+            try:
+                data[key] = text = nfc(value) if value.__class__ is str else excel.text(value)
+            except CellError as exc:
+                sheet.add(number, exc.message, key=key)
+                continue
             if len(text) > limit:
-                sheet.add(
-                    number, _("The text is longer than {limit} characters.").format(limit=limit), key=key
-                )
-            data[key] = text
+                message = _("The text is longer than {limit} characters.").format(limit=limit)
+                sheet.add(number, message, key=key)
+        for key, (text, error) in zip(
+            ("place", "reporter_name", "reporter_contact"),
+            (place, reporter_name, reporter_contact),
+            strict=True,
+        ):
+            if error:
+                sheet.add(number, error, key=key)
+            else:
+                data[key] = text
         if data.get("title") == "":
             sheet.add(number, _("Write the title of the incident."), key="title")
         if data.get("description") == "":
             sheet.add(number, _("Write what happened."), key="description")
 
-        locality, agency = self.place(number, values, before)
+        if error_unit:
+            sheet.add(number, error_unit, key="unit")
+        if error_agency:
+            sheet.add(number, error_agency, key="agency")
+        if locality is None and agency is None and not sheet.has_error(before, "unit", "agency"):
+            sheet.add(
+                number,
+                _("Write the code of the commune or ward, or of the unit concerned."),
+                key="unit" if "unit" in sheet.headings else "agency",
+            )
         data["locality"], data["agency"] = locality, agency
 
-        latitude, error = self.repeated("latitude", self.value(values, "latitude"), _latitude)
-        if error:
-            sheet.add(number, error, key="latitude")
-        longitude, error = self.repeated("longitude", self.value(values, "longitude"), _longitude)
-        if error:
-            sheet.add(number, error, key="longitude")
+        if error_latitude:
+            sheet.add(number, error_latitude, key="latitude")
+        if error_longitude:
+            sheet.add(number, error_longitude, key="longitude")
         if (latitude is None) != (longitude is None) and not sheet.has_error(before, "latitude", "longitude"):
             sheet.add(
                 number,
@@ -485,12 +546,18 @@ class _Validator:
         elif latitude is not None and longitude is not None:
             data["latitude"], data["longitude"] = latitude, longitude
 
-        occurred = sheet.read(number, values, "occurred_at", _moment)
-        if occurred is None and not sheet.has_error(before, "occurred_at"):
-            sheet.add(number, _("Write when it happened (dd/mm/yyyy hh:mm)."), key="occurred_at")
-        reported = sheet.read(number, values, "reported_at", _moment)
-        if reported is not None and reported > self.latest:
-            sheet.add(number, _("The time of the report is in the future."), key="reported_at")
+        occurred = self.value(values, "occurred_at")
+        if occurred.__class__ is dt.datetime and occurred.tzinfo is None and excel.in_years(occurred):
+            occurred = occurred.replace(tzinfo=self.zone)  # _moment's local time, read fast
+        else:
+            occurred = sheet.read(number, values, "occurred_at", _moment)
+            if occurred is None and not sheet.has_error(before, "occurred_at"):
+                sheet.add(number, _("Write when it happened (dd/mm/yyyy hh:mm)."), key="occurred_at")
+        reported = self.value(values, "reported_at")
+        if reported is not None:
+            reported = sheet.read(number, values, "reported_at", _moment)
+            if reported is not None and reported > self.latest:
+                sheet.add(number, _("The time of the report is in the future."), key="reported_at")
         if occurred is not None and occurred > (reported + FUTURE_TOLERANCE if reported else self.latest):
             sheet.add(
                 number,
@@ -502,14 +569,12 @@ class _Validator:
         data["occurred_at"] = occurred
         data["reported_at"] = reported or self.now  # the time of the import, the same for every row
 
-        for key in CHOICES:
-            choice, error = self.repeated(key, self.value(values, key), partial(self.choice, key))
+        for key, (choice, error) in zip(CHOICES, choices, strict=True):
             if error:
                 sheet.add(number, error, key=key)
             data[key] = choice
-        flags, error = self.repeated("flags", self.value(values, "flags"), self.flags)
-        if error:
-            sheet.add(number, error, key="flags")
+        if error_flags:
+            sheet.add(number, error_flags, key="flags")
         data["flags"] = flags or {}
 
         if sheet.count > before:
@@ -517,7 +582,7 @@ class _Validator:
         folded = fold(data["title"])
         place = ("unit", locality.pk) if locality is not None else ("agency", agency.pk)
         identity = hashlib.blake2b(
-            f"{folded}\x1f{place}\x1f{occurred.isoformat()}".encode(), digest_size=16
+            f"{folded}\x1f{place[0]}{place[1]}\x1f{occurred.isoformat()}".encode(), digest_size=16
         ).digest()
         if identity in self.seen:
             sheet.add(
@@ -530,23 +595,6 @@ class _Validator:
             return None
         self.seen[identity] = number
         return data, folded, place
-
-    def place(self, number: int, values: list, before: int):
-        """The locality and the unit concerned a row names, one of them at least."""
-        sheet = self.sheet
-        locality, error = self.repeated("unit", self.value(values, "unit"), self.unit)
-        if error:
-            sheet.add(number, error, key="unit")
-        agency, error = self.repeated("agency", self.value(values, "agency"), self.agency)
-        if error:
-            sheet.add(number, error, key="agency")
-        if locality is None and agency is None and not sheet.has_error(before, "unit", "agency"):
-            sheet.add(
-                number,
-                _("Write the code of the commune or ward, or of the unit concerned."),
-                key="unit" if "unit" in sheet.headings else "agency",
-            )
-        return locality, agency
 
     def unit(self, value):
         if excel.blank(value):
@@ -605,36 +653,43 @@ class _Validator:
 
 
 def _unit_codes(validator: _Validator, batch: list) -> set[int]:
-    codes = set()
-    for _number, values in batch:
-        code = excel.unit_code(validator.value(values, "unit"))
-        if code is not None:
-            codes.add(code)
-    return codes
+    index = validator.at["unit"]
+    if index is None:
+        return set()
+    return {
+        code for code in map(excel.unit_code, {values[index] for _n, values in batch}) if code is not None
+    }
 
 
 def _refuse_already_recorded(sheet: excel.Sheet, checked: list, organization) -> list:
     """A sheet imported twice would double every incident: a row whose title, place and time match an
     incident already recorded is refused (a query or two a batch, on the places and times it names).
-    The rows that are not."""
+    The rows that are not refused."""
     if not checked:
         return []
     localities = {place[1] for _n, _f, place, _o, _r in checked if place[0] == "unit"}
     agencies = {place[1] for _n, _f, place, _o, _r in checked if place[0] == "agency"}
     times = sorted({occurred for _n, _f, _p, occurred, _r in checked})
-    recorded = Incident.objects.filter(organization=organization, occurred_at__in=times)
+    recorded = Incident.objects.filter(organization=organization)
     queries = []
     if localities:
         queries.append(recorded.filter(locality__in=localities))
     if agencies:
         queries.append(recorded.filter(locality=None, agency__in=agencies))
-    existing = {}
+    fields = ("title", "locality_id", "agency_id", "occurred_at", "code")
+    # The incidents recorded between the batch's first and last times, if they are few (a sheet of new
+    # incidents finds none); else those at the batch's own times, a longer query.
+    enough = 2 * len(checked) + 100
+    found = []
     for query in queries:
-        for title, locality_id, agency_id, occurred, code in query.values_list(
-            "title", "locality_id", "agency_id", "occurred_at", "code"
-        ):
-            place = ("unit", locality_id) if locality_id else ("agency", agency_id)
-            existing[(fold(title), place, occurred)] = code
+        near = list(query.filter(occurred_at__range=(times[0], times[-1])).values_list(*fields)[: enough + 1])
+        if len(near) > enough:
+            near = list(query.filter(occurred_at__in=times).values_list(*fields))
+        found += near
+    existing = {}
+    for title, locality_id, agency_id, occurred, code in found:
+        place = ("unit", locality_id) if locality_id else ("agency", agency_id)
+        existing[(fold(title), place, occurred)] = code
     if not existing:
         return checked
     kept = []

@@ -1,6 +1,7 @@
 """Writes of incidents: intake with routing and deadlines, reassignment, the workflow, directives."""
 
 import datetime as dt
+import operator
 from decimal import Decimal
 
 from django.conf import settings
@@ -340,7 +341,12 @@ _SET = (
     "resolve_due_at",
     *(name for name, _label in FLAGS),
 )
-_SET_AT = tuple(_AT[name] for name in _SET)
+_FLAG_NAMES = tuple(name for name, _label in FLAGS)
+# A row is the template (a new Incident's values) followed by the values of _SET, rearranged in the order of
+# the columns: each column takes its value from _SET if it is there, else from the template.
+_ARRANGE = operator.itemgetter(
+    *(len(_COLUMNS) + _SET.index(name) if name in _SET else index for index, name in enumerate(_COLUMNS))
+)
 _CODE, _SEARCH = _AT["code"], _AT["search_text"]
 # The model's rules for the values a row brings (Incident.clean_fields), checked cheaply: a value that does
 # not plainly pass is handed to the field's own clean, which gives its error.
@@ -385,9 +391,10 @@ def _plainly_valid(field: models.Field):
     return lambda v: False
 
 
-_RULES = tuple(
-    (name, Incident._meta.get_field(name), _plainly_valid(Incident._meta.get_field(name)))
-    for name in _CHECKED
+# The columns whose values are the same in many rows: a value that passed is not checked again.
+_REPEATING = {"place", "latitude", "longitude", "reported_at", "source", "field", "severity", "reporter_name"}
+_CLEANED_AT = tuple(
+    _AT[name] for name in ("locality", "agency", "occurred_at", "reported_at", "latitude", "longitude")
 )
 
 
@@ -426,9 +433,14 @@ class BulkIntake:
             status_changed_at=now,
         )
         self._template = [getattr(new, Incident._meta.get_field(name).attname) for name in _COLUMNS]
-        self._prefixes: dict = {}
+        self._arrange = _ARRANGE
+        self._routed: dict = {}
+        self._kept: list = []
         self._places: dict = {}
-        self._people: dict = {}
+        self._rules = [
+            (_AT[name], name, field, _plainly_valid(field), set() if name in _REPEATING else None)
+            for name, field in ((name, Incident._meta.get_field(name)) for name in _CHECKED)
+        ]
         self._numbers: dict[str, int] = {}
         self._locked = False
         self.count = 0
@@ -460,28 +472,83 @@ class BulkIntake:
     ) -> list:
         """The values of a new incident, checked and routed, not yet numbered: texts as core.text.nfc gives
         them; `folded_title` is fold(title), when the caller has it."""
+        zone = self.intake.zone
+        day = (occurred_at if occurred_at.tzinfo is zone else timezone.localtime(occurred_at)).date()
+        key = (id(locality), id(agency), day, severity, reported_at)
+        routed = self._routed.get(key)
+        if routed is None:
+            routed = self._route(key, locality, agency, occurred_at, severity, reported_at)
+        (
+            locality_id,
+            agency_id,
+            leader_id,
+            assignment_id,
+            via,
+            unit_id,
+            focal_point_id,
+            ack_due,
+            resolve_due,
+            prefix,
+            people,
+        ) = routed
+        flags = flags or {}
+        row = self._arrange(
+            self._template
+            + [
+                title,
+                description,
+                locality_id,
+                agency_id,
+                place,
+                latitude,
+                longitude,
+                occurred_at,
+                reported_at,
+                source,
+                field,
+                severity,
+                reporter_name,
+                reporter_contact,
+                leader_id,
+                assignment_id,
+                via,
+                unit_id,
+                focal_point_id,
+                ack_due,
+                resolve_due,
+            ]
+            + [bool(flags.get(name)) for name in _FLAG_NAMES]
+        )
+        row = list(row)
+        self._check(row)
+        # The code's prefix until write numbers the row, the folded title and place until it adds the code.
+        row[_CODE] = prefix
+        folded_place = self._places.get(place)
+        if folded_place is None:
+            folded_place = self._places[place] = fold(place)
+        folded = folded_title if folded_title is not None else fold(title)
+        row[_SEARCH] = f"{folded} {folded_place}" if folded_place else folded
+        counts = self.people
+        for user in people:
+            counts[user] = counts.get(user, 0) + 1
+        if severity == Severity.URGENT or flags.get("is_public_concern"):
+            self.pressing += 1
+        return row
+
+    def _route(self, key, locality, agency, occurred_at, severity, reported_at) -> tuple:
+        """What incident_create works out for a place, a day, a severity and a time of report (Intake),
+        remembered; the place's records are kept with it, so that their ids in the key stay theirs."""
         intake = self.intake
         intake.check_parties(locality, agency)
         answer = intake.route(locality or agency, occurred_at)
         unit = intake.handling_unit(locality, agency)
         focal_point = intake.focal_point(unit)
         ack_due, resolve_due = intake.deadlines(severity, reported_at)
-        flags = flags or {}
-        values = (
-            title,
-            description,
+        leader_user = getattr(answer.leader, "user", None) if answer.leader is not None else None
+        people = tuple({u.pk for u in (leader_user, focal_point) if u is not None and u.is_active})
+        routed = (
             getattr(locality, "pk", None),
             getattr(agency, "pk", None),
-            place,
-            latitude,
-            longitude,
-            occurred_at,
-            reported_at,
-            source,
-            field,
-            severity,
-            reporter_name,
-            reporter_contact,
             getattr(answer.leader, "pk", None),
             getattr(answer.assignment, "pk", None),
             answer.via,
@@ -489,63 +556,30 @@ class BulkIntake:
             getattr(focal_point, "pk", None),
             ack_due,
             resolve_due,
-            *(bool(flags.get(name)) for name, _label in FLAGS),
+            f"VV-{timezone.localtime(reported_at).year}-",
+            people,
         )
-        row = self._template.copy()
-        for index, value in zip(_SET_AT, values, strict=True):
-            row[index] = value
-        self._check(row)
-        # The code's prefix until write numbers the row, the folded title and place until it adds the code.
-        row[_CODE] = self._prefix(reported_at)
-        row[_SEARCH] = " ".join(filter(None, (folded_title or fold(title), self._folded_place(place))))
-        for user in self._people_of(answer, focal_point):
-            self.people[user] = self.people.get(user, 0) + 1
-        if severity == Severity.URGENT or flags.get("is_public_concern"):
-            self.pressing += 1
-        return row
+        self._routed[key] = routed
+        self._kept.append((locality, agency))
+        return routed
 
     def _check(self, row: list) -> None:
         errors: dict[str, list[str]] = {}
-        for name, field, plain in _RULES:
-            value = row[_AT[name]]
-            if not plain(value):
-                try:
-                    field.clean(value, None)
-                except ValidationError as exc:
-                    errors[name] = exc.messages
+        for index, name, field, plain, passed in self._rules:
+            value = row[index]
+            if passed is not None and value in passed:
+                continue
+            if plain(value):
+                if passed is not None and len(passed) < 10_000:
+                    passed.add(value)
+                continue
+            try:
+                field.clean(value, None)
+            except ValidationError as exc:
+                errors[name] = exc.messages
         if errors:
             raise ValidationError(errors)
-        at = _AT
-        Incident.clean(
-            _Cleaned(
-                row[at["locality"]],
-                row[at["agency"]],
-                row[at["occurred_at"]],
-                row[at["reported_at"]],
-                row[at["latitude"]],
-                row[at["longitude"]],
-            )
-        )
-
-    def _prefix(self, reported_at: dt.datetime) -> str:
-        prefix = self._prefixes.get(reported_at)
-        if prefix is None:
-            prefix = self._prefixes[reported_at] = f"VV-{timezone.localtime(reported_at).year}-"
-        return prefix
-
-    def _folded_place(self, place: str) -> str:
-        folded = self._places.get(place)
-        if folded is None:
-            folded = self._places[place] = fold(place)
-        return folded
-
-    def _people_of(self, answer, focal_point) -> tuple[int, ...]:
-        key = (id(answer), getattr(focal_point, "pk", None))
-        if key not in self._people:
-            leader_user = getattr(answer.leader, "user", None) if answer.leader is not None else None
-            users = {u.pk for u in (leader_user, focal_point) if u is not None and u.is_active}
-            self._people[key] = (answer, tuple(users))  # the answer kept, so its id stays its own
-        return self._people[key][1]
+        Incident.clean(_Cleaned(*[row[index] for index in _CLEANED_AT]))
 
     def write(self, rows: list[list]) -> None:
         """Number `rows` (from prepare) after the organisation's last code of each year, and insert them."""

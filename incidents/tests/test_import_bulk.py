@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from conftest import BA_DINH, HOAN_KIEM, unit
-from core import bulk, excel
+from core import bulk, excel, excel_reader
 from core.models import AuditEvent, Notification
 from incidents import importers, services
 from incidents.importers import import_incidents
@@ -205,6 +205,81 @@ def test_progress_is_reported_batch_by_batch_and_the_rows_are_written_in_bulk(
     assert seen == [(2, 5), (4, 5), (5, 5)]
     assert written == [2, 2, 1]  # one statement a batch
     assert [i.code for i in result.created] == [f"VV-2026-0000{n}" for n in range(1, 6)]
+
+
+def numbered(count: int, bad: set[int] = frozenset()) -> list[list]:
+    """`count` rows of the first example, one a minute; the positions in `bad` with an unknown severity."""
+    return [
+        [f"Vụ {n}", *ROWS[0][0][1:7], dt.datetime(2026, 3, 9, 8, 0) - dt.timedelta(minutes=n), None,
+         "rất gấp" if n in bad else "Thông thường", *ROWS[0][0][10:]]
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_once_a_row_has_an_error_nothing_more_is_written_but_every_row_is_checked(
+    hanoi, routed, office, monkeypatch
+):
+    monkeypatch.setattr(excel, "BATCH_ROWS", 2)
+    written = []
+    insert = bulk.insert
+    monkeypatch.setattr(services, "insert", lambda *a: written.append(len(a[2])) or insert(*a))
+    with time_machine.travel(NOW, tick=False):
+        result = import_incidents(actor=office, organization=hanoi, file=workbook(numbered(7, bad={2, 5})))
+    assert [(e.row, e.column.split(" ")[0]) for e in result.errors] == [(4, "J"), (7, "J")]
+    assert written == [2]  # the first batch, before the error; then only checked
+    assert result.created == [] and not Incident.objects.exists()
+
+
+def test_the_codes_follow_the_highest_past_99999(hanoi, routed, office):
+    with time_machine.travel(NOW, tick=False):
+        for code in ("VV-2026-99999", "VV-2026-100000"):
+            incident = services.incident_create(
+                actor=office, organization=hanoi, **{**ROWS[1][1], "agency": None, "locality": unit(BA_DINH)},
+                title=code, description="x", notify_people=False,
+            )  # fmt: skip
+            Incident.objects.filter(pk=incident.pk).update(code=code)
+        result = import_incidents(actor=office, organization=hanoi, file=workbook(numbered(2)))
+        after = services.incident_create(
+            actor=office, organization=hanoi, **{**ROWS[1][1], "agency": None, "locality": unit(BA_DINH)},
+            title="Sau", description="x", notify_people=False,
+        )  # fmt: skip
+    assert [i.code for i in result.created] == ["VV-2026-100001", "VV-2026-100002"]
+    assert after.code == "VV-2026-100003"
+
+
+def test_the_search_text_is_the_one_save_sets(hanoi, routed, office):
+    rows = [
+        [title, *ROWS[0][0][1:4], place, *ROWS[0][0][5:7], dt.datetime(2026, 3, 9, 8, n), *ROWS[0][0][8:]]
+        for n, (title, place) in enumerate(
+            [("ĐƯỜNG  Sụt Lún", "Ngõ 5\tphố Huế"), ("ΣΊΣΥΦΟΣ σ", ""), ("Nguye\u0302\u0303n Ω", "Ⅻ ß")]
+        )
+    ]
+    with time_machine.travel(NOW, tick=False):
+        result = import_incidents(actor=office, organization=hanoi, file=workbook(rows))
+    assert result.errors == []
+    for incident in result.created:
+        expected = incident.search_text
+        incident.refresh_derived()
+        assert incident.search_text == expected, incident.title
+
+
+def test_memory_does_not_grow_with_the_rows(hanoi, routed, office, monkeypatch):
+    """The import reads, checks and writes a batch at a time: importing four times the rows takes about the
+    same peak of Python allocations (what grows is the digest of each row's identity, to find a row
+    repeated further down, 16 bytes and a dictionary entry a row)."""
+    monkeypatch.setattr(excel, "BATCH_ROWS", 250)
+    monkeypatch.setattr(excel_reader, "_READ", 64 * 1024)  # pieces of XML of the same size in both
+    peaks = {}
+    for count in (10, 500, 2000):  # the first warms what is made once (translations, tables)
+        data = generated_workbook(count)
+        Incident.objects.all().delete()
+        tracemalloc.start()
+        with time_machine.travel(NOW, tick=False):
+            result = import_incidents(actor=office, organization=hanoi, file=data)
+        peaks[count] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert result.errors == [] and len(result.created) == count
+    assert peaks[2000] - peaks[500] < 500_000, peaks
 
 
 # --- measurement ----------------------------------------------------------------------------------
