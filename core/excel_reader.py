@@ -336,6 +336,55 @@ def _shared_strings(stream, sheet: str) -> list[str]:
     return strings
 
 
+_SST_START = re.compile(
+    rb'^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>)?\s*<sst xmlns="'
+    + MAIN_NS.encode()
+    + rb'"(?: [\w:]+="[^"<]*")*>'
+)
+_UTF8 = re.compile(rb"""encoding=["']utf-?8["']""", re.IGNORECASE)
+_PLAIN_SI = re.compile(r'\s*<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|(\S[^<]*|<)')
+
+
+def _plain_shared_strings(stream, sheet: str) -> list[str] | None:
+    """The shared strings when each is a plain <si><t> (as Excel and LibreOffice write them), read with a
+    regular expression a piece at a time, their texts decoded together by expat; None for any other shape
+    (rich text, a prefix, a comment, another encoding...), which _shared_strings reads."""
+    strings: list[str] = []
+    buffer = stream.read(_READ)
+    head = _SST_START.match(buffer)
+    if head is None or (b"encoding=" in head.group() and not _UTF8.search(head.group())):
+        return None
+    buffer = buffer[head.end() :]
+    while True:
+        block = stream.read(_READ)
+        buffer += block
+        if block:
+            end = buffer.rfind(b"</si>")
+            if end < 0:
+                continue
+            piece, buffer = buffer[: end + len(b"</si>")], buffer[end + len(b"</si>") :]
+        else:
+            piece = buffer.rstrip()
+            if not piece.endswith(b"</sst>"):
+                return None
+            piece = piece[: -len(b"</sst>")]
+        if b"\0" in piece.translate(_SUSPECT) and _CONTROL_BYTES.search(piece):
+            return None
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        found = _PLAIN_SI.findall(text)
+        if any(junk for _text, junk in found):
+            return None
+        texts = [t for t, _junk in found]
+        if "&" in text or "\r" in text:
+            texts = _unescape(texts, sheet)
+        strings += [t.replace("x005F_", "") if "x005F_" in t else t for t in texts]
+        if not block:
+            return strings
+
+
 def _pieces(stream) -> Iterator[tuple[str, bytes]]:
     """The worksheet's XML as ("head", bytes before <sheetData>), then ("rows", whole rows) pieces, then
     ("tail", bytes) pieces: decompressed a megabyte at a time, rows never cut."""
@@ -392,7 +441,11 @@ class _FastSheet:
         self.strings: list[str] = []
         if strings_path is not None:
             with archive.open(strings_path) as stream:
-                self.strings = _shared_strings(stream, name)
+                strings = _plain_shared_strings(stream, name)
+            if strings is None:  # rich text, or another shape: expat reads it
+                with archive.open(strings_path) as stream:
+                    strings = _shared_strings(stream, name)
+            self.strings = strings
         blanks = [index for index, text in enumerate(self.strings) if not text.strip()]
         # A piece holding a value that may be blank has its rows counted value by value.
         maybe = _MAYBE_BLANK

@@ -26,15 +26,19 @@ def _combining_marks() -> re.Pattern:
     return _character_set([cp for cp, mark in enumerate(classes) if mark])
 
 
+# Where the letters of Vietnamese (and the other Latin letters with marks) and the combining marks are.
+_LATIN = (*range(0x80, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00))
+
+
 @functools.cache
 def _beyond_latin() -> re.Pattern:
-    """A character that does not decompose (NFD) into ASCII and combining marks: Vietnamese never has one,
-    so its folded form is its decomposition's ASCII. Built on first use."""
+    """A character that is not ASCII nor a letter of the Latin blocks decomposing (NFD) into ASCII and
+    combining marks: Vietnamese never has one, so its folded form is its decomposition's ASCII."""
 
     def latin(cp: int) -> bool:
         return all(ord(c) < 128 or unicodedata.combining(c) for c in unicodedata.normalize("NFD", chr(cp)))
 
-    return _character_set([cp for cp in range(0x10000) if cp < 128 or latin(cp)], negate=True)
+    return _character_set([*range(128), *(cp for cp in _LATIN if latin(cp))], negate=True)
 
 
 def nfc(value: str | None) -> str:

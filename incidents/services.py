@@ -435,6 +435,7 @@ class BulkIntake:
         self._template = [getattr(new, Incident._meta.get_field(name).attname) for name in _COLUMNS]
         self._arrange = _ARRANGE
         self._routed: dict = {}
+        self._flags: dict = {}
         self._kept: list = []
         self._places: dict = {}
         self._rules = [
@@ -493,8 +494,8 @@ class BulkIntake:
         ) = routed
         flags = flags or {}
         row = self._arrange(
-            self._template
-            + [
+            [
+                *self._template,
                 title,
                 description,
                 locality_id,
@@ -516,8 +517,8 @@ class BulkIntake:
                 focal_point_id,
                 ack_due,
                 resolve_due,
+                *self._flag_values(flags),
             ]
-            + [bool(flags.get(name)) for name in _FLAG_NAMES]
         )
         row = list(row)
         self._check(row)
@@ -534,6 +535,14 @@ class BulkIntake:
         if severity == Severity.URGENT or flags.get("is_public_concern"):
             self.pressing += 1
         return row
+
+    def _flag_values(self, flags: dict) -> list[bool]:
+        """The flag columns' values for `flags`, worked out once for each dict of flags given (an import
+        gives the same few again and again); the dict is kept with them, so that its id stays its own."""
+        found = self._flags.get(id(flags))
+        if found is None:
+            found = self._flags[id(flags)] = ([bool(flags.get(name)) for name in _FLAG_NAMES], flags)
+        return found[0]
 
     def _route(self, key, locality, agency, occurred_at, severity, reported_at) -> tuple:
         """What incident_create works out for a place, a day, a severity and a time of report (Intake),

@@ -48,13 +48,11 @@ def rewrite(data: bytes, sheet=None, parts: dict | None = None) -> bytes:
 def with_shared_strings(data: bytes, extra: tuple[str, ...] = ()) -> bytes:
     """The workbook as Excel writes it: its inline strings moved to a shared strings part (each text once),
     with `extra` <si> elements after them (for cells to refer to)."""
-    texts: list[str] = []
+    texts: dict[str, int] = {}
 
     def shared(match: re.Match) -> str:
-        text = match.group(3)
-        if text not in texts:
-            texts.append(text)
-        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{texts.index(text)}</v></c>'
+        index = texts.setdefault(match.group(3), len(texts))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{index}</v></c>'
 
     source = zipfile.ZipFile(io.BytesIO(data))
     xml = source.read(SHEET).decode()
@@ -297,3 +295,15 @@ def test_damage_is_refused(change):
 def test_the_entities_of_many_texts_are_decoded_together_even_with_the_separator_in_one():
     texts = ["A &amp; B", "&#7889;", "\ue000 tách &#57344;", "dòng\r\nhai", ""]
     assert excel_reader._unescape(texts, "") == ["A & B", "ố", "\ue000 tách \ue000", "dòng\nhai", ""]
+
+
+def test_plain_shared_strings_are_read_by_the_fast_reader(monkeypatch):
+    """Shared strings as Excel writes them (<si><t>, one text each) are read with a regular expression;
+    expat reads the rest (rich text above)."""
+
+    def refuse(*_args):
+        raise AssertionError("read by expat")
+
+    monkeypatch.setattr(excel_reader, "_shared_strings", refuse)
+    fast, _rows = both(with_shared_strings(styled_workbook()))
+    assert fast.fast
