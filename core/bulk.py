@@ -27,6 +27,7 @@ def _datetime_adapter():
     return adapt
 
 
+_TYPES: dict[tuple, list[int]] = {}  # the columns' types (their oids) for a binary COPY, asked for once
 _COLUMN_TYPES = (
     "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attname = ANY(%s)"
 )
@@ -46,10 +47,13 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: list[list]) -
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_COLUMN_TYPES, [meta.db_table, columns])
-            types = dict(cursor.fetchall())
+            key = (connection.alias, meta.db_table, tuple(columns))
+            if key not in _TYPES:
+                cursor.execute(_COLUMN_TYPES, [meta.db_table, columns])
+                found = dict(cursor.fetchall())
+                _TYPES[key] = [found[column] for column in columns]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([types[column] for column in columns])
+                copy.set_types(_TYPES[key])
                 for row in rows:
                     copy.write_row(row)
         return

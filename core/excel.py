@@ -7,8 +7,8 @@ creates. Here is what they do the same way:
 - the file is refused before it is parsed unless it is a sound .xlsx (type, size, the number of its zip
   members, their uncompressed size and compression ratio); a file refused as a whole is one error;
 - the first worksheet is surveyed (core.excel_reader.open_sheet) before any row is read: a value beyond the
-  last column or row an import reads (MAX_COLUMNS, spec.max_rows + ROW_MARGIN) refuses the file, whatever
-  the sheet's `<dimension>` claims, its merged ranges are collected (at most MAX_MERGED) and its non-empty
+  last column or row an import reads (excel_reader.MAX_COLUMNS, spec.max_rows + ROW_MARGIN) refuses the
+  file, whatever the sheet's `<dimension>` claims, its merged ranges are collected and its non-empty
   rows counted; its rows are then streamed, a batch at a time (docs/imports.md lists the limits);
 - the heading row is found among the top rows and its headings mapped to the columns, matched after
   core.text.fold (no diacritics, no case), without a parenthesised note or a star, a "STT" column ignored;
@@ -42,11 +42,9 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from core import audit, excel_reader
-from core.excel_reader import MAX_COLUMNS, MAX_MERGED, ExcelError, Formula, Refused, blank
+from core.excel_reader import ExcelError, Formula, Refused, blank
 from core.models import AuditAction
 from core.text import fold, nfc
-
-__all__ = ["MAX_COLUMNS", "MAX_MERGED", "ExcelError", "Formula", "Refused", "blank"]  # read from here too
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 ROW_MARGIN = 1_000  # rows for titles and blank lines besides an import's data rows
@@ -463,7 +461,7 @@ class Rows:
 
     def __iter__(self) -> Iterator[tuple[list[Row], int]]:
         batch: list[Row] = []
-        done = 0
+        done = given = 0
         sheet = self.sheet
         for number, values, marked in self._rows:
             done += 1
@@ -472,8 +470,8 @@ class Rows:
             batch.append((number, values))
             if len(batch) >= BATCH_ROWS:
                 yield batch, done
-                batch = []
-        if batch or not done:
+                batch, given = [], done
+        if done > given:  # the last rows, or the last rows read (all left out)
             yield batch, done
 
     def all(self) -> list[Row]:

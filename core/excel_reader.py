@@ -236,9 +236,6 @@ _SEPARATOR = "\ue000"
 _COLUMNS = {get_column_letter(n): n - 1 for n in range(1, MAX_COLUMNS + 1)}
 
 
-_DAY = dt.timedelta(days=1)
-
-
 def _from_excel(number, epoch: dt.datetime, duration: bool):
     """openpyxl's from_excel (a serial number in a date format), the same arithmetic with one timedelta
     for a date on or after 1 March 1900; ExcelError("#VALUE!") out of range, as openpyxl reads it."""

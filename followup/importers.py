@@ -1,9 +1,10 @@
 """Import of a conclusion notice's directives from an Excel sheet: all or nothing, every error by cell.
 
-The file is checked before it is parsed (type, size, the uncompressed size of its zip members), the whole
-first sheet is read and every row validated against the notice's organisation in memory, and only when no
-row has an error is every directive created through services.directive_create, in one transaction. The
-file, heading and cell machinery shared with the incident import is core.excel's.
+The file is checked before it is parsed (type, size, the uncompressed size of its zip members), the first
+sheet is read (core.excel_reader, as the incident import reads its sheet) and every row validated against
+the notice's organisation in memory, and only when no row has an error is every directive created through
+services.directive_create, in one transaction. The file, heading and cell machinery shared with the
+incident import is core.excel's.
 
 The sheet (followup.exports.directive_import_template writes it): one heading row, then one directive a
 row. Headings are matched without diacritics or case, in Vietnamese or in English:

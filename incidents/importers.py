@@ -1,11 +1,13 @@
 """Import of incidents from an Excel sheet: all or nothing, every error with its sheet, row and column.
 
 The file is checked before it is parsed (type, size, the uncompressed size and compression ratio of its zip
-members), the whole first sheet is read and every row validated in memory against the organisation's
-units and agencies, and only when no row has an error are the incidents created in bulk through
-services.incidents_create_bulk (the rules of incident_create: routing, frozen leader, deadlines in working
-hours), in one transaction, with one audit event; the people concerned are told after the commit. The
-file, heading and cell machinery shared with the directive import is core.excel's.
+members) and its first sheet surveyed (core.excel_reader); its rows are then read, validated against the
+organisation's units and agencies and written a batch at a time, in one transaction, through
+services.BulkIntake (the rules of incident_create: routing, frozen leader, deadlines in working hours;
+the model's field rules and clean): once a row has an error no more are written, every row is still
+checked, and everything is rolled back. One audit event records the import; the people concerned are told
+after the commit. Memory does not grow with the rows (docs/imports.md). The file, heading and cell
+machinery shared with the directive import is core.excel's.
 
 The sheet (incidents.exports.incident_import_template writes it): one heading row, then one incident a row.
 Headings are matched after core.text.fold (no diacritics, no case), in Vietnamese or in English; a

@@ -62,12 +62,12 @@ def _sheet(rows) -> bytes:
 
 def test_the_rows_come_in_batches_with_the_exact_total(hanoi, office, monkeypatch):
     """Title rows and blank rows are not data rows; a row whose imported cell holds a formula is reported
-    there and left out of its batch, but counted as read; a formula in a column not imported (STT) is no
-    error, and makes its row a data row."""
+    there and left out of its batch, but counted as read (the last batch may hold no row); a formula in a
+    column not imported (STT) is no error, and makes its row a data row."""
     monkeypatch.setattr(excel, "BATCH_ROWS", 3)
     rows = [["DANH SÁCH"], [], ["Title", "Place", "STT"]]
     rows += [[f"Việc {n}", "Hà Nội", n] for n in range(1, 5)]
-    rows += [[], ["=A4", "Hà Nội", 5], [None, None, "=ROW()"], ["Việc 7", "Huế", 7]]
+    rows += [[], ["=A4", "Hà Nội", 5], [None, None, "=ROW()"], ["Việc 7", "Huế", 7], ["#N/A", "Huế", 8]]
     seen = {}
 
     def handle(sheet, rows, name):
@@ -79,9 +79,10 @@ def test_the_rows_come_in_batches_with_the_exact_total(hanoi, office, monkeypatc
         result = excel.import_sheet(
             SPEC, actor=office, file=_sheet(rows), audit_on={"organization": hanoi}, handle=handle
         )
-    assert seen == {"total": 7, "batches": [([4, 5, 6], 3), ([7, 10, 11], 7)]}
+    assert seen == {"total": 8, "batches": [([4, 5, 6], 3), ([7, 10, 11], 7), ([], 8)]}
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (9, "A (Title)", "The cell holds a formula: copy it and paste it as a value.")
+        (9, "A (Title)", "The cell holds a formula: copy it and paste it as a value."),
+        (12, "A (Title)", "The cell holds an Excel error (#N/A)."),
     ]
 
 
