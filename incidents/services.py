@@ -120,7 +120,8 @@ class Intake:
     """The rules of taking in incidents for one organisation: routing to the leader in charge on the day it
     occurred (frozen), the handling unit and its focal point, deadlines in working hours on one working
     calendar. Each answer is kept, so a batch asks the database once per distinct place and day, however
-    many incidents share them; incident_create and incidents_create_bulk both build through it."""
+    many incidents share them. incident_create builds an incident through it (build), an import's rows are
+    routed through it (BulkIntake)."""
 
     def __init__(self, organization):
         self.organization = organization
