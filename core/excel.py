@@ -6,54 +6,52 @@ creates. Here is what they do the same way:
 
 - the file is refused before it is parsed unless it is a sound .xlsx (type, size, the number of its zip
   members, their uncompressed size and compression ratio); a file refused as a whole is one error;
-- the first worksheet's XML is streamed once, without building it, before any reader sees it: a value
-  beyond the last column or row an import reads (MAX_COLUMNS, spec.max_rows + ROW_MARGIN) refuses the file,
-  whatever the sheet's `<dimension>` claims, and its merged ranges are collected there (at most MAX_MERGED);
-  openpyxl then reads its rows in read-only mode, up to the last row holding a value, no further
-  (docs/imports.md lists the limits);
+- the first worksheet is surveyed (core.excel_reader.open_sheet) before any row is read: a value beyond the
+  last column or row an import reads (excel_reader.MAX_COLUMNS, spec.max_rows + ROW_MARGIN) refuses the
+  file, whatever the sheet's `<dimension>` claims, its merged ranges are collected and its non-empty
+  rows counted; its rows are then streamed, a batch at a time (docs/imports.md lists the limits);
 - the heading row is found among the top rows and its headings mapped to the columns, matched after
   core.text.fold (no diacritics, no case), without a parenthesised note or a star, a "STT" column ignored;
 - merged cells, formulas and Excel errors under the heading row are refused;
 - cells are read as text, official unit codes or dates, a CellError saying what is wrong with one;
 - the rows are created all or nothing, in one transaction, a service's refusal reported on its row;
-- every error is collected with its sheet, row and column (Sheet), capped at MAX_ERRORS, and a refused
+- every error is collected with its sheet, row and column (Sheet), the first MAX_ERRORS kept, and a refused
   import is recorded on the audit trail.
 """
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import os
 import re
-import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-from xml.parsers import expat
+from itertools import chain
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from core import audit
+from core import audit, excel_reader
+from core.excel_reader import ExcelError, Formula, Refused, blank
 from core.models import AuditAction
 from core.text import fold, nfc
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COLUMNS = 40  # columns read (A to AN); a value further right refuses the file
 ROW_MARGIN = 1_000  # rows for titles and blank lines besides an import's data rows
-MAX_MERGED = 1_000  # merged ranges in a sheet
 MAX_UNIT_CODE = 99_999  # official codes of administrative units have at most five digits
 HEADER_SEARCH_ROWS = 10  # the heading row may follow a few title rows
 MAX_ERRORS = 1_000  # beyond this, one last line says how many more there are
+BATCH_ROWS = 2_000  # data rows given to an import's handler at a time
 MIN_YEAR, MAX_YEAR = 1990, 2100
 IGNORED_HEADINGS = ("stt", "tt", "số tt", "số thứ tự", "no", "no.", "#")
 
@@ -121,30 +119,13 @@ class SheetSpec:
     max_unpacked_bytes: int = MAX_UNCOMPRESSED_BYTES
 
 
-class Refused(Exception):
-    """The file as a whole cannot be read: one error says why."""
-
-    def __init__(self, message: str, sheet: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.sheet = sheet
-
-
 class CellError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
-class Cell(NamedTuple):
-    """A cell's value. A tuple: a 100,000-row sheet holds 1.5 million of them, and the garbage collector
-    stops tracking tuples of plain values, which keeps its passes short while a large sheet is read."""
-
-    value: object
-    kind: str  # openpyxl's data type: s(tring), n(umber), d(ate), b(oolean), f(ormula), e(rror)
-
-
-NO_CELL = Cell(None, "n")
+Row = tuple[int, list]  # a sheet's row: its number as Excel numbers it, and its values by column from 0
 
 
 # --- headings -------------------------------------------------------------------------------------
@@ -234,155 +215,30 @@ _VALUE_TAGS = frozenset({"v", "is", "f"})  # a cell's value, inline text or form
 _SCAN_CHUNK = 64 * 1024
 
 
-def _damaged(sheet: str = "") -> Refused:
-    return Refused(_("The file is damaged: it cannot be opened as an Excel workbook."), sheet)
-
-
-def _reference(text: str, sheet: str) -> tuple[int, int]:
-    """(row, column) of a cell reference such as B7, counted from 1."""
-    match = _REFERENCE.match(text.strip())
-    if not match:
-        raise _damaged(sheet)
-    column = 0
-    for letter in match.group(1).upper():
-        column = column * 26 + ord(letter) - 64
-    return int(match.group(2)), column
-
-
 def last_row(spec: SheetSpec) -> int:
     """The last row of a sheet that may hold a value: the data rows, and room for titles and blank lines."""
     return spec.max_rows + ROW_MARGIN
 
 
-def beyond_limits(spec: SheetSpec, reference: str, sheet: str) -> Refused:
-    return Refused(
-        _(
-            "Cell {cell} holds a value outside what an import reads: columns A to {column} ({columns} "
-            "columns) and rows 1 to {rows}. Delete what lies outside and upload the file again."
-        ).format(
-            cell=reference,
-            column=get_column_letter(MAX_COLUMNS),
-            columns=MAX_COLUMNS,
-            rows=number_format(last_row(spec), force_grouping=True),
-        ),
-        sheet,
-    )
-
-
 def scan_sheet(stream, spec: SheetSpec, sheet: str) -> tuple[int, list[tuple[int, int, int, int]]]:
-    """Stream a worksheet's XML once, keeping nothing but two numbers per cell: the last row holding a
-    value, and the merged ranges (first row, first column, last row, last column, counted from 1).
-
-    A value outside MAX_COLUMNS and last_row(spec) refuses the file there, without reading further: what
-    the sheet's `<dimension>` or a far empty cell claims allocates nothing. A document type declaration
-    (entities) is refused as damage: a worksheet never has one.
-    """
-    rows = last_row(spec)
-    state = {"row": 0, "column": 0, "last": 0, "in_cell": False}
-    merged: list[tuple[int, int, int, int]] = []
-
-    def start(name: str, attrs: dict) -> None:
-        local = name.rpartition("}")[2]
-        if local == "c":
-            if reference := attrs.get("r"):
-                state["row"], state["column"] = _reference(reference, sheet)
-            else:
-                state["column"] += 1
-            state["in_cell"] = True
-        elif local in _VALUE_TAGS and state["in_cell"]:
-            row, column = state["row"], state["column"]
-            if row > rows or column > MAX_COLUMNS:
-                raise beyond_limits(spec, f"{get_column_letter(min(column, 18_278))}{row}", sheet)
-            state["last"] = max(state["last"], row)
-        elif local == "row":
-            reference = attrs.get("r")
-            if reference is not None and not reference.strip().isdigit():
-                raise _damaged(sheet)
-            state["row"] = int(reference) if reference is not None else state["row"] + 1
-            state["column"] = 0
-        elif local == "mergeCell":
-            if len(merged) >= MAX_MERGED:
-                raise Refused(
-                    _("The sheet has more than {limit} merged ranges: unmerge its cells.").format(
-                        limit=MAX_MERGED
-                    ),
-                    sheet,
-                )
-            first, _colon, end = attrs.get("ref", "").partition(":")
-            (r0, c0), (r1, c1) = _reference(first, sheet), _reference(end or first, sheet)
-            merged.append((r0, c0, r1, c1))
-
-    def end(name: str) -> None:
-        if name.rpartition("}")[2] == "c":
-            state["in_cell"] = False
-
-    def doctype(*_args) -> None:
-        raise _damaged(sheet)
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    try:
-        while chunk := stream.read(_SCAN_CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except expat.ExpatError:
-        raise _damaged(sheet) from None
-    return state["last"], merged
+    """core.excel_reader.scan_sheet within `spec`'s limits: the last row holding a value, merged ranges."""
+    return excel_reader.scan_sheet(stream, last_row(spec), sheet)
 
 
-def read_sheet(
-    data: bytes, spec: SheetSpec
-) -> tuple[str, list[tuple[int, list[Cell]]], list[tuple[int, int, int, int]]]:
-    """The first worksheet: its name, its non-empty rows (Excel row number, cells) and its merged ranges.
-
-    The sheet's XML is scanned first (scan_sheet: bounds, merged ranges); openpyxl then reads its rows up to
-    the last one holding a value, and stops once there are more rows than an import may hold.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            try:
-                if not wb.worksheets:
-                    raise Refused(_("The workbook has no worksheet."))
-                ws = wb.worksheets[0]
-                sheet = ws.title
-                with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(ws._worksheet_path) as stream:
-                    last, merged = scan_sheet(stream, spec, sheet)
-                # The dimension an application wrote may be wrong: read the rows that are really there.
-                ws.reset_dimensions()
-                rows: list[tuple[int, list[Cell]]] = []
-                if last:
-                    for number, raw in enumerate(
-                        ws.iter_rows(min_row=1, max_row=last, max_col=MAX_COLUMNS), start=1
-                    ):
-                        cells = [Cell(c.value, c.data_type) for c in raw]
-                        if any(not blank(c.value) for c in cells):
-                            rows.append((number, cells))
-                            if len(rows) > spec.max_rows + HEADER_SEARCH_ROWS:
-                                break
-            finally:
-                wb.close()
-    except Refused:
-        raise
-    except Exception:  # openpyxl raises many kinds of errors on a damaged part
-        raise _damaged() from None
-    return sheet, rows, merged
+def open_sheet(data: bytes, spec: SheetSpec, *, strict: bool = False) -> excel_reader.SheetSource:
+    """The first worksheet of a checked workbook, surveyed within `spec`'s limits (core.excel_reader)."""
+    return excel_reader.open_sheet(
+        data, last_row=last_row(spec), count_limit=spec.max_rows + HEADER_SEARCH_ROWS, strict=strict
+    )
 
 
 # --- reading cells --------------------------------------------------------------------------------
 
 
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(cell: Cell, *, with_time: bool = True) -> str:
-    """A cell as text; a date-time shows its time (hh:mm) only `with_time`."""
-    value = cell.value
+def text(value, *, with_time: bool = True) -> str:
+    """A cell's value as text; a date-time shows its time (hh:mm) only `with_time`."""
+    if value.__class__ is str:  # the most common, first
+        return nfc(value)
     if blank(value):
         return ""
     if isinstance(value, bool):
@@ -396,10 +252,9 @@ def text(cell: Cell, *, with_time: bool = True) -> str:
     return nfc(str(value))
 
 
-def unit_code(cell: Cell) -> int | None:
+def unit_code(value) -> int | None:
     """The official code of an administrative unit a cell holds, if it holds a whole number of at most
     five digits (MAX_UNIT_CODE): a longer number is no code, and never reaches a query."""
-    value = cell.value
     code = None
     if isinstance(value, bool):
         return None
@@ -426,9 +281,14 @@ def date_parts(text: str, *, with_time: bool) -> tuple[int, int, int, int, int, 
     return int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
 
 
+def in_years(day: dt.date) -> bool:
+    """Whether a date (or date-time) lies in the years MIN_YEAR to MAX_YEAR."""
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
 def check_year(day: dt.date) -> None:
     """Refuse a date (or date-time) outside MIN_YEAR to MAX_YEAR: a typing error, not a real date."""
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
+    if not in_years(day):
         raise CellError(
             _("{date} is out of range: the year must be between {start} and {end}.").format(
                 date=day.strftime("%d/%m/%Y"), start=MIN_YEAR, end=MAX_YEAR
@@ -440,22 +300,37 @@ def check_year(day: dt.date) -> None:
 
 
 class Sheet:
-    """Collects the errors of one sheet, each with its cell."""
+    """Collects the errors of one sheet, each with its cell: the first MAX_ERRORS of them, and how many."""
 
     def __init__(self, name: str):
         self.name = name
-        self.errors: list[ImportErrorRow] = []
+        self.errors: list[ImportErrorRow] = []  # the first MAX_ERRORS
+        self.count = 0  # every error
         self.sha256 = ""  # of the file, for the audit trail
         self.headings: dict[str, tuple[int, str]] = {}  # column key → (index from 1, heading as written)
+        self._columns: dict[str, str] = {}  # column key → "letter (heading)"
+        self._recent: list[str] = []  # the columns of the errors since begin_row()
+        self._base = 0
+
+    def map_heading(self, key: str, index: int, heading: str) -> None:
+        self.headings[key] = (index, heading)
+        self._columns[key] = f"{get_column_letter(index)} ({heading})"
+
+    def index(self, key: str) -> int | None:
+        """The position of a column in a row's values (from 0), None when the sheet does not have it."""
+        found = self.headings.get(key)
+        return found[0] - 1 if found is not None else None
 
     def add(self, row: int | None, message: str, key: str | None = None, index: int | None = None):
         column = ""
-        if key is not None and key in self.headings:
-            index, heading = self.headings[key]
-            column = f"{get_column_letter(index)} ({heading})"
+        if key is not None and key in self._columns:
+            column = self._columns[key]
         elif index is not None:
             column = get_column_letter(index)
-        self.errors.append(ImportErrorRow(self.name, row, column, message))
+        self.count += 1
+        self._recent.append(column)
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(ImportErrorRow(self.name, row, column, message))
 
     def add_invalid(self, row: int, exc: ValidationError, field_columns: dict[str, str]) -> None:
         """A service's refusal of a row: each message on the column the field it names comes from."""
@@ -463,49 +338,48 @@ class Sheet:
         for name, messages in items:
             self.add(row, " ".join(messages), key=field_columns.get(name))
 
-    def cell(self, cells: list[Cell], key: str) -> Cell:
-        if key not in self.headings:
-            return NO_CELL
-        index = self.headings[key][0]
-        return cells[index - 1] if index - 1 < len(cells) else NO_CELL
+    def begin_row(self) -> int:
+        """Start reading a row: the number of errors so far, for has_error."""
+        self._recent.clear()
+        self._base = self.count
+        return self.count
 
-    def read(self, number: int, cells: list[Cell], key: str, reader: Callable[[Cell], object]):
-        """reader(the row's cell in the column); a CellError is recorded on the cell and gives None."""
+    def value(self, values: list, key: str):
+        found = self.headings.get(key)
+        return values[found[0] - 1] if found is not None else None
+
+    def read(self, number: int, values: list, key: str, reader: Callable[[Any], object]):
+        """reader(the row's value in the column); a CellError is recorded on the cell and gives None."""
         try:
-            return reader(self.cell(cells, key))
+            return reader(self.value(values, key))
         except CellError as exc:
             self.add(number, exc.message, key=key)
             return None
 
     def has_error(self, since: int, *keys: str) -> bool:
-        """Whether an error was recorded in one of the columns since there were `since` errors."""
-        columns = set()
-        for key in keys:
-            if key in self.headings:
-                index, heading = self.headings[key]
-                columns.add(f"{get_column_letter(index)} ({heading})")
-        return any(e.column in columns for e in self.errors[since:])
+        """Whether an error was recorded in one of the columns since there were `since` errors (within
+        the row begun with begin_row)."""
+        columns = {self._columns[key] for key in keys if key in self._columns}
+        return any(c in columns for c in self._recent[max(since - self._base, 0) :])
 
 
-def find_header(rows, known: dict[str, str]) -> int | None:
+def find_header(rows: list[Row], known: dict[str, str]) -> int | None:
     """The position in `rows` of the heading row: the first of the top rows naming two known columns."""
-    for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = [str(c.value) for c in cells if not blank(c.value)]
+    for position, (_number, values, *_rest) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [str(v) for v in values if not blank(v)]
         if sum(1 for t in texts if heading_keys(t) & known.keys()) >= 2:
             return position
     return None
 
 
-def read_headings(
-    spec: SheetSpec, sheet: Sheet, known: dict[str, str], number: int, cells: list[Cell]
-) -> bool:
+def read_headings(spec: SheetSpec, sheet: Sheet, known: dict[str, str], number: int, values: list) -> bool:
     """Map the heading row's columns; report unknown, repeated and missing headings."""
     ignored = {fold(h) for h in IGNORED_HEADINGS}
     ok = True
-    for index, cell in enumerate(cells, start=1):
-        if blank(cell.value):
+    for index, value in enumerate(values, start=1):
+        if blank(value):
             continue
-        text = str(cell.value).strip()
+        text = str(value).strip()
         keys = heading_keys(text)
         matches = {known[k] for k in keys if k in known}
         if not matches:
@@ -521,7 +395,7 @@ def read_headings(
             )
             ok = False
             continue
-        sheet.headings[key] = (index, text[:60])
+        sheet.map_heading(key, index, text[:60])
     missing = [c.heading() for c in spec.columns if c.required and c.key not in sheet.headings]
     by_key = {c.key: c for c in spec.columns}
     for group in spec.one_of:
@@ -538,9 +412,9 @@ def read_headings(
     return ok
 
 
-def check_cells(sheet: Sheet, data_rows, merged, header_row: int) -> None:
-    """Cells must hold values: no merged cells from the heading row down, no formulas, no Excel errors."""
-    columns = {index: key for key, (index, _h) in sheet.headings.items()}
+def check_merged(sheet: Sheet, merged, header_row: int) -> None:
+    """No merged cells in the imported columns from the heading row down."""
+    columns = [index for index, _heading in sheet.headings.values()]
     for r0, c0, r1, c1 in merged:
         if r1 >= header_row and any(c0 <= index <= c1 for index in columns):
             sheet.add(
@@ -550,26 +424,71 @@ def check_cells(sheet: Sheet, data_rows, merged, header_row: int) -> None:
                 ),
                 index=c0,
             )
-    for number, cells in data_rows:
-        for index, key in columns.items():
-            cell = cells[index - 1] if index - 1 < len(cells) else None
-            if cell is None:
+
+
+def check_values(sheet: Sheet, number: int, values: list) -> bool:
+    """A cell of an imported column must hold a value: a formula or an Excel error is an error on its cell.
+    Whether the row's cells are all values."""
+    ok = True
+    for key, (index, _heading) in sheet.headings.items():
+        value = values[index - 1]
+        if isinstance(value, Formula):
+            sheet.add(number, _("The cell holds a formula: copy it and paste it as a value."), key=key)
+            ok = False
+        elif isinstance(value, ExcelError):
+            sheet.add(
+                number, _("The cell holds an Excel error ({value}).").format(value=str(value)[:20]), key=key
+            )
+            ok = False
+    return ok
+
+
+# --- the import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """The data rows of an import sheet, below its heading row, for a handler to read as it writes.
+
+    `total` is the number of data rows (non-empty rows below the heading row); iterating gives them in
+    batches of at most BATCH_ROWS rows, with the number of data rows read so far (`done`, from 1 to
+    `total`), a row whose imported cells do not all hold values (a formula, an Excel error) reported on its
+    cells and left out of its batch."""
+
+    sheet: Sheet
+    total: int
+    _rows: Iterator
+
+    def __iter__(self) -> Iterator[tuple[list[Row], int]]:
+        batch: list[Row] = []
+        done = given = 0
+        sheet = self.sheet
+        for number, values, marked in self._rows:
+            done += 1
+            if marked and not check_values(sheet, number, values):
                 continue
-            if cell.kind == "f":
-                sheet.add(number, _("The cell holds a formula: copy it and paste it as a value."), key=key)
-            elif cell.kind == "e":
-                sheet.add(
-                    number,
-                    _("The cell holds an Excel error ({value}).").format(value=str(cell.value)[:20]),
-                    key=key,
-                )
+            batch.append((number, values))
+            if len(batch) >= BATCH_ROWS:
+                yield batch, done
+                batch, given = [], done
+        if done > given:  # the last rows, or the last rows read (all left out)
+            yield batch, done
+
+    def all(self) -> list[Row]:
+        """Every data row at once, for a sheet of a few thousand rows."""
+        return [row for batch, _done in self for row in batch]
 
 
-def data_rows(spec: SheetSpec, sheet: Sheet, rows, merged) -> list[tuple[int, list[Cell]]]:
-    """The rows below the heading row, its headings mapped into sheet.headings, once every cell of the
-    mapped columns holds a plain value; an empty list, and the errors on the sheet, otherwise."""
+def _data_rows(spec: SheetSpec, sheet: Sheet, source, rows: Iterator) -> Rows | None:
+    """The rows below the heading row, its headings mapped into sheet.headings, once the heading row, the
+    number of rows and the merged ranges are right; None, and the errors on the sheet, otherwise."""
+    top = []
+    for row in rows:
+        top.append(row)
+        if len(top) >= HEADER_SEARCH_ROWS:
+            break
     known = heading_map(spec)
-    position = find_header(rows, known)
+    position = find_header(top, known)
     if position is None:
         expected = ", ".join(c.heading() for c in spec.columns if c.required)
         sheet.add(
@@ -578,29 +497,26 @@ def data_rows(spec: SheetSpec, sheet: Sheet, rows, merged) -> list[tuple[int, li
                 columns=expected
             ),
         )
-        return []
-    header_row, header_cells = rows[position]
-    if not read_headings(spec, sheet, known, header_row, header_cells):
-        return []
-    below = rows[position + 1 :]
-    if not below:
+        return None
+    header_row, header_values, _marked = top[position]
+    if not read_headings(spec, sheet, known, header_row, header_values):
+        return None
+    total = source.count - position - 1
+    if total <= 0:
         sheet.add(None, str(spec.no_rows))
-        return []
-    if len(below) > spec.max_rows:
+        return None
+    if total > spec.max_rows:
         sheet.add(
             None,
             _("The sheet has more than {limit} rows: split it into several imports.").format(
                 limit=spec.max_rows
             ),
         )
-        return []
-    check_cells(sheet, below, merged, header_row)
-    if sheet.errors:
-        return []
-    return below
-
-
-# --- the import -----------------------------------------------------------------------------------
+        return None
+    check_merged(sheet, source.merged, header_row)
+    if sheet.count:
+        return None
+    return Rows(sheet, total, chain(top[position + 1 :], rows))
 
 
 def create_rows(
@@ -622,11 +538,25 @@ def create_rows(
                 created.append(create(draft))
             except ValidationError as exc:
                 sheet.add_invalid(draft.row, exc, field_columns)
-        if sheet.errors:
+        if sheet.count:
             transaction.set_rollback(True)
             return []
         then(created)
     return created
+
+
+@contextmanager
+def _without_cycle_collection():
+    """While a sheet is read, the cyclic garbage collector waits (gc.disable) until the import ends: a large
+    sheet makes millions of short-lived values, freed as they go (nothing the import keeps refers back to
+    itself), and each pass of the collector over the whole process costs as much as reading them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def import_sheet(
@@ -635,17 +565,18 @@ def import_sheet(
     actor,
     file,
     audit_on: dict,
-    handle: Callable[[Sheet, list, list, str], list],
+    handle: Callable[[Sheet, Rows, str], Any],
 ) -> ImportResult:
-    """Read the first sheet of `file` (an uploaded file, bytes or a path) and give its rows and merged
-    ranges to handle(sheet, rows, merged, file name), which records every error on the sheet and returns
-    what it created (nothing if there is an error).
+    """Read the first sheet of `file` (an uploaded file, bytes or a path) and give its data rows (Rows) to
+    handle(sheet, rows, file name), which records every error on the sheet and returns what it created
+    (nothing if there is an error).
 
     Nothing raises for a bad file: a file that cannot be read at all comes back as one error, a readable
-    sheet with every error of every row (at most MAX_ERRORS, then one that says how many more). What handle
-    writes is one transaction, rolled back when it finds an error. A refused import is then recorded on the
-    audit trail, on `audit_on` (audit.record's instance= or organization=), after that rollback: so do not
-    call this inside a transaction of your own that you roll back, or the refusal goes with it.
+    sheet with every error of every row (the first MAX_ERRORS, then one that says how many more). The rows
+    are read as handle writes, in one transaction, rolled back when there is an error. A refused import is
+    then recorded on the audit trail, on `audit_on` (audit.record's instance= or organization=), after that
+    rollback: so do not call this inside a transaction of your own that you roll back, or the refusal goes
+    with it.
     """
     result = ImportResult()
     sheet = Sheet("")
@@ -654,23 +585,27 @@ def import_sheet(
         data, name = read_bytes(file)
         sheet.sha256 = hashlib.sha256(data).hexdigest()
         check_package(data, name, spec)
-        sheet_name, rows, merged = read_sheet(data, spec)
-        sheet.name = sheet_name
-        if not rows:
-            raise Refused(_("The sheet “{sheet}” is empty.").format(sheet=sheet_name), sheet_name)
-        with transaction.atomic():
-            created = handle(sheet, rows, merged, name)
-            if sheet.errors:  # all or nothing, whatever handle wrote before finding the errors
+        with _without_cycle_collection():
+            source = open_sheet(data, spec)
+        del data
+        sheet.name = source.name
+        if not source.count:
+            raise Refused(_("The sheet “{sheet}” is empty.").format(sheet=source.name), source.name)
+        with _without_cycle_collection(), closing(source.rows()) as stream, transaction.atomic():
+            rows = _data_rows(spec, sheet, source, stream)
+            created = handle(sheet, rows, name) if rows is not None else []
+            if sheet.count:  # all or nothing, whatever handle wrote before finding the errors
                 transaction.set_rollback(True)
             else:
                 result.created = created
     except Refused as exc:
         sheet.errors = [ImportErrorRow(exc.sheet or sheet.name, None, "", exc.message)]
+        sheet.count = 1
     errors = sheet.errors
-    if len(errors) > MAX_ERRORS:
-        more = len(errors) - MAX_ERRORS
+    if sheet.count > len(errors):
+        more = sheet.count - len(errors)
         errors = [
-            *errors[:MAX_ERRORS],
+            *errors,
             ImportErrorRow(
                 sheet.name,
                 None,
@@ -684,9 +619,9 @@ def import_sheet(
         audit.record(
             actor=actor,
             action=AuditAction.IMPORT,
-            changes={"errors": len(sheet.errors), "file": name[:200]},
+            changes={"errors": sheet.count, "file": name[:200]},
             kind="import.refused",
-            params={"errors": len(sheet.errors), "file": name[:200]},
+            params={"errors": sheet.count, "file": name[:200]},
             **audit_on,
         )
     return result

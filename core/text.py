@@ -1,12 +1,44 @@
 """Vietnamese text: NFC normalisation and diacritic folding for search ("đ" matches "d")."""
 
+import functools
 import re
+import sys
 import unicodedata
 
-_D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _character_set(codes: list[int], negate: bool = False) -> re.Pattern:
+    ranges: list[list[int]] = []
+    for cp in codes:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    members = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"[{'^' if negate else ''}{members}]")
+
+
+@functools.cache
+def _combining_marks() -> re.Pattern:
+    """Every character with a combining class (what unicodedata.combining calls one). Built on first use."""
+    classes = map(unicodedata.combining, map(chr, range(sys.maxunicode + 1)))
+    return _character_set([cp for cp, mark in enumerate(classes) if mark])
+
+
+# Where the letters of Vietnamese (and the other Latin letters with marks) and the combining marks are.
+_LATIN = (*range(0x80, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00))
+
+
+@functools.cache
+def _beyond_latin() -> re.Pattern:
+    """A character that is not ASCII nor a letter of the Latin blocks decomposing (NFD) into ASCII and
+    combining marks: Vietnamese never has one, so its folded form is its decomposition's ASCII."""
+
+    def latin(cp: int) -> bool:
+        return all(ord(c) < 128 or unicodedata.combining(c) for c in unicodedata.normalize("NFD", chr(cp)))
+
+    return _character_set([*range(128), *(cp for cp in _LATIN if latin(cp))], negate=True)
 
 
 def nfc(value: str | None) -> str:
@@ -20,9 +52,13 @@ def fold(value: str | None) -> str:
     """Lower-case, strip diacritics and map đ to d: "Phường Hoàn Kiếm" -> "phuong hoan kiem"."""
     if not value:
         return ""
-    value = _CONTROL.sub("", value).translate(_D_MAP)
-    decomposed = unicodedata.normalize("NFD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    value = _CONTROL.sub("", value).replace("đ", "d").replace("Đ", "d")
+    if value.isascii():
+        stripped = value
+    elif _beyond_latin().search(value) is None:  # letters and marks only: the marks are what is not ASCII
+        stripped = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
+    else:
+        stripped = _combining_marks().sub("", unicodedata.normalize("NFD", value))
     return " ".join(stripped.lower().split())
 
 

@@ -1,9 +1,10 @@
 """Import of a conclusion notice's directives from an Excel sheet: all or nothing, every error by cell.
 
-The file is checked before it is parsed (type, size, the uncompressed size of its zip members), the whole
-first sheet is read and every row validated against the notice's organisation in memory, and only when no
-row has an error is every directive created through services.directive_create, in one transaction. The
-file, heading and cell machinery shared with the incident import is core.excel's.
+The file is checked before it is parsed (type, size, the uncompressed size of its zip members), the first
+sheet is read (core.excel_reader, as the incident import reads its sheet) and every row validated against
+the notice's organisation in memory, and only when no row has an error is every directive created through
+services.directive_create, in one transaction. The file, heading and cell machinery shared with the
+incident import is core.excel's.
 
 The sheet (followup.exports.directive_import_template writes it): one heading row, then one directive a
 row. Headings are matched without diacritics or case, in Vietnamese or in English:
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import audit, excel
-from core.excel import Cell, CellError, ImportResult, SheetColumn
+from core.excel import CellError, ImportResult, SheetColumn
 from core.excel import ImportErrorRow as ImportErrorRow  # re-exported: the tests read errors with it
 from core.models import AuditAction
 from core.services import notify
@@ -127,12 +128,11 @@ _LIST_SEPARATORS = re.compile(r"[,;\n]+")
 # --- reading cells --------------------------------------------------------------------------------
 
 
-def _text(cell: Cell) -> str:
-    return excel.text(cell, with_time=False)
+def _text(value) -> str:
+    return excel.text(value, with_time=False)
 
 
-def _date(cell: Cell) -> dt.date | None:
-    value = cell.value
+def _date(value) -> dt.date | None:
     if excel.blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -240,10 +240,10 @@ class Draft:
 
 
 def _validate_row(
-    sheet: excel.Sheet, number: int, cells: list[Cell], refs: References, notice, seen: set, existing: set
+    sheet: excel.Sheet, number: int, cells: list, refs: References, notice, seen: set, existing: set
 ):
     """A Draft for a good row; otherwise its errors go to the sheet and None is returned."""
-    before = len(sheet.errors)
+    before = sheet.begin_row()
     values = {}
 
     def read(key, reader):
@@ -304,11 +304,11 @@ def _validate_row(
     elif leader_text:
         values["issued_by"] = read("issued_by", lambda _c: refs.person(leader_text))
     locality = None
-    locality_cell = sheet.cell(cells, "locality_code")
-    if not excel.blank(locality_cell.value):
-        code = excel.unit_code(locality_cell)
+    locality_value = sheet.value(cells, "locality_code")
+    if not excel.blank(locality_value):
+        code = excel.unit_code(locality_value)
         if code is None or code not in refs.units:
-            shown = _text(locality_cell) if locality_cell.kind != "f" else ""
+            shown = _text(locality_value)
             sheet.add(
                 number,
                 _("“{value}” is not the official code of a locality of the organisation.").format(
@@ -318,7 +318,7 @@ def _validate_row(
             )
         else:
             locality = refs.units[code]
-    if len(sheet.errors) > before or content is None:
+    if sheet.count > before or content is None:
         return None
     lead_unit = values.get("lead_unit")
     key = (fold(content), lead_unit.pk)
@@ -355,13 +355,11 @@ def _existing(notice) -> set:
     return {(fold(content), lead) for content, lead in rows.values_list("content", "lead_unit_id")}
 
 
-def _parse(sheet: excel.Sheet, rows, merged, refs: References, notice) -> list[Draft]:
-    data_rows = excel.data_rows(SHEET, sheet, rows, merged)
-    if not data_rows:
-        return []
+def _parse(sheet: excel.Sheet, rows: excel.Rows, refs: References, notice) -> list[Draft]:
+    data_rows = rows.all()  # a notice's few thousand directives at most
     codes = set()
     for _number, cells in data_rows:
-        code = excel.unit_code(sheet.cell(cells, "locality_code"))
+        code = excel.unit_code(sheet.value(cells, "locality_code"))
         if code is not None:
             codes.add(code)
     if codes:
@@ -452,9 +450,9 @@ def _notify(notice, directives: list[Directive], event_id: int) -> None:
 def import_directives(*, actor, notice, file) -> ImportResult:
     """Import a conclusion notice's directives from an .xlsx sheet: all of them, or none and every error."""
 
-    def handle(sheet: excel.Sheet, rows, merged, file_name: str) -> list[Directive]:
-        drafts = _parse(sheet, rows, merged, References(notice), notice)
-        if sheet.errors:
+    def handle(sheet: excel.Sheet, rows: excel.Rows, file_name: str) -> list[Directive]:
+        drafts = _parse(sheet, rows, References(notice), notice)
+        if sheet.count:
             return []
         return _create(actor=actor, notice=notice, drafts=drafts, sheet=sheet, file_name=file_name)
 

@@ -1,11 +1,13 @@
 """Import of incidents from an Excel sheet: all or nothing, every error with its sheet, row and column.
 
 The file is checked before it is parsed (type, size, the uncompressed size and compression ratio of its zip
-members), the whole first sheet is read and every row validated in memory against the organisation's
-units and agencies, and only when no row has an error are the incidents created in bulk through
-services.incidents_create_bulk (the rules of incident_create: routing, frozen leader, deadlines in working
-hours), in one transaction, with one audit event; the people concerned are told after the commit. The
-file, heading and cell machinery shared with the directive import is core.excel's.
+members) and its first sheet surveyed (core.excel_reader); its rows are then read, validated against the
+organisation's units and agencies and written a batch at a time, in one transaction, through
+services.BulkIntake (the rules of incident_create: routing, frozen leader, deadlines in working hours;
+the model's field rules and clean): once a row has an error no more are written, every row is still
+checked, and everything is rolled back. One audit event records the import; the people concerned are told
+after the commit. Memory does not grow with the rows (docs/imports.md). The file, heading and cell
+machinery shared with the directive import is core.excel's.
 
 The sheet (incidents.exports.incident_import_template writes it): one heading row, then one incident a row.
 Headings are matched after core.text.fold (no diacritics, no case), in Vietnamese or in English; a
@@ -31,10 +33,12 @@ parenthesised note or a star in a heading is ignored, and so is a "STT" (row num
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,23 +48,31 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.choices import Role
 from accounts.models import User
 from core import audit, excel
-from core.excel import Cell, CellError, ImportResult, SheetColumn
+from core.excel import CellError, ImportResult, SheetColumn
 from core.models import AuditAction
 from core.services import notify
-from core.text import fold
+from core.text import fold, nfc
 from core.validators import LONG_TEXT
 from incidents import services
 from incidents.choices import FLAGS, IncidentField, IncidentSource, Severity
 from incidents.models import Incident
 from org.models import AdministrativeUnit, Agency
 
-# Incidents in one import. The engine writes in bulk and could take more, but an import still runs inside
-# the request and holds about 10 KB a row until it commits: 5,000 rows take a few seconds and some 200 MB.
-# The limit rises when imports run as background tasks with flat memory.
-MAX_ROWS = 5_000
+# Incidents in one import: read, validated and written a batch at a time in flat memory, as a background
+# task reporting its progress (docs/imports.md measures it).
+MAX_ROWS = 100_000
 MAX_COMPRESSION_RATIO = 100  # checked for zip members over 1 MB; real sheets compress 5-20 times
 MAX_MEMBERS = 1_000
-LIMITS = {"title": 300, "description": LONG_TEXT, "place": 300, "reporter_name": 200, "reporter_contact": 200}
+# All the workbook's parts once unpacked: 100,000 rows of 15 columns written by openpyxl are 95 MB of XML.
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+# The longest text of each text column: the model's own limit, and the long-text limit for the description.
+LIMITS = {
+    "title": Incident._meta.get_field("title").max_length,
+    "description": LONG_TEXT,
+    "place": Incident._meta.get_field("place").max_length,
+    "reporter_name": Incident._meta.get_field("reporter_name").max_length,
+    "reporter_contact": Incident._meta.get_field("reporter_contact").max_length,
+}
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # the model's own tolerance for clocks slightly apart
 
 COLUMNS: tuple[SheetColumn, ...] = (
@@ -245,6 +257,7 @@ SHEET = excel.SheetSpec(
     max_rows=MAX_ROWS,
     max_members=MAX_MEMBERS,
     max_compression_ratio=MAX_COMPRESSION_RATIO,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
     no_rows=gettext_lazy("The sheet has no incident below its heading row."),
     # The template's headings in either language, whatever the language of the one importing it.
     heading_languages=("en", "vi"),
@@ -290,8 +303,7 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value, timezone.get_default_timezone())
 
 
-def _moment(cell: Cell) -> dt.datetime | None:
-    value = cell.value
+def _moment(value) -> dt.datetime | None:
     if excel.blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -321,8 +333,7 @@ def _moment(cell: Cell) -> dt.datetime | None:
     return _local(moment)
 
 
-def _number(cell: Cell) -> Decimal | None:
-    value = cell.value
+def _number(value) -> Decimal | None:
     if excel.blank(value):
         return None
     if isinstance(value, bool):
@@ -341,110 +352,194 @@ def _number(cell: Cell) -> Decimal | None:
     return number
 
 
-def _latitude(cell: Cell) -> Decimal | None:
-    """A latitude, bounded before any arithmetic: 1e22 is refused on its cell, not overflowed."""
-    number = _number(cell)
+def _latitude(value) -> Decimal | None:
+    """A latitude, bounded before any arithmetic: 1e22 is refused on its cell, not overflowed; in range, it
+    is given to the microdegree (quantize cannot overflow)."""
+    number = _number(value)
     if number is not None and not -90 <= number <= 90:
         raise CellError(_("The latitude must be between -90 and 90."))
-    return number
+    return number.quantize(_MICRODEGREE) if number is not None else None
 
 
-def _longitude(cell: Cell) -> Decimal | None:
-    number = _number(cell)
+def _longitude(value) -> Decimal | None:
+    number = _number(value)
     if number is not None and not -180 <= number <= 180:
         raise CellError(_("The longitude must be between -180 and 180."))
-    return number
+    return number.quantize(_MICRODEGREE) if number is not None else None
 
 
-# --- the organisation's reference data, loaded once ------------------------------------------------
+_MICRODEGREE = Decimal("0.000001")
+
+
+# --- the organisation's reference data, asked for once ---------------------------------------------
 
 
 class References:
-    """The organisation's units by official code and its agencies by code, each loaded in one query."""
+    """The organisation's units by official code and its agencies by code: each code asked for once, the
+    new codes of a batch of rows in one query."""
 
     def __init__(self, organization):
         self.organization = organization
         self.root_path = organization.root_unit.path
-        self.units: dict[int, AdministrativeUnit] = {}
-        self.agencies: dict[str, Agency] = {}
+        self.units: dict[int, AdministrativeUnit | None] = {}
+        self.agencies: dict[str, Agency] | None = None
 
-    def load(self, unit_codes: set[int], agency_codes: set[str]) -> None:
-        if unit_codes:
-            # Communes are below the province: the lowest level wins when two levels share a code.
-            for unit in (
-                AdministrativeUnit.objects.active()
-                .filter(code__in=sorted(unit_codes), path__startswith=self.root_path)
-                .order_by("level")
-            ):
-                self.units[unit.code] = unit
-        if agency_codes:
-            wanted = {c.casefold() for c in agency_codes}
+    def load_units(self, codes: set[int]) -> None:
+        new = sorted(codes - self.units.keys())
+        if not new:
+            return
+        self.units.update(dict.fromkeys(new))
+        # Communes are below the province: the lowest level wins when two levels share a code.
+        for unit in (
+            AdministrativeUnit.objects.active()
+            .filter(code__in=new, path__startswith=self.root_path)
+            .order_by("level")
+        ):
+            self.units[unit.code] = unit
+
+    def agency(self, code: str) -> Agency | None:
+        if self.agencies is None:
+            self.agencies = {}
             for agency in Agency.objects.active().filter(organization=self.organization).order_by("id"):
-                key = agency.code.strip().casefold()
-                if key in wanted:
-                    self.agencies.setdefault(key, agency)
+                self.agencies.setdefault(agency.code.strip().casefold(), agency)
+        return self.agencies.get(code.strip().casefold())
 
 
 # --- the import -----------------------------------------------------------------------------------
 
+_MEMO_SIZE = 10_000  # distinct values of a column remembered, at most
+# The columns whose values repeat down a sheet (Validator.read).
+REPEATED = (
+    "place",
+    "reporter_name",
+    "reporter_contact",
+    "unit",
+    "agency",
+    "latitude",
+    "longitude",
+    *CHOICES,
+    "flags",
+)
 
-@dataclass
-class Draft:
-    """A validated row, ready to become an incident."""
 
-    row: int
-    data: dict
+def _text(limit: int, value) -> str:
+    """A cell as text (excel.text) of at most `limit` characters."""
+    text = excel.text(value)
+    if len(text) > limit:
+        raise CellError(_("The text is longer than {limit} characters.").format(limit=limit))
+    return text
 
 
 class _Validator:
-    """Validates the data rows against the organisation, collecting every error."""
+    """Validates data rows against the organisation, collecting every error on the sheet."""
 
     def __init__(self, sheet: excel.Sheet, refs: References, now: dt.datetime):
         self.sheet = sheet
         self.refs = refs
-        self.now = now
+        self.zone = timezone.get_default_timezone()
+        self.now = timezone.localtime(now, self.zone)
+        self.latest = self.now + FUTURE_TOLERANCE
         self.choices = _choice_map()
-        self.seen: dict[tuple, int] = {}
+        self.labels = {key: ", ".join(labels) for key, labels in choice_labels().items()}
+        self.seen: dict[bytes, int] = {}  # a digest of each row's identity → its row
+        self.at = {column.key: sheet.index(column.key) for column in COLUMNS}
+        # Texts that differ from row to row, read every time.
+        self.texts = [(key, self.at[key], LIMITS[key]) for key in ("title", "description")]
+        # The columns whose values repeat down a sheet, each distinct value read once: (index, reader, the
+        # values read → (what it reads as, the error)), in the order of REPEATED.
+        readers = {
+            "place": partial(_text, LIMITS["place"]),
+            "reporter_name": partial(_text, LIMITS["reporter_name"]),
+            "reporter_contact": partial(_text, LIMITS["reporter_contact"]),
+            "unit": self.unit,
+            "agency": self.agency,
+            "latitude": _latitude,
+            "longitude": _longitude,
+            **{key: partial(self.choice, key) for key in CHOICES},
+            "flags": self.flags,
+        }
+        self.repeated = [(self.at[key], readers[key], {}) for key in REPEATED]
 
-    def row(self, number: int, cells: list[Cell]) -> Draft | None:
+    def value(self, values: list, key: str):
+        index = self.at[key]
+        return values[index] if index is not None else None
+
+    def read(self, values: list) -> list[tuple]:
+        """(what the value reads as, the error) of each column of REPEATED, each distinct value read once."""
+        found = []
+        for index, reader, memo in self.repeated:
+            value = values[index] if index is not None else None
+            token = value if value.__class__ is str or value is None else (value.__class__, value)  # True≠1
+            result = memo.get(token)
+            if result is None:
+                try:
+                    result = (reader(value), None)
+                except CellError as exc:
+                    result = (None, exc.message)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[token] = result
+            found.append(result)
+        return found
+
+    def row(self, number: int, values: list) -> tuple[dict, str, tuple] | None:
+        """(incident_create's arguments, the folded title, the row's place) for a good row; otherwise its
+        errors go to the sheet and None is returned."""
         sheet = self.sheet
-        before = len(sheet.errors)
+        before = sheet.begin_row()
         data: dict = {}
 
-        def read(key, reader):
-            return sheet.read(number, cells, key, reader)
-
-        for key, limit in LIMITS.items():
-            value = read(key, excel.text)
-            if value is None:
+        (
+            place,
+            reporter_name,
+            reporter_contact,
+            (locality, error_unit),
+            (agency, error_agency),
+            (latitude, error_latitude),
+            (longitude, error_longitude),
+            *choices,
+            (flags, error_flags),
+        ) = self.read(values)
+        for key, index, limit in self.texts:
+            value = values[index] if index is not None else None
+            try:
+                data[key] = text = nfc(value) if value.__class__ is str else excel.text(value)
+            except CellError as exc:
+                sheet.add(number, exc.message, key=key)
                 continue
-            if len(value) > limit:
-                sheet.add(
-                    number,
-                    _("The text is longer than {limit} characters.").format(limit=limit),
-                    key=key,
-                )
-            data[key] = value
+            if len(text) > limit:
+                message = _("The text is longer than {limit} characters.").format(limit=limit)
+                sheet.add(number, message, key=key)
+        for key, (text, error) in zip(
+            ("place", "reporter_name", "reporter_contact"),
+            (place, reporter_name, reporter_contact),
+            strict=True,
+        ):
+            if error:
+                sheet.add(number, error, key=key)
+            else:
+                data[key] = text
         if data.get("title") == "":
             sheet.add(number, _("Write the title of the incident."), key="title")
         if data.get("description") == "":
             sheet.add(number, _("Write what happened."), key="description")
 
-        data["locality"] = self.unit(number, cells)
-        data["agency"] = self.agency(number, cells)
-        if (
-            data["locality"] is None
-            and data["agency"] is None
-            and not sheet.has_error(before, "unit", "agency")
-        ):
+        if error_unit:
+            sheet.add(number, error_unit, key="unit")
+        if error_agency:
+            sheet.add(number, error_agency, key="agency")
+        if locality is None and agency is None and not sheet.has_error(before, "unit", "agency"):
             sheet.add(
                 number,
                 _("Write the code of the commune or ward, or of the unit concerned."),
                 key="unit" if "unit" in sheet.headings else "agency",
             )
+        data["locality"], data["agency"] = locality, agency
 
-        latitude = read("latitude", _latitude)
-        longitude = read("longitude", _longitude)
+        if error_latitude:
+            sheet.add(number, error_latitude, key="latitude")
+        if error_longitude:
+            sheet.add(number, error_longitude, key="longitude")
         if (latitude is None) != (longitude is None) and not sheet.has_error(before, "latitude", "longitude"):
             sheet.add(
                 number,
@@ -452,17 +547,21 @@ class _Validator:
                 key="longitude" if longitude is None else "latitude",
             )
         elif latitude is not None and longitude is not None:
-            # Both in range (a reader refuses one that is not, on its cell): quantize cannot overflow.
-            data["latitude"] = latitude.quantize(Decimal("0.000001"))
-            data["longitude"] = longitude.quantize(Decimal("0.000001"))
+            data["latitude"], data["longitude"] = latitude, longitude
 
-        occurred = read("occurred_at", _moment)
-        if occurred is None and not sheet.has_error(before, "occurred_at"):
-            sheet.add(number, _("Write when it happened (dd/mm/yyyy hh:mm)."), key="occurred_at")
-        reported = read("reported_at", _moment)
-        if reported is not None and reported > self.now + FUTURE_TOLERANCE:
-            sheet.add(number, _("The time of the report is in the future."), key="reported_at")
-        if occurred is not None and occurred > (reported or self.now) + FUTURE_TOLERANCE:
+        occurred = self.value(values, "occurred_at")
+        if occurred.__class__ is dt.datetime and occurred.tzinfo is None and excel.in_years(occurred):
+            occurred = occurred.replace(tzinfo=self.zone)  # _moment's local time, read fast
+        else:
+            occurred = sheet.read(number, values, "occurred_at", _moment)
+            if occurred is None and not sheet.has_error(before, "occurred_at"):
+                sheet.add(number, _("Write when it happened (dd/mm/yyyy hh:mm)."), key="occurred_at")
+        reported = self.value(values, "reported_at")
+        if reported is not None:
+            reported = sheet.read(number, values, "reported_at", _moment)
+            if reported is not None and reported > self.latest:
+                sheet.add(number, _("The time of the report is in the future."), key="reported_at")
+        if occurred is not None and occurred > (reported + FUTURE_TOLERANCE if reported else self.latest):
             sheet.add(
                 number,
                 _("It cannot have happened after it was reported ({when}).").format(
@@ -470,16 +569,24 @@ class _Validator:
                 ),
                 key="occurred_at",
             )
-        data["occurred_at"], data["reported_at"] = occurred, reported
+        data["occurred_at"] = occurred
+        data["reported_at"] = reported or self.now  # the time of the import, the same for every row
 
-        for key in CHOICES:
-            data[key] = self.choice(number, cells, key)
-        data["flags"] = self.flags(number, cells)
+        for key, (choice, error) in zip(CHOICES, choices, strict=True):
+            if error:
+                sheet.add(number, error, key=key)
+            data[key] = choice
+        if error_flags:
+            sheet.add(number, error_flags, key="flags")
+        data["flags"] = flags or {}
 
-        if len(sheet.errors) > before:
+        if sheet.count > before:
             return None
-        place = ("unit", data["locality"].pk) if data["locality"] else ("agency", data["agency"].pk)
-        identity = (fold(data["title"]), place, occurred)
+        folded = fold(data["title"])
+        place = ("unit", locality.pk) if locality is not None else ("agency", agency.pk)
+        identity = hashlib.blake2b(
+            f"{folded}\x1f{place[0]}{place[1]}\x1f{occurred.isoformat()}".encode(), digest_size=16
+        ).digest()
         if identity in self.seen:
             sheet.add(
                 number,
@@ -490,77 +597,46 @@ class _Validator:
             )
             return None
         self.seen[identity] = number
-        return Draft(row=number, data=data)
+        return data, folded, place
 
-    def unit(self, number: int, cells: list[Cell]):
-        cell = self.sheet.cell(cells, "unit")
-        if excel.blank(cell.value):
+    def unit(self, value):
+        if excel.blank(value):
             return None
-        code = excel.unit_code(cell)
-        if code is None or code not in self.refs.units:
-            shown = str(cell.value).strip()[:40] if not isinstance(cell.value, float) else f"{cell.value:g}"
-            self.sheet.add(
-                number,
+        code = excel.unit_code(value)
+        unit = self.refs.units.get(code) if code is not None else None
+        if unit is None:
+            shown = str(value).strip()[:40] if not isinstance(value, float) else f"{value:g}"
+            raise CellError(
                 _("“{value}” is not the official code of a commune or ward of the organisation.").format(
                     value=shown
-                ),
-                key="unit",
+                )
             )
-            return None
-        return self.refs.units[code]
+        return unit
 
-    def agency(self, number: int, cells: list[Cell]):
-        cell = self.sheet.cell(cells, "agency")
-        try:
-            text = excel.text(cell)
-        except CellError as exc:
-            self.sheet.add(number, exc.message, key="agency")
-            return None
+    def agency(self, value):
+        text = excel.text(value)
         if not text:
             return None
-        agency = self.refs.agencies.get(text.strip().casefold())
+        agency = self.refs.agency(text)
         if agency is None:
-            self.sheet.add(
-                number,
-                _("No unit of the organisation has the code “{value}”.").format(value=text[:40]),
-                key="agency",
-            )
+            raise CellError(_("No unit of the organisation has the code “{value}”.").format(value=text[:40]))
         return agency
 
-    def choice(self, number: int, cells: list[Cell], key: str) -> str | None:
-        cell = self.sheet.cell(cells, key)
-        try:
-            text = excel.text(cell)
-        except CellError as exc:
-            self.sheet.add(number, exc.message, key=key)
-            return None
+    def choice(self, key: str, value) -> str | None:
+        text = excel.text(value)
         if not text:
             if key in DEFAULTS:
                 return DEFAULTS[key]
-            self.sheet.add(
-                number,
-                _("Choose one of: {labels}.").format(labels=", ".join(choice_labels()[key])),
-                key=key,
+            raise CellError(_("Choose one of: {labels}.").format(labels=self.labels[key]))
+        choice = self.choices[key].get(fold(text))
+        if choice is None:
+            raise CellError(
+                _("“{value}” is not one of: {labels}.").format(value=text[:40], labels=self.labels[key])
             )
-            return None
-        value = self.choices[key].get(fold(text))
-        if value is None:
-            self.sheet.add(
-                number,
-                _("“{value}” is not one of: {labels}.").format(
-                    value=text[:40], labels=", ".join(choice_labels()[key])
-                ),
-                key=key,
-            )
-        return value
+        return choice
 
-    def flags(self, number: int, cells: list[Cell]) -> dict:
-        cell = self.sheet.cell(cells, "flags")
-        try:
-            text = excel.text(cell)
-        except CellError as exc:
-            self.sheet.add(number, exc.message, key="flags")
-            return {}
+    def flags(self, value) -> dict:
+        text = excel.text(value)
         flags, unknown = {}, []
         for token in (t.strip() for t in _LIST_SEPARATORS.split(text)):
             if not token:
@@ -571,61 +647,65 @@ class _Validator:
             else:
                 flags[name] = True
         if unknown:
-            self.sheet.add(
-                number,
+            raise CellError(
                 _("Unknown characteristic(s) {values}: use {labels}.").format(
-                    values=", ".join(f"“{t}”" for t in unknown[:5]),
-                    labels=", ".join(choice_labels()["flags"]),
-                ),
-                key="flags",
+                    values=", ".join(f"“{t}”" for t in unknown[:5]), labels=self.labels["flags"]
+                )
             )
         return flags
 
 
-def _parse(sheet: excel.Sheet, rows, merged, refs: References, now: dt.datetime) -> list[Draft]:
-    data_rows = excel.data_rows(SHEET, sheet, rows, merged)
-    if not data_rows:
-        return []
-    unit_codes, agency_codes = set(), set()
-    for _number, cells in data_rows:
-        code = excel.unit_code(sheet.cell(cells, "unit"))
-        if code is not None:
-            unit_codes.add(code)
-        agency = sheet.cell(cells, "agency").value
-        if isinstance(agency, str | int | float) and not isinstance(agency, bool) and not excel.blank(agency):
-            agency_codes.add(excel.text(Cell(agency, "s")).strip())
-    refs.load(unit_codes, agency_codes)
-    validator = _Validator(sheet, refs, now)
-    drafts = [validator.row(number, cells) for number, cells in data_rows]
-    drafts = [d for d in drafts if d is not None]
-    if not sheet.errors:
-        _refuse_already_imported(sheet, drafts, refs.organization)
-    return drafts
+def _unit_codes(validator: _Validator, batch: list) -> set[int]:
+    index = validator.at["unit"]
+    if index is None:
+        return set()
+    return {
+        code for code in map(excel.unit_code, {values[index] for _n, values in batch}) if code is not None
+    }
 
 
-def _refuse_already_imported(sheet: excel.Sheet, drafts: list[Draft], organization) -> None:
+def _refuse_already_recorded(sheet: excel.Sheet, checked: list, organization) -> list:
     """A sheet imported twice would double every incident: a row whose title, place and time match an
-    incident already recorded is refused (one query over the sheet's time span)."""
-    if not drafts:
-        return
-    times = [d.data["occurred_at"] for d in drafts]
+    incident already recorded is refused (a query or two a batch, on the places and times it names).
+    The rows that are not refused."""
+    if not checked:
+        return []
+    localities = {place[1] for _n, _f, place, _o, _r in checked if place[0] == "unit"}
+    agencies = {place[1] for _n, _f, place, _o, _r in checked if place[0] == "agency"}
+    times = sorted({occurred for _n, _f, _p, occurred, _r in checked})
+    recorded = Incident.objects.filter(organization=organization)
+    queries = []
+    if localities:
+        queries.append(recorded.filter(locality__in=localities))
+    if agencies:
+        queries.append(recorded.filter(locality=None, agency__in=agencies))
+    fields = ("title", "locality_id", "agency_id", "occurred_at", "code")
+    # The incidents recorded between the batch's first and last times, if they are few (a sheet of new
+    # incidents finds none); else those at the batch's own times, a longer query.
+    enough = 2 * len(checked) + 100
+    found = []
+    for query in queries:
+        near = list(query.filter(occurred_at__range=(times[0], times[-1])).values_list(*fields)[: enough + 1])
+        if len(near) > enough:
+            near = list(query.filter(occurred_at__in=times).values_list(*fields))
+        found += near
     existing = {}
-    rows = Incident.objects.filter(
-        organization=organization, occurred_at__gte=min(times), occurred_at__lte=max(times)
-    ).values_list("title", "locality_id", "agency_id", "occurred_at", "code")
-    for title, locality_id, agency_id, occurred, code in rows.iterator(chunk_size=2000):
+    for title, locality_id, agency_id, occurred, code in found:
         place = ("unit", locality_id) if locality_id else ("agency", agency_id)
         existing[(fold(title), place, occurred)] = code
-    for draft in drafts:
-        d = draft.data
-        place = ("unit", d["locality"].pk) if d["locality"] else ("agency", d["agency"].pk)
-        code = existing.get((fold(d["title"]), place, d["occurred_at"]))
+    if not existing:
+        return checked
+    kept = []
+    for entry in checked:
+        number, folded, place, occurred, _row = entry
+        code = existing.get((folded, place, occurred))
         if code:
             sheet.add(
-                draft.row,
-                _("This incident is already recorded as {code}.").format(code=code),
-                key="title",
+                number, _("This incident is already recorded as {code}.").format(code=code), key="title"
             )
+        else:
+            kept.append(entry)
+    return kept
 
 
 # Model fields a service error may name, and the sheet column they come from.
@@ -647,65 +727,12 @@ _FIELD_COLUMNS = {
 }
 
 
-def _create(
-    *, actor, organization, drafts: list[Draft], sheet: excel.Sheet, file_name: str, now, progress=None
-) -> list[Incident]:
-    """Create every incident in bulk (services.incidents_create_bulk: the rules of incident_create), with one
-    audit event for the import, in the import's transaction; a refusal of the service is reported on its row
-    and nothing is created. The people concerned are told after the commit, once each for the sheet."""
-    rows = [
-        {
-            "title": d["title"],
-            "description": d["description"],
-            "occurred_at": d["occurred_at"],
-            "reported_at": d["reported_at"] or now,  # the time of the import, the same for every row
-            "source": d["source"],
-            "field": d["field"],
-            "severity": d["severity"],
-            "locality": d["locality"],
-            "agency": d["agency"],
-            "place": d.get("place", ""),
-            "latitude": d.get("latitude"),
-            "longitude": d.get("longitude"),
-            "reporter_name": d.get("reporter_name", ""),
-            "reporter_contact": d.get("reporter_contact", ""),
-            "flags": d["flags"],
-        }
-        for d in (draft.data for draft in drafts)
-    ]
-    try:
-        created = services.incidents_create_bulk(
-            actor=actor, organization=organization, rows=rows, progress=progress
-        )
-    except services.RowsRefused as refused:
-        for position, exc in refused.errors.items():
-            sheet.add_invalid(drafts[position].row, exc, _FIELD_COLUMNS)
-        return []
-    event = audit.record(
-        actor=actor,
-        action=AuditAction.IMPORT,
-        organization=organization,
-        changes={"incidents": [i.pk for i in created], "file": file_name[:200], "sha256": sheet.sha256},
-        kind="incident.imported",
-        params={"count": len(created), "file": file_name[:200], "sha256": sheet.sha256},
-    )
-    transaction.on_commit(lambda: _notify(organization, created, event.pk))
-    return created
-
-
-def _notify(organization, incidents: list[Incident], event_id: int) -> None:
+def _notify(organization, people: dict[int, int], pressing: int, event_id: int) -> None:
     """One notice per person for the whole sheet, to the people incidents.services tells about a new
     incident: the leader in charge, the focal point, and the Standing Board for the urgent ones and those of
     public concern."""
-    counts: dict[int, int] = {}
-    users: dict[int, User] = {}
-    for incident in incidents:
-        leader = incident.responsible_leader
-        for user in (getattr(leader, "user", None) if leader is not None else None, incident.focal_point):
-            if user is not None and user.is_active:
-                users[user.pk] = user
-                counts[user.pk] = counts.get(user.pk, 0) + 1
-    pressing = sum(1 for i in incidents if i.is_public_concern or i.severity == Severity.URGENT)
+    counts = dict(people)
+    users = {user.pk: user for user in User.objects.filter(pk__in=list(counts), is_active=True)}
     board = set()
     if pressing:
         for user in User.objects.filter(organization=organization, role=Role.STANDING_BOARD, is_active=True):
@@ -729,26 +756,59 @@ def _notify(organization, incidents: list[Incident], event_id: int) -> None:
 def import_incidents(*, actor, organization, file, progress=None) -> ImportResult:
     """Import incidents from an .xlsx sheet into an organisation: all of them, or none and every error.
 
-    `file` is an uploaded file, bytes or a path. progress(done, total), if given, is called as the
-    incidents are written (done of total rows, a batch at a time), for a task to show. Nothing raises for a
-    bad file: a file that cannot be read at all comes back as one error, a readable sheet with every error of
-    every row.
+    `file` is an uploaded file, bytes or a path. The sheet is read, validated and written a batch of rows
+    at a time (core.excel.BATCH_ROWS) in one transaction: once a row has an error, the rows are still
+    validated but no longer written, and everything is rolled back at the end. progress(done, total), if
+    given, is called after each batch: `done` data rows read of `total`, the exact number of data rows.
+    Nothing raises for a bad file: a file that cannot be read at all comes back as one error, a readable
+    sheet with every error of every row (the first MAX_ERRORS listed). What it created (`created`) is read
+    from the database when iterated.
     """
 
-    def handle(sheet: excel.Sheet, rows, merged, file_name: str) -> list[Incident]:
+    def handle(sheet: excel.Sheet, rows: excel.Rows, file_name: str):
         now = timezone.now()
-        drafts = _parse(sheet, rows, merged, References(organization), now)
-        if sheet.errors:
+        refs = References(organization)
+        validator = _Validator(sheet, refs, now)
+        bulk = services.BulkIntake(actor=actor, organization=organization, now=now)
+        for batch, done in rows:
+            refs.load_units(_unit_codes(validator, batch))
+            checked = []
+            for number, values in batch:
+                found = validator.row(number, values)
+                if found is None:
+                    continue
+                data, folded, place = found
+                try:
+                    prepared = bulk.prepare(**data, folded_title=folded)
+                except ValidationError as exc:
+                    sheet.add_invalid(number, exc, _FIELD_COLUMNS)
+                    continue
+                checked.append((number, folded, place, data["occurred_at"], prepared))
+            checked = _refuse_already_recorded(sheet, checked, organization)
+            if not sheet.count:  # once a row has an error nothing is written: the rest are only checked
+                bulk.write([prepared for *_entry, prepared in checked])
+            if progress is not None:
+                progress(done, rows.total)
+        if sheet.count:
             return []
-        return _create(
+        params = {
+            "count": bulk.count,
+            "file": file_name[:200],
+            "sha256": sheet.sha256,
+            "first": bulk.first_code,
+            "last": bulk.last_code,
+        }
+        event = audit.record(
             actor=actor,
+            action=AuditAction.IMPORT,
             organization=organization,
-            drafts=drafts,
-            sheet=sheet,
-            file_name=file_name,
-            now=now,
-            progress=progress,
+            changes=params,
+            kind="incident.imported",
+            params=params,
         )
+        people, pressing = bulk.people, bulk.pressing
+        transaction.on_commit(lambda: _notify(organization, people, pressing, event.pk))
+        return bulk.written()
 
     return excel.import_sheet(
         SHEET, actor=actor, file=file, audit_on={"organization": organization}, handle=handle

@@ -1,22 +1,25 @@
 """Writes of incidents: intake with routing and deadlines, reassignment, the workflow, directives."""
 
 import datetime as dt
+import operator
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
 from core import audit
+from core.bulk import Written, insert
 from core.calendar import WorkingCalendar
 from core.errors import ConflictError
 from core.models import AuditAction
 from core.services import attachment_add, create_record, notify, update_record
-from core.text import nfc
+from core.text import fold, nfc
 from core.validators import LONG_TEXT, check_lengths
 from incidents.choices import (
     ACKNOWLEDGED_STATUSES,
@@ -83,9 +86,10 @@ def _lock_codes(organization) -> None:
 
 
 def _last_number(organization, prefix: str) -> int:
+    # Numbers have five digits, then more past 99,999 a year: the longest code first, then the highest.
     last = (
         Incident.objects.filter(organization=organization, code__startswith=prefix)
-        .order_by("-code")
+        .order_by(Length("code").desc(), "-code")
         .values_list("code", flat=True)
         .first()
     )
@@ -117,18 +121,34 @@ class Intake:
     """The rules of taking in incidents for one organisation: routing to the leader in charge on the day it
     occurred (frozen), the handling unit and its focal point, deadlines in working hours on one working
     calendar. Each answer is kept, so a batch asks the database once per distinct place and day, however
-    many incidents share them; incident_create and incidents_create_bulk both build through it."""
+    many incidents share them. incident_create builds an incident through it (build), an import's rows are
+    routed through it (BulkIntake)."""
 
     def __init__(self, organization):
         self.organization = organization
         self.calendar = WorkingCalendar.for_organization(organization)
+        self.zone = timezone.get_current_timezone()
+        self._parties: dict = {}
         self._routes: dict = {}
         self._units: dict = {}
         self._focal_points: dict = {}
         self._deadlines: dict = {}
 
+    def check_parties(self, locality, agency) -> None:
+        """_check_parties, once per place (without a duplicate: an import names none)."""
+        key = (getattr(locality, "pk", None), getattr(agency, "pk", None))
+        if key not in self._parties:
+            try:
+                _check_parties(self.organization, locality, agency)
+                self._parties[key] = None
+            except ValidationError as exc:
+                self._parties[key] = exc
+        if self._parties[key] is not None:
+            raise self._parties[key]
+
     def route(self, target, occurred_at: dt.datetime):
-        key = (type(target).__name__, target.pk, timezone.localtime(occurred_at).date())
+        local = occurred_at if occurred_at.tzinfo is self.zone else timezone.localtime(occurred_at)
+        key = (type(target).__name__, target.pk, local.date())
         if key not in self._routes:
             self._routes[key] = responsible_leader(target, at=occurred_at, organization=self.organization)
         return self._routes[key]
@@ -296,62 +316,321 @@ def incident_create(
     return incident
 
 
-class RowsRefused(Exception):
-    """incidents_create_bulk refused some rows: {position in the batch: ValidationError}."""
+# The columns an import writes (every concrete field but the id), and where each value goes in a row.
+_COLUMNS = [f.name for f in Incident._meta.concrete_fields if not f.primary_key]
+_AT = {name: index for index, name in enumerate(_COLUMNS)}
+# What an import sets, row by row; the other columns keep the value a new Incident has.
+_SET = (
+    "title",
+    "description",
+    "locality",
+    "agency",
+    "place",
+    "latitude",
+    "longitude",
+    "occurred_at",
+    "reported_at",
+    "source",
+    "field",
+    "severity",
+    "reporter_name",
+    "reporter_contact",
+    "responsible_leader",
+    "responsible_assignment",
+    "routed_via",
+    "handling_unit",
+    "focal_point",
+    "ack_due_at",
+    "resolve_due_at",
+    *(name for name, _label in FLAGS),
+)
+_FLAG_NAMES = tuple(name for name, _label in FLAGS)
+# A row is the template (a new Incident's values) followed by the values of _SET, rearranged in the order of
+# the columns: each column takes its value from _SET if it is there, else from the template.
+_ARRANGE = operator.itemgetter(
+    *(len(_COLUMNS) + _SET.index(name) if name in _SET else index for index, name in enumerate(_COLUMNS))
+)
+_CODE, _SEARCH = _AT["code"], _AT["search_text"]
+# The model's rules for the values a row brings (Incident.clean_fields), checked cheaply: a value that does
+# not plainly pass is handed to the field's own clean, which gives its error.
+_CHECKED = (
+    "title",
+    "description",
+    "place",
+    "latitude",
+    "longitude",
+    "occurred_at",
+    "reported_at",
+    "source",
+    "field",
+    "severity",
+    "reporter_name",
+    "reporter_contact",
+)
 
-    def __init__(self, errors: dict[int, ValidationError]):
-        super().__init__(f"{len(errors)} row(s) refused")
-        self.errors = errors
+
+def _plainly_valid(field: models.Field):
+    """A quick test that a value passes `field`'s rules (blank, null, length, choices, digits)."""
+    if isinstance(field, models.CharField | models.TextField):
+        limit, blank = field.max_length, field.blank
+        choices = {value for value, _label in field.flatchoices} if field.choices else None
+        return lambda v: (
+            v.__class__ is str
+            and (blank or v != "")
+            and (limit is None or len(v) <= limit)
+            and (choices is None or v in choices)
+        )
+    if isinstance(field, models.DecimalField):
+        bound = Decimal(10) ** (field.max_digits - field.decimal_places)
+        places = -field.decimal_places
+        null = field.null
+        return lambda v: (
+            (v is None and null)
+            or (isinstance(v, Decimal) and -bound < v < bound and v.as_tuple().exponent >= places)
+        )
+    if isinstance(field, models.DateTimeField):
+        null = field.null
+        return lambda v: (v is None and null) or isinstance(v, dt.datetime)
+    return lambda v: False
 
 
-BULK_BATCH = 1_000  # incidents written in one INSERT
-_BULK_UNCHECKED = ["code", *(f.name for f in Incident._meta.concrete_fields if f.many_to_one)]
+# The columns whose values are the same in many rows: a value that passed is not checked again.
+_REPEATING = {"place", "latitude", "longitude", "reported_at", "source", "field", "severity", "reporter_name"}
+_CLEANED_AT = tuple(
+    _AT[name] for name in ("locality", "agency", "occurred_at", "reported_at", "latitude", "longitude")
+)
 
 
-@transaction.atomic
-def incidents_create_bulk(
-    *, actor, organization, rows: list[dict], progress=None, batch_size: int | None = None
-) -> list[Incident]:
-    """Take in many incidents at once, by the rules of incident_create (Intake builds both), all or nothing.
+class _Cleaned:
+    """What Incident.clean reads of an incident, without building one."""
 
-    Each row holds incident_create's keyword arguments (but files and notify_people). Routing, the handling
-    unit and its focal point are looked up once per distinct place (and day), the deadlines counted on one
-    working calendar; every row is checked (the model's field and clean rules) before anything is written,
-    and RowsRefused names every refused row. The codes of the whole batch are taken in one step under the
-    organisation's row lock, consecutive in the order of `rows`; the incidents are written with bulk_create,
-    `batch_size` (BULK_BATCH) at a time, progress(done, total) called after each batch. No audit event and no
-    notification here: the caller records one event for the batch and tells people after the commit.
-    """
-    intake = Intake(organization)
-    incidents: list[Incident] = []
-    errors: dict[int, ValidationError] = {}
-    for position, row in enumerate(rows):
-        try:
-            incident = intake.build(actor=actor, **row)
-            # The uniqueness of the code is the lock's, below; the related records come from the organisation
-            # (Intake checked them), so a query each to see they exist is spared; the rest is full_clean's.
-            incident.full_clean(exclude=_BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            errors[position] = exc
-            continue
-        incidents.append(incident)
-    if errors:
-        raise RowsRefused(errors)
-    _lock_codes(organization)
-    numbers: dict[str, int] = {}
-    for incident in incidents:
-        prefix = f"VV-{timezone.localtime(incident.reported_at).year}-"
-        if prefix not in numbers:
-            numbers[prefix] = _last_number(organization, prefix)
-        numbers[prefix] += 1
-        incident.code = f"{prefix}{numbers[prefix]:05d}"
-        incident.refresh_derived()
-    total, batch_size = len(incidents), batch_size or BULK_BATCH
-    for start in range(0, total, batch_size):
-        Incident.objects.bulk_create(incidents[start : start + batch_size])
-        if progress is not None:
-            progress(min(start + batch_size, total), total)
-    return incidents
+    __slots__ = ("agency_id", "latitude", "locality_id", "longitude", "occurred_at", "reported_at")
+
+    def __init__(self, locality_id, agency_id, occurred_at, reported_at, latitude, longitude):
+        self.locality_id, self.agency_id = locality_id, agency_id
+        self.occurred_at, self.reported_at = occurred_at, reported_at
+        self.latitude, self.longitude = latitude, longitude
+
+
+class BulkIntake:
+    """Takes in the incidents of an import by the rules of incident_create, without a model instance a row.
+
+    `prepare` checks a row as incident_create would (Intake: its place belongs to the organisation, the
+    leader in charge of it on the day it occurred, frozen, the handling unit and its focal point, the
+    deadlines in working hours; the model's field rules and its clean) and gives the values to write, or
+    raises ValidationError. `write` numbers a batch of them in the order given, under the organisation's row
+    lock (the lock incident_create takes, held until the import commits), sets their search text as save()
+    does, and inserts them in one statement (core.bulk.insert). Routing and deadlines are looked up once
+    per distinct place and day. It keeps what the import's audit event and notices need: how many were
+    written, the first and last codes, how many concern each person, how many are pressing. No audit event
+    and no notification here."""
+
+    def __init__(self, *, actor, organization, now: dt.datetime):
+        self.organization = organization
+        self.intake = Intake(organization)
+        new = Incident(
+            organization=organization,
+            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=now,
+            updated_at=now,
+            status_changed_at=now,
+        )
+        self._template = [getattr(new, Incident._meta.get_field(name).attname) for name in _COLUMNS]
+        self._arrange = _ARRANGE
+        self._routed: dict = {}
+        self._flags: dict = {}
+        self._kept: list = []
+        self._places: dict = {}
+        self._rules = [
+            (_AT[name], name, field, _plainly_valid(field), set() if name in _REPEATING else None)
+            for name, field in ((name, Incident._meta.get_field(name)) for name in _CHECKED)
+        ]
+        self._numbers: dict[str, int] = {}
+        self._locked = False
+        self.count = 0
+        self.first_code = self.last_code = ""
+        self.people: dict[
+            int, int
+        ] = {}  # user id → incidents that are theirs (leader in charge, focal point)
+        self.pressing = 0  # urgent, or of public concern: the Standing Board hears of them
+
+    def prepare(
+        self,
+        *,
+        title: str,
+        description: str,
+        occurred_at: dt.datetime,
+        reported_at: dt.datetime,
+        source: str,
+        field: str,
+        severity: str,
+        locality=None,
+        agency=None,
+        place: str = "",
+        latitude=None,
+        longitude=None,
+        reporter_name: str = "",
+        reporter_contact: str = "",
+        flags: dict | None = None,
+        folded_title: str | None = None,
+    ) -> list:
+        """The values of a new incident, checked and routed, not yet numbered: texts as core.text.nfc gives
+        them; `folded_title` is fold(title), when the caller has it."""
+        zone = self.intake.zone
+        day = (occurred_at if occurred_at.tzinfo is zone else timezone.localtime(occurred_at)).date()
+        key = (id(locality), id(agency), day, severity, reported_at)
+        routed = self._routed.get(key)
+        if routed is None:
+            routed = self._route(key, locality, agency, occurred_at, severity, reported_at)
+        (
+            locality_id,
+            agency_id,
+            leader_id,
+            assignment_id,
+            via,
+            unit_id,
+            focal_point_id,
+            ack_due,
+            resolve_due,
+            prefix,
+            people,
+        ) = routed
+        flags = flags or {}
+        row = self._arrange(
+            [
+                *self._template,
+                title,
+                description,
+                locality_id,
+                agency_id,
+                place,
+                latitude,
+                longitude,
+                occurred_at,
+                reported_at,
+                source,
+                field,
+                severity,
+                reporter_name,
+                reporter_contact,
+                leader_id,
+                assignment_id,
+                via,
+                unit_id,
+                focal_point_id,
+                ack_due,
+                resolve_due,
+                *self._flag_values(flags),
+            ]
+        )
+        row = list(row)
+        self._check(row)
+        # The code's prefix until write numbers the row, the folded title and place until it adds the code.
+        row[_CODE] = prefix
+        folded_place = self._places.get(place)
+        if folded_place is None:
+            folded_place = self._places[place] = fold(place)
+        folded = folded_title if folded_title is not None else fold(title)
+        row[_SEARCH] = f"{folded} {folded_place}" if folded_place else folded
+        counts = self.people
+        for user in people:
+            counts[user] = counts.get(user, 0) + 1
+        if severity == Severity.URGENT or flags.get("is_public_concern"):
+            self.pressing += 1
+        return row
+
+    def _flag_values(self, flags: dict) -> list[bool]:
+        """The flag columns' values for `flags`, worked out once for each dict of flags given (an import
+        gives the same few again and again); the dict is kept with them, so that its id stays its own."""
+        found = self._flags.get(id(flags))
+        if found is None:
+            found = self._flags[id(flags)] = ([bool(flags.get(name)) for name in _FLAG_NAMES], flags)
+        return found[0]
+
+    def _route(self, key, locality, agency, occurred_at, severity, reported_at) -> tuple:
+        """What incident_create works out for a place, a day, a severity and a time of report (Intake),
+        remembered; the place's records are kept with it, so that their ids in the key stay theirs."""
+        intake = self.intake
+        intake.check_parties(locality, agency)
+        answer = intake.route(locality or agency, occurred_at)
+        unit = intake.handling_unit(locality, agency)
+        focal_point = intake.focal_point(unit)
+        ack_due, resolve_due = intake.deadlines(severity, reported_at)
+        leader_user = getattr(answer.leader, "user", None) if answer.leader is not None else None
+        people = tuple({u.pk for u in (leader_user, focal_point) if u is not None and u.is_active})
+        routed = (
+            getattr(locality, "pk", None),
+            getattr(agency, "pk", None),
+            getattr(answer.leader, "pk", None),
+            getattr(answer.assignment, "pk", None),
+            answer.via,
+            getattr(unit, "pk", None),
+            getattr(focal_point, "pk", None),
+            ack_due,
+            resolve_due,
+            f"VV-{timezone.localtime(reported_at).year}-",
+            people,
+        )
+        self._routed[key] = routed
+        self._kept.append((locality, agency))
+        return routed
+
+    def _check(self, row: list) -> None:
+        errors: dict[str, list[str]] = {}
+        for index, name, field, plain, passed in self._rules:
+            value = row[index]
+            if passed is not None and value in passed:
+                continue
+            if plain(value):
+                if passed is not None and len(passed) < 10_000:
+                    passed.add(value)
+                continue
+            try:
+                field.clean(value, None)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        Incident.clean(_Cleaned(*[row[index] for index in _CLEANED_AT]))
+
+    def write(self, rows: list[list]) -> None:
+        """Number `rows` (from prepare) after the organisation's last code of each year, and insert them."""
+        if not rows:
+            return
+        if not self._locked:
+            _lock_codes(self.organization)
+            self._locked = True
+        numbers = self._numbers
+        for row in rows:
+            prefix = row[_CODE]
+            number = numbers.get(prefix)
+            if number is None:
+                number = _last_number(self.organization, prefix)
+            numbers[prefix] = number = number + 1
+            code = row[_CODE] = f"{prefix}{number:05d}"
+            words = row[_SEARCH]
+            # fold(f"{code} {title} {place}"), as save() sets it: a code folds to itself in lower case.
+            row[_SEARCH] = f"{code.lower()} {words}" if words else code.lower()
+        self.first_code = self.first_code or rows[0][_CODE]
+        self.last_code = rows[-1][_CODE]
+        insert(Incident, _COLUMNS, rows)
+        self.count += len(rows)
+
+    def written(self) -> Written:
+        """The incidents written, in the order written, read from the database when asked for."""
+        ids = dict(
+            Incident.objects.filter(
+                organization=self.organization, code__in=[self.first_code, self.last_code]
+            ).values_list("code", "pk")
+        )
+        return Written(
+            Incident.objects.filter(
+                organization=self.organization,
+                pk__gte=ids.get(self.first_code, 0),
+                pk__lte=ids.get(self.last_code, 0),
+            ),
+            self.count,
+        )
 
 
 @transaction.atomic

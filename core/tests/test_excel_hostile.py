@@ -90,4 +90,4 @@ def test_an_entity_declaration_is_refused_as_damage():
     ],
 )
 def test_a_unit_code_is_a_whole_number_of_at_most_five_digits(value, code):
-    assert excel.unit_code(excel.Cell(value, "n")) == code
+    assert excel.unit_code(value) == code

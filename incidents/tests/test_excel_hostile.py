@@ -17,7 +17,7 @@ from core.testing import rewrite_first_sheet
 from incidents.models import Incident
 from incidents.tests.test_excel import HEADINGS, row, run, sheet
 
-LIMITS = "columns A to AN (40 columns) and rows 1 to 6,000"
+LIMITS = "columns A to AN (40 columns) and rows 1 to 101,000"  # 100,000 incidents, 1,000 more rows
 WITH_PLACE = [*HEADINGS, "Vĩ độ", "Kinh độ"]
 
 
@@ -53,7 +53,7 @@ def test_the_page_shows_the_refusal_in_vietnamese(hanoi, routed, office):
     response = client.post(reverse("incidents:import"), {"file": upload}, follow=True)
     assert response.status_code == 200 and 'data-status="refused"' in response.content.decode()
     assert (
-        "Ô A1048576 có dữ liệu nằm ngoài phạm vi được nhập: cột A đến AN (40 cột) và dòng 1 đến 6.000."
+        "Ô A1048576 có dữ liệu nằm ngoài phạm vi được nhập: cột A đến AN (40 cột) và dòng 1 đến 101.000."
         in (response.content.decode())
     )
     assert not Incident.objects.exists()
