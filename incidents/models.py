@@ -121,7 +121,8 @@ class Incident(CoreModel):
         on_delete=models.PROTECT,
         related_name="duplicates",
     )
-    search_text = models.CharField(max_length=600, db_index=True, editable=False)
+    # The code, a space, the title (300), a space and the place (300), folded: never more than 640.
+    search_text = models.CharField(max_length=640, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("incident")

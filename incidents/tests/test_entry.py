@@ -103,3 +103,13 @@ def test_a_long_resolution_is_refused_and_a_long_description_folds(hanoi, routed
     with translation.override("vi"):
         page = client_for(leader_user).get(f"/incidents/{incident.pk}/").content.decode()
     assert '<details class="long-text"' in page and "Xem thêm" in page
+
+
+def test_the_longest_title_and_place_are_recorded_and_found(hanoi, routed, focal_user):
+    # The code, the title (300) and the place (300) are folded into the search text together.
+    title, place = "Đ" * 299 + "x", "Phố Hàng Đào " + "ư" * 287
+    incident = report(hanoi, focal_user, title=title, place=place)
+    incident.refresh_from_db()
+    assert (len(incident.title), len(incident.place)) == (300, 300)
+    assert incident.search_text.endswith("u" * 287)
+    assert Incident.objects.filter(search_text__contains="dddx").get() == incident
