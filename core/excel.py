@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,6 +77,7 @@ class ImportErrorRow:
 class ImportResult:
     created: list = field(default_factory=list)
     errors: list[ImportErrorRow] = field(default_factory=list)
+    error_count: int = 0  # every error found, also those beyond the MAX_ERRORS listed
 
     @property
     def ok(self) -> bool:
@@ -610,10 +612,13 @@ def import_sheet(
                 sheet.name,
                 None,
                 "",
-                ngettext("… and {count} more error.", "… and {count} more errors.", more).format(count=more),
+                ngettext("… and {count} more error.", "… and {count} more errors.", more).format(
+                    count=number_format(more, force_grouping=True)
+                ),
             ),
         ]
     result.errors = errors
+    result.error_count = max(sheet.count, len(sheet.errors))
     if errors:
         # A refused import is on the trail too: who tried to import what, and why it was refused.
         audit.record(

@@ -305,13 +305,23 @@ def _run(job: ImportJob, progress: ProgressFile) -> dict:
             result = importer(actor=user, file=File(handle, name=job.file_name), **arguments)
     except ValidationError as exc:
         errors = [{"sheet": "", "row": None, "column": "", "message": str(m)} for m in exc.messages]
-        return {"status": ImportStatus.REFUSED, "errors": errors[: MAX_ERRORS + 1]}
+        return {
+            "status": ImportStatus.REFUSED,
+            "errors": errors[: MAX_ERRORS + 1],
+            "error_count": len(errors),
+        }
     if result.errors:
         errors = [
             {"sheet": e.sheet, "row": e.row, "column": e.column, "message": str(e.message)}
             for e in result.errors[: MAX_ERRORS + 1]
         ]
-        return {"status": ImportStatus.REFUSED, "errors": errors, "done": 0, "total": progress.total}
+        return {
+            "status": ImportStatus.REFUSED,
+            "errors": errors,
+            "error_count": result.error_count or len(result.errors),
+            "done": 0,
+            "total": progress.total,
+        }
     count = len(result.created)
     total = max(progress.total, count)
     return {"status": ImportStatus.DONE, "created_count": count, "done": total, "total": total}
@@ -338,6 +348,7 @@ class JobState:
     failure: str = ""
     waiting_long: bool = False  # queued for a while: is the tasks worker running?
     errors: list = field(default_factory=list)
+    error_count: int = 0  # all the errors found; `errors` lists the first MAX_ERRORS of them
 
     @property
     def finished(self) -> bool:
@@ -368,4 +379,11 @@ def job_state(job: ImportJob, *, now: dt.datetime | None = None) -> JobState:
             return JobState(ImportStatus.FAILED, done, total, failure=str(FAILURES["interrupted"]))
         return JobState(job.status, done, total)
     failure = str(FAILURES.get(job.failure, FAILURES["crashed"])) if job.status == ImportStatus.FAILED else ""
-    return JobState(job.status, job.done, job.total, failure=failure, errors=list(job.errors))
+    return JobState(
+        job.status,
+        job.done,
+        job.total,
+        failure=failure,
+        errors=list(job.errors),
+        error_count=job.error_count or len(job.errors),
+    )

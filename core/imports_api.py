@@ -43,6 +43,7 @@ class ImportJobOut(Schema):
     total: int
     created: int
     errors: list[ImportJobErrorOut]
+    error_count: int  # every error found; `errors` lists the first 1,000 and a line saying how many more
     failure: str
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -87,6 +88,7 @@ def get_import_job(request, job_id: int):
         "total": state.total,
         "created": job.created_count,
         "errors": state.errors,
+        "error_count": state.error_count,
         "failure": state.failure,
         "created_at": job.created_at,
         "started_at": job.started_at,

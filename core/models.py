@@ -267,6 +267,7 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("records created"), default=0)
     # A refused sheet's errors: [{"sheet", "row", "column", "message"}], capped as core.excel caps them.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)  # beyond those listed, too
     failure = models.CharField(_("failure"), max_length=20, blank=True)  # why a failed job failed: a code
     result_url = models.CharField(_("link"), max_length=300, blank=True)
     form_url = models.CharField(max_length=300, blank=True)

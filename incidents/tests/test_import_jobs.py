@@ -86,6 +86,23 @@ def test_the_api_reports_a_refused_sheet_by_row_and_column(hanoi, routed, office
     assert not Incident.objects.exists()
 
 
+def test_a_sheet_with_more_errors_than_are_listed_counts_them_all(hanoi, routed, office):
+    # 1,200 rows without a title: the first 1,000 are listed, then one line for the rest, and the
+    # heading, the last line and the API count every one of them, written as Vietnamese writes numbers.
+    client = client_for(office)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post("/incidents/import/", {"file": upload([row("")] * 1_200)})
+    page = client_for(office).get(response["Location"]).content.decode()
+
+    assert "1.200 lỗi: chưa nhập dữ liệu nào" in page
+    assert "… và 200 lỗi khác." in page
+    job = ImportJob.objects.get()
+    assert (job.status, job.error_count, len(job.errors)) == ("refused", 1_200, 1_001)
+    got = client_for(office).get(f"{API}{job.pk}").json()
+    assert (got["error_count"], len(got["errors"])) == (1_200, 1_001)
+    assert not Incident.objects.exists()
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 
@@ -133,7 +150,8 @@ def test_the_errors_of_a_refused_sheet_name_their_row_and_column(hanoi, routed, 
     err = io.StringIO()
     with time_machine.travel(NOW, tick=False), pytest.raises(CommandError):
         call_command("import_incidents", path, "--organization", "hanoi", "--user", "vanphong", stderr=err)
-    lines = err.getvalue().splitlines()[1:]
+    # Progress lines come first (the rows are checked a batch at a time), then one line an error.
+    lines = [line for line in err.getvalue().splitlines() if line.startswith("trang ")]
     assert len(lines) == 2
     assert lines[0].startswith("trang Vụ việc, dòng 3, cột A (Tiêu đề): ")
     assert lines[1].startswith("trang Vụ việc, dòng 3, cột C (Mã địa bàn): ") and "999999" in lines[1]
