@@ -2,7 +2,6 @@
 refusals, day-first dates, exports and imports, evidence files, and flat query counts."""
 
 import datetime as dt
-import types
 
 import pytest
 import time_machine
@@ -12,6 +11,7 @@ from django.test import Client
 
 from accounts.tests.helpers import inline_script_problems, template_names
 from core.audit import history_for
+from core.excel import ImportErrorRow, ImportResult
 from core.models import Attachment, AuditEvent
 from core.testing import count_queries
 from followup import services, views
@@ -35,7 +35,7 @@ def media(settings, tmp_path):
 def files(monkeypatch):
     """Stand-ins for the workbooks and the importer the pages are configured with, recording what the pages
     pass them (the modules themselves are tested in test_excel.py, and through the pages below)."""
-    calls = {"exports": [], "imports": [], "import_result": types.SimpleNamespace(created=[], errors=[])}
+    calls = {"exports": [], "imports": [], "import_result": ImportResult()}
 
     def workbook(kind):
         def make(queryset):
@@ -419,13 +419,13 @@ def test_an_import_with_errors_shows_every_error_and_writes_nothing(client, hano
     notice = services.notice_create(
         actor=office, organization=hanoi, number="12-TB/TU", issued_on=D(2026, 3, 1), title="Kết luận"
     )
-    error = types.SimpleNamespace
-    files["import_result"] = types.SimpleNamespace(
+    files["import_result"] = ImportResult(
         created=[],
         errors=[
-            error(sheet="Chỉ đạo", row=3, column="Thời hạn", message="Ngày không hợp lệ: 31/02/2026"),
-            error(sheet="Chỉ đạo", row=5, column="Đơn vị chủ trì", message="Không tìm thấy đơn vị “Sở XYZ”"),
+            ImportErrorRow("Chỉ đạo", 3, "Thời hạn", "Ngày không hợp lệ: 31/02/2026"),
+            ImportErrorRow("Chỉ đạo", 5, "Đơn vị chủ trì", "Không tìm thấy đơn vị “Sở XYZ”"),
         ],
+        error_count=2,
     )
     client.force_login(office)
     page = client.get(f"/followup/notices/{notice.pk}/import/").content.decode()
@@ -444,7 +444,7 @@ def test_a_clean_import_ends_on_its_job_page_linking_back_to_the_notice(client, 
     notice = services.notice_create(
         actor=office, organization=hanoi, number="12-TB/TU", issued_on=D(2026, 3, 1), title="Kết luận"
     )
-    files["import_result"] = types.SimpleNamespace(created=[object(), object()], errors=[])
+    files["import_result"] = ImportResult(created=[object(), object()])
     client.force_login(office)
     sheet = SimpleUploadedFile("chi-dao.xlsx", b"PK\x03\x04sheet", content_type=XLSX)
     response = client.post(f"/followup/notices/{notice.pk}/import/", {"file": sheet}, follow=True)

@@ -46,7 +46,7 @@ class _Forms(HTMLParser):
                 return
             self._form["fields"].append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
         elif tag == "select":
-            self._select = {"name": a["name"], "first": None, "chosen": []}
+            self._select = {"name": a["name"], "first": None, "chosen": [], "multiple": "multiple" in a}
         elif tag == "option" and self._select is not None:
             value = a.get("value", "")
             if self._select["first"] is None:
@@ -64,7 +64,11 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "select" and self._select is not None:
-            values = self._select["chosen"] or [self._select["first"] or ""]
+            # As a browser: a multiple select sends its chosen options only, a single one its first option
+            # when none is chosen, and a select without options sends nothing.
+            select = self._select
+            first = [] if select["multiple"] or select["first"] is None else [select["first"]]
+            values = select["chosen"] or first
             self._form["fields"] += [(self._select["name"], v) for v in values]
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
