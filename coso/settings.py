@@ -131,7 +131,8 @@ AUTH_USER_MODEL = "accounts.User"
 COSO_ORGANIZATION_MODEL = "org.PartyCommittee"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose session users come with their organisation and person (one query).
+    "accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
