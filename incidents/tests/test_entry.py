@@ -35,7 +35,9 @@ def client_for(user) -> Client:
 
 def test_the_directive_forms_deadline_is_a_working_day(hanoi, routed, focal_user, leader_user):
     incident = report(hanoi, focal_user, when=at(2026, 12, 2, 9, 0), reported=at(2026, 12, 2, 9, 30))
-    form = client_for(leader_user).get(f"/incidents/{incident.pk}/").context["directive_form"]
+    # The form the incident's page fetches when its "Issue a directive" section opens.
+    client = client_for(leader_user)
+    form = client.get(f"/incidents/{incident.pk}/directive/", headers={"HX-Request": "true"}).context["form"]
     # 02/12/2026 plus 30 days is 01/01/2027, New Year's Day: the form proposes Monday 04/01/2027.
     assert form.initial["deadline"] == dt.date(2027, 1, 4)
 
