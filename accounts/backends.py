@@ -14,13 +14,17 @@ class ModelBackend(backends.ModelBackend):
     """Django's ModelBackend; a session's user comes with their organisation and person."""
 
     def get_user(self, user_id):
-        user = _users().filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        UserModel = get_user_model()
+        try:
+            user = UserModel._default_manager.select_related(*_WITH_THE_USER).get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        user = await _users().filter(pk=user_id).afirst()
-        return user if user is not None and self.user_can_authenticate(user) else None
-
-
-def _users():
-    return get_user_model()._default_manager.select_related(*_WITH_THE_USER)
+        UserModel = get_user_model()
+        try:
+            user = await UserModel._default_manager.select_related(*_WITH_THE_USER).aget(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
