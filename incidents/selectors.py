@@ -135,22 +135,20 @@ def my_incidents(*, user) -> QuerySet[Incident]:
 
 
 def incident_directives(*, user, incident: Incident) -> list:
-    """The directives issued from the incident that the user may see, in the order they were issued. Found
+    """The directives issued from the incident that the user may see, in the order they were issued, with
+    their lead unit and status bucket (the page names each one, its lead unit, deadline and bucket). Found
     by the link's own index first: asked with the organisation and the kind of source, SQLite's planner
     walked every directive of the organisation (none but a few have a source)."""
     from followup.choices import SourceKind
     from followup.models import Directive
-    from followup.selectors import directive_list
+    from followup.selectors import directive_rows, with_status_buckets
 
     linked = Directive.objects.filter(
         source_type=ContentType.objects.get_for_model(Incident), source_id=incident.pk
     ).values("pk")
-    return list(
-        directive_list(user=user, include_archived=True)
+    return with_status_buckets(
+        directive_rows(user=user, include_archived=True)
         .filter(source_kind=SourceKind.INCIDENT, pk__in=linked)
-        .select_related(None)  # the incident's page names each one, its lead unit, deadline and bucket
-        .select_related("lead_unit")
-        .prefetch_related(None)
         .order_by("issued_on", "id")
     )
 

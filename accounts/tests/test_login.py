@@ -3,13 +3,16 @@
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import Client
+from django.contrib import auth
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from accounts.choices import Role
 from accounts.models import ApiToken
 from accounts.tests.helpers import LOGIN_URL, TOKEN_URL, sign_in, signed_in_user_id, template_names
 from conftest import PASSWORD
 from core.models import AuditAction, AuditEvent
+from core.testing import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,37 @@ def test_correct_login_redirects_home_and_is_audited(client, office):
     assert event.object_id == str(office.pk)
     assert event.organization_id == office.organization_id
     assert client.get(reverse("home")).status_code == 200
+
+
+def _session_user(client):
+    """The user of the client's session, as the authentication middleware loads it for each request."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return auth.get_user(request)
+
+
+def test_the_signed_in_user_comes_with_their_organisation_and_person_in_one_query(make_user, hanoi):
+    leader = make_user(Role.STANDING_MEMBER, hanoi, "lanhdao", person=True)
+    office = make_user(Role.OFFICE, hanoi, "vanphong")
+    for user in (leader, office):
+        signed = Client()  # signed in through the form: the session names the backend that signed it in
+        assert sign_in(signed, user.username).status_code == 302
+        loaded = []
+        # The session's row, then the user with their organisation and person.
+        assert count_queries(lambda s=signed: loaded.append(_session_user(s))) == 2
+        found = loaded[0]
+        assert found.pk == user.pk
+        assert count_queries(lambda u=found: (u.organization, getattr(u, "person", None))) == 0
+        assert found.organization == hanoi
+        assert (getattr(found, "person", None) is not None) is (user == leader)
+
+
+def test_a_deactivated_user_s_session_no_longer_signs_them_in(client, office):
+    assert sign_in(client, "vanphong").status_code == 302
+    assert _session_user(client).pk == office.pk
+    office.is_active = False
+    office.save(update_fields=["is_active"])
+    assert not _session_user(client).is_authenticated
 
 
 def test_login_goes_on_to_a_safe_next_page_only(client, office):

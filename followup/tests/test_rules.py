@@ -278,11 +278,35 @@ def claim(actor, directive, on):
 
 
 def bucket_of(user, directive, today) -> str:
-    return (
+    """The directive's bucket in the lists (the SQL rule), which a page that names a few directives (the
+    Python rule over `directive_rows`, e.g. an incident's page) must give too."""
+    listed = (
         selectors.directive_list(user=user, today=today, include_archived=True)
         .get(pk=directive.pk)
         .status_bucket
     )
+    rows = selectors.directive_rows(user=user, include_archived=True).filter(pk=directive.pk)
+    assert [d.status_bucket for d in selectors.with_status_buckets(rows, today)] == [listed]
+    return listed
+
+
+def test_every_bucket_reads_the_same_in_the_lists_and_on_a_page_that_names_the_directive(
+    directive, construction_focal, office
+):
+    assert bucket_of(office, directive, D(2026, 4, 20)) == StatusBucket.NOT_DUE
+    assert bucket_of(office, directive, D(2026, 5, 1)) == StatusBucket.OVERDUE
+    services.directive_report_progress(
+        actor=construction_focal,
+        directive=directive,
+        version=directive.version,
+        text="Đang làm.",
+        on=D(2026, 4, 2),
+    )
+    assert bucket_of(office, directive, D(2026, 4, 20)) == StatusBucket.IN_PROGRESS
+    assert bucket_of(office, directive, D(2026, 5, 1)) == StatusBucket.OVERDUE
+    directive.refresh_from_db()
+    directive = claim(construction_focal, directive, D(2026, 5, 4))
+    assert bucket_of(office, directive, D(2026, 5, 5)) == StatusBucket.AWAITING_CONFIRMATION
 
 
 def test_a_reported_completion_awaits_confirmation_and_counts_from_the_day_reported(
