@@ -19,7 +19,11 @@ pytestmark = pytest.mark.skipif(
 THREADS, EACH = 6, 4
 
 
-def test_simultaneous_reports_are_numbered_one_after_another(transactional_db, hanoi, routed, office):
+# Serialized rollback: the session's units are loaded into the database first, whichever transactional test
+# (a browser test) flushed it before on this worker.
+def test_simultaneous_reports_are_numbered_one_after_another(
+    transactional_db, django_db_serialized_rollback, hanoi, routed, office
+):
     barrier = threading.Barrier(THREADS)
     errors = []
 
