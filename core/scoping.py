@@ -37,14 +37,31 @@ class ScopeSpec:
     # For administrative units, which belong to no organisation: the path field that must lie
     # under the organisation's root unit.
     unit_path: str | None = None
+    # Typed links to any record, as (content-type field, id field) pairs: the record is visible when the
+    # record it links to is in the user's reach of records (an obstacle whose subject is a project of the
+    # user's working group; a directive whose source is that group's supervision session).
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class Reach:
-    """The localities and units a user reaches today (ids, subtrees included)."""
+    """The localities and units a user reaches today (ids, subtrees included), and records reached by
+    other ways than place: by model label ("investment.project"), a set of ids or a query of ids
+    (`values("pk")`, used as a subquery)."""
 
     locality_ids: set[int] = field(default_factory=set)
     agency_ids: set[int] = field(default_factory=set)
+    records: dict[str, object] = field(default_factory=dict)
+
+    def add_records(self, label: str, ids) -> None:
+        """Reach the records `ids` (a set of ids or a `values("pk")` query) of the model `label`."""
+        current = self.records.get(label)
+        if current is None:
+            self.records[label] = ids if not isinstance(ids, set) else set(ids)
+        elif isinstance(current, set) and isinstance(ids, set):
+            current |= ids
+        else:
+            self.records[label] = _union(current, ids)
 
 
 ReachProvider = Callable[[object, Reach], None]
@@ -110,7 +127,41 @@ def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
     if person_id is not None:
         for path in spec.people:
             condition |= Q(**{_id_lookup(path): person_id})
+    if reach.records:
+        condition |= _record_condition(qs.model, spec, reach)
     return qs.filter(condition)
+
+
+def _union(a, b) -> list:
+    """Two ways of naming ids (sets or id queries) as one list of subqueries and sets, matched with OR."""
+    parts = []
+    for part in (a, b):
+        parts.extend(part if isinstance(part, list) else [part])
+    return parts
+
+
+def _ids_condition(lookup: str, ids) -> Q:
+    parts = ids if isinstance(ids, list) else [ids]
+    condition = Q(pk__in=[])
+    for part in parts:
+        condition |= Q(**{f"{lookup}__in": sorted(part) if isinstance(part, set) else part})
+    return condition
+
+
+def _record_condition(model, spec: ScopeSpec, reach: Reach) -> Q:
+    """The records reached directly (by the model's label) or through a typed link to a reached record."""
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    own = reach.records.get(model._meta.label_lower)
+    if own is not None:
+        condition |= _ids_condition("pk", own)
+    for type_field, id_field in spec.links:
+        for label, ids in reach.records.items():
+            app_label, model_name = label.split(".")
+            content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+            condition |= Q(**{f"{type_field}_id": content_type.pk}) & _ids_condition(id_field, ids)
+    return condition
 
 
 def _person_id(user) -> int | None:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "org",
     "followup",
     "incidents",
+    "investment",
 ]
 
 MIDDLEWARE = [

@@ -66,7 +66,11 @@ class Obstacle(CoreModel):
     """A difficulty or obstacle (khó khăn, vướng mắc): raised, escalated, assigned, resolved, verified."""
 
     scope = ScopeSpec(
-        locality="locality", agency="agency", more_agencies=("responsible_agency",), people=("raised_by",)
+        locality="locality",
+        agency="agency",
+        more_agencies=("responsible_agency",),
+        people=("raised_by",),
+        links=(("subject_type", "subject_id"), ("origin_type", "origin_id")),
     )
 
     organization = models.ForeignKey(
@@ -188,7 +192,11 @@ class Directive(CoreModel):
     """A directive or conclusion (kết luận, chỉ đạo): a lead unit must carry it out by a deadline."""
 
     scope = ScopeSpec(
-        locality="locality", agency="lead_unit", more_agencies=("cooperating_units",), people=("issued_by",)
+        locality="locality",
+        agency="lead_unit",
+        more_agencies=("cooperating_units",),
+        people=("issued_by",),
+        links=(("source_type", "source_id"),),
     )
 
     organization = models.ForeignKey(

@@ -17,7 +17,7 @@ from core import audit
 from core.calendar import default_deadline
 from core.errors import ConflictError
 from core.models import AuditAction
-from core.scoping import reach_of
+from core.scoping import reach_of, visible
 from core.services import create_record, notify, update_record
 from core.text import nfc
 from core.toolkit import can_write
@@ -66,10 +66,14 @@ def follow_up_required_message() -> str:
     return _("Write the follow-up directive: what the unit must still do.")
 
 
-def _check_reach(actor, *, locality=None, agency=None, keep: Obstacle | None = None) -> None:
+def _check_reach(actor, *, locality=None, agency=None, keep: Obstacle | None = None, subject=None) -> None:
     """Someone who does not see everything raises obstacles only on the places and units they reach, so that
-    what they raise stays in their own lists. Correcting an obstacle may keep its current place and unit."""
+    what they raise stays in their own lists. Correcting an obstacle may keep its current place and unit.
+    An obstacle about a record the actor may see (a project of their working group) may name that record's
+    place and unit: the record is what gives them reach."""
     if actor is None or actor.sees_all:
+        return
+    if subject is not None and visible(type(subject)._default_manager.filter(pk=subject.pk), actor).exists():
         return
     reach = reach_of(actor)
     message = _("You can only raise obstacles on the places and units you are in charge of.")
@@ -167,7 +171,7 @@ def obstacle_create(
     """Record an obstacle raised in a supervision session, a visit or a report."""
     check_not_future(raised_on=raised_on)
     check_lengths(description=(description, LONG_TEXT))
-    _check_reach(actor, locality=locality, agency=agency)
+    _check_reach(actor, locality=locality, agency=agency, subject=subject)
     _same_organization(
         organization,
         locality=locality,

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InvestmentConfig(AppConfig):
+    """Public investment: key projects, capital plans, disbursement, working groups, supervision sessions."""
+
+    name = "investment"
+    verbose_name = _("Public investment")
+
+    def ready(self):
+        from core.scoping import register_reach_provider
+        from investment.reach import group_reach
+
+        register_reach_provider(group_reach)
+
+        from followup.choices import SourceKind
+        from followup.links import register_source, register_subject
+
+        # A supervision session is the source of the obstacles and directives it raises; a project is
+        # what they concern.
+        register_source(SourceKind.SUPERVISION_SESSION, "investment.SupervisionSession")
+        register_subject("investment.Project")
