@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("core.urls")),
     path("followup/", include("followup.urls")),
     path("incidents/", include("incidents.urls")),
+    path("investment/", include("investment.urls")),
     path("history/<id:ct>/<id:pk>/", core_views.history, name="history"),
     path("notifications/", notification_views.notifications, name="notifications"),
     path("imports/<id:pk>/", import_views.ImportJobView.as_view(), name="import_job"),

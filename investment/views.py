@@ -1,0 +1,1 @@
+"""Pages of public investment, on the toolkit (core.toolkit)."""
