@@ -21,3 +21,6 @@ class InvestmentConfig(AppConfig):
         # what they concern.
         register_source(SourceKind.SUPERVISION_SESSION, "investment.SupervisionSession")
         register_subject("investment.Project")
+
+        # Benchmark scenarios of the pages and the API (`coso bench`).
+        import investment.bench  # noqa: F401
