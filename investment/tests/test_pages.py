@@ -2,6 +2,7 @@
 supervision session to an obstacle escalated to the Standing Committee."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 B = 1_000_000_000
 TODAY = dt.date(2026, 5, 20)
+SERIAL = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -343,15 +345,15 @@ def test_group_list_parity(city, office_hcmc, group_leader):
     }
 
 
-def _grow(city, office_hcmc, hcmc, make_project, transport_board, counter=[0]):  # noqa: B006
+def _grow(city, office_hcmc, hcmc, make_project, transport_board):
     def grow():
         for _ in range(3):
-            counter[0] += 1
+            n = next(SERIAL)
             investor = agency_create(
                 actor=None,
                 organization=hcmc,
-                code=f"CDT-{counter[0]}",
-                name=f"Chủ đầu tư {counter[0]}",
+                code=f"CDT-{n}",
+                name=f"Chủ đầu tư {n}",
                 kind="investor",
             )
             project = make_project(investor=investor)
@@ -374,8 +376,8 @@ def _grow(city, office_hcmc, hcmc, make_project, transport_board, counter=[0]): 
             group = services.group_create(
                 actor=office_hcmc,
                 organization=hcmc,
-                number=100 + counter[0],
-                name=f"Tổ {counter[0]}",
+                number=100 + n,
+                name=f"Tổ {n}",
                 term_start=dt.date(2025, 10, 1),
                 projects=[project, city["green"]],
             )
@@ -383,7 +385,7 @@ def _grow(city, office_hcmc, hcmc, make_project, transport_board, counter=[0]): 
                 actor=office_hcmc,
                 group=city["group"],
                 held_on=dt.date(2026, 5, 1),
-                title=f"Buổi {counter[0]}",
+                title=f"Buổi {n}",
                 projects=[city["green"]],
             )
             del group
