@@ -25,7 +25,7 @@ class InvestmentConfig(AppConfig):
         from core.registry import has_role, register_home_panel, register_menu_group, register_menu_link
         from investment import views
 
-        register_menu_group("investment_menu", _("Public investment"), order=40, visible=has_role)
+        register_menu_group("investment_menu", _("Public investment"), order=35, visible=has_role)
         for order, (url_name, label, key) in enumerate(
             (
                 ("investment:dashboard", _("Disbursement"), "investment_dashboard"),
