@@ -30,13 +30,13 @@ router = Router(tags=["investment"])
 # --- working groups -----------------------------------------------------------------------------------
 
 
-class LeaderOut(Schema):
+class InvestmentLeaderOut(Schema):
     id: int
     name: str
     login: str | None = None
 
 
-class MemberOut(Schema):
+class InvestmentMemberOut(Schema):
     id: int
     name: str
     role: str
@@ -44,13 +44,13 @@ class MemberOut(Schema):
     valid_to: dt.date | None
 
 
-class GroupOut(Schema):
+class InvestmentGroupOut(Schema):
     id: int
     number: int
     name: str
     term_start: dt.date
     term_end: dt.date | None
-    leader: LeaderOut | None
+    leader: InvestmentLeaderOut | None
 
     @staticmethod
     def resolve_leader(obj):
@@ -64,8 +64,8 @@ class GroupOut(Schema):
         }
 
 
-class GroupDetailOut(GroupOut):
-    members: list[MemberOut]
+class InvestmentGroupDetailOut(InvestmentGroupOut):
+    members: list[InvestmentMemberOut]
     project_ids: list[int]
 
     @staticmethod
@@ -89,14 +89,14 @@ class GroupDetailOut(GroupOut):
 GroupQuery = filter_schema(GroupFilterSet, "InvestmentGroupQuery")
 
 
-@router.get("/groups/", response=list[GroupOut], summary="Working groups, with their leader")
+@router.get("/groups/", response=list[InvestmentGroupOut], summary="Working groups, with their leader")
 @paginate(PageNumberPagination, page_size=50)
 def list_groups(request, filters: Query[GroupQuery]):
     groups = filter_api(GroupFilterSet, request, selectors.group_list(user=request.user), filters)
     return groups.order_by("number", "id")
 
 
-@router.get("/groups/{id:group_id}", response=GroupDetailOut, summary="One working group")
+@router.get("/groups/{id:group_id}", response=InvestmentGroupDetailOut, summary="One working group")
 def get_group(request, group_id: int):
     return selectors.get_group_for_user(user=request.user, pk=group_id)
 
@@ -104,7 +104,7 @@ def get_group(request, group_id: int):
 # --- projects -----------------------------------------------------------------------------------------
 
 
-class SiteOut(Schema):
+class InvestmentSiteOut(Schema):
     locality_id: int
     locality: str
     latitude: Decimal | None
@@ -115,7 +115,7 @@ class SiteOut(Schema):
         return obj.locality.name
 
 
-class ProjectOut(Schema):
+class InvestmentProjectOut(Schema):
     id: int
     code: str
     name: str
@@ -128,7 +128,7 @@ class ProjectOut(Schema):
     total_investment: int
     progress_percent: Decimal | None
     progress_on: dt.date | None
-    sites: list[SiteOut]
+    sites: list[InvestmentSiteOut]
 
     @staticmethod
     def resolve_investor(obj):
@@ -142,14 +142,14 @@ class ProjectOut(Schema):
 ProjectQuery = filter_schema(ProjectFilterSet, "InvestmentProjectQuery")
 
 
-@router.get("/projects/", response=list[ProjectOut], summary="Projects, with the list's filters")
+@router.get("/projects/", response=list[InvestmentProjectOut], summary="Projects, with the list's filters")
 @paginate(PageNumberPagination, page_size=50)
 def list_projects(request, filters: Query[ProjectQuery]):
     projects = filter_api(ProjectFilterSet, request, selectors.project_list(user=request.user), filters)
     return projects.order_by("code", "id")
 
 
-@router.get("/projects/{id:project_id}", response=ProjectOut, summary="One project")
+@router.get("/projects/{id:project_id}", response=InvestmentProjectOut, summary="One project")
 def get_project(request, project_id: int):
     return selectors.get_project_for_user(user=request.user, pk=project_id)
 
@@ -157,7 +157,7 @@ def get_project(request, project_id: int):
 # --- disbursement figures -----------------------------------------------------------------------------
 
 
-class FiguresOut(Schema):
+class InvestmentFiguresOut(Schema):
     scope: str
     id: int | None
     year: int
@@ -194,7 +194,9 @@ def _scope_projects(user, scope: str, pk: int | None):
     return Project.objects.filter(pk=selectors.get_project_for_user(user=user, pk=pk).pk)
 
 
-@router.get("/disbursement", response=FiguresOut, summary="Disbursement figures of a scope at a date")
+@router.get(
+    "/disbursement", response=InvestmentFiguresOut, summary="Disbursement figures of a scope at a date"
+)
 def disbursement(
     request,
     scope: Literal["city", "group", "investor", "project"] = "city",
@@ -213,7 +215,7 @@ def disbursement(
         "source": source,
         **{
             name: getattr(f, name)
-            for name in FiguresOut.model_fields
+            for name in InvestmentFiguresOut.model_fields
             if name not in ("scope", "id", "source")
         },
     }
@@ -222,7 +224,7 @@ def disbursement(
 # --- sessions and what they raise ---------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class InvestmentSessionIn(Schema):
     held_on: Day
     title: Text = Field(max_length=300)
     place: Text = Field("", max_length=300)
@@ -231,7 +233,7 @@ class SessionIn(Schema):
     findings: SummaryText = ""
 
 
-class SessionOut(Schema):
+class InvestmentSessionOut(Schema):
     id: int
     group_id: int
     held_on: dt.date
@@ -246,9 +248,11 @@ class SessionOut(Schema):
 
 
 @router.post(
-    "/groups/{id:group_id}/sessions", response={201: SessionOut}, summary="Record a supervision session"
+    "/groups/{id:group_id}/sessions",
+    response={201: InvestmentSessionOut},
+    summary="Record a supervision session",
 )
-def record_session(request, group_id: int, payload: SessionIn):
+def record_session(request, group_id: int, payload: InvestmentSessionIn):
     require_writer(request.user)
     group = selectors.get_group_for_user(user=request.user, pk=group_id, action="session")
     data = payload.dict()
@@ -259,7 +263,7 @@ def record_session(request, group_id: int, payload: SessionIn):
     return Status(201, services.session_create(actor=request.user, group=group, **data))
 
 
-class SessionObstacleIn(Schema):
+class InvestmentSessionObstacleIn(Schema):
     project: Id
     title: Text = Field(max_length=300)
     description: LongText
@@ -268,7 +272,7 @@ class SessionObstacleIn(Schema):
     deadline: Day | None = None
 
 
-class ObstacleOut(Schema):
+class InvestmentObstacleOut(Schema):
     id: int
     title: str
     status: str
@@ -278,10 +282,10 @@ class ObstacleOut(Schema):
 
 @router.post(
     "/sessions/{id:session_id}/obstacles",
-    response={201: ObstacleOut},
+    response={201: InvestmentObstacleOut},
     summary="Raise an obstacle found in a session",
 )
-def raise_obstacle(request, session_id: int, payload: SessionObstacleIn):
+def raise_obstacle(request, session_id: int, payload: InvestmentSessionObstacleIn):
     require_writer(request.user)
     session = selectors.get_session_for_user(user=request.user, pk=session_id)
     group = selectors.get_group_for_user(user=request.user, pk=session.group_id)
