@@ -172,7 +172,7 @@ class InvestmentFiguresOut(Schema):
     target: Decimal | None
     gap: Decimal | None
     rag: str
-    projection: int
+    projection: int | None
     projected_rate: Decimal | None
     idle_months: int
     idle_streak: int

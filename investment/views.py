@@ -57,7 +57,7 @@ DIRECTIVE_DAYS = 30
 
 
 def _at(request) -> tuple[dt.date, int]:
-    """The date the page reads the figures at (`?at=`, the end of its month) and the plan year (`?year=`)."""
+    """The day the page reads the figures at (`?at=`, today by default) and the plan year (`?year=`)."""
     field = DayField(required=False)
     try:
         at = field.clean(request.GET.get("at", "")) or timezone.localdate()
@@ -76,7 +76,8 @@ def _chart(curve: dict) -> dict:
     """The chart's data: per month, the cumulative rate against the plan and the target floor."""
     denominator = curve["assigned"] or curve["allocated"]
     rates = [
-        float(analytics.percent(value, denominator)) if denominator else None for value in curve["cumulative"]
+        float(analytics.percent(value, denominator)) if denominator and value is not None else None
+        for value in curve["cumulative"]
     ]
     return {
         "months": [m.strftime("%m/%Y") for m in curve["months"]],
@@ -93,7 +94,7 @@ def _curve_rows(curve: dict) -> list[dict]:
             "month": month,
             "amount": amount,
             "cumulative": cumulative,
-            "rate": analytics.percent(cumulative, denominator),
+            "rate": analytics.percent(cumulative, denominator) if cumulative is not None else None,
             "target": target,
         }
         for month, amount, cumulative, target in zip(
@@ -201,7 +202,7 @@ class Dashboard(Organisation, ScopedView):
             key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
         )[:LAGGING_SHOWN]
         lagging_projects = {p.pk: p for p in key_projects.filter(pk__in=lagging_ids)}
-        curve = analytics.monthly_curve(projects, organization_id=org_id, year=year)
+        curve = analytics.monthly_curve(projects, organization_id=org_id, year=year, at=at)
         context = {
             **self.base_context(),
             **_badges(),
@@ -282,7 +283,7 @@ class ProjectDetail(Organisation, ObjectDetailView):
         at, year = _at(request)
         one = Project.objects.filter(pk=project.pk)
         plans = list(selectors.project_plans(project))
-        curve = analytics.monthly_curve(one, organization_id=org_id, year=year)
+        curve = analytics.monthly_curve(one, organization_id=org_id, year=year, at=at)
         sessions = list(
             selectors.session_list(user=user).filter(projects=project).order_by("-held_on", "-id")[:30]
         )
@@ -381,7 +382,7 @@ class GroupDetail(Organisation, ObjectDetailView):
         ranking = _ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
         group_projects = in_org.filter(group_links__group=group)
-        curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year)
+        curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year, at=at)
         members = sorted(
             group.current_members, key=lambda m: (list(GroupRole.values).index(m.role), m.person.full_name)
         )
