@@ -5,22 +5,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DayField
-from core.forms import LongTextField, with_blank
+from core.forms import LongTextField, RemoteSelect, with_blank
 from core.validators import LONG_TEXT, SUMMARY_TEXT, not_in_future
 from followup.choices import ObstacleCategory, ResolutionLevel
+from org.forms import AGENCY_SEARCH, BootstrapMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+# A list of check boxes keeps Tabler's check style (BootstrapMixin would give it form-control).
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
-class SessionForm(forms.Form):
+class SessionForm(BootstrapMixin, forms.Form):
     held_on = DayField(label=_("Held on"), widget=DATE_WIDGET, validators=[not_in_future])
     title = forms.CharField(label=_("Title"), max_length=300)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    projects = forms.ModelMultipleChoiceField(
-        label=_("Projects visited"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    projects = forms.ModelMultipleChoiceField(label=_("Projects visited"), queryset=None, widget=CHECKBOXES)
     participants = forms.ModelMultipleChoiceField(
-        label=_("Participants"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Participants"), queryset=None, required=False, widget=CHECKBOXES
     )
     findings = LongTextField(label=_("Findings"), limit=SUMMARY_TEXT, rows=5, required=False)
 
@@ -32,7 +33,7 @@ class SessionForm(forms.Form):
         self.fields["participants"].label_from_instance = lambda p: p.full_name
 
 
-class SessionObstacleForm(forms.Form):
+class SessionObstacleForm(BootstrapMixin, forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=None)
     title = forms.CharField(label=_("Obstacle"), max_length=300)
     description = LongTextField(label=_("Description"), limit=LONG_TEXT, rows=3)
@@ -49,9 +50,11 @@ class SessionObstacleForm(forms.Form):
         self.fields["project"].label_from_instance = lambda p: f"{p.code} – {p.name}"
 
 
-class SessionDirectiveForm(forms.Form):
+class SessionDirectiveForm(BootstrapMixin, forms.Form):
     content = LongTextField(label=_("Directive"), limit=LONG_TEXT, rows=3)
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=None, widget=RemoteSelect(url=AGENCY_SEARCH)
+    )
     deadline = DayField(label=_("Deadline"), widget=DATE_WIDGET)
     project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
 

@@ -312,7 +312,7 @@ class ProjectDetail(Organisation, ObjectDetailView):
             "obstacles": obstacles,
             "directives": directives,
             "bucket_labels": _bucket_labels(),
-            "events": audit.timeline(events[:60], known=[project, *plans]),
+            "events": audit.timeline(events[:15], known=[project, *plans]),
             "rag_rule": analytics.rag_rule(),
         }
 
