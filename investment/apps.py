@@ -21,3 +21,21 @@ class InvestmentConfig(AppConfig):
         # what they concern.
         register_source(SourceKind.SUPERVISION_SESSION, "investment.SupervisionSession")
         register_subject("investment.Project")
+
+        from core import events
+        from core.imports import register as register_import
+        from investment.importers import (
+            disbursement_import_target,
+            disbursements_imported,
+            imported_sentence,
+        )
+
+        register_import(
+            "disbursements",
+            title=_("Import disbursement figures"),
+            importer="investment.importers.import_disbursements",
+            target=disbursement_import_target,
+            success_message=disbursements_imported,
+            nav="investment",
+        )
+        events.register("disbursement.imported", imported_sentence)
