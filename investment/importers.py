@@ -616,8 +616,10 @@ class _Writer:
         months = {f[3] for f in figures}
         existing = {
             (project, source, year, month): (pk, amount)
+            # By the projects (the organisation's own, checked when read): the unique index on (project,
+            # source, plan year, month) answers, however many figures the organisation has.
             for project, source, year, month, pk, amount in Disbursement.objects.filter(
-                organization=self.organization, project_id__in=projects, plan_year__in=years, month__in=months
+                project_id__in=projects, plan_year__in=years, month__in=months
             ).values_list("project_id", "source", "plan_year", "month", "pk", "amount")
         }
         now, org = self.now, self.organization.pk

@@ -1,0 +1,170 @@
+"""Measuring the disbursement import: a generated sheet of any length, the import timed with the process's
+peak memory, and its place in `coso bench` (core.bench.register_measurement, from apps.py).
+
+`coso disbursement-sheet FILE --rows N --organization CODE` writes a sheet for the command line or the page
+(docs/imports.md has the figures); `disbursement_import_measurement` imports 100,000 rows into the seeded
+organisation during `coso bench`, then removes what it wrote.
+"""
+
+import contextlib
+import io
+import time
+import zipfile
+from pathlib import Path
+
+from django.db import transaction
+from openpyxl import Workbook
+
+from investment.models import Disbursement, Project
+from org.models import Agency
+
+BENCH_ROWS = 100_000
+FIRST_BENCH_YEAR = 2010  # plan years long past, which the seeded data leaves empty
+SOURCE_TEXTS = ("Ngân sách địa phương", "Ngân sách trung ương", "Vốn nước ngoài")
+HEADINGS = ("Mã dự án", "Nguồn vốn", "Năm kế hoạch", "Tháng", "Số giải ngân (đồng)")
+_SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _skeleton() -> bytes:
+    """A workbook as openpyxl writes it, with the headings only: its parts are kept, its sheet rewritten."""
+    wb = Workbook()
+    wb.active.title = "Giải ngân"
+    wb.active.append(list(HEADINGS))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _inline(reference: str, text: str) -> str:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def keys(codes: list[str], rows: int):
+    """(code, source text, plan year, month) for `rows` distinct figures: every project, source and month of
+    a plan year, then the next year (from FIRST_BENCH_YEAR)."""
+    count = 0
+    year = FIRST_BENCH_YEAR
+    while True:
+        for code in codes:
+            for source in SOURCE_TEXTS:
+                for index in range(1, 14):
+                    month, month_year = (index, year) if index <= 12 else (1, year + 1)
+                    yield code, source, year, f"{month:02d}/{month_year}"
+                    count += 1
+                    if count >= rows:
+                        return
+        year += 1
+
+
+def write_sheet(target, codes: list[str], rows: int, *, amount_seed: int = 0) -> None:
+    """Write a one-figure-a-row sheet of `rows` figures over the projects `codes` to `target` (a path or a
+    binary file), streaming: the sheet's XML in the shape openpyxl writes (inline strings), never whole."""
+    skeleton = zipfile.ZipFile(io.BytesIO(_skeleton()))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        for info in skeleton.infolist():
+            if info.filename != _SHEET:
+                out.writestr(info, skeleton.read(info.filename))
+        with out.open(_SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<dimension ref="A1:E%d"/><sheetData>' % (rows + 1)
+            )
+            header = "".join(_inline(f"{chr(65 + i)}1", h) for i, h in enumerate(HEADINGS))
+            sheet.write(f'<row r="1">{header}</row>'.encode())
+            buffer = []
+            for r, (code, source, year, month) in enumerate(keys(codes, rows), start=2):
+                amount = (r * 7919 + amount_seed) % 50_000 * 1_000_000
+                buffer.append(
+                    f'<row r="{r}">{_inline(f"A{r}", code)}{_inline(f"B{r}", source)}'
+                    f'<c r="C{r}" t="n"><v>{year}</v></c>{_inline(f"D{r}", month)}'
+                    f'<c r="E{r}" t="n"><v>{amount}</v></c></row>'
+                )
+                if len(buffer) >= 10_000:
+                    sheet.write("".join(buffer).encode())
+                    buffer = []
+            sheet.write("".join(buffer).encode())
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def peak_rss_reset() -> None:
+    """Start counting the process's peak resident size again (Linux), where the kernel allows it."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def rss_mb(field: str = "VmHWM") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def project_codes(organization) -> list[str]:
+    return list(
+        Project.objects.filter(organization=organization, archived_at__isnull=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def measure(*, actor, organization, rows: int, path: Path) -> dict:
+    """Generate `rows` figures over the organisation's projects, import them, and say how it went: seconds,
+    rows a second, and the process's resident size before and at its peak. The figures stay written."""
+    from investment.importers import import_disbursements
+
+    codes = project_codes(organization)
+    if not codes:
+        raise ValueError("The organisation has no project.")
+    write_sheet(path, codes, rows)
+    before = rss_mb("VmRSS")
+    peak_rss_reset()
+    start = time.perf_counter()
+    result = import_disbursements(actor=actor, organization=organization, file=path)
+    seconds = time.perf_counter() - start
+    if not result.ok:
+        raise ValueError(f"The generated sheet was refused: {result.errors[:3]}")
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_s": rows / seconds,
+        "rss_before_mb": before,
+        "rss_peak_mb": rss_mb("VmHWM"),
+        "size_mb": path.stat().st_size / 2**20,
+        "written": len(result.created),
+    }
+
+
+def remove_bench_years(organization) -> None:
+    """Remove the figures a measurement wrote (its plan years only)."""
+    Disbursement.objects.filter(
+        organization=organization, plan_year__gte=FIRST_BENCH_YEAR, plan_year__lt=FIRST_BENCH_YEAR + 20
+    ).delete()
+
+
+def ensure_projects(organization, count: int) -> None:
+    """At least `count` projects in the organisation: BENCH-00001… are added, in one statement, if fewer."""
+    have = Project.objects.filter(organization=organization, archived_at__isnull=True).count()
+    if have >= count:
+        return
+    investor = Agency.objects.filter(organization=organization).order_by("pk").first()
+    if investor is None:
+        raise ValueError("The organisation has no agency to invest.")
+    taken = set(Project.objects.filter(organization=organization).values_list("code", flat=True))
+    new, n = [], 0
+    while len(new) < count - have:
+        n += 1
+        code = f"BENCH-{n:05d}"
+        if code in taken:
+            continue
+        project = Project(
+            organization=organization,
+            code=code,
+            name=f"Dự án đo thử {n}",
+            group="B",
+            investor=investor,
+            total_investment=1_000_000_000_000,
+        )
+        project.refresh_derived()
+        new.append(project)
+    with transaction.atomic():
+        Project.objects.bulk_create(new, batch_size=500)
