@@ -39,3 +39,8 @@ class InvestmentConfig(AppConfig):
             nav="investment",
         )
         events.register("disbursement.imported", imported_sentence)
+
+        from core.bench import register_measurement
+        from investment.bench import disbursement_import_measurement
+
+        register_measurement("import disbursement", disbursement_import_measurement)

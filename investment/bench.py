@@ -168,3 +168,57 @@ def ensure_projects(organization, count: int) -> None:
         new.append(project)
     with transaction.atomic():
         Project.objects.bulk_create(new, batch_size=500)
+
+
+def disbursement_import_measurement(repeat: int) -> list:
+    """`coso bench`: import BENCH_ROWS generated figures into the seeded organisation (the one with the most
+    projects), as its office would, a few times; each run's figures are removed after it. The row's "median
+    ms" is the whole import (read, checked, written, committed)."""
+    import statistics
+    import tempfile
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from accounts.models import User
+    from core.bench import Result, _SqlTimer
+    from investment.importers import import_disbursements
+    from org.models import PartyCommittee
+
+    organization = (
+        PartyCommittee.objects.annotate(projects=Count("project"))
+        .filter(projects__gt=0)
+        .order_by("-projects")
+    ).first()
+    actor = User.objects.filter(organization=organization, is_active=True).order_by("pk").first()
+    if organization is None or actor is None:
+        return []
+    totals, sql_totals, queries = [], [], 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "giai-ngan.xlsx"
+        write_sheet(path, project_codes(organization), BENCH_ROWS)
+        for _run in range(max(1, min(repeat, 3))):
+            remove_bench_years(organization)
+            timer = _SqlTimer()
+            with connection.execute_wrapper(timer):
+                start = time.perf_counter()
+                result = import_disbursements(actor=actor, organization=organization, file=path)
+                totals.append(time.perf_counter() - start)
+            if not result.ok:
+                return []
+            sql_totals.append(timer.seconds)
+            queries = timer.count
+        remove_bench_years(organization)
+    median, sql_median = statistics.median(totals) * 1000, statistics.median(sql_totals) * 1000
+    return [
+        Result(
+            name=f"import: disbursement ({round(BENCH_ROWS / statistics.median(totals)):,} rows/s)",
+            rows=BENCH_ROWS,
+            queries=queries,
+            median_ms=round(median, 1),
+            p95_ms=round(max(totals) * 1000, 1),
+            sql_median_ms=round(sql_median, 1),
+            ratio_to_sql=round(median / sql_median, 2) if sql_median else 0.0,
+            status=200,
+        )
+    ]
