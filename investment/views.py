@@ -8,8 +8,7 @@ import datetime as _dt
 from django import forms as _forms
 from django.urls import reverse as _reverse
 from django.utils import timezone as _timezone
-from django.utils.translation import gettext as _gettext
-from django.utils.translation import gettext_lazy as _gettext_lazy
+from django.utils import translation as _translation
 
 from core.toolkit import ObjectExportView, ObjectImportView, ScopedView
 from core.web import xlsx_export
@@ -25,14 +24,14 @@ from org.models import Agency as _Agency
 
 class DisbursementImportForm(_BootstrapMixin, _forms.Form):
     file = _forms.FileField(
-        label=_gettext_lazy("Excel file (.xlsx)"),
+        label=_translation.gettext_lazy("Excel file (.xlsx)"),
         widget=_forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith(".xlsx"):
-            raise _forms.ValidationError(_gettext_lazy("Upload an Excel workbook (.xlsx)."))
+            raise _forms.ValidationError(_translation.gettext_lazy("Upload an Excel workbook (.xlsx)."))
         return upload
 
 
@@ -55,9 +54,9 @@ class DisbursementImport(ObjectImportView):
 
     def get_extra_context(self, request, obj):
         return {
-            "title": _gettext("Import disbursement figures"),
-            "pretitle": _gettext("Public investment"),
-            "intro": _gettext(
+            "title": _translation.gettext("Import disbursement figures"),
+            "pretitle": _translation.gettext("Public investment"),
+            "intro": _translation.gettext(
                 "Upload an Excel sheet of monthly disbursement figures: one figure a row (project code, "
                 "capital source, plan year, month, amount in đồng), or one project a row with the month "
                 "columns T1 to T12 and T1 of the next year. A figure already recorded is replaced by the "
