@@ -6,10 +6,13 @@ cumulated up to it, both rates, the target curve's floor, the gap, the red/amber
 projection to the year's end, and the months that passed without any disbursement. The rules are in
 docs/investment.md and shown on the pages (rag_rule()).
 
-Figures are monthly: "at" a date means as of the end of its month, both for the amounts (a month's row
-counts from the first day of that month) and for the floor of the target curve.
+Figures are monthly, and a month's row counts from the first day of that month. "At" a date therefore
+includes the running month's figure where one is already in. The floor is the target curve's value at
+that very day: the straight line from the end of the previous month to the end of the running one. A
+month counts as idle, and feeds the projection, only once it has ended.
 """
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -58,9 +61,10 @@ class Figures:
     allocated: int = 0
     disbursed_month: int = 0
     disbursed: int = 0
+    disbursed_finished: int = 0  # cumulated over the months that have ended by `at`
     target: Decimal | None = None
-    idle_months: int = 0  # months of the year so far with no disbursement at all
-    idle_streak: int = 0  # of which at the end, in a row up to the month of `at`
+    idle_months: int = 0  # months of the year that have ended with no disbursement at all
+    idle_streak: int = 0  # of which at the end, in a row up to the last month that has ended
     key: object = None
     label: str = ""
     extra: dict = field(default_factory=dict)
@@ -106,18 +110,32 @@ class Figures:
         return Rag.GREEN
 
     @property
-    def projection(self) -> int:
-        """The amount disbursed by 31 December at the pace so far (linear in months)."""
-        months = min(self.month, 12)
-        if months <= 0:
-            return 0
-        if self.month >= 12:
+    def finished_months(self) -> int:
+        """How many months of the disbursement year have ended by `at` (0–13)."""
+        return min(max(month_index(self.year, finished_before(self.at)) - 1, 0), 13)
+
+    @property
+    def projection(self) -> int | None:
+        """The amount disbursed by 31 December at the pace of the months that have ended (linear); what was
+        disbursed once December has ended; None before January has ended."""
+        months = self.finished_months
+        if months >= 12:
             return self.disbursed
-        return int((Decimal(self.disbursed) * 12 / months).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if months <= 0:
+            return None
+        return int(
+            (Decimal(self.disbursed_finished) * 12 / months).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        )
 
     @property
     def projected_rate(self) -> Decimal | None:
-        return percent(self.projection, self.denominator)
+        return percent(self.projection, self.denominator) if self.projection is not None else None
+
+
+def finished_before(at: dt.date) -> dt.date:
+    """The first day of the first month that has not ended by `at` (the day after `at` if it ends one)."""
+    following = at + dt.timedelta(days=1)
+    return month_start(following)
 
 
 # --- the target curve ---------------------------------------------------------------------------------
@@ -143,6 +161,21 @@ def target_at(points: dict[int, Decimal], month: int) -> Decimal | None:
     low_m, low_v = (max(before), Decimal(points[max(before)])) if before else (0, Decimal(0))
     high_m, high_v = min(after), Decimal(points[min(after)])
     value = low_v + (high_v - low_v) * (month - low_m) / (high_m - low_m)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def target_on(points: dict[int, Decimal], year: int, at: dt.date) -> Decimal | None:
+    """The floor on the day `at`: from the end of the previous month's floor to the end of this month's, in
+    proportion to the days of the month gone by (the month's own floor on its last day)."""
+    month = month_index(year, month_start(at))
+    if not points or month <= 0:
+        return None
+    if month > 13:
+        return target_at(points, 13)
+    end = target_at(points, month)
+    start = target_at(points, month - 1) if month > 1 else Decimal(0)
+    days = calendar.monthrange(at.year, at.month)[1]
+    value = start + (end - start) * Decimal(at.day) / Decimal(days)
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
@@ -178,6 +211,7 @@ def _disbursement_sums(year: int, at: dt.date):
     counted = Q(month__lte=month)
     return {
         "disbursed": Coalesce(Sum("amount", filter=counted), Value(0)),
+        "disbursed_finished": Coalesce(Sum("amount", filter=Q(month__lt=finished_before(at))), Value(0)),
         "disbursed_month": Coalesce(Sum("amount", filter=Q(month=month)), Value(0)),
     }
 
@@ -197,10 +231,9 @@ def _disbursements(projects: QuerySet, year: int, source: str | None) -> QuerySe
 
 
 def _idle(year: int, at: dt.date, months_paid: set[dt.date]) -> tuple[int, int]:
-    """(months so far without money, of which the run at the end)."""
-    first, last = disbursement_year_bounds(year)
-    upto = min(month_start(at), month_start(last))
-    months = [m for m in plan_months(year) if m <= upto] if at >= first else []
+    """(months that have ended without money, of which the run at the end)."""
+    first, _last = disbursement_year_bounds(year)
+    months = [m for m in plan_months(year) if m < finished_before(at)] if at >= first else []
     idle = [m for m in months if m not in months_paid]
     streak = 0
     for m in reversed(months):
@@ -224,8 +257,9 @@ def figures(
     )
     result.assigned, result.allocated = int(plan["assigned"]), int(plan["allocated"])
     result.disbursed, result.disbursed_month = int(money["disbursed"]), int(money["disbursed_month"])
+    result.disbursed_finished = int(money["disbursed_finished"])
     result.idle_months, result.idle_streak = _idle(year, at, months_paid)
-    result.target = target_at(target_points(organization_id, year), result.month)
+    result.target = target_on(target_points(organization_id, year), year, at)
     return result
 
 
@@ -251,6 +285,7 @@ def figures_by(
     for row in rows.values(plan_key).annotate(**_disbursement_sums(year, at)).order_by():
         f = entry(row[plan_key])
         f.disbursed, f.disbursed_month = int(row["disbursed"]), int(row["disbursed_month"])
+        f.disbursed_finished = int(row["disbursed_finished"])
     paid: dict[object, set] = {}
     for value, month in (
         rows.filter(month__lte=month_start(at), amount__gt=0)
@@ -261,7 +296,7 @@ def figures_by(
         paid.setdefault(value, set()).add(month)
     for value, f in out.items():
         f.idle_months, f.idle_streak = _idle(year, at, paid.get(value, set()))
-        f.target = target_at(points, f.month)
+        f.target = target_on(points, year, at)
     out.pop(None, None)
     return out
 
@@ -273,8 +308,11 @@ def figures_by_group(projects: QuerySet, groups, **kwargs) -> dict[int, Figures]
     return figures_by(scoped, "group_links__group", **kwargs)
 
 
-def monthly_curve(projects: QuerySet, *, organization_id: int, year: int, source=None) -> dict:
-    """The cumulative amount at the end of each of the 13 months, the plan at the year's end, the floor."""
+def monthly_curve(
+    projects: QuerySet, *, organization_id: int, year: int, source=None, at: dt.date | None = None
+) -> dict:
+    """The cumulative amount at the end of each of the 13 months (None for months after `at`'s), the plan
+    at the year's end, the floor."""
     rows = (
         _disbursements(projects, year, source).values("month").annotate(total=Sum("amount")).order_by("month")
     )
@@ -282,7 +320,7 @@ def monthly_curve(projects: QuerySet, *, organization_id: int, year: int, source
     cumulative, running = [], 0
     for m in plan_months(year):
         running += by_month.get(m, 0)
-        cumulative.append(running)
+        cumulative.append(running if at is None or m <= month_start(at) else None)
     _first, last = disbursement_year_bounds(year)
     plan = _plans(projects, year, source).aggregate(**_plan_sums(last))
     return {

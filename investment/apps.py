@@ -22,6 +22,30 @@ class InvestmentConfig(AppConfig):
         register_source(SourceKind.SUPERVISION_SESSION, "investment.SupervisionSession")
         register_subject("investment.Project")
 
+        # Benchmark scenarios of the pages and the API (`coso bench`).
+        import investment.bench  # noqa: F401
+        from core.registry import has_role, register_home_panel, register_menu_group, register_menu_link
+        from investment import views
+
+        register_menu_group("investment_menu", _("Public investment"), order=35, visible=has_role)
+        for order, (url_name, label, key) in enumerate(
+            (
+                ("investment:dashboard", _("Disbursement"), "investment_dashboard"),
+                ("investment:project_list", _("Projects"), "investment_projects"),
+                ("investment:group_list", _("Working groups"), "investment_groups"),
+            ),
+            start=1,
+        ):
+            register_menu_link(url_name, label, key=key, group="investment_menu", order=order * 10)
+        register_home_panel(
+            "investment_groups",
+            "investment/_home_panel.html",
+            context=views.home_panel_context,
+            order=60,
+            css_class="col-lg-6",
+            visible=views.sits_on_a_group,
+        )
+
         from core import events
         from core.imports import register as register_import
         from investment.importers import (

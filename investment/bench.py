@@ -1,9 +1,10 @@
-"""Measuring the disbursement import: a generated sheet of any length, the import timed with the process's
-peak memory, and its place in `coso bench` (core.bench.register_measurement, from apps.py).
+"""Benchmarks of public investment (`coso bench`), on the data investment.scale seeded: the page and API
+scenarios, named by their URL names (investment/urls.py) and the API by its path; and the disbursement
+import, measured on a generated sheet (core.bench.register_measurement, from apps.py).
 
-`coso disbursement-sheet FILE --rows N --organization CODE` writes a sheet for the command line or the page
-(docs/imports.md has the figures); `disbursement_import_measurement` imports 100,000 rows into the seeded
-organisation during `coso bench`, then removes what it wrote.
+`coso disbursement-sheet FILE --rows N --organization CODE` writes such a sheet for the command line or the
+page (docs/imports.md has the figures); `disbursement_import_measurement` imports 100,000 rows into the
+seeded organisation during `coso bench`, then removes what it wrote.
 """
 
 import contextlib
@@ -13,10 +14,44 @@ import zipfile
 from pathlib import Path
 
 from django.db import transaction
+from django.urls import reverse
 from openpyxl import Workbook
 
-from investment.models import Disbursement, Project
-from org.models import Agency
+from accounts.scale import BENCH_USER
+from core.bench import Scenario, register_scenarios
+from investment.models import Disbursement, Project, WorkingGroup
+from org.models import Agency, PartyCommittee
+
+
+@register_scenarios
+def investment_scenarios() -> list[Scenario]:
+    committee = PartyCommittee.objects.filter(code="scale-1").first()
+    if committee is None:
+        return []
+    projects = Project.objects.filter(organization=committee)
+    project = projects.order_by("pk").first()
+    group = WorkingGroup.objects.filter(organization=committee).order_by("number").first()
+    if project is None or group is None:
+        return []
+    count = projects.count()
+    rows = Disbursement.objects.filter(organization=committee).count()
+    # The group page of the first group: a thirteenth of the projects at city scale.
+    in_group = group.project_links.count()
+    candidates = [
+        ("page: investment projects", reverse("investment:project_list"), count),
+        (
+            "page: investment project",
+            reverse("investment:project_detail", args=[project.pk]),
+            rows // max(count, 1),
+        ),
+        ("page: working group", reverse("investment:group_detail", args=[group.pk]), in_group),
+        ("page: disbursement dashboard", reverse("investment:dashboard"), rows),
+        ("api: disbursement city", "/api/v1/investment/disbursement?scope=city", rows),
+    ]
+    return [Scenario(name, BENCH_USER, url, n) for name, url, n in candidates]
+
+
+# --- the disbursement import
 
 BENCH_ROWS = 100_000
 FIRST_BENCH_YEAR = 2010  # plan years long past, which the seeded data leaves empty

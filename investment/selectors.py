@@ -73,7 +73,7 @@ def current_members(today: dt.date | None = None):
     return (
         GroupMember.objects.filter(valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .select_related("person", "person__agency")
+        .select_related("person", "person__agency", "person__user")
         .order_by("group_id", "role", "id")
     )
 

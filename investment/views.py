@@ -1,112 +1,659 @@
-"""Pages of public investment, on the toolkit (core.toolkit)."""
+"""Pages of public investment, built from the toolkit's generic views (core.toolkit).
+
+Every record is reached through its gate in `investment.selectors` (404 for missing and not-yours alike);
+the figures are `investment.analytics`' SQL aggregates, a fixed number of queries per page whatever the
+number of projects. The charts read their data from a `json_script` element (no inline script).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import audit
+from core.calendar import default_deadline
+from core.filters import DayField
+from core.listing import SortOption
+from core.toolkit import (
+    ObjectDetailView,
+    ObjectExportView,
+    ObjectFormView,
+    ObjectImportView,
+    ObjectListView,
+    ScopedView,
+    can_write,
+)
+from core.web import xlsx_export
+from followup import selectors as followup_selectors
+from followup.choices import ObstacleStatus
+from followup.models import Obstacle
+from investment import analytics, exports, selectors, services
+from investment.choices import CapitalSource, GroupRole, Rag
+from investment.filters import GroupFilterSet, ProjectFilterSet, figures_date
+from investment.forms import SessionDirectiveForm, SessionForm, SessionObstacleForm
+from investment.models import Project, ProjectLocality, SupervisionSession, WorkingGroup
+from investment.permissions import can_manage, can_record_session
+from org import selectors as org_selectors
+from org.forms import BootstrapMixin
+from org.models import Agency
+
+PROJECT_SORTS = [
+    SortOption("code", gettext_lazy("Code"), ("code", "id")),
+    SortOption("name", gettext_lazy("Name"), ("sort_key", "id")),
+    SortOption("progress", gettext_lazy("Progress"), ("-progress_percent", "id")),
+]
+GROUP_SORTS = [SortOption("number", gettext_lazy("Number"), ("number", "id"))]
+# Badge colours (Tabler's names), the same on every page and in the chart.
+RAG_COLOURS = {Rag.GREEN: "green", Rag.AMBER: "yellow", Rag.RED: "red", Rag.NONE: "secondary"}
+OPEN_OBSTACLES = (
+    ObstacleStatus.NEW,
+    ObstacleStatus.ESCALATED,
+    ObstacleStatus.ASSIGNED,
+    ObstacleStatus.RESOLVING,
+)
+MAP_POINT_LIMIT = 2000
+LAGGING_SHOWN = 10
+DIRECTIVE_DAYS = 30
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _at(request) -> tuple[dt.date, int]:
+    """The day the page reads the figures at (`?at=`, today by default) and the plan year (`?year=`)."""
+    field = DayField(required=False)
+    try:
+        at = field.clean(request.GET.get("at", "")) or timezone.localdate()
+    except Exception:  # a mistyped date shows today's figures, as a list drops a bad filter
+        at = timezone.localdate()
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else at.year
+    return at, year
+
+
+def _badges() -> dict:
+    return {"rag_colours": RAG_COLOURS, "rag_labels": dict(Rag.choices)}
+
+
+def _chart(curve: dict) -> dict:
+    """The chart's data: per month, the cumulative rate against the plan and the target floor."""
+    denominator = curve["assigned"] or curve["allocated"]
+    rates = [
+        float(analytics.percent(value, denominator)) if denominator and value is not None else None
+        for value in curve["cumulative"]
+    ]
+    return {
+        "months": [m.strftime("%m/%Y") for m in curve["months"]],
+        "rate": rates,
+        "target": [float(t) if t is not None else None for t in curve["target"]],
+        "labels": {"rate": _("Cumulative disbursement (%)"), "target": _("Target floor (%)")},
+    }
+
+
+def _curve_rows(curve: dict) -> list[dict]:
+    denominator = curve["assigned"] or curve["allocated"]
+    return [
+        {
+            "month": month,
+            "amount": amount,
+            "cumulative": cumulative,
+            "rate": analytics.percent(cumulative, denominator) if cumulative is not None else None,
+            "target": target,
+        }
+        for month, amount, cumulative, target in zip(
+            curve["months"], curve["monthly"], curve["cumulative"], curve["target"], strict=True
+        )
+    ]
+
+
+def _by_source(projects, organization_id, at, year) -> list:
+    rows = []
+    for source, label in CapitalSource.choices:
+        f = analytics.figures(projects, organization_id=organization_id, at=at, year=year, source=source)
+        f.label = label
+        rows.append(f)
+    return rows
+
+
+def _ranked(figures: dict, records: dict) -> list:
+    """Figures with their record, highest rate first, those without a plan last."""
+    rows = [(f, records[key]) for key, f in figures.items() if key in records]
+    return sorted(rows, key=lambda row: (row[0].rate is None, -(row[0].rate or Decimal(0)), str(row[1])))
+
+
+def _open_obstacles(user, project_ids) -> list:
+    project_type = ContentType.objects.get_for_model(Project)
+    return list(
+        followup_selectors.obstacle_list(user=user)
+        .filter(subject_type=project_type, subject_id__in=project_ids, status__in=OPEN_OBSTACLES)
+        .order_by("-raised_on", "-id")[:50]
+    )
+
+
+def _directives_of(user, *, sessions=(), obstacles=()) -> list:
+    """The directives whose source is one of `sessions` or one of `obstacles`, with their status bucket."""
+    session_type = ContentType.objects.get_for_model(SupervisionSession)
+    obstacle_type = ContentType.objects.get_for_model(Obstacle)
+    where = Q(source_type=session_type, source_id__in=[s.pk for s in sessions]) | Q(
+        source_type=obstacle_type, source_id__in=[o.pk for o in obstacles]
+    )
+    rows = followup_selectors.directive_rows(user=user).filter(where).order_by("deadline", "id")[:50]
+    return followup_selectors.with_status_buckets(rows)
+
+
+def _bucket_labels() -> dict:
+    from followup.choices import StatusBucket
+
+    return dict(StatusBucket.choices)
+
+
+def _map_points(projects) -> list[dict]:
+    sites = (
+        ProjectLocality.objects.filter(
+            project__in=projects.order_by().values("pk"), latitude__isnull=False, longitude__isnull=False
+        )
+        .values("project_id", "project__code", "project__name", "latitude", "longitude")
+        .order_by("project_id", "id")[:MAP_POINT_LIMIT]
+    )
+    detail = reverse("investment:project_detail", args=[0])[: -len("0/")]
+    return [
+        {
+            "lat": float(s["latitude"]),
+            "lng": float(s["longitude"]),
+            "code": s["project__code"],
+            "name": s["project__name"],
+            "url": f"{detail}{s['project_id']}/",
+        }
+        for s in sites
+    ]
+
+
+class Organisation:
+    """Pages of the organisation's investment: someone without an organisation reaches nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.committee = org_selectors.committee_or_404(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- the dashboard ------------------------------------------------------------------------------------
+
+
+class Dashboard(Organisation, ScopedView):
+    """The city's disbursement at a date: both plans, the month, the cumulative, both rates, the floor, the
+    gap, the status, the projection, idle months; by source; groups and investors ranked; lagging key
+    projects; the cumulative curve against the floor; the status rule in words."""
+
+    nav = "investment_dashboard"
+
+    def get(self, request):
+        user, org_id = request.user, self.committee.pk
+        at, year = _at(request)
+        projects = selectors.project_list(user=user)
+        city = analytics.figures(projects, organization_id=org_id, at=at, year=year)
+        groups = {g.pk: g for g in selectors.group_list(user=user)}
+        by_group = analytics.figures_by_group(
+            projects, groups.values(), organization_id=org_id, at=at, year=year
+        )
+        by_investor = analytics.figures_by(projects, "investor", organization_id=org_id, at=at, year=year)
+        investors = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=list(by_investor))}
+        key_projects = projects.filter(is_key=True)
+        by_key = analytics.figures_by(key_projects, "pk", organization_id=org_id, at=at, year=year)
+        lagging_ids = sorted(
+            (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
+            key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
+        )[:LAGGING_SHOWN]
+        lagging_projects = {p.pk: p for p in key_projects.filter(pk__in=lagging_ids)}
+        curve = analytics.monthly_curve(projects, organization_id=org_id, year=year, at=at)
+        context = {
+            **self.base_context(),
+            **_badges(),
+            "at": at,
+            "year": year,
+            "city": city,
+            "sources": _by_source(projects, org_id, at, year),
+            "group_ranking": _ranked(by_group, groups),
+            "investor_ranking": _ranked(by_investor, investors),
+            "lagging": [(by_key[pk], lagging_projects[pk]) for pk in lagging_ids if pk in lagging_projects],
+            "chart": _chart(curve),
+            "rag_rule": analytics.rag_rule(),
+            "years": range(at.year - 2, at.year + 2),
+        }
+        return render(request, "investment/dashboard.html", context)
+
+
+# --- projects -----------------------------------------------------------------------------------------
+
+
+class ProjectList(Organisation, ObjectListView):
+    """Projects with the shared filter, each with its status and rates for the plan year, and a map."""
+
+    selector = selectors.project_list
+    filterset = ProjectFilterSet
+    sorts = PROJECT_SORTS
+    primary_filters = ("q", "group", "investor", "rag")
+    template_name, partial_name, nav = (
+        "investment/project_list.html",
+        "investment/_project_rows.html",
+        "investment_projects",
+    )
+
+    def get_extra_context(self, request, page, filterset):
+        user = request.user
+        at, year = figures_date(filterset)
+        rows = list(page)
+        by_project = analytics.figures_by(
+            Project.objects.filter(pk__in=[p.pk for p in rows]),
+            "pk",
+            organization_id=self.committee.pk,
+            at=at,
+            year=year,
+        )
+        for project in rows:
+            project.figures = by_project.get(project.pk) or analytics.Figures(year=year, at=at)
+        context = {
+            **_badges(),
+            "rows": rows,
+            "at": at,
+            "year": year,
+            "groups": selectors.group_list(user=user).order_by("number"),
+            "investors": org_selectors.agency_list(user=user)
+            .filter(kind="investor")
+            .order_by("sort_key", "id"),
+            "rag_choices": Rag.choices,
+        }
+        if not request.headers.get("HX-Request"):
+            context["map_points"] = _map_points(filterset.qs)
+            context["tile_url"] = getattr(settings, "COSO_MAP_TILE_URL", "") or ""
+        return context
+
+
+class ProjectDetail(Organisation, ObjectDetailView):
+    """One project: plans by year and source with both denominators and adjustments, the 13 months of the
+    plan year, the cumulative curve against the floor, progress, groups, sessions, obstacles and directives,
+    and the timeline."""
+
+    gate = selectors.get_project_for_user
+    template_name, context_object_name, nav = (
+        "investment/project_detail.html",
+        "project",
+        "investment_projects",
+    )
+
+    def get_extra_context(self, request, project):
+        user, org_id = request.user, self.committee.pk
+        at, year = _at(request)
+        one = Project.objects.filter(pk=project.pk)
+        plans = list(selectors.project_plans(project))
+        curve = analytics.monthly_curve(one, organization_id=org_id, year=year, at=at)
+        sessions = list(
+            selectors.session_list(user=user).filter(projects=project).order_by("-held_on", "-id")[:30]
+        )
+        obstacles = list(
+            followup_selectors.obstacle_list(user=user)
+            .filter(subject_type=ContentType.objects.get_for_model(Project), subject_id=project.pk)
+            .order_by("-raised_on", "-id")[:50]
+        )
+        directives = _directives_of(user, sessions=sessions, obstacles=obstacles)
+        events = audit.history_for(project, *plans)
+        return {
+            **_badges(),
+            "at": at,
+            "year": year,
+            "figures": analytics.figures(one, organization_id=org_id, at=at, year=year),
+            "sources": _by_source(one, org_id, at, year),
+            "plans": plans,
+            "months": _curve_rows(curve),
+            "chart": _chart(curve),
+            "progress": list(project.progress.order_by("-observed_on", "-id")[:20]),
+            "investment_adjustments": list(
+                project.investment_adjustments.order_by("-effective_on", "-id")[:20]
+            ),
+            "groups": list(selectors.project_groups(project)),
+            "sessions": sessions,
+            "obstacles": obstacles,
+            "directives": directives,
+            "bucket_labels": _bucket_labels(),
+            "events": audit.timeline(events[:60], known=[project, *plans]),
+            "rag_rule": analytics.rag_rule(),
+        }
+
+
+# --- working groups -----------------------------------------------------------------------------------
+
+
+class GroupList(Organisation, ObjectListView):
+    """The working groups with their leader, the number of projects, and their figures and rank."""
+
+    selector = selectors.group_list
+    filterset = GroupFilterSet
+    sorts = GROUP_SORTS
+    template_name, partial_name, nav = (
+        "investment/group_list.html",
+        "investment/_group_rows.html",
+        "investment_groups",
+    )
+
+    def get_extra_context(self, request, page, filterset):
+        at, year = _at(request)
+        user, org_id = request.user, self.committee.pk
+        all_groups = list(selectors.group_list(user=user))
+        by_group = analytics.figures_by_group(
+            Project.objects.active().filter(organization_id=org_id),
+            all_groups,
+            organization_id=org_id,
+            at=at,
+            year=year,
+        )
+        ranks = {
+            g.pk: n for n, (_f, g) in enumerate(_ranked(by_group, {g.pk: g for g in all_groups}), start=1)
+        }
+        rows = list(page)
+        for group in rows:
+            group.leader = selectors.leader_of(group)
+            group.figures = by_group.get(group.pk)
+            group.rank = ranks.get(group.pk)
+        return {**_badges(), "rows": rows, "at": at, "year": year, "group_count": len(all_groups)}
+
+
+class GroupDetail(Organisation, ObjectDetailView):
+    """A working group: members (with history), projects with rates and status, its place in the ranking,
+    sessions, open obstacles about its projects, and its curve against the floor."""
+
+    gate = selectors.get_group_for_user
+    template_name, context_object_name, nav = "investment/group_detail.html", "group", "investment_groups"
+    actions = {"record_session": can_record_session, "manage": lambda user, group: can_manage(user)}
+
+    def get_extra_context(self, request, group):
+        user, org_id = request.user, self.committee.pk
+        at, year = _at(request)
+        projects = selectors.project_list(user=user).filter(group_links__group=group).order_by("code", "id")
+        project_rows = list(projects[:200])
+        by_project = analytics.figures_by(
+            Project.objects.filter(pk__in=[p.pk for p in project_rows]),
+            "pk",
+            organization_id=org_id,
+            at=at,
+            year=year,
+        )
+        for project in project_rows:
+            project.figures = by_project.get(project.pk) or analytics.Figures(year=year, at=at)
+        all_groups = list(selectors.group_list(user=user))
+        in_org = Project.objects.active().filter(organization_id=org_id)
+        by_group = analytics.figures_by_group(in_org, all_groups, organization_id=org_id, at=at, year=year)
+        ranking = _ranked(by_group, {g.pk: g for g in all_groups})
+        rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
+        group_projects = in_org.filter(group_links__group=group)
+        curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year, at=at)
+        members = sorted(
+            group.current_members, key=lambda m: (list(GroupRole.values).index(m.role), m.person.full_name)
+        )
+        return {
+            **_badges(),
+            "at": at,
+            "year": year,
+            "figures": analytics.figures(group_projects, organization_id=org_id, at=at, year=year),
+            "members": members,
+            "history": list(selectors.group_members_history(group)[:100]),
+            "projects": project_rows,
+            "rank": rank,
+            "group_count": len(ranking),
+            "sessions": list(
+                selectors.session_list(user=user).filter(group=group).order_by("-held_on", "-id")[:30]
+            ),
+            "obstacles": _open_obstacles(user, [p.pk for p in project_rows]),
+            "chart": _chart(curve),
+            "events": audit.timeline(audit.history_for(group)[:40], known=[group]),
+        }
+
+
+# --- supervision sessions -----------------------------------------------------------------------------
+
+
+class SessionCreate(Organisation, ObjectFormView):
+    """Record a supervision session of a group: by its members and the office."""
+
+    permission = can_write
+    form_class = SessionForm
+    template_name, nav = "investment/session_form.html", "investment_groups"
+    success_message = gettext_lazy("The supervision session has been recorded.")
+
+    def get_object(self, request, pk):
+        return selectors.get_group_for_user(user=request.user, pk=pk, action="session")
+
+    def get_form_kwargs(self, request, group):
+        people = org_selectors.person_list(user=request.user).filter(
+            pk__in=[m.person_id for m in group.current_members]
+        )
+        return {
+            "projects": Project.objects.active().filter(group_links__group=group).order_by("code", "id"),
+            "participants": people.order_by("sort_key", "id"),
+        }
+
+    def get_initial(self, request, group):
+        return {"held_on": timezone.localdate()}
+
+    def save(self, request, group, form):
+        return services.session_create(actor=request.user, group=group, **self.form_data(form))
+
+    def get_extra_context(self, request, group):
+        return {"group": group}
+
+
+class SessionDetail(Organisation, ObjectDetailView):
+    """A session: its projects, participants, findings, and the obstacles and directives raised there, with
+    the forms to raise one more of each."""
+
+    gate = selectors.get_session_for_user
+    template_name, context_object_name, nav = "investment/session_detail.html", "session", "investment_groups"
+    forms: dict = {}
+
+    def get_extra_context(self, request, session):
+        user = request.user
+        group = selectors.get_group_for_user(user=user, pk=session.group_id)
+        may_raise = can_record_session(user, group)
+        projects = list(session.projects.order_by("code", "id"))
+        obstacle_type = ContentType.objects.get_for_model(SupervisionSession)
+        obstacles = list(
+            followup_selectors.obstacle_list(user=user)
+            .filter(origin_type=obstacle_type, origin_id=session.pk)
+            .order_by("-id")
+        )
+        forms = {}
+        if may_raise:
+            choices = session.projects.order_by("code", "id")
+            forms["obstacle_form"] = self.forms.get("obstacle_form") or SessionObstacleForm(projects=choices)
+            forms["directive_form"] = self.forms.get("directive_form") or SessionDirectiveForm(
+                projects=choices,
+                agencies=org_selectors.agency_list(user=user).order_by("sort_key", "id"),
+                initial={"deadline": default_deadline(session.group.organization_id, DIRECTIVE_DAYS)},
+            )
+        return {
+            **_badges(),
+            "group": group,
+            "may_raise": may_raise,
+            "projects": projects,
+            "participants": list(session.participants.order_by("sort_key", "id")),
+            "obstacles": obstacles,
+            "directives": _directives_of(user, sessions=[session], obstacles=obstacles),
+            "bucket_labels": _bucket_labels(),
+            "events": audit.timeline(audit.history_for(session)[:40], known=[session]),
+            **forms,
+        }
+
+
+class SessionRaise(Organisation, ObjectFormView):
+    """A form posted from the session's page (an obstacle, a directive): the page again with the form and
+    its errors (400) when refused, else back to the session."""
+
+    http_method_names = ["post"]
+    permission = can_write
+    form_name = ""
+
+    def get_object(self, request, pk):
+        session = selectors.get_session_for_user(user=request.user, pk=pk)
+        group = selectors.get_group_for_user(user=request.user, pk=session.group_id)
+        if not can_record_session(request.user, group):
+            raise Http404
+        return session
+
+    def get_success_url(self, session):
+        return session.get_absolute_url()
+
+    def render_form(self, request, session, form):
+        page = SessionDetail(forms={self.form_name: form})
+        page.setup(request, pk=session.pk)
+        page.committee = self.committee
+        return page.render_detail(request, session, status=400)
+
+
+class SessionObstacle(SessionRaise):
+    form_class, form_name = SessionObstacleForm, "obstacle_form"
+    success_message = gettext_lazy("The obstacle has been raised; it is followed in the obstacles list.")
+
+    def get_form_kwargs(self, request, session):
+        return {"projects": session.projects.order_by("code", "id")}
+
+    def save(self, request, session, form):
+        services.session_raise_obstacle(actor=request.user, session=session, **self.form_data(form))
+        return session
+
+
+class SessionDirective(SessionRaise):
+    form_class, form_name = SessionDirectiveForm, "directive_form"
+    success_message = gettext_lazy("The directive has been issued.")
+
+    def get_form_kwargs(self, request, session):
+        return {
+            "projects": session.projects.order_by("code", "id"),
+            "agencies": org_selectors.agency_list(user=request.user),
+        }
+
+    def save(self, request, session, form):
+        services.session_issue_directive(actor=request.user, session=session, **self.form_data(form))
+        return session
+
+
+# --- the home panel -----------------------------------------------------------------------------------
+
+
+def my_groups(user) -> list[WorkingGroup]:
+    """The working groups the user sits on today, with their figures."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return []
+    return [
+        g
+        for g in selectors.group_list(user=user).order_by("number")
+        if any(m.person_id == person.pk for m in g.current_members)
+    ]
+
+
+def home_panel_context(request) -> dict:
+    user = request.user
+    groups = my_groups(user)
+    at = timezone.localdate()
+    if not groups:
+        return {"investment_groups": []}
+    by_group = analytics.figures_by_group(
+        Project.objects.active().filter(organization_id=user.organization_id),
+        groups,
+        organization_id=user.organization_id,
+        at=at,
+    )
+    for group in groups:
+        group.figures = by_group.get(group.pk)
+    return {"investment_groups": groups, **_badges()}
+
+
+def sits_on_a_group(user) -> bool:
+    from investment.reach import current_groups_of
+
+    person = getattr(user, "person", None)
+    return person is not None and bool(current_groups_of(person))
 
 
 # --- Excel in and out
 
-import datetime as _dt
 
-from django import forms as _forms
-from django.urls import reverse as _reverse
-from django.utils import timezone as _timezone
-from django.utils import translation as _translation
-
-from core.toolkit import ObjectExportView, ObjectImportView, ScopedView
-from core.web import xlsx_export
-from investment import exports as _exports
-from investment import selectors as _selectors
-from investment.filters import ProjectFilterSet
-from investment.models import WorkingGroup as _WorkingGroup
-from investment.permissions import can_manage as _can_manage
-from org import selectors as _org_selectors
-from org.forms import BootstrapMixin as _BootstrapMixin
-from org.models import Agency as _Agency
-
-
-class DisbursementImportForm(_BootstrapMixin, _forms.Form):
-    file = _forms.FileField(
-        label=_translation.gettext_lazy("Excel file (.xlsx)"),
-        widget=_forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+class DisbursementImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith(".xlsx"):
-            raise _forms.ValidationError(_translation.gettext_lazy("Upload an Excel workbook (.xlsx)."))
+            raise forms.ValidationError(gettext_lazy("Upload an Excel workbook (.xlsx)."))
         return upload
 
 
-class DisbursementImport(ObjectImportView):
+class DisbursementImport(Organisation, ObjectImportView):
     """Import the month's disbursement figures from an Excel sheet (the office of the organisation), as a
     background task with a progress page: all or nothing, every error by row and column; a figure already
     recorded is corrected, the same sheet imported twice changes nothing."""
 
-    permission = _can_manage
+    permission = can_manage
     form_class = DisbursementImportForm
     import_kind = "disbursements"
-    template_workbook = _exports.disbursement_import_template
+    template_workbook = exports.disbursement_import_template
     template_filename = "disbursement-template.xlsx"
-    template_name, nav = "core/import.html", "investment"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _org_selectors.committee_or_404(request.user)
-        return super().dispatch(request, *args, **kwargs)
+    template_name, nav = "core/import.html", "investment_dashboard"
 
     def get_extra_context(self, request, obj):
         return {
-            "title": _translation.gettext("Import disbursement figures"),
-            "pretitle": _translation.gettext("Public investment"),
-            "intro": _translation.gettext(
+            "title": _("Import disbursement figures"),
+            "pretitle": _("Public investment"),
+            "intro": _(
                 "Upload an Excel sheet of monthly disbursement figures: one figure a row (project code, "
                 "capital source, plan year, month, amount in đồng), or one project a row with the month "
                 "columns T1 to T12 and T1 of the next year. A figure already recorded is replaced by the "
                 "sheet's. If any row has an error, nothing is imported: correct the sheet and upload it "
                 "again."
             ),
-            "template_url": _reverse("investment:disbursement_import") + "?template=1",
-            "cancel_url": _reverse("investment:disbursement_import"),
+            "template_url": reverse("investment:disbursement_import") + "?template=1",
+            "cancel_url": reverse("investment:dashboard"),
         }
 
 
-class ProjectExport(ObjectExportView):
-    """The filtered project list as an Excel workbook, with an audit event saying who took what."""
+class ProjectExport(Organisation, ObjectExportView):
+    """The project list under its filters and sort, as an Excel workbook, with an audit event saying who
+    took what."""
 
-    selector = staticmethod(_selectors.project_list)
+    selector = selectors.project_list
     filterset = ProjectFilterSet
-    workbook = _exports.project_workbook
+    sorts = PROJECT_SORTS
+    workbook = exports.project_workbook
     filename = "projects"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _org_selectors.committee_or_404(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("sort_key", "id")
+ProjectList.export_url = "investment:project_export"
 
 
-def _analytics_date(value: str | None) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(value) if value else _timezone.localdate()
-    except ValueError:
-        return _timezone.localdate()
-
-
-class AnalyticsExport(ScopedView):
+class AnalyticsExport(Organisation, ScopedView):
     """The disbursement figures at a date (`at`, `year`): the city, each source, the ranking of the working
     groups and of the investors, each project; over the projects the user may see."""
 
     def get(self, request, *args, **kwargs):
-        committee = _org_selectors.committee_or_404(request.user)
-        at = _analytics_date(request.GET.get("at"))
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= at.year else at.year
-        projects = _selectors.project_list(user=request.user).order_by()
-        groups = list(_WorkingGroup.objects.filter(organization=committee).order_by("number"))
+        committee = self.committee
+        at, year = _at(request)
+        projects = selectors.project_list(user=request.user).order_by()
+        groups = list(WorkingGroup.objects.filter(organization=committee).order_by("number"))
         investors = dict(
-            _Agency.objects.filter(pk__in=projects.values("investor_id")).values_list("pk", "name")
+            Agency.objects.filter(pk__in=projects.values("investor_id")).values_list("pk", "name")
         )
-        tables = _exports.analytics_tables(
+        tables = exports.analytics_tables(
             projects, organization=committee, groups=groups, investors=investors, at=at, year=year
         )
-        return xlsx_export(request, _exports.analytics_workbook(tables), "disbursement")
+        return xlsx_export(request, exports.analytics_workbook(tables), "disbursement")

@@ -6,11 +6,12 @@ from django.test import Client
 
 from core import registry
 
-ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "organisation"]
+ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "investment_menu", "organisation"]
 GROUP_LINKS = {
     "mine": ["my_items", "my_incidents"],
     "followup": ["obstacles", "directives", "resupervisions", "notices"],
     "incident_menu": ["incidents", "incident_map", "incident_statistics"],
+    "investment_menu": ["investment_dashboard", "investment_projects", "investment_groups"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
     "admin": ["calendar", "users"],
 }

@@ -37,6 +37,28 @@ def test_target_curve_is_the_point_or_the_line_between_points():
     assert analytics.target_at(points, 4) == Decimal("13.3")  # 7.5 + 17.5 / 3 = 13.33…
     assert analytics.target_at(points, 13) == Decimal(95)  # January of the next year keeps the last floor
     assert analytics.target_at({}, 5) is None
+    # On a day, the line from the end of the previous month to the end of this one.
+    assert analytics.target_on(points, 2026, dt.date(2026, 3, 31)) == Decimal("7.5")
+    assert analytics.target_on(points, 2026, dt.date(2026, 1, 1)) == Decimal("0.1")  # 2.5 × 1/31
+    assert analytics.target_on(points, 2026, dt.date(2026, 12, 3)) == Decimal("81.5")  # 80 + 15 × 3/31
+    assert analytics.target_on(points, 2026, dt.date(2027, 1, 15)) == Decimal(95)
+    assert analytics.target_on(points, 2027, dt.date(2026, 12, 3)) is None  # before the plan year
+
+
+def test_before_january_ends_there_is_no_projection_and_no_idle_month(hcmc, office_hcmc, make_project, curve):
+    project = make_project()
+    services.plan_set(
+        actor=office_hcmc,
+        project=project,
+        year=2026,
+        source="local",
+        assigned_amount=100 * B,
+        allocated_amount=100 * B,
+    )
+    f = _figures(hcmc, project, dt.date(2026, 1, 20))
+    assert f.disbursed == 0 and f.finished_months == 0
+    assert f.projection is None and f.projected_rate is None
+    assert (f.idle_months, f.idle_streak) == (0, 0)
 
 
 def test_rates_gap_status_and_projection_by_hand(hcmc, office_hcmc, make_project, curve):
@@ -63,14 +85,17 @@ def test_rates_gap_status_and_projection_by_hand(hcmc, office_hcmc, make_project
     assert f.disbursed == 30 * B and f.disbursed_month == 10 * B
     assert f.rate_assigned == Decimal("30.0")
     assert f.rate_allocated == Decimal("25.0")
-    # May (month 5): 7.5 + (25 − 7.5) × 2/3 = 19.17 → 19.2 %; 30.0 − 19.2 = +10.8 points.
-    assert f.target == Decimal("19.2")
-    assert f.gap == Decimal("10.8")
+    # 20 May: the floor runs from the end of April (7.5 + 17.5 / 3 = 13.3 %) to the end of May
+    # (7.5 + 17.5 × 2/3 = 19.2 %): 13.3 + 5.9 × 20/31 = 17.1 %; 30.0 − 17.1 = +12.9 points.
+    assert f.target == Decimal("17.1")
+    assert f.gap == Decimal("12.9")
     assert f.rag == Rag.GREEN
-    # 30 tỷ in 5 months → 72 tỷ by December, 72 % of the assigned plan.
-    assert f.projection == 72 * B
-    assert f.projected_rate == Decimal("72.0")
-    # March had no money: one idle month, not at the end.
+    # The pace of the four months that have ended (20 tỷ from January to April) → 60 tỷ by December, 60 %
+    # of the assigned plan; May's 10 tỷ, in a month still running, is counted but not extrapolated.
+    assert f.finished_months == 4
+    assert f.projection == 60 * B
+    assert f.projected_rate == Decimal("60.0")
+    # March had no money: one idle month, not at the end; May is still running, so it is not idle.
     assert (f.idle_months, f.idle_streak) == (1, 0)
 
 

@@ -109,12 +109,12 @@ def test_the_analytics_export(city, office_hcmc):
     by_source = {r["Nguồn vốn"]: r["Lũy kế giải ngân (đồng)"] for r in rows(response, 1)}
     assert by_source["ngân sách địa phương"] == 30_000_000_001 and by_source["ngân sách trung ương"] == 0
     groups = rows(response, 2)
-    assert [(g["Hạng"], g["Lũy kế giải ngân (đồng)"]) for g in groups] == [(1, 30_000_000_000)]
+    assert [(g["Xếp hạng"], g["Lũy kế giải ngân (đồng)"]) for g in groups] == [(1, 30_000_000_000)]
     investors = rows(response, 3)
-    assert [i["Hạng"] for i in investors] == [1, 2]
+    assert [i["Xếp hạng"] for i in investors] == [1, 2]
     assert investors[0]["Tỷ lệ so với kế hoạch Thủ tướng giao (%)"] == 30.0  # the transport board first
     projects = {p["Mã dự án"]: p for p in rows(response, 4)}
-    assert projects[city["road"].code]["Hạng"] == 1 and projects[city["school"].code]["Hạng"] == 2
+    assert projects[city["road"].code]["Xếp hạng"] == 1 and projects[city["school"].code]["Xếp hạng"] == 2
 
 
 def test_the_analytics_export_runs_the_same_queries_for_more_projects(city, office_hcmc, make_project):
