@@ -146,3 +146,12 @@ def test_a_hanoi_user_sees_none_of_hcmc_s_projects(city, office, viewer):
         assert response.status_code == 200 and rows(response) == []
         analytics = client_for(user).get("/investment/export/")
         assert rows(analytics, 4) == []
+
+
+def test_the_pages_link_to_the_exports_and_the_office_to_the_import(city, office_hcmc, group_leader):
+    page = client_for(office_hcmc).get("/investment/projects/?key=1").content.decode()
+    assert 'href="/investment/projects/export/?key=1"' in page
+    dashboard = client_for(office_hcmc).get("/investment/").content.decode()
+    assert "/investment/export/?at=" in dashboard and 'href="/investment/disbursements/import/"' in dashboard
+    member = client_for(group_leader).get("/investment/").content.decode()
+    assert "/investment/export/?at=" in member and "/investment/disbursements/import/" not in member
