@@ -51,6 +51,22 @@ def all_scenarios() -> list[Scenario]:
     return [s for source in _sources for s in source()]
 
 
+# A measurement times what is not a page read (an import, say): measure(repeat) -> its Results, [] when the
+# seeded data has nothing for it. `coso bench` runs them after the scenarios, in the same table.
+Measurement = Callable[[int], list["Result"]]
+_measurements: dict[str, Measurement] = {}
+
+
+def register_measurement(name: str, measure: Measurement) -> Measurement:
+    """Register an app's measurement under a name (`--only` selects it by a word of the name)."""
+    _measurements[name] = measure
+    return measure
+
+
+def all_measurements() -> dict[str, Measurement]:
+    return dict(_measurements)
+
+
 class _SqlTimer:
     def __init__(self):
         self.seconds = 0.0

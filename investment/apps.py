@@ -45,3 +45,26 @@ class InvestmentConfig(AppConfig):
             css_class="col-lg-6",
             visible=views.sits_on_a_group,
         )
+
+        from core import events
+        from core.imports import register as register_import
+        from investment.importers import (
+            disbursement_import_target,
+            disbursements_imported,
+            imported_sentence,
+        )
+
+        register_import(
+            "disbursements",
+            title=_("Import disbursement figures"),
+            importer="investment.importers.import_disbursements",
+            target=disbursement_import_target,
+            success_message=disbursements_imported,
+            nav="investment",
+        )
+        events.register("disbursement.imported", imported_sentence)
+
+        from core.bench import register_measurement
+        from investment.bench import disbursement_import_measurement
+
+        register_measurement("import disbursement", disbursement_import_measurement)

@@ -18,4 +18,7 @@ urlpatterns = [
     path("sessions/<id:pk>/obstacles/", views.SessionObstacle.as_view(), name="session_obstacle"),
     path("sessions/<id:pk>/directives/", views.SessionDirective.as_view(), name="session_directive"),
     # --- Excel in and out
+    path("projects/export/", views.ProjectExport.as_view(), name="project_export"),
+    path("disbursements/import/", views.DisbursementImport.as_view(), name="disbursement_import"),
+    path("export/", views.AnalyticsExport.as_view(), name="analytics_export"),
 ]

@@ -8,6 +8,7 @@ number of projects. The charts read their data from a `json_script` element (no 
 import datetime as dt
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -22,17 +23,28 @@ from core import audit
 from core.calendar import default_deadline
 from core.filters import DayField
 from core.listing import SortOption
-from core.toolkit import ObjectDetailView, ObjectFormView, ObjectListView, ScopedView, can_write
+from core.toolkit import (
+    ObjectDetailView,
+    ObjectExportView,
+    ObjectFormView,
+    ObjectImportView,
+    ObjectListView,
+    ScopedView,
+    can_write,
+)
+from core.web import xlsx_export
 from followup import selectors as followup_selectors
 from followup.choices import ObstacleStatus
 from followup.models import Obstacle
-from investment import analytics, selectors, services
+from investment import analytics, exports, selectors, services
 from investment.choices import CapitalSource, GroupRole, Rag
 from investment.filters import GroupFilterSet, ProjectFilterSet, figures_date
 from investment.forms import SessionDirectiveForm, SessionForm, SessionObstacleForm
 from investment.models import Project, ProjectLocality, SupervisionSession, WorkingGroup
 from investment.permissions import can_manage, can_record_session
 from org import selectors as org_selectors
+from org.forms import BootstrapMixin
+from org.models import Agency
 
 PROJECT_SORTS = [
     SortOption("code", gettext_lazy("Code"), ("code", "id")),
@@ -569,3 +581,79 @@ def sits_on_a_group(user) -> bool:
 
     person = getattr(user, "person", None)
     return person is not None and bool(current_groups_of(person))
+
+
+# --- Excel in and out
+
+
+class DisbursementImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(gettext_lazy("Upload an Excel workbook (.xlsx)."))
+        return upload
+
+
+class DisbursementImport(Organisation, ObjectImportView):
+    """Import the month's disbursement figures from an Excel sheet (the office of the organisation), as a
+    background task with a progress page: all or nothing, every error by row and column; a figure already
+    recorded is corrected, the same sheet imported twice changes nothing."""
+
+    permission = can_manage
+    form_class = DisbursementImportForm
+    import_kind = "disbursements"
+    template_workbook = exports.disbursement_import_template
+    template_filename = "disbursement-template.xlsx"
+    template_name, nav = "core/import.html", "investment_dashboard"
+
+    def get_extra_context(self, request, obj):
+        return {
+            "title": _("Import disbursement figures"),
+            "pretitle": _("Public investment"),
+            "intro": _(
+                "Upload an Excel sheet of monthly disbursement figures: one figure a row (project code, "
+                "capital source, plan year, month, amount in đồng), or one project a row with the month "
+                "columns T1 to T12 and T1 of the next year. A figure already recorded is replaced by the "
+                "sheet's. If any row has an error, nothing is imported: correct the sheet and upload it "
+                "again."
+            ),
+            "template_url": reverse("investment:disbursement_import") + "?template=1",
+            "cancel_url": reverse("investment:dashboard"),
+        }
+
+
+class ProjectExport(Organisation, ObjectExportView):
+    """The project list under its filters and sort, as an Excel workbook, with an audit event saying who
+    took what."""
+
+    selector = selectors.project_list
+    filterset = ProjectFilterSet
+    sorts = PROJECT_SORTS
+    workbook = exports.project_workbook
+    filename = "projects"
+
+
+ProjectList.export_url = "investment:project_export"
+
+
+class AnalyticsExport(Organisation, ScopedView):
+    """The disbursement figures at a date (`at`, `year`): the city, each source, the ranking of the working
+    groups and of the investors, each project; over the projects the user may see."""
+
+    def get(self, request, *args, **kwargs):
+        committee = self.committee
+        at, year = _at(request)
+        projects = selectors.project_list(user=request.user).order_by()
+        groups = list(WorkingGroup.objects.filter(organization=committee).order_by("number"))
+        investors = dict(
+            Agency.objects.filter(pk__in=projects.values("investor_id")).values_list("pk", "name")
+        )
+        tables = exports.analytics_tables(
+            projects, organization=committee, groups=groups, investors=investors, at=at, year=year
+        )
+        return xlsx_export(request, exports.analytics_workbook(tables), "disbursement")

@@ -27,9 +27,18 @@ class Command(BaseCommand):
         words = [word.strip() for word in only.split(",") if word.strip()]
         if words:
             scenarios = [s for s in scenarios if any(word in s.name for word in words)]
-        if not scenarios:
+        measurements = {
+            name: measure
+            for name, measure in bench.all_measurements().items()
+            if not words or any(word in name for word in words)
+        }
+        if not scenarios and not measurements:
             raise CommandError("No data to benchmark: run `coso seed-scale --scale city` first.")
         results = bench.run(scenarios, repeat=repeat)
+        for measure in measurements.values():
+            results += measure(repeat)
+        if not results:
+            raise CommandError("No data to benchmark: run `coso seed-scale --scale city` first.")
         self.stdout.write(bench.table(results))
         bench.write_json(results, Path(output))
         self.stdout.write(f"\n{output}")
