@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.demo import DemoContext, register_step
+from core.calendar import default_deadline
 from followup import services as followup_services
 from followup.choices import ObstacleCategory, ResolutionLevel
 from investment import services
@@ -1562,7 +1563,9 @@ class _Loader:
                 category=finding.category,
                 resolution_level=finding.level,
                 responsible_agency=self.agency(finding.responsible) if finding.responsible else None,
-                deadline=held_on + dt.timedelta(days=finding.deadline) if finding.deadline else None,
+                deadline=default_deadline(self.committee, finding.deadline, start=held_on)
+                if finding.deadline
+                else None,
                 raised_by=leader,
             )
             if finding.escalate is not None:
@@ -1579,7 +1582,7 @@ class _Loader:
                 session=session,
                 content=order.content,
                 lead_unit=self.agency(order.lead),
-                deadline=held_on + dt.timedelta(days=order.deadline),
+                deadline=default_deadline(self.committee, order.deadline, start=held_on),
                 issued_by=leader,
                 cooperating_units=[self.agency(code) for code in order.cooperating],
                 project=self.projects[order.project] if order.project else None,
