@@ -370,3 +370,47 @@ def test_a_hanoi_office_imports_only_into_hanoi(hanoi, office, projects):
     assert response.status_code == 302 and (job.organization, job.status) == (hanoi, "refused")
     assert {e["row"] for e in job.errors} == {2, 3, 4, 5}
     assert not Disbursement.objects.exists()
+
+
+def test_the_months_sheet_moves_the_dashboard_and_the_rankings(hcmc, office_hcmc, make_project, civil_board):
+    """The office imports the month's sheet: the city's figures and the investors' ranking change with it."""
+    from investment import services
+
+    first = make_project(code="HCM-TD-01")
+    second = make_project(code="HCM-TD-02", investor=civil_board)
+    for project in (first, second):
+        services.plan_set(
+            actor=office_hcmc,
+            project=project,
+            year=2026,
+            source="local",
+            assigned_amount=10**12,
+            allocated_amount=10**12,
+        )
+    client = client_for(office_hcmc)
+    with time_machine.travel(NOW):
+        services.disbursement_record(
+            actor=office_hcmc,
+            project=first,
+            source="local",
+            plan_year=2026,
+            month=dt.date(2026, 1, 1),
+            amount=10**11,
+        )
+        before = client.get("/investment/?at=2026-03-15")
+        assert before.context["city"].disbursed == 10**11
+        assert [f.rate for f, _agency in before.context["investor_ranking"]][:1] == [10]
+        assert before.context["investor_ranking"][0][1] == first.investor
+        sheet = book(
+            [
+                ["HCM-TD-02", "local", 2026, "02/2026", 300_000_000_000],
+                ["HCM-TD-02", "local", 2026, "03/2026", 50_000_000_000],
+            ]
+        )
+        assert client.post(URL, {"file": upload(sheet)}).status_code == 302
+        after = client.get("/investment/?at=2026-03-15")
+    assert ImportJob.objects.get().status == "done"
+    assert after.context["city"].disbursed == 450_000_000_000
+    assert after.context["city"].disbursed_month == 50_000_000_000
+    ranking = [(agency, f.rate) for f, agency in after.context["investor_ranking"]]
+    assert ranking == [(civil_board, 35), (first.investor, 10)]
