@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core import xlsx
 from core.xlsx import cell
 
 CHUNK = 2000
@@ -69,3 +70,29 @@ def read_rows(data: bytes, *, header_row: int = 3) -> list[dict]:
     rows = list(ws.iter_rows(min_row=header_row, values_only=True))
     headings = [str(h) for h in rows[0]]
     return [dict(zip(headings, row, strict=False)) for row in rows[1:]]
+
+
+def instructions_sheet(
+    wb: Workbook, *, intro: str, columns, notes: Iterable[str] = (), all_required: bool = False
+) -> None:
+    """The "Instructions" sheet of an import template: what the sheet is, then each column (heading,
+    required, what to write), then any further notes. Every text is written as text and wraps.
+    `all_required` marks every column required (a layout that needs them all, whatever other layouts
+    accept)."""
+    guide = wb.create_sheet(_("Instructions")[:31])
+    for letter, width in (("A", 28), ("B", 12), ("C", 90)):
+        guide.column_dimensions[letter].width = width
+
+    def text(value, font=None):
+        return xlsx.cell(guide, value, font=font, wrap=True)
+
+    guide.append([xlsx.cell(guide, _("How to fill in the sheet"), font=TITLE)])
+    guide.append([text(intro)])
+    guide.append([])
+    guide.append([text(heading, BOLD) for heading in (_("Column"), _("Required"), _("What to write"))])
+    for column in columns:
+        required = all_required or column.required
+        guide.append([text(column.heading()), text(_("Yes") if required else _("No")), text(column.help())])
+    for note in notes:
+        guide.append([])
+        guide.append([text(note)])

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from core import references, xlsx
 from core.calendar import default_deadline
-from core.exports import BOLD, TITLE, Column, list_workbook
+from core.exports import BOLD, Column, instructions_sheet, list_workbook
 from followup import selectors
 from followup.choices import (
     CheckMethod,
@@ -226,36 +226,15 @@ def directive_import_template() -> bytes:
     ws.append([xlsx.cell(ws, column.heading(), font=BOLD, wrap=True) for column in COLUMNS])
     ws.append([xlsx.cell(ws, example[column.key]) for column in COLUMNS])
 
-    guide = wb.create_sheet(title=_("Instructions")[:31])
-    guide.column_dimensions["A"].width = 26
-    guide.column_dimensions["B"].width = 14
-    guide.column_dimensions["C"].width = 90
-    guide.append([xlsx.cell(guide, _("How to fill in the sheet"), font=TITLE)])
-    guide.append(
-        [
-            xlsx.cell(
-                guide,
-                _(
-                    "One directive a row, below the heading row of the first sheet. Replace the example row. "
-                    "If any row has an error, nothing is imported: every error is listed with its row and "
-                    "column. At most {limit} rows. Cells must hold values, not formulas; do not merge cells."
-                ).format(limit=number_format(MAX_ROWS, force_grouping=True)),
-                wrap=True,
-            )
-        ]
+    instructions_sheet(
+        wb,
+        intro=_(
+            "One directive a row, below the heading row of the first sheet. Replace the example row. "
+            "If any row has an error, nothing is imported: every error is listed with its row and "
+            "column. At most {limit} rows. Cells must hold values, not formulas; do not merge cells."
+        ).format(limit=number_format(MAX_ROWS, force_grouping=True)),
+        columns=COLUMNS,
     )
-    guide.append([])
-    guide.append(
-        [xlsx.cell(guide, text, font=BOLD) for text in (_("Column"), _("Required"), _("What to write"))]
-    )
-    for column in COLUMNS:
-        guide.append(
-            [
-                xlsx.cell(guide, column.heading()),
-                xlsx.cell(guide, _("Yes") if column.required else _("No")),
-                xlsx.cell(guide, column.help()),
-            ]
-        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import xlsx
-from core.exports import BOLD, CHUNK, TITLE, Column, list_workbook
+from core.exports import BOLD, CHUNK, Column, instructions_sheet, list_workbook
 from incidents.choices import FLAGS, IncidentField, IncidentSource, IncidentStatus, RejectReason, Severity
 
 
@@ -188,30 +188,16 @@ def incident_import_template() -> bytes:
         validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
         ws.add_data_validation(validation)
 
-    guide = wb.create_sheet(_("Instructions")[:31])
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["B"].width = 12
-    guide.column_dimensions["C"].width = 90
-    guide.append([_("How to fill in the sheet")])
-    guide["A1"].font = TITLE
-    guide.append(
-        [
-            _(
-                "One incident a row, below the heading row of the first sheet. Replace the example rows. "
-                "If any row has an error, nothing is imported: every error is listed with its row and "
-                "column. At most {limit} rows. Cells must hold values, not formulas; do not merge cells. "
-                "Each incident goes to the leader in charge of its place on the day it occurred."
-            ).format(limit=number_format(MAX_ROWS, force_grouping=True))
-        ]
+    instructions_sheet(
+        wb,
+        intro=_(
+            "One incident a row, below the heading row of the first sheet. Replace the example rows. "
+            "If any row has an error, nothing is imported: every error is listed with its row and "
+            "column. At most {limit} rows. Cells must hold values, not formulas; do not merge cells. "
+            "Each incident goes to the leader in charge of its place on the day it occurred."
+        ).format(limit=number_format(MAX_ROWS, force_grouping=True)),
+        columns=COLUMNS,
     )
-    guide["A2"].alignment = xlsx.WRAP
-    guide.append([])
-    guide.append([_("Column"), _("Required"), _("What to write")])
-    for cell in guide[4]:
-        cell.font = BOLD
-    for column in COLUMNS:
-        guide.append([column.heading(), _("Yes") if column.required else _("No"), column.help()])
-        guide.cell(row=guide.max_row, column=3).alignment = xlsx.WRAP
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

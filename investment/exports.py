@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import xlsx
-from core.exports import BOLD, CHUNK, TITLE
+from core.exports import BOLD, CHUNK, TITLE, instructions_sheet
 from investment import analytics
 from investment.choices import CapitalSource, ProjectGroup, ProjectStatus, Rag, Sector
 from investment.periods import month_start
@@ -333,31 +333,17 @@ def disbursement_import_template(today: dt.date | None = None) -> bytes:
     validation.add(f"B2:B{MAX_ROWS + 1}")
     ws.add_data_validation(validation)
 
-    guide = wb.create_sheet(_("Instructions")[:31])
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["B"].width = 12
-    guide.column_dimensions["C"].width = 90
-    guide.append([_("How to fill in the sheet")])
-    guide["A1"].font = TITLE
-    guide.append(
-        [
-            _(
-                "One figure a row, below the heading row of the first sheet: the amount disbursed on a "
-                "project from a source in a month. Replace the example rows. A figure already recorded is "
-                "replaced by the sheet's; importing the same sheet again changes nothing. If any row has an "
-                "error, nothing is imported."
-            )
-        ]
-    )
-    guide.append([])
-    guide.append([_("Column"), _("Required"), _("What to write")])
-    for cell in guide[4]:
-        cell.font = BOLD
-    for column in columns:
-        guide.append([column.heading(), _("Yes"), column.help()])
-    guide.append([])
-    guide.append(
-        [
+    instructions_sheet(
+        wb,
+        intro=_(
+            "One figure a row, below the heading row of the first sheet: the amount disbursed on a "
+            "project from a source in a month. Replace the example rows. A figure already recorded is "
+            "replaced by the sheet's; importing the same sheet again changes nothing. If any row has an "
+            "error, nothing is imported."
+        ),
+        columns=columns,
+        all_required=True,
+        notes=[
             _(
                 "The other layout: one project (and source) a row, with the columns {months} for the months "
                 "of the plan year and {next} for January of the next year; an empty month cell means no "
@@ -366,13 +352,8 @@ def disbursement_import_template(today: dt.date | None = None) -> bytes:
                 months=", ".join(f"T{m}" for m in range(1, 13)),
                 next="T1/(Y+1)",
             )
-        ]
+        ],
     )
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                xlsx.as_text(cell, cell.value)
-                cell.alignment = xlsx.WRAP
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
