@@ -22,7 +22,7 @@ from investment.models import (
     SupervisionSession,
     WorkingGroup,
 )
-from investment.permissions import can_change_project, can_manage, can_record_session
+from investment.permissions import can_change_project, can_manage, can_record_session, can_write
 
 
 def _today(today: dt.date | None = None) -> dt.date:
@@ -143,3 +143,48 @@ def get_session_for_user(*, user, pk: int, action: str = "view") -> SupervisionS
     if action == "change" and can_record_session(user, group):
         return session
     raise Http404
+
+
+# --- what the office keeps ------------------------------------------------------------------------------
+
+
+def get_plan_for_user(*, user, pk: int, action: str = "view") -> CapitalPlan:
+    """A capital plan, reached through its project's gate (404 for missing and not-yours alike)."""
+    plan = CapitalPlan.objects.filter(pk=pk, archived_at__isnull=True).only("id", "project_id").first()
+    if plan is None:
+        raise Http404
+    project = get_project_for_user(user=user, pk=plan.project_id, action=action)
+    plan = CapitalPlan.objects.get(pk=pk)
+    plan.project = project
+    return plan
+
+
+def get_member_for_user(*, user, pk: int, action: str = "view") -> GroupMember:
+    """A seat on a working group, reached through its group's gate (404 for missing and not-yours alike)."""
+    member = GroupMember.objects.select_related("person").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    member.group = get_group_for_user(user=user, pk=member.group_id, action=action)
+    return member
+
+
+LEADING_ROLES = (GroupRole.LEADER, GroupRole.DEPUTY, GroupRole.SECRETARY)
+
+
+def leads_a_group_of(user, project: Project, today: dt.date | None = None) -> bool:
+    """Whether the user leads (leader, deputy, secretary), today, a working group following the project."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return False
+    return (
+        current_members(today)
+        .filter(person=person, role__in=LEADING_ROLES, group__project_links__project=project)
+        .exists()
+    )
+
+
+def may_record_progress(user, project: Project) -> bool:
+    """The office, or whoever leads a group following the project (a writer, not a viewer)."""
+    if can_manage(user):
+        return True
+    return can_write(user) and leads_a_group_of(user, project)

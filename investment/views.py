@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -22,8 +23,10 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.calendar import default_deadline
 from core.filters import DayField
+from core.forms import form_errors_text, form_version
 from core.listing import SortOption
 from core.toolkit import (
+    ObjectActionView,
     ObjectDetailView,
     ObjectExportView,
     ObjectFormView,
@@ -32,15 +35,30 @@ from core.toolkit import (
     ScopedView,
     can_write,
 )
-from core.web import xlsx_export
+from core.web import posted_version, xlsx_export
 from followup import selectors as followup_selectors
 from followup.choices import ObstacleStatus
 from followup.models import Obstacle
 from investment import analytics, exports, selectors, services
-from investment.choices import CapitalSource, GroupRole, Rag
+from investment.choices import PROJECT_TRANSITIONS, CapitalSource, GroupRole, ProjectStatus, Rag, ScopeVia
 from investment.filters import GroupFilterSet, ProjectFilterSet, figures_date
-from investment.forms import SessionDirectiveForm, SessionForm, SessionObstacleForm
-from investment.models import Project, ProjectLocality, SupervisionSession, WorkingGroup
+from investment.forms import (
+    DisbursementForm,
+    GroupForm,
+    InvestmentAdjustmentForm,
+    MemberEndForm,
+    MemberForm,
+    PlanAdjustmentForm,
+    PlanForm,
+    ProgressForm,
+    ProjectForm,
+    SessionDirectiveForm,
+    SessionForm,
+    SessionObstacleForm,
+    TargetCurveForm,
+    project_initial,
+)
+from investment.models import Project, ProjectLocality, SupervisionSession, TargetPoint, WorkingGroup
 from investment.permissions import can_manage, can_record_session
 from org import selectors as org_selectors
 from org.forms import BootstrapMixin
@@ -289,6 +307,8 @@ class ProjectDetail(Organisation, ObjectDetailView):
         "project",
         "investment_projects",
     )
+    actions = {"manage": lambda user, project: can_manage(user)}
+    forms: dict = {}
 
     def get_extra_context(self, request, project):
         user, org_id = request.user, self.committee.pk
@@ -326,6 +346,7 @@ class ProjectDetail(Organisation, ObjectDetailView):
             "bucket_labels": _bucket_labels(),
             "events": audit.timeline(events[:15], known=[project, *plans]),
             "rag_rule": analytics.rag_rule(),
+            **project_forms(request, project, self.forms),
         }
 
 
@@ -373,6 +394,7 @@ class GroupDetail(Organisation, ObjectDetailView):
     gate = selectors.get_group_for_user
     template_name, context_object_name, nav = "investment/group_detail.html", "group", "investment_groups"
     actions = {"record_session": can_record_session, "manage": lambda user, group: can_manage(user)}
+    forms: dict = {}
 
     def get_extra_context(self, request, group):
         user, org_id = request.user, self.committee.pk
@@ -414,7 +436,16 @@ class GroupDetail(Organisation, ObjectDetailView):
             "obstacles": _open_obstacles(user, [p.pk for p in project_rows]),
             "chart": _chart(curve),
             "events": audit.timeline(audit.history_for(group)[:40], known=[group]),
+            **self.member_forms(request, group),
         }
+
+    def member_forms(self, request, group) -> dict:
+        if not can_manage(request.user):
+            return {}
+        form = self.forms.get("member_form") or MemberForm(
+            people=org_selectors.person_list(user=request.user), initial={"valid_from": timezone.localdate()}
+        )
+        return {"member_form": form, "end_form": MemberEndForm(initial={"valid_to": timezone.localdate()})}
 
 
 # --- supervision sessions -----------------------------------------------------------------------------
@@ -542,6 +573,302 @@ class SessionDirective(SessionRaise):
     def save(self, request, session, form):
         services.session_issue_directive(actor=request.user, session=session, **self.form_data(form))
         return session
+
+
+# --- what the office keeps: projects, their figures, the target curve, working groups --------------------
+
+
+def _agencies(user):
+    return org_selectors.agency_list(user=user)
+
+
+def _localities(user):
+    return org_selectors.unit_list(user=user)
+
+
+class ProjectEdit(Organisation, ObjectFormView):
+    """Register a project (no pk) or correct one (the office): its investor and sites are remote selects."""
+
+    permission = can_manage
+    gate = selectors.get_project_for_user
+    form_class = ProjectForm
+    template_name, context_object_name, nav = "investment/project_form.html", "project", "investment_projects"
+
+    def get_initial(self, request, project):
+        return project_initial(project) if project is not None else {}
+
+    def get_form_kwargs(self, request, project):
+        return {
+            "agencies": _agencies(request.user),
+            "localities": _localities(request.user),
+            "editing": project is not None,
+        }
+
+    def get_success_message(self, project):
+        return _("Project {code} has been saved.").format(code=project.code)
+
+    def save(self, request, project, form):
+        data = form.service_data()
+        if project is None:
+            return services.project_create(actor=request.user, organization=self.committee, **data)
+        return services.project_update(
+            actor=request.user, project=project, version=form_version(form), **data
+        )
+
+
+class ProjectMove(Organisation, ObjectActionView):
+    """Move a project along its workflow (PROJECT_TRANSITIONS): one button per allowed move."""
+
+    permission = can_manage
+    gate = selectors.get_project_for_user
+
+    def perform(self, request, project):
+        return services.project_set_status(
+            actor=request.user,
+            project=project,
+            version=posted_version(request),
+            status=request.POST.get("status", ""),
+        )
+
+    def get_success_message(self, project):
+        return _("The project is now “{status}”.").format(status=project.get_status_display())
+
+
+class ProjectArchive(Organisation, ObjectActionView):
+    permission = can_manage
+    gate, service, object_argument = selectors.get_project_for_user, services.project_archive, "project"
+    success_message = gettext_lazy("The project has been archived.")
+
+
+class ProjectRestore(Organisation, ObjectActionView):
+    permission = can_manage
+    gate, service, object_argument = selectors.get_project_for_user, services.project_restore, "project"
+    success_message = gettext_lazy("The project has been restored.")
+
+
+class ProjectRecord(Organisation, ObjectFormView):
+    """A form posted from the project's page (progress, total investment, a plan, an adjustment, a month's
+    disbursement): back to the page when saved, else the page again with the form and its errors (400)."""
+
+    http_method_names = ["post"]
+    permission = can_write
+    form_name = ""
+
+    def may(self, user, project) -> bool:
+        return can_manage(user)
+
+    def get_object(self, request, pk):
+        project = selectors.get_project_for_user(user=request.user, pk=pk)
+        if not self.may(request.user, project):
+            raise Http404
+        return project
+
+    def get_success_url(self, project):
+        return project.get_absolute_url()
+
+    def render_form(self, request, project, form):
+        page = ProjectDetail(forms={self.form_name: form})
+        page.setup(request, pk=project.pk)
+        page.committee = self.committee
+        return page.render_detail(request, project, status=400)
+
+
+class ProjectProgress(ProjectRecord):
+    form_class, form_name = ProgressForm, "progress_form"
+    success_message = gettext_lazy("The physical progress has been recorded.")
+
+    def may(self, user, project):
+        return selectors.may_record_progress(user, project)
+
+    def save(self, request, project, form):
+        services.progress_record(actor=request.user, project=project, **self.form_data(form))
+        return project
+
+
+class ProjectInvestment(ProjectRecord):
+    form_class, form_name = InvestmentAdjustmentForm, "investment_form"
+    success_message = gettext_lazy("The total investment has been adjusted.")
+
+    def save(self, request, project, form):
+        services.total_investment_adjust(actor=request.user, project=project, **self.form_data(form))
+        return project
+
+
+class ProjectPlan(ProjectRecord):
+    form_class, form_name = PlanForm, "plan_form"
+    success_message = gettext_lazy("The capital plan has been entered.")
+
+    def save(self, request, project, form):
+        services.plan_set(actor=request.user, project=project, **self.form_data(form))
+        return project
+
+
+class ProjectPlanAdjust(ProjectRecord):
+    form_class, form_name = PlanAdjustmentForm, "adjust_form"
+    success_message = gettext_lazy("The plan has been adjusted.")
+
+    def get_form_kwargs(self, request, project):
+        return {"plans": selectors.project_plans(project)}
+
+    def save(self, request, project, form):
+        services.plan_adjust(actor=request.user, **self.form_data(form))
+        return project
+
+
+class ProjectDisbursement(ProjectRecord):
+    form_class, form_name = DisbursementForm, "disbursement_form"
+    success_message = gettext_lazy("The month's disbursement has been recorded.")
+
+    def save(self, request, project, form):
+        services.disbursement_record(actor=request.user, project=project, **self.form_data(form))
+        return project
+
+
+def project_forms(request, project, posted: dict) -> dict:
+    """The forms of the project's page the user may post: the office's all, a group leader's progress."""
+    user, today = request.user, timezone.localdate()
+    forms_ = {}
+    if selectors.may_record_progress(user, project):
+        forms_["progress_form"] = posted.get("progress_form") or ProgressForm(initial={"observed_on": today})
+    if can_manage(user):
+        month = today.replace(day=1)
+        forms_["investment_form"] = posted.get("investment_form") or InvestmentAdjustmentForm(
+            initial={"effective_on": today}
+        )
+        forms_["plan_form"] = posted.get("plan_form") or PlanForm(initial={"year": today.year})
+        forms_["adjust_form"] = posted.get("adjust_form") or PlanAdjustmentForm(
+            plans=selectors.project_plans(project), initial={"effective_on": today}
+        )
+        forms_["disbursement_form"] = posted.get("disbursement_form") or DisbursementForm(
+            initial={"plan_year": month.year, "month": month}
+        )
+        forms_["moves"] = [
+            (status, ProjectStatus(status).label) for status in PROJECT_TRANSITIONS.get(project.status, ())
+        ]
+    forms_["open_form"] = next(iter(posted), "")
+    return forms_
+
+
+class TargetCurve(Organisation, ObjectFormView):
+    """A year's target curve (the office): the cumulative floor at the end of each month, January of the
+    next year included; the dashboard and every rate compare against it."""
+
+    permission = can_manage
+    template_name, nav = "investment/target_curve.html", "investment_dashboard"
+
+    def dispatch(self, request, *args, year=None, **kwargs):
+        self.year = year or timezone.localdate().year
+        if not 2000 <= self.year <= 2100:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, request, obj):
+        initial = {
+            f"m{p.month}": p.percent
+            for p in TargetPoint.objects.filter(organization=self.committee, year=self.year)
+        }
+        data = request.POST if request.method == "POST" else None
+        return TargetCurveForm(data, initial=initial, year=self.year)
+
+    def save(self, request, obj, form):
+        services.target_curve_set(
+            actor=request.user, organization=self.committee, year=self.year, points=form.points()
+        )
+        return self.year
+
+    def get_success_message(self, year):
+        return _("The target curve of {year} has been saved.").format(year=year)
+
+    def get_success_url(self, year):
+        return reverse("investment:target_curve", args=[year])
+
+    def get_extra_context(self, request, obj):
+        return {"year": self.year, "years": range(self.year - 2, self.year + 3)}
+
+
+class GroupEdit(Organisation, ObjectFormView):
+    """Set up a working group (no pk) or correct one (the office): name, term, note and its scope (named
+    projects, investors, localities), each a remote select."""
+
+    permission = can_manage
+    gate = selectors.get_group_for_user
+    form_class = GroupForm
+    template_name, context_object_name, nav = "investment/group_form.html", "group", "investment_groups"
+
+    def get_initial(self, request, group):
+        if group is None:
+            return {"term_start": timezone.localdate()}
+        return {
+            "name": group.name,
+            "term_start": group.term_start,
+            "term_end": group.term_end,
+            "note": group.note,
+            "version": group.version,
+            "projects": [
+                link.project_id for link in group.project_links.filter(via=ScopeVia.PROJECT).order_by("id")
+            ],
+            "investors": list(group.investors.values_list("pk", flat=True)),
+            "localities": list(group.scope_localities.values_list("pk", flat=True)),
+        }
+
+    def get_form_kwargs(self, request, group):
+        return {
+            "projects": selectors.project_list(user=request.user),
+            "agencies": _agencies(request.user),
+            "localities": _localities(request.user),
+            "editing": group is not None,
+        }
+
+    def get_success_message(self, group):
+        return _("The working group “{name}” has been saved.").format(name=group.name)
+
+    def save(self, request, group, form):
+        data = self.form_data(form)
+        if group is None:
+            return services.group_create(actor=request.user, organization=self.committee, **data)
+        return services.group_update(actor=request.user, group=group, version=form_version(form), **data)
+
+
+class GroupMemberAdd(Organisation, ObjectFormView):
+    """Seat a person on the group (the office), posted from the group's page."""
+
+    http_method_names = ["post"]
+    permission = can_manage
+    form_class = MemberForm
+    success_message = gettext_lazy("The member has been added.")
+
+    def get_object(self, request, pk):
+        return selectors.get_group_for_user(user=request.user, pk=pk, action="change")
+
+    def get_form_kwargs(self, request, group):
+        return {"people": org_selectors.person_list(user=request.user)}
+
+    def save(self, request, group, form):
+        services.group_member_add(actor=request.user, group=group, **self.form_data(form))
+        return group
+
+    def render_form(self, request, group, form):
+        page = GroupDetail(forms={"member_form": form})
+        page.setup(request, pk=group.pk)
+        page.committee = self.committee
+        return page.render_detail(request, group, status=400)
+
+
+class GroupMemberEnd(Organisation, ObjectActionView):
+    """End a person's seat on a group on a day (the office); the seat stays in the history."""
+
+    permission = can_manage
+    gate = selectors.get_member_for_user
+    success_message = gettext_lazy("The membership has been ended.")
+
+    def perform(self, request, member):
+        form = MemberEndForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form_errors_text(form))
+        return services.group_member_end(actor=request.user, member=member, **form.cleaned_data)
+
+    def get_success_url(self, member):
+        return member.group.get_absolute_url()
 
 
 # --- the home panel -----------------------------------------------------------------------------------
