@@ -287,9 +287,7 @@ class TargetCurveForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for month in range(1, 14):
             label = (
-                _("{month:02d}/{year}").format(month=month, year=year)
-                if month <= 12
-                else _("01/{year} (next year)").format(year=year + 1)
+                f"{month:02d}/{year}" if month <= 12 else _("01/{year} (next year)").format(year=year + 1)
             )
             self.fields[f"m{month}"] = forms.DecimalField(
                 label=label,
