@@ -286,9 +286,7 @@ class TargetCurveForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         for month in range(1, 14):
-            label = (
-                f"{month:02d}/{year}" if month <= 12 else _("01/{year} (next year)").format(year=year + 1)
-            )
+            label = f"{month:02d}/{year}" if month <= 12 else _("01/{year} (next year)").format(year=year + 1)
             self.fields[f"m{month}"] = forms.DecimalField(
                 label=label,
                 min_value=0,

@@ -1,7 +1,7 @@
-"""What the office keeps, on the pages and in the API: projects (registered, corrected, moved, archived), their
-progress, total investment, capital plans, adjustments and monthly disbursements, the target curve, working
-groups and their members. Every write is the office's (progress also a leading member's of a group following
-the project); anyone else, and the other city's office, is told the record does not exist."""
+"""What the office keeps, on the pages and in the API: projects (registered, corrected, moved, archived),
+their progress, total investment, capital plans, adjustments and monthly disbursements, the target curve,
+working groups and their members. Every write is the office's (progress also a leading member's of a group
+following the project); anyone else, and the other city's office, is told the record does not exist."""
 
 import datetime as dt
 from decimal import Decimal
@@ -212,7 +212,7 @@ def test_the_status_moves_archive_and_restore(office_hcmc, project):
     assert project.status == "implementation" and project.actual_start == TODAY
     assert audited("project.status")
     refused = client.post(url, {"status": "preparation", "version": project.version}, follow=True)
-    assert "implementation" == Project.objects.get(pk=project.pk).status
+    assert Project.objects.get(pk=project.pk).status == "implementation"
     assert any("không thể" in str(m).lower() or "cannot" in str(m) for m in refused.context["messages"])
     stale = client.post(url, {"status": "completed", "version": 1}, follow=True)
     assert [str(m) for m in stale.context["messages"]] == [conflict_vi()]
