@@ -598,7 +598,9 @@ class InvestmentCurveOut(Schema):
     points: list[InvestmentCurvePointOut]
 
 
-@router.put("/target-curve/{year}", response=InvestmentCurveOut, summary="Set a year's target curve (office)")
+@router.put(
+    "/target-curve/{id:year}", response=InvestmentCurveOut, summary="Set a year's target curve (office)"
+)
 def set_target_curve(request, year: Year, payload: InvestmentCurveIn):
     committee = _committee(request.user)
     rows = services.target_curve_set(
