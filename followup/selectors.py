@@ -224,6 +224,21 @@ def obstacle_list(
     return _filtered(ObstacleFilterSet, qs, filters)
 
 
+def open_obstacles_about(
+    *, user, model, ids, statuses=OPEN_OBSTACLE_STATUSES, limit: int = 50
+) -> list[Obstacle]:
+    """The open obstacles the user may see whose subject is one of `ids` (records of `model`, or a query of
+    their ids), newest first. Their ids are found first, by the subject's index: asked in one query, SQLite
+    walks every obstacle of the organisation by date instead."""
+    subject_type = ContentType.objects.get_for_model(model)
+    found = list(
+        Obstacle.objects.filter(
+            subject_type=subject_type, subject_id__in=ids, status__in=statuses
+        ).values_list("pk", flat=True)
+    )
+    return list(obstacle_list(user=user).filter(pk__in=found).order_by("-raised_on", "-id")[:limit])
+
+
 def get_obstacle_for_user(*, user, pk: int, action: str = "view") -> Obstacle:
     """One obstacle, or 404. "change": the office, the leader in charge of its place, or whoever raised it;
     "resolve": also the resolving agency's focal point."""

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -216,8 +216,10 @@ def _disbursement_sums(year: int, at: dt.date):
     }
 
 
-def _months_with_money(year: int, at: dt.date):
-    return Count("month", filter=Q(month__lte=month_start(at), amount__gt=0), distinct=True)
+def _paid_months(at: dt.date):
+    """Of the months that have ended by `at`: how many had money, and the last that had."""
+    paid = Q(month__lt=finished_before(at), amount__gt=0)
+    return {"months_paid": Count("month", filter=paid, distinct=True), "last_paid": Max("month", filter=paid)}
 
 
 def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
@@ -230,17 +232,12 @@ def _disbursements(projects: QuerySet, year: int, source: str | None) -> QuerySe
     return rows.filter(source=source) if source else rows
 
 
-def _idle(year: int, at: dt.date, months_paid: set[dt.date]) -> tuple[int, int]:
-    """(months that have ended without money, of which the run at the end)."""
-    first, _last = disbursement_year_bounds(year)
-    months = [m for m in plan_months(year) if m < finished_before(at)] if at >= first else []
-    idle = [m for m in months if m not in months_paid]
-    streak = 0
-    for m in reversed(months):
-        if m in months_paid:
-            break
-        streak += 1
-    return len(idle), streak
+def _idle(year: int, at: dt.date, months_paid: int = 0, last_paid: dt.date | None = None) -> tuple[int, int]:
+    """(months that have ended without money, of which the run at the end), from how many ended months had
+    money and the last of them."""
+    ended = sum(1 for m in plan_months(year) if m < finished_before(at))
+    last = month_index(year, last_paid) if last_paid else 0
+    return ended - months_paid, ended - last
 
 
 def figures(
@@ -251,14 +248,11 @@ def figures(
     result = Figures(year=year, at=at)
     plan = _plans(projects, year, source).aggregate(**_plan_sums(at))
     rows = _disbursements(projects, year, source)
-    money = rows.aggregate(**_disbursement_sums(year, at))
-    months_paid = set(
-        rows.filter(month__lte=month_start(at), amount__gt=0).values_list("month", flat=True).distinct()
-    )
+    money = rows.aggregate(**_disbursement_sums(year, at), **_paid_months(at))
     result.assigned, result.allocated = int(plan["assigned"]), int(plan["allocated"])
     result.disbursed, result.disbursed_month = int(money["disbursed"]), int(money["disbursed_month"])
     result.disbursed_finished = int(money["disbursed_finished"])
-    result.idle_months, result.idle_streak = _idle(year, at, months_paid)
+    result.idle_months, result.idle_streak = _idle(year, at, money["months_paid"], money["last_paid"])
     result.target = target_on(target_points(organization_id, year), year, at)
     return result
 
@@ -282,21 +276,17 @@ def figures_by(
         f = entry(row[plan_key])
         f.assigned, f.allocated = int(row["assigned"]), int(row["allocated"])
     rows = _disbursements(projects, year, source)
-    for row in rows.values(plan_key).annotate(**_disbursement_sums(year, at)).order_by():
+    nothing_paid = _idle(year, at)
+    for f in out.values():
+        f.idle_months, f.idle_streak = nothing_paid
+    for row in rows.values(plan_key).annotate(**_disbursement_sums(year, at), **_paid_months(at)).order_by():
         f = entry(row[plan_key])
         f.disbursed, f.disbursed_month = int(row["disbursed"]), int(row["disbursed_month"])
         f.disbursed_finished = int(row["disbursed_finished"])
-    paid: dict[object, set] = {}
-    for value, month in (
-        rows.filter(month__lte=month_start(at), amount__gt=0)
-        .values_list(plan_key, "month")
-        .distinct()
-        .order_by()
-    ):
-        paid.setdefault(value, set()).add(month)
-    for value, f in out.items():
-        f.idle_months, f.idle_streak = _idle(year, at, paid.get(value, set()))
-        f.target = target_on(points, year, at)
+        f.idle_months, f.idle_streak = _idle(year, at, row["months_paid"], row["last_paid"])
+    target = target_on(points, year, at)
+    for f in out.values():
+        f.target = target
     out.pop(None, None)
     return out
 

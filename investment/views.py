@@ -6,6 +6,7 @@ number of projects. The charts read their data from a `json_script` element (no 
 """
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 from django import forms
@@ -80,6 +81,8 @@ OPEN_OBSTACLES = (
 )
 MAP_POINT_LIMIT = 2000
 LAGGING_SHOWN = 10
+# How many of its projects a group's page lists: those furthest behind the floor.
+GROUP_PROJECTS_SHOWN = 20
 DIRECTIVE_DAYS = 30
 
 
@@ -149,11 +152,8 @@ def _ranked(figures: dict, records: dict) -> list:
 
 
 def _open_obstacles(user, project_ids) -> list:
-    project_type = ContentType.objects.get_for_model(Project)
-    return list(
-        followup_selectors.obstacle_list(user=user)
-        .filter(subject_type=project_type, subject_id__in=project_ids, status__in=OPEN_OBSTACLES)
-        .order_by("-raised_on", "-id")[:50]
+    return followup_selectors.open_obstacles_about(
+        user=user, model=Project, ids=project_ids, statuses=OPEN_OBSTACLES
     )
 
 
@@ -399,17 +399,20 @@ class GroupDetail(Organisation, ObjectDetailView):
     def get_extra_context(self, request, group):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
-        projects = selectors.project_list(user=user).filter(group_links__group=group).order_by("code", "id")
-        project_rows = list(projects[:200])
-        by_project = analytics.figures_by(
-            Project.objects.filter(pk__in=[p.pk for p in project_rows]),
-            "pk",
-            organization_id=org_id,
-            at=at,
-            year=year,
-        )
+        projects = selectors.project_list(user=user).filter(group_links__group=group)
+        by_project = analytics.figures_by(projects, "pk", organization_id=org_id, at=at, year=year)
+        # The projects that lag the floor most; the whole list is the projects list, filtered by the group.
+        worst = sorted(
+            (pk for pk, f in by_project.items() if f.gap is not None),
+            key=lambda pk: (by_project[pk].gap, pk),
+        )[:GROUP_PROJECTS_SHOWN]
+        shown = {p.pk: p for p in projects.filter(pk__in=worst)}
+        project_rows = [shown[pk] for pk in worst if pk in shown]
         for project in project_rows:
-            project.figures = by_project.get(project.pk) or analytics.Figures(year=year, at=at)
+            project.figures = by_project[project.pk]
+        project_count = projects.count()
+        rag_counts = Counter(f.rag for f in by_project.values())
+        rag_counts[Rag.NONE] += project_count - len(by_project)
         all_groups = list(selectors.group_list(user=user))
         in_org = Project.objects.active().filter(organization_id=org_id)
         by_group = analytics.figures_by_group(in_org, all_groups, organization_id=org_id, at=at, year=year)
@@ -428,12 +431,14 @@ class GroupDetail(Organisation, ObjectDetailView):
             "members": members,
             "history": list(selectors.group_members_history(group)[:100]),
             "projects": project_rows,
+            "project_count": project_count,
+            "rag_counts": [(rag, label, rag_counts[rag]) for rag, label in Rag.choices if rag_counts[rag]],
             "rank": rank,
             "group_count": len(ranking),
             "sessions": list(
                 selectors.session_list(user=user).filter(group=group).order_by("-held_on", "-id")[:30]
             ),
-            "obstacles": _open_obstacles(user, [p.pk for p in project_rows]),
+            "obstacles": _open_obstacles(user, projects.values("pk")),
             "chart": _chart(curve),
             "events": audit.timeline(audit.history_for(group)[:40], known=[group]),
             **self.member_forms(request, group),
