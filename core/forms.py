@@ -2,6 +2,8 @@
 service's refusal shown on the form, a form's errors as text, the empty choice of a select box, and selects
 that search the server as the user types."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,3 +140,24 @@ class RemoteSelect(forms.Select):
 
 class RemoteSelectMultiple(RemoteSelect, forms.SelectMultiple):
     """Several records chosen by searching (the cooperating units of a directive); see RemoteSelect."""
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A small decimal, such as a percentage, typed the Vietnamese way ("7,5") or with a point ("7.5"):
+    such numbers have no thousands, so either mark is the decimal separator. It is shown with a comma.
+    (Django's localized input would read "7.5" as 75, taking the point for a thousands separator.)"""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            text = f"{Decimal(str(value)).normalize():f}"
+            return text.replace(".", ",")
+        return value

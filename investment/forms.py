@@ -6,7 +6,14 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DayField
-from core.forms import LongTextField, RemoteSelect, RemoteSelectMultiple, VersionField, with_blank
+from core.forms import (
+    DecimalCommaField,
+    LongTextField,
+    RemoteSelect,
+    RemoteSelectMultiple,
+    VersionField,
+    with_blank,
+)
 from core.validators import LONG_TEXT, SUMMARY_TEXT, not_in_future
 from followup.choices import ObstacleCategory, ResolutionLevel
 from investment.choices import CapitalSource, Denominator, GroupRole, ProjectGroup, Sector
@@ -223,7 +230,7 @@ def project_initial(project) -> dict:
 
 class ProgressForm(BootstrapMixin, forms.Form):
     observed_on = DayField(label=_("Observed on"), widget=DATE_WIDGET, validators=[not_in_future])
-    percent = forms.DecimalField(
+    percent = DecimalCommaField(
         label=_("Physical progress (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -287,14 +294,8 @@ class TargetCurveForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for month in range(1, 14):
             label = f"{month:02d}/{year}" if month <= 12 else _("01/{year} (next year)").format(year=year + 1)
-            self.fields[f"m{month}"] = forms.DecimalField(
-                label=label,
-                min_value=0,
-                max_value=100,
-                max_digits=5,
-                decimal_places=2,
-                required=False,
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            self.fields[f"m{month}"] = DecimalCommaField(
+                label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2, required=False
             )
             self.fields[f"m{month}"].widget.attrs.setdefault("class", "form-control")
 
