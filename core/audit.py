@@ -252,7 +252,8 @@ def _present(events, hidden, known) -> tuple[list[EventRow], list]:
             else:
                 names[(model, pk)] = _name(model, obj)
         if missing:
-            for obj in model._base_manager.filter(pk__in=missing):
+            # Unordered: the names are looked up by id, and a model's ordering costs a sort.
+            for obj in model._base_manager.filter(pk__in=missing).order_by():
                 names[(model, obj.pk)] = _name(model, obj)
                 loaded.append(obj)
     rows = []

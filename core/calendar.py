@@ -256,6 +256,7 @@ class WorkingCalendar:
                 date__lte=dt.date(missing[-1], 12, 31),
             )
             .values_list("date", "kind")
+            .order_by()  # read into a dict by date: the model's ordering would only cost a sort
         )
         wanted = set(missing)
         for day, kind in rows:

@@ -149,7 +149,8 @@ def load_names(events, known=()) -> dict:
             else:
                 missing.add(pk)
         if missing:
-            for obj in apps.get_model(label)._base_manager.filter(pk__in=missing):
+            # Unordered: the names are looked up by id, and a model's ordering costs a sort.
+            for obj in apps.get_model(label)._base_manager.filter(pk__in=missing).order_by():
                 names[(label, obj.pk)] = str(obj)
     return names
 

@@ -15,9 +15,10 @@ holds that key is shown as active. A group with no link the user may see is not 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 UserPredicate = Callable[[object], bool]
 
@@ -73,8 +74,21 @@ def register_menu_link(
     return link
 
 
+# The menu's URLs, reversed once per process: by URL name, script prefix and URL configuration (a
+# deployment under a path prefix, a request with a URLconf of its own, a test overriding ROOT_URLCONF).
+_urls: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = reverse(url_name)
+    return url
+
+
 def _link(link: MenuLink) -> dict:
-    return {"url": reverse(link.url_name), "label": link.label, "key": link.key}
+    return {"url": _url(link.url_name), "label": link.label, "key": link.key}
 
 
 def menu_for(user) -> list[dict]:

@@ -54,6 +54,33 @@ def test_the_links_are_the_apps_urls(office):
     assert menu["followup"]["keys"] == {"obstacles", "directives", "resupervisions", "notices"}
 
 
+def test_the_links_are_reversed_once_then_read_from_memory(office, monkeypatch):
+    registry.menu_for(office)
+    calls = []
+    monkeypatch.setattr(registry, "reverse", lambda name: calls.append(name) or "/elsewhere/")
+    menu = {item["key"]: item for item in registry.menu_for(office)}
+    assert calls == [] and menu["home"]["url"] == "/"
+
+
+def test_the_links_follow_the_script_prefix_and_the_urlconf(office):
+    from django.urls import set_script_prefix
+
+    try:
+        set_script_prefix("/coso/")
+        prefixed = {item["key"]: item for item in registry.menu_for(office)}
+    finally:
+        set_script_prefix("/")
+    assert prefixed["home"]["url"] == "/coso/"
+    assert prefixed["admin"]["children"][0]["url"] == "/coso/calendar/"
+    assert {item["key"]: item for item in registry.menu_for(office)}["home"]["url"] == "/"
+
+
+@pytest.mark.urls("core.tests.urls_menu")
+def test_the_links_follow_an_overridden_root_urlconf(office):
+    menu = {item["key"]: item for item in registry.menu_for(office)}
+    assert menu["home"]["url"] == "/elsewhere/"
+
+
 @pytest.mark.usefixtures("clean_registry")
 def test_a_registered_link_joins_its_group_in_order_and_follows_its_predicate(office, leader_user):
     registry.register_menu_link(

@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from accounts.choices import Role
@@ -149,3 +151,24 @@ def test_the_incident_page_costs_the_same_queries_with_more_events(
     assert_flat_queries(load, grow)
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "Người dùng vanphong giao vụ việc cho đồng chí Đồng chí số 6" in page
+
+
+def test_the_names_and_the_calendar_s_exceptions_are_read_unordered(hanoi, routed, tam, office):
+    """They are looked up by id and by date: the models' orderings would only cost the database a sort."""
+    incident = report(hanoi, tam)
+    other = person_create(actor=None, organization=hanoi, full_name="Phan Thị Khác")
+    services.incident_reassign(
+        actor=office, incident=incident, version=1, leader=other, reason="Đúng lĩnh vực."
+    )
+    client = client_for(office)
+    client.get(f"/incidents/{incident.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert _sentences(page)[0] == "Người dùng vanphong giao vụ việc cho đồng chí Phan Thị Khác"
+    lookups = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith(('SELECT "org_person".', 'SELECT "core_calendarexception".'))
+    ]
+    assert len(lookups) == 2  # the former leader's name, the office's exceptions of the deadlines' years
+    assert not [sql for sql in lookups if "ORDER BY" in sql]
