@@ -37,6 +37,8 @@ assets: node_modules/.installed
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map node_modules/tom-select/LICENSE static/vendor/tom-select/
 	mkdir -p static/vendor/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE static/vendor/echarts/
+	mkdir -p static/vendor/fullcalendar
+	cp node_modules/fullcalendar/index.global.min.js node_modules/fullcalendar/LICENSE.md node_modules/@fullcalendar/core/locales/vi.global.min.js static/vendor/fullcalendar/
 
 messages: venv
 	@command -v msgfmt >/dev/null || apt-get install -y -qq gettext >/dev/null

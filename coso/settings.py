@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "followup",
     "incidents",
     "investment",
+    "fieldwork",
 ]
 
 MIDDLEWARE = [
