@@ -1,0 +1,1 @@
+"""Reads of the work calendar, the field-time share and meetings."""

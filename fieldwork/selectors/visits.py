@@ -1,0 +1,1 @@
+"""Reads of field visits and opinions, and the opinion search."""

@@ -1,0 +1,1 @@
+"""Writes of the work calendar: entries and their days, feeds, the organisation's targets."""

@@ -1,0 +1,1 @@
+"""Writes of field visits and the opinions heard on them."""

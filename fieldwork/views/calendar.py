@@ -1,0 +1,1 @@
+"""Pages of the work calendar, the field-time share and meetings, and the iCalendar feeds."""
