@@ -1,0 +1,1 @@
+"""FilterSets of field work, one per list, by area: `calendar` and `visits`."""

@@ -1,0 +1,1 @@
+"""Forms of field work, by area: `calendar` and `visits`."""
