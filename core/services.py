@@ -139,16 +139,29 @@ def calendar_exception_create(*, actor, organization, date, kind: str, name: str
         organization_id=organization_id, date=date, kind=kind, name=(name or "").strip()
     )
     try:
-        return create_record(actor=actor, instance=exception)
+        created = create_record(actor=actor, instance=exception)
     except IntegrityError as exc:
         # Two offices saving the same date at once: the partial unique constraint stops the second.
         raise duplicate() from exc
+    _calendar_changed(created)
+    return created
 
 
 @transaction.atomic
 def calendar_exception_archive(*, actor, exception, version: int):
     """Archive an exception: the date follows the national rules again; the record stays in history."""
-    return archive_record(actor=actor, instance=exception, version=version)
+    archived = archive_record(actor=actor, instance=exception, version=version)
+    _calendar_changed(archived)
+    return archived
+
+
+def _calendar_changed(exception) -> None:
+    """Tell the apps that the working time of the exception's date changed (core.signals)."""
+    from core.signals import working_calendar_changed
+
+    working_calendar_changed.send(
+        sender=type(exception), organization_id=exception.organization_id, dates=[exception.date]
+    )
 
 
 def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True):

@@ -7,3 +7,40 @@ class FieldworkConfig(AppConfig):
 
     name = "fieldwork"
     verbose_name = _("Field work")
+
+    def ready(self):
+        # --- calendar
+        from core.registry import register_home_panel, register_menu_group, register_menu_link
+        from core.signals import working_calendar_changed
+        from fieldwork.permissions import can_see_calendars
+        from fieldwork.services.calendar import working_calendar_changed as relay_out
+        from fieldwork.views import calendar as calendar_views
+
+        # An office's exception changes the working time of a date: the entries on it are laid out again.
+        working_calendar_changed.connect(relay_out, dispatch_uid="fieldwork.relay_out")
+        register_menu_group("fieldwork", _("Field work"), order=38)
+        register_menu_link(
+            "fieldwork:calendar",
+            _("Calendar"),
+            key="fieldwork_calendar",
+            group="fieldwork",
+            order=10,
+            visible=can_see_calendars,
+        )
+        register_menu_link(
+            "fieldwork:share",
+            _("Field-time share"),
+            key="fieldwork_share",
+            group="fieldwork",
+            order=20,
+            visible=can_see_calendars,
+        )
+        register_home_panel(
+            "fieldwork_share",
+            "fieldwork/_home_panel.html",
+            context=calendar_views.home_panel_context,
+            order=55,
+            css_class="col-lg-6",
+            visible=calendar_views.has_calendar,
+        )
+        # --- visits and opinions

@@ -1,0 +1,60 @@
+"""Forms of the calendar pages: an entry, and the organisation's targets. Pickers are handed in, scoped."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import LongTextField, VersionField, with_blank
+from core.validators import LONG_TEXT
+from fieldwork.choices import EntryKind
+from org.forms import BootstrapMixin
+
+MOMENT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class EntryForm(BootstrapMixin, forms.Form):
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(EntryKind.choices))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=MOMENT_WIDGET, input_formats=MOMENT_FORMATS)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=MOMENT_WIDGET, input_formats=MOMENT_FORMATS)
+    all_day = forms.BooleanField(
+        label=_("All day"),
+        required=False,
+        help_text=_("Whole days, from the start's day to the end's day."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    chaired = forms.BooleanField(label=_("Chaired by the leader"), required=False)
+    recurrence = forms.CharField(
+        label=_("Recurrence rule"),
+        max_length=500,
+        required=False,
+        help_text=_("RFC 5545, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10. It must end (COUNT or UNTIL)."),
+    )
+    note = LongTextField(label=_("Note"), limit=LONG_TEXT, rows=3, required=False)
+    version = VersionField()
+
+    def __init__(self, *args, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.fields["leader"].label_from_instance = lambda p: p.full_name
+        for name in ("starts_at", "ends_at"):
+            value = self.initial.get(name)
+            if isinstance(value, dt.datetime):
+                self.initial[name] = timezone.localtime(value).replace(tzinfo=None)
+
+
+class PolicyForm(BootstrapMixin, forms.Form):
+    share_target_numerator = forms.IntegerField(
+        label=_("Field-time target (numerator)"), min_value=1, max_value=100
+    )
+    share_target_denominator = forms.IntegerField(
+        label=_("Field-time target (denominator)"), min_value=1, max_value=100
+    )
+    meeting_reduction_percent = forms.IntegerField(
+        label=_("Meeting reduction target (%)"), min_value=0, max_value=100
+    )
+    version = VersionField()
