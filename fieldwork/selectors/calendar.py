@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.choices import Role
 from core.calendar import WorkingCalendar
 from core.scoping import visible
 from fieldwork.choices import EntryKind
@@ -25,6 +26,8 @@ from fieldwork.services.calendar import policy_for
 from org.models import Person
 
 _DAY = dt.timedelta(days=1)
+# People whose login has one of these roles are leaders, calendar or not.
+LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 
 
 def _today(today: dt.date | None = None) -> dt.date:
@@ -75,11 +78,12 @@ def leader_choices(*, user) -> QuerySet[Person]:
 
 
 def writable_leaders(*, user) -> QuerySet[Person]:
-    """Whose calendar the user may write: every leader for the office, else only themself."""
+    """Whose calendar the user may write: every person of the organisation for the office (a new leader's
+    first entry included), else only themself."""
     if not can_keep_calendar(user):
         return Person.objects.none()
     if getattr(user, "is_office", False):
-        return leader_choices(user=user)
+        return visible(Person.objects.all(), user).active().order_by("sort_key", "id")
     return visible(Person.objects.all(), user).active().filter(pk=person_id(user))
 
 
@@ -462,11 +466,11 @@ def meetings(*, user, period: Period, leader_id: int | None = None) -> Meetings:
         )
         .values("leader_id")
         .annotate(
-            count=Count("id", filter=now & Q(is_first_day=True)),
-            minutes=Sum("minutes", filter=now),
-            chaired=Count("id", filter=now & Q(is_first_day=True, chaired=True)),
-            previous_count=Count("id", filter=before & Q(is_first_day=True)),
-            previous_minutes=Sum("minutes", filter=before),
+            held=Count("id", filter=now & Q(is_first_day=True)),
+            held_minutes=Sum("minutes", filter=now),
+            held_chaired=Count("id", filter=now & Q(is_first_day=True, chaired=True)),
+            before_held=Count("id", filter=before & Q(is_first_day=True)),
+            before_minutes=Sum("minutes", filter=before),
         )
         .order_by()
     )
@@ -477,11 +481,11 @@ def meetings(*, user, period: Period, leader_id: int | None = None) -> Meetings:
         result.append(
             MeetingRow(
                 leader=leader,
-                count=row.get("count") or 0,
-                minutes=row.get("minutes") or 0,
-                chaired=row.get("chaired") or 0,
-                previous_count=row.get("previous_count") or 0,
-                previous_minutes=row.get("previous_minutes") or 0,
+                count=row.get("held") or 0,
+                minutes=row.get("held_minutes") or 0,
+                chaired=row.get("held_chaired") or 0,
+                previous_count=row.get("before_held") or 0,
+                previous_minutes=row.get("before_minutes") or 0,
             )
         )
     total = MeetingRow(
