@@ -103,8 +103,10 @@ def entry_create(
     recurrence: str = "",
     note: str = "",
     visit=None,
+    calendar=None,
 ) -> CalendarEntry:
-    """Put an entry on a leader's calendar and lay out its days."""
+    """Put an entry on a leader's calendar and lay out its days (on `calendar`, a WorkingCalendar of the
+    organisation, when a caller writing many entries already holds one)."""
     entry = CalendarEntry(
         organization_id=getattr(organization, "pk", organization),
         leader=leader,
@@ -125,7 +127,7 @@ def entry_create(
     _normalise(entry)
     _check_entry(entry)
     create_record(actor=actor, instance=entry)
-    lay_out_entry(entry)
+    lay_out_entry(entry, calendar)
     return entry
 
 
