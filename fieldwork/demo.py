@@ -132,13 +132,13 @@ class _Leader:
         days = self.calendar.working_days((self.first, self.last))
         lanhdao_days = self._lanhdao_days(quarter) if self.is_lanhdao else None
         for day in days:
-            if lanhdao_days is not None and quarter.first <= day <= self.today:
-                if day in lanhdao_days:
-                    self._visit(day, whole=True)
+            fixed = lanhdao_days is not None and quarter.first <= day <= self.today
+            if fixed and day in lanhdao_days:
+                self._visit(day, whole=True)
                 continue
             if day.weekday() == 0 and self.rng.random() < 0.9:
                 continue  # Monday: the briefing
-            if self.rng.random() < self.rate:
+            if not fixed and self.rng.random() < self.rate:
                 self._visit(day, whole=day > self.today or self.rng.random() < 0.8)
             elif self.rng.random() < (0.18 if day >= quarter.first else 0.3):
                 start = 14 if self.rng.random() < 0.6 else 9

@@ -12,6 +12,14 @@ def person_id(user) -> int | None:
     return person.pk if person is not None else None
 
 
+# Roles of leaders: their own share and pace are shown to them (the office staff's person records are not).
+LEADER_ROLES = ("standing_board", "standing_member", "group_member")
+
+
+def is_leader(user) -> bool:
+    return person_id(user) is not None and getattr(user, "role", None) in LEADER_ROLES
+
+
 def can_manage(user) -> bool:
     """The office: every calendar, every feed, the organisation's targets."""
     return can_write(user) and bool(getattr(user, "is_office", False))

@@ -6,12 +6,13 @@ from django.test import Client
 
 from core import registry
 
-ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "investment_menu", "organisation"]
+ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "investment_menu", "fieldwork", "organisation"]
 GROUP_LINKS = {
     "mine": ["my_items", "my_incidents"],
     "followup": ["obstacles", "directives", "resupervisions", "notices"],
     "incident_menu": ["incidents", "incident_map", "incident_statistics"],
     "investment_menu": ["investment_dashboard", "investment_projects", "investment_groups"],
+    "fieldwork": ["fieldwork_calendar", "fieldwork_share"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
     "admin": ["calendar", "users"],
 }
@@ -40,8 +41,9 @@ def test_each_role_gets_exactly_its_groups_in_order(
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
     assert shape(registry.menu_for(office)) == [*writer, ("admin", GROUP_LINKS["admin"])]
-    for user in (leader_user, focal_user):
-        assert shape(registry.menu_for(user)) == writer
+    assert shape(registry.menu_for(leader_user)) == writer
+    # A focal point keeps no calendar and sees none: no field work group.
+    assert shape(registry.menu_for(focal_user)) == [item for item in writer if item[0] != "fieldwork"]
     assert shape(registry.menu_for(viewer)) == expected
     no_role = make_user("", hanoi, "norole")
     assert shape(registry.menu_for(no_role)) == [("home", []), ("organisation", GROUP_LINKS["organisation"])]
@@ -137,4 +139,4 @@ def test_a_registered_panel_renders_its_template_with_its_context(office, leader
         "org.responsible",
     ]
     assert "Panel of vanphong" in response.content.decode()
-    assert home_panels_of(leader_user) == ["org.answers", "org.responsible"]
+    assert home_panels_of(leader_user) == ["org.answers", "org.responsible", "fieldwork_share"]

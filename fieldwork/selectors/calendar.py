@@ -15,19 +15,22 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.choices import Role
 from core.calendar import WorkingCalendar
 from core.scoping import visible
 from fieldwork.choices import EntryKind
 from fieldwork.models import CalendarEntry, CalendarFeed, EntryDay
 from fieldwork.periods import Period, last_months
-from fieldwork.permissions import can_change_entry, can_keep_calendar, can_see_all_shares, person_id
+from fieldwork.permissions import (
+    LEADER_ROLES,
+    can_change_entry,
+    can_keep_calendar,
+    can_see_all_shares,
+    person_id,
+)
 from fieldwork.services.calendar import policy_for
 from org.models import Person
 
 _DAY = dt.timedelta(days=1)
-# People whose login has one of these roles are leaders, calendar or not.
-LEADER_ROLES = (Role.STANDING_BOARD, Role.STANDING_MEMBER, Role.GROUP_MEMBER)
 
 
 def _today(today: dt.date | None = None) -> dt.date:
@@ -61,7 +64,7 @@ def get_entry_for_user(*, user, pk: int, action: str = "view") -> CalendarEntry:
 
 def leader_choices(*, user) -> QuerySet[Person]:
     """Whose calendar the user may see: every leader of the organisation for those who see all (people on a
-    body, holding an assignment, or with a calendar), else only themself."""
+    body, holding an assignment, with a calendar, or whose login is a leader's), else only themself."""
     qs = visible(Person.objects.all(), user).active()
     if getattr(user, "sees_all", False):
         return (
@@ -69,6 +72,7 @@ def leader_choices(*, user) -> QuerySet[Person]:
                 Q(memberships__isnull=False)
                 | Q(assignments__isnull=False)
                 | Q(calendar_entries__isnull=False)
+                | Q(user__role__in=LEADER_ROLES)
             )
             .distinct()
             .order_by("sort_key", "id")

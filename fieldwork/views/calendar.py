@@ -38,6 +38,7 @@ from fieldwork.permissions import (
     can_see_all_shares,
     can_see_calendars,
     can_see_feed,
+    is_leader,
     person_id,
 )
 from fieldwork.selectors import calendar as selectors
@@ -90,6 +91,8 @@ class CalendarPage(ScopedView):
             "events": CALENDAR_API,
             "leader": leader.pk if leader else None,
             "locale": request.LANGUAGE_CODE,
+            # The organisation's wall clock: the calendar shows local times as written (timeZone "UTC").
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S"),
             "labels": {"overlap": _("Overlaps another entry"), "chaired": _("chaired")},
         }
         context = {
@@ -267,7 +270,7 @@ class ShareDashboard(ScopedView):
                 can_policy=can_manage(user),
             )
         own = person_id(user)
-        if own is not None:
+        if is_leader(user):
             leader = selectors.get_leader_for_user(user=user, pk=own)
             context["mine"] = selectors.share_for(leader=leader, period=period)
             context["my_trend"] = selectors.share_trend(organization_id=user.organization_id, leader_id=own)
@@ -415,7 +418,8 @@ def feed(request, token: str):
 
 
 def has_calendar(user) -> bool:
-    return person_id(user) is not None and bool(getattr(user, "role", None))
+    """The home panel: a leader's own share."""
+    return is_leader(user)
 
 
 def home_panel_context(request) -> dict:

@@ -42,8 +42,8 @@
             return {
               id: row.entry_id + "-" + row.start,
               title: title,
-              start: row.start,
-              end: row.end,
+              start: wallClock(row.start),
+              end: wallClock(row.end),
               allDay: row.all_day,
               url: row.url,
               classNames: classes,
@@ -54,14 +54,21 @@
         .catch(failure);
     }
 
+    // The API gives local times of the organisation (+07:00); the calendar shows them as written, on the
+    // organisation's clock, whatever the device's time zone.
+    function wallClock(moment) {
+      return moment.slice(0, 19);
+    }
+
     function dayBefore(end) {
       var d = new Date(end.getTime() - 1);
-      return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+      return d.getUTCFullYear() + "-" + String(d.getUTCMonth() + 1).padStart(2, "0") + "-" + String(d.getUTCDate()).padStart(2, "0");
     }
 
     var calendar = new FullCalendar.Calendar(el, {
       locale: config.locale === "en" ? "en-gb" : "vi",
-      timeZone: "local",
+      timeZone: "UTC",
+      now: config.now,
       initialView: narrow.matches ? "listWeek" : "timeGridWeek",
       headerToolbar: narrow.matches
         ? { left: "prev,next today", center: "", right: "listWeek,dayGridMonth" }

@@ -32,7 +32,7 @@
       var d = data(el);
       draw(el, {
         animation: false,
-        grid: { left: 48, right: 16, top: 24, bottom: 90 },
+        grid: { left: 48, right: 72, top: 24, bottom: 90 },
         tooltip: { trigger: "axis", valueFormatter: percent },
         xAxis: { type: "category", data: d.leaders, axisLabel: { rotate: 40, interval: 0, width: 110, overflow: "truncate" } },
         yAxis: { type: "value", min: 0, axisLabel: { formatter: "{value} %" } },
@@ -48,7 +48,7 @@
       var d = data(el);
       draw(el, {
         animation: false,
-        grid: { left: 48, right: 16, top: 24, bottom: 28 },
+        grid: { left: 48, right: 72, top: 24, bottom: 28 },
         tooltip: { trigger: "axis", valueFormatter: percent },
         xAxis: { type: "category", data: d.months, axisLabel: { hideOverlap: true } },
         yAxis: { type: "value", min: 0, axisLabel: { formatter: "{value} %" } },
