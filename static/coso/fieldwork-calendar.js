@@ -69,7 +69,8 @@
       locale: config.locale === "en" ? "en-gb" : "vi",
       timeZone: "UTC",
       now: config.now,
-      initialView: narrow.matches ? "listWeek" : "timeGridWeek",
+      // Every leader at once is read as a list; one leader's week as a grid (a list on a phone).
+      initialView: narrow.matches || !config.leader ? "listWeek" : "timeGridWeek",
       headerToolbar: narrow.matches
         ? { left: "prev,next today", center: "", right: "listWeek,dayGridMonth" }
         : { left: "prev,next today", center: "title", right: "timeGridWeek,dayGridMonth,listWeek" },
