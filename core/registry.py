@@ -165,3 +165,49 @@ def home_panels(request, base: dict) -> list[dict]:
         html = render_to_string(panel.template, {**base, **panel.context(request)}, request=request)
         panels.append({"key": panel.key, "css_class": panel.css_class, "html": html})
     return panels
+
+
+# --- panels on a record's page --------------------------------------------------------------------------
+# An app adds a card to another app's record page (a leader's calendar feed on the person's page) without
+# the owning app knowing it: the page renders `{% record_panels obj %}`.
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    key: str
+    model: str  # the model's label, lower case: "org.person"
+    template: str
+    context: Callable[[object, object], dict]  # (request, record) -> the template's context
+    order: int
+    visible: Callable[[object, object], bool]  # (user, record) -> shown or not
+
+
+_record_panels: dict[str, RecordPanel] = {}
+
+
+def register_record_panel(
+    key: str,
+    model: str,
+    template: str,
+    *,
+    context: Callable[[object, object], dict],
+    order: int,
+    visible: Callable[[object, object], bool],
+) -> RecordPanel:
+    """A card on the pages of `model`'s records, rendered with `context(request, record)` when
+    `visible(user, record)`."""
+    panel = RecordPanel(
+        key=key, model=model.lower(), template=template, context=context, order=order, visible=visible
+    )
+    _record_panels[key] = panel
+    return panel
+
+
+def record_panels(request, record) -> list[str]:
+    """The cards other apps put on a record's page, in order, rendered to HTML."""
+    label = record._meta.label_lower
+    html = []
+    for panel in sorted(_record_panels.values(), key=lambda p: p.order):
+        if panel.model == label and panel.visible(request.user, record):
+            html.append(render_to_string(panel.template, panel.context(request, record), request=request))
+    return html

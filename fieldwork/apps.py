@@ -43,4 +43,15 @@ class FieldworkConfig(AppConfig):
             css_class="col-lg-6",
             visible=calendar_views.has_calendar,
         )
+        from core.registry import register_record_panel
+
+        # The leader's calendar and feed address, on their record for the office and the leader.
+        register_record_panel(
+            "fieldwork.calendar",
+            "org.person",
+            "fieldwork/_person_panel.html",
+            context=calendar_views.person_panel_context,
+            order=10,
+            visible=calendar_views.person_panel_visible,
+        )
         # --- visits and opinions

@@ -97,3 +97,16 @@ def long_text(text, limit=None):
     "Xem thêm" toggle (a <details>, no script) that unfolds the rest and folds it again ("Thu gọn")."""
     text = str(text or "")
     return {"text": text, "preview": text_preview(text, limit or FOLD_AT) if text else None}
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context, record):
+    """The cards other apps add to a record's page (core.registry.register_record_panel)."""
+    from django.utils.safestring import mark_safe
+
+    from core.registry import record_panels as panels
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe("".join(panels(request, record)))  # noqa: S308 - rendered templates, autoescaped

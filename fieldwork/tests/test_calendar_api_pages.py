@@ -283,7 +283,7 @@ def test_the_entry_form_creates_and_edits(leader_user, leader):
     assert entry.title == "Nghỉ phép"
 
 
-def test_the_ical_feed(leader_user, leader, add_entry, office, other_leader):
+def test_the_ical_feed(leader_user, leader, add_entry, office, other_leader, secretary):
     add_entry(
         leader,
         at(2026, 12, 1, 8),
@@ -313,6 +313,12 @@ def test_the_ical_feed(leader_user, leader, add_entry, office, other_leader):
     unknown = anonymous.get("/fieldwork/feeds/nothing-here.ics")
     assert revoked.status_code == unknown.status_code == 404
     assert same_page(revoked.content, feed.token) == same_page(unknown.content, "nothing-here")
+    # The address is on the leader's record for the leader and the office, not for the Standing Board.
+    client.post(f"/fieldwork/leaders/{leader.pk}/feed/new/")
+    live = leader.calendar_feeds.get(revoked_at__isnull=True)
+    assert live.token in client.get(f"/org/people/{leader.pk}/").content.decode()
+    assert live.token in client_for(office).get(f"/org/people/{leader.pk}/").content.decode()
+    assert live.token not in client_for(secretary).get(f"/org/people/{leader.pk}/").content.decode()
     # Someone else's feed page is a 404 to a leader; the office manages every leader's.
     assert client.get(f"/fieldwork/leaders/{other_leader.pk}/feed/").status_code == 404
     assert client_for(office).get(f"/fieldwork/leaders/{other_leader.pk}/feed/").status_code == 200

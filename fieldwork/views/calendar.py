@@ -427,3 +427,17 @@ def home_panel_context(request) -> dict:
     return {
         "fieldwork_share": selectors.share_for(leader=leader, period=current_quarter(timezone.localdate()))
     }
+
+
+# --- the leader's record (org's person page)
+
+
+def person_panel_visible(user, person) -> bool:
+    """The calendar card on a person's page: the office and the leader themself (who may see the feed)."""
+    return can_see_feed(user, person)
+
+
+def person_panel_context(request, person) -> dict:
+    feed = selectors.live_feed(person)
+    url = request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token])) if feed else ""
+    return {"leader": person, "feed_url": url}
