@@ -254,7 +254,7 @@ class ShareDashboard(ScopedView):
             if sort not in selectors.SHARE_SORTS:
                 sort = "share"
             shares = selectors.share_table(user=user, period=period, sort=sort)
-            trend = selectors.share_trend(organization_id=user.organization_id)
+            trend = selectors.share_trend(organization_id=user.organization_id, leaders=len(shares))
             context.update(
                 shares=shares,
                 sort=sort,

@@ -1,0 +1,74 @@
+"""The work calendar and the share page in a browser, in Vietnamese, on a desk and on a phone: FullCalendar
+draws the leader's entries at the organisation's local times under the strict CSP (its style element
+carries the page's nonce), overlaps are marked, the chart draws; screenshots under var/screenshots/."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from fieldwork.choices import EntryKind
+from fieldwork.services.calendar import entry_create
+from tests.browser.conftest import login, shot
+
+pytestmark = pytest.mark.browser
+
+
+def _entries(demo):
+    lanhdao = demo.people["lanhdao"]
+    office = demo.users["vanphong"]
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    tz = timezone.get_default_timezone()
+
+    def at(day, hour, minute=0):
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+    for kind, title, start, end in (
+        (
+            EntryKind.FIELD_VISIT,
+            "Đi cơ sở Phường Hoàn Kiếm",
+            at(monday + dt.timedelta(days=1), 7, 30),
+            at(monday + dt.timedelta(days=1), 11, 30),
+        ),
+        (
+            EntryKind.MEETING,
+            "Họp Ban Thường vụ",
+            at(monday + dt.timedelta(days=1), 9),
+            at(monday + dt.timedelta(days=1), 10),
+        ),
+        (
+            EntryKind.CITIZEN_RECEPTION,
+            "Tiếp công dân",
+            at(monday + dt.timedelta(days=2), 14),
+            at(monday + dt.timedelta(days=2), 16),
+        ),
+    ):
+        entry_create(
+            actor=office, organization=lanhdao.organization_id, leader=lanhdao, kind=kind, title=title,
+            starts_at=start, ends_at=end,
+        )  # fmt: skip
+
+
+def test_the_calendar_and_the_share(page, demo):
+    _entries(demo)
+    login(page, "lanhdao")
+    page.goto(page.base_url + "/fieldwork/calendar/")
+    page.wait_for_selector("[data-fieldwork-calendar][data-drawn]")
+    page.wait_for_selector(".fc-event")
+    text = page.inner_text("[data-fieldwork-calendar]")
+    assert "Đi cơ sở Phường Hoàn Kiếm" in text and "Tiếp công dân" in text
+    assert "07:30" in text  # the organisation's local time
+    assert page.locator(".fw-overlap-event").count() == 2  # the visit and the meeting overlap
+    # FullCalendar's own style element was let in by the nonce: its layout applies.
+    assert page.evaluate("document.querySelectorAll('style[data-fullcalendar]').length") >= 1
+    shot(page, "fieldwork-calendar")
+    page.goto(page.base_url + "/fieldwork/share/")
+    page.wait_for_selector("[data-testid=my-share]")
+    shot(page, "fieldwork-share-leader")
+    page.context.clear_cookies()
+    login(page, "vanphong")
+    page.goto(page.base_url + "/fieldwork/share/")
+    page.wait_for_selector("[data-share-chart][data-drawn]")
+    assert page.locator("[data-testid=share-table] tbody tr").count() >= 1
+    shot(page, "fieldwork-share-office")
