@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -375,17 +376,18 @@ def share_trend(
     )
     if leader_id is not None:
         days = days.filter(leader_id=leader_id)
-    # One aggregate, two sums a month (no date function on every row).
-    sums = {}
-    for n, month in enumerate(months):
-        within = Q(day__gte=month.first, day__lte=month.last)
-        sums[f"field_{n}"] = Sum("working_minutes", filter=within & Q(kind=EntryKind.FIELD_VISIT))
-        sums[f"leave_{n}"] = Sum("working_minutes", filter=within & Q(kind=EntryKind.LEAVE))
-    totals = days.aggregate(**sums)
-    by_month = {
-        month.first: {"field": totals[f"field_{n}"], "leave": totals[f"leave_{n}"]}
-        for n, month in enumerate(months)
-    }
+    # One grouped query by month ("YYYY-MM", the day's text: no date function called on every row) and kind.
+    rows = (
+        days.annotate(month=Substr(Cast("day", CharField()), 1, 7))
+        .values("month", "kind")
+        .annotate(total=Sum("working_minutes"))
+        .order_by()
+    )
+    by_month: dict[dt.date, dict] = {month.first: {} for month in months}
+    for row in rows:
+        year, number = (int(part) for part in row["month"].split("-"))
+        key = "field" if row["kind"] == EntryKind.FIELD_VISIT else "leave"
+        by_month.setdefault(dt.date(year, number, 1), {})[key] = row["total"]
     calendar = WorkingCalendar.for_organization(organization_id)
     calendar.preload(first, last)
     if leader_id is not None:
