@@ -200,6 +200,8 @@ class Visit(CoreModel):
     status = models.CharField(
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
+    # How many kinds of speaker were heard (ý kiến nhiều chiều): kept by the opinions' services.
+    sides_heard = models.PositiveSmallIntegerField(_("sides heard"), default=0, editable=False)
     # The briefing prepared beforehand, as figures and lines taken from Cơ Sở's own data when it was made.
     briefing = models.JSONField(_("briefing"), default=dict, blank=True)
     briefing_at = models.DateTimeField(_("briefing prepared at"), null=True, blank=True)
@@ -225,8 +227,11 @@ class Visit(CoreModel):
             date=self.starts_at.strftime("%d/%m/%Y"), purpose=self.purpose
         )
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.search_text = fold(self.purpose)[:400]
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -285,6 +290,9 @@ class Opinion(CoreModel):
     def __str__(self):
         return self.content[:80]
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.search_text = fold(f"{self.content} {self.speaker_name}")
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)

@@ -1,1 +1,153 @@
-"""Reads of field visits and opinions, and the opinion search."""
+"""Reads of field visits and opinions, and the opinion search.
+
+The search reads the database's own text index over the folded text (`Opinion.search_text`): on SQLite an
+FTS5 table with the trigram tokenizer (`fieldwork_opinion_fts`, kept by triggers), on PostgreSQL a pg_trgm
+GIN index, which serves `LIKE '%word%'` directly. Counts stop at `COUNT_CAP`: past it the page says "more
+than 1,000" rather than count 200,000 rows.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+
+from core.scoping import visible
+from core.text import search_terms
+from fieldwork.choices import VisitStatus
+from fieldwork.models import Opinion, Visit
+from fieldwork.permissions import can_change_visit, can_record_opinions
+from followup import selectors as followup_selectors
+from org.models import AdministrativeUnit, Agency, Person
+
+COUNT_CAP = 1000
+# The trigram index finds words of three characters or more; shorter ones are matched by LIKE.
+TRIGRAM = 3
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    """The visits the user may see (the office and the Standing Board all; a leader their own and those to
+    the units they reach), with what a row shows."""
+    return (
+        visible(Visit.objects.active(), user)
+        .select_related("leader")
+        .prefetch_related(
+            Prefetch("localities", queryset=AdministrativeUnit.objects.only("id", "name", "code")),
+            Prefetch("agencies", queryset=Agency.objects.only("id", "name", "short_name")),
+        )
+    )
+
+
+def get_visit_for_user(*, user, pk: int, action: str = "view") -> Visit:
+    """One visit, or 404 for missing and not-yours alike. "change": `can_change_visit`; "opinion":
+    `can_record_opinions`."""
+    visit = (
+        visible(Visit.objects.all(), user)
+        .select_related("leader", "organization", "created_by")
+        .prefetch_related(
+            Prefetch("localities", queryset=AdministrativeUnit.objects.order_by("sort_key", "id")),
+            Prefetch("agencies", queryset=Agency.objects.order_by("sort_key", "id")),
+            Prefetch("participants", queryset=Person.objects.order_by("sort_key", "id")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    if action == "view":
+        return visit
+    if visit.archived_at is None:
+        if action == "change" and can_change_visit(user, visit):
+            return visit
+        if action == "opinion" and can_record_opinions(user, visit):
+            return visit
+    raise Http404
+
+
+def opinion_list(*, user) -> QuerySet[Opinion]:
+    """The opinions the user may see (those of the visits they may see), with what a row shows."""
+    return visible(Opinion.objects.active(), user).select_related(
+        "visit", "visit__leader", "topic", "locality"
+    )
+
+
+def opinions_of(visit: Visit) -> list[Opinion]:
+    """The opinions of a visit already loaded through its gate, in the order they were recorded."""
+    return list(
+        Opinion.objects.active().filter(visit=visit).select_related("topic", "locality").order_by("id")
+    )
+
+
+def get_opinion_for_user(*, user, pk: int, action: str = "view") -> Opinion:
+    opinion = visible(Opinion.objects.all(), user).select_related("visit").filter(pk=pk).first()
+    if opinion is None:
+        raise Http404
+    if action == "view":
+        return opinion
+    if opinion.archived_at is None and action == "change" and can_record_opinions(user, opinion.visit):
+        return opinion
+    raise Http404
+
+
+def search_opinions(qs: QuerySet[Opinion], query: str | None) -> QuerySet[Opinion]:
+    """The opinions whose folded text holds every word of `query` (diacritics ignored, "đ" as "d"), through
+    the database's text index."""
+    words = search_terms(query)
+    if not words:
+        return qs
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    for word in words:
+        if word not in long_words or connection.vendor != "sqlite":
+            qs = qs.filter(search_text__contains=word)
+    if long_words and connection.vendor == "sqlite":
+        match = " AND ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
+        qs = qs.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM fieldwork_opinion_fts WHERE fieldwork_opinion_fts MATCH %s", [match]
+            )
+        )
+    return qs
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, counted up to `cap` + 1: (count, more), where `more` says there are more than `cap`."""
+    found = qs.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
+def directives_of(*, user, visit: Visit) -> list:
+    """The directives given on the visit (followup, with the visit as their source) that the user may see,
+    with their status bucket."""
+    visit_type = ContentType.objects.get_for_model(Visit)
+    rows = (
+        followup_selectors.directive_rows(user=user)
+        .filter(source_type=visit_type, source_id=visit.pk)
+        .order_by("deadline", "id")[:50]
+    )
+    return followup_selectors.with_status_buckets(rows)
+
+
+# --- many sides
+
+
+def one_side_visits(*, user) -> QuerySet[Visit]:
+    """The carried-out visits that heard only one kind of speaker."""
+    return visit_list(user=user).filter(status=VisitStatus.CARRIED_OUT, sides_heard=1)
+
+
+def one_side_tallies(visits: QuerySet[Visit]) -> dict:
+    """Per leader and per locality, how many of `visits` heard only one side: two grouped queries."""
+    by_leader = list(
+        visits.order_by()
+        .values("leader_id", "leader__full_name")
+        .annotate(visits=Count("pk", distinct=True))
+        .order_by("-visits", "leader__full_name")[:50]
+    )
+    by_locality = list(
+        visits.order_by()
+        .filter(localities__isnull=False)
+        .values("localities__id", "localities__name")
+        .annotate(visits=Count("pk", distinct=True))
+        .order_by("-visits", "localities__name")[:50]
+    )
+    return {"by_leader": by_leader, "by_locality": by_locality}
