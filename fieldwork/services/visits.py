@@ -20,6 +20,7 @@ from core.services import archive_record, create_record, update_record
 from core.text import nfc
 from core.validators import LONG_TEXT, SUMMARY_TEXT, check_lengths
 from fieldwork.choices import VISIT_TRANSITIONS, EntryKind, VisitStatus
+from fieldwork.layout import lay_out_entry
 from fieldwork.models import CalendarEntry, Opinion, Visit
 from followup import services as followup_services
 from followup.choices import SourceKind
@@ -275,7 +276,7 @@ def visit_archive(*, actor, visit: Visit, version: int) -> Visit:
         visit = archive_record(actor=actor, instance=visit, version=version)
         entry = CalendarEntry.objects.filter(visit=visit, archived_at__isnull=True).first()
         if entry is not None:
-            archive_record(actor=actor, instance=entry)
+            lay_out_entry(archive_record(actor=actor, instance=entry))  # an archived entry has no days
     return visit
 
 
@@ -303,6 +304,7 @@ def _keep_calendar_entry(actor, visit: Visit) -> CalendarEntry:
         if entry.archived_at is not None:
             data["archived_at"] = None
         entry = update_record(actor=actor, instance=entry, data=data, version=None)
+    lay_out_entry(entry)
     return entry
 
 
