@@ -109,8 +109,10 @@ def search_opinions(qs: QuerySet[Opinion], query: str | None) -> QuerySet[Opinio
     return qs
 
 
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows, counted up to `cap` + 1: (count, more), where `more` says there are more than `cap`."""
+def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows, counted up to `cap` + 1: (count, more), where `more` says there are more than `cap`
+    (COUNT_CAP by default)."""
+    cap = COUNT_CAP if cap is None else cap
     found = qs.order_by().values("pk")[: cap + 1].count()
     return min(found, cap), found > cap
 

@@ -50,7 +50,9 @@ def moment(days_ago: int, hour: int = 8) -> dt.datetime:
 def make_visit(hanoi, office, leader_user, hoan_kiem_agency):
     """make_visit(days_ago=3, leader=lanhdao, carried_out=False, opinions=()) -> Visit to Phường Hoàn Kiếm."""
 
-    def make(days_ago=3, leader=None, carried_out=False, opinions=(), localities=None, agencies=None, actor=None):
+    def make(
+        days_ago=3, leader=None, carried_out=False, opinions=(), localities=None, agencies=None, actor=None
+    ):
         actor = actor or office
         visit = services.visit_create(
             actor=actor,
@@ -79,4 +81,3 @@ def make_visit(hanoi, office, leader_user, hoan_kiem_agency):
         return visit
 
     return make
-

@@ -117,7 +117,11 @@ def test_opinions_keep_the_sides_heard(make_visit, office):
     visit = make_visit(days_ago=1, opinions=[SpeakerKind.CITIZEN, SpeakerKind.CITIZEN])
     assert visit.sides_heard == 1
     opinion = services.opinion_add(
-        actor=office, visit=visit, speaker_kind=SpeakerKind.BUSINESS, kind=OpinionKind.COMPLAINT, content="Chậm"
+        actor=office,
+        visit=visit,
+        speaker_kind=SpeakerKind.BUSINESS,
+        kind=OpinionKind.COMPLAINT,
+        content="Chậm",
     )
     visit.refresh_from_db()
     assert visit.sides_heard == 2

@@ -145,8 +145,13 @@ class VisitEdit(Organisation, ObjectFormView):
         user = request.user
         if visit is None and not can_plan_visits(user):
             raise Http404
+        leaders = org_selectors.person_list(user=user, leaders_only=True)
+        if not user.is_office:
+            # A leader plans their own visits: the one choice is themselves.
+            own = leader_person(user)
+            leaders = org_selectors.person_list(user=user).filter(pk=own.pk if own else None)
         return {
-            "leaders": org_selectors.person_list(user=user, leaders_only=True),
+            "leaders": leaders,
             "localities": org_selectors.unit_list(user=user),
             "agencies": org_selectors.agency_list(user=user),
             "people": org_selectors.person_list(user=user),
