@@ -220,6 +220,8 @@ class Visit(CoreModel):
         indexes = [
             models.Index(fields=["organization", "starts_at"], name="fieldwork_visit_org_start"),
             models.Index(fields=["leader", "starts_at"], name="fieldwork_visit_leader_start"),
+            # The visits that heard only one side.
+            models.Index(fields=["organization", "sides_heard", "status"], name="fieldwork_visit_org_sides"),
         ]
 
     def __str__(self):

@@ -318,9 +318,10 @@ def search_opinions(request, filters: Query[OpinionQuery], paging: Query[PageQue
     """`q` (every word, diacritics ignored), `topic`, `speaker`, `kind`, `locality`, `leader`, `from`, `to`
     (the day heard). The count stops at 1,000: `more` says there are more."""
     rows = filter_api(OpinionFilterSet, request, selectors.opinion_list(user=request.user), filters)
+    rows = rows.order_by("-heard_on", "-id")
     count, more = selectors.capped_count(rows)
     start = (paging.page - 1) * paging.page_size
-    items = list(rows.order_by("-heard_on", "-id")[start : start + paging.page_size])
+    items = selectors.SearchPage(rows, count)[start : start + paging.page_size]
     return {"items": items, "count": count, "more": more}
 
 

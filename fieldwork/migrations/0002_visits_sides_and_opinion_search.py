@@ -50,6 +50,12 @@ class Migration(migrations.Migration):
             name="sides_heard",
             field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="sides heard"),
         ),
+        migrations.AddIndex(
+            model_name="visit",
+            index=models.Index(
+                fields=["organization", "sides_heard", "status"], name="fieldwork_visit_org_sides"
+            ),
+        ),
         migrations.RunPython(
             _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
             _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
