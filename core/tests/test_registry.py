@@ -6,12 +6,13 @@ from django.test import Client
 
 from core import registry
 
-ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "investment_menu", "organisation"]
+ROLE_GROUPS = ["home", "mine", "followup", "incident_menu", "investment_menu", "fieldwork", "organisation"]
 GROUP_LINKS = {
     "mine": ["my_items", "my_incidents"],
     "followup": ["obstacles", "directives", "resupervisions", "notices"],
     "incident_menu": ["incidents", "incident_map", "incident_statistics"],
     "investment_menu": ["investment_dashboard", "investment_projects", "investment_groups"],
+    "fieldwork": ["visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
     "admin": ["calendar", "users"],
 }
@@ -40,8 +41,10 @@ def test_each_role_gets_exactly_its_groups_in_order(
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
     assert shape(registry.menu_for(office)) == [*writer, ("admin", GROUP_LINKS["admin"])]
+    # Who sees every record (the office, viewers) also sees the visits that heard one side.
+    own = [(key, [k for k in links if k != "one_side"]) for key, links in writer]
     for user in (leader_user, focal_user):
-        assert shape(registry.menu_for(user)) == writer
+        assert shape(registry.menu_for(user)) == own
     assert shape(registry.menu_for(viewer)) == expected
     no_role = make_user("", hanoi, "norole")
     assert shape(registry.menu_for(no_role)) == [("home", []), ("organisation", GROUP_LINKS["organisation"])]
