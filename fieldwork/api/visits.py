@@ -24,7 +24,7 @@ from org import selectors as org_selectors
 router = Router(tags=["fieldwork"])
 
 
-class PlaceOut(Schema):
+class VisitPlaceOut(Schema):
     id: int
     name: str
 
@@ -38,8 +38,8 @@ class VisitOut(Schema):
     ends_at: dt.datetime
     status: str
     sides_heard: int
-    localities: list[PlaceOut]
-    agencies: list[PlaceOut]
+    localities: list[VisitPlaceOut]
+    agencies: list[VisitPlaceOut]
     version: int
 
     @staticmethod
@@ -106,18 +106,18 @@ class VisitPatch(Schema):
     results: SummaryText | None = None
 
 
-class CarryOutIn(Schema):
+class VisitCarryOutIn(Schema):
     version: int
     findings: SummaryText
     results: SummaryText = ""
 
 
-class CancelIn(Schema):
+class VisitCancelIn(Schema):
     version: int
     reason: Text = Field(max_length=500)
 
 
-class VersionIn(Schema):
+class VisitVersionIn(Schema):
     version: int
 
 
@@ -149,12 +149,12 @@ class OpinionPage(Schema):
     more: bool = Field(description="True when more than `count` opinions match (the count stops at 1,000)")
 
 
-class PageQuery(Schema):
+class OpinionPageQuery(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-class DirectiveOut(Schema):
+class VisitDirectiveOut(Schema):
     id: int
     content: str
     lead_unit_id: int
@@ -162,13 +162,13 @@ class DirectiveOut(Schema):
     status_bucket: str
 
 
-class DirectiveIn(Schema):
+class VisitDirectiveIn(Schema):
     content: LongText
     lead_unit: Id
     deadline: Day
 
 
-class OneSideOut(Schema):
+class OneSideTalliesOut(Schema):
     by_leader: list[dict]
     by_locality: list[dict]
 
@@ -239,7 +239,7 @@ def update_visit(request, visit_id: int, payload: VisitPatch):
 
 
 @router.post("/visits/{id:visit_id}/carry-out", response=VisitDetailOut, summary="Mark a visit carried out")
-def carry_out_visit(request, visit_id: int, payload: CarryOutIn):
+def carry_out_visit(request, visit_id: int, payload: VisitCarryOutIn):
     """On a day that has come, with what was found; its field-visit calendar entry counts in the share."""
     require_writer(request.user)
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id, action="change")
@@ -248,7 +248,7 @@ def carry_out_visit(request, visit_id: int, payload: CarryOutIn):
 
 
 @router.post("/visits/{id:visit_id}/cancel", response=VisitDetailOut, summary="Cancel a visit")
-def cancel_visit(request, visit_id: int, payload: CancelIn):
+def cancel_visit(request, visit_id: int, payload: VisitCancelIn):
     """With a reason (422 without one)."""
     require_writer(request.user)
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id, action="change")
@@ -257,7 +257,7 @@ def cancel_visit(request, visit_id: int, payload: CancelIn):
 
 
 @router.post("/visits/{id:visit_id}/briefing", response=VisitDetailOut, summary="Prepare the briefing again")
-def prepare_briefing(request, visit_id: int, payload: VersionIn):
+def prepare_briefing(request, visit_id: int, payload: VisitVersionIn):
     """From today's data, on a planned visit."""
     require_writer(request.user)
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id, action="change")
@@ -265,7 +265,9 @@ def prepare_briefing(request, visit_id: int, payload: VersionIn):
     return selectors.get_visit_for_user(user=request.user, pk=visit_id)
 
 
-@router.get("/visits/{id:visit_id}/directives", response=list[DirectiveOut], summary="A visit's directives")
+@router.get(
+    "/visits/{id:visit_id}/directives", response=list[VisitDirectiveOut], summary="A visit's directives"
+)
 def visit_directives(request, visit_id: int):
     """The directives given on the visit (through followup), with their status bucket."""
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id)
@@ -273,9 +275,11 @@ def visit_directives(request, visit_id: int):
 
 
 @router.post(
-    "/visits/{id:visit_id}/directives", response={201: DirectiveOut}, summary="Issue a directive from a visit"
+    "/visits/{id:visit_id}/directives",
+    response={201: VisitDirectiveOut},
+    summary="Issue a directive from a visit",
 )
-def issue_directive(request, visit_id: int, payload: DirectiveIn):
+def issue_directive(request, visit_id: int, payload: VisitDirectiveIn):
     require_writer(request.user)
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id)
     if not can_issue_directive(request.user, visit):
@@ -314,7 +318,7 @@ def add_opinion(request, visit_id: int, payload: OpinionIn):
 
 
 @router.get("/opinions/", response=OpinionPage, summary="Search the opinions heard")
-def search_opinions(request, filters: Query[OpinionQuery], paging: Query[PageQuery]):
+def search_opinions(request, filters: Query[OpinionQuery], paging: Query[OpinionPageQuery]):
     """`q` (every word, diacritics ignored), `topic`, `speaker`, `kind`, `locality`, `leader`, `from`, `to`
     (the day heard). The count stops at 1,000: `more` says there are more."""
     rows = filter_api(OpinionFilterSet, request, selectors.opinion_list(user=request.user), filters)
@@ -340,7 +344,7 @@ def one_side_visits(request, filters: Query[OneSideQuery]):
 
 
 @router.get(
-    "/one-side-visits/tallies", response=OneSideOut, summary="One-side visits per leader and locality"
+    "/one-side-visits/tallies", response=OneSideTalliesOut, summary="One-side visits per leader and locality"
 )
 def one_side_tallies(request, filters: Query[OneSideQuery]):
     if not sees_one_side(request.user):
