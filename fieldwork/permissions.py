@@ -2,6 +2,8 @@
 """Who may do what with field visits and the opinions heard: pure predicates over the user and a record
 already loaded (no query beyond the user's own person, cached on the user)."""
 
+from django.utils import timezone
+
 from core.toolkit import can_write
 from fieldwork.choices import VISIT_TRANSITIONS, VisitStatus
 from followup.services import leader_person
@@ -26,8 +28,17 @@ def can_change_visit(user, visit) -> bool:
     return bool(user.is_office) or (leader_person(user) is not None and _person_id(user) == visit.leader_id)
 
 
+def _has_begun(visit) -> bool:
+    return timezone.localtime(visit.starts_at).date() <= timezone.localdate()
+
+
 def can_carry_out(user, visit) -> bool:
-    return can_change_visit(user, visit) and VisitStatus.CARRIED_OUT in VISIT_TRANSITIONS[visit.status]
+    """A planned visit whose first day has come."""
+    return (
+        can_change_visit(user, visit)
+        and VisitStatus.CARRIED_OUT in VISIT_TRANSITIONS[visit.status]
+        and _has_begun(visit)
+    )
 
 
 def can_cancel(user, visit) -> bool:
@@ -43,8 +54,9 @@ def can_prepare_briefing(user, visit) -> bool:
 
 
 def can_record_opinions(user, visit) -> bool:
-    """Opinions are recorded on a visit that is not cancelled, by whoever edits it."""
-    return can_change_visit(user, visit) and visit.status != VisitStatus.CANCELLED
+    """Opinions are recorded on a visit that has taken place (from its first day) and is not cancelled, by
+    whoever edits it."""
+    return can_change_visit(user, visit) and visit.status != VisitStatus.CANCELLED and _has_begun(visit)
 
 
 def can_issue_directive(user, visit) -> bool:
