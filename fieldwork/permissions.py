@@ -22,8 +22,8 @@ def can_plan_visits(user) -> bool:
 
 
 def can_change_visit(user, visit) -> bool:
-    """The office edits every visit; a leader edits the visits they lead."""
-    if not can_write(user):
+    """The office edits every visit; a leader edits the visits they lead; an archived visit is only read."""
+    if not can_write(user) or visit.archived_at is not None:
         return False
     return bool(user.is_office) or (leader_person(user) is not None and _person_id(user) == visit.leader_id)
 
