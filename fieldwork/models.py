@@ -287,6 +287,8 @@ class Opinion(CoreModel):
         indexes = [
             models.Index(fields=["organization", "heard_on"], name="fieldwork_opinion_org_heard"),
             models.Index(fields=["locality", "heard_on"], name="fieldwork_opinion_locality"),
+            # The live opinions by day, which a search with many matches walks (fieldwork.selectors.visits).
+            models.Index(fields=["organization", "archived_at", "heard_on"], name="fieldwork_opinion_live"),
         ]
 
     def __str__(self):

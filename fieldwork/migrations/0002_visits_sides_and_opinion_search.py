@@ -56,6 +56,12 @@ class Migration(migrations.Migration):
                 fields=["organization", "sides_heard", "status"], name="fieldwork_visit_org_sides"
             ),
         ),
+        migrations.AddIndex(
+            model_name="opinion",
+            index=models.Index(
+                fields=["organization", "archived_at", "heard_on"], name="fieldwork_opinion_live"
+            ),
+        ),
         migrations.RunPython(
             _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
             _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),

@@ -91,3 +91,13 @@ def test_the_count_stops_at_the_cap(opinions, office, monkeypatch):
     assert (body["count"], body["more"]) == (2, True)
     page = login(office).get("/fieldwork/opinions/").content.decode()
     assert "Hơn 2 ý kiến" in page
+
+
+def test_many_matches_give_the_same_rows_walking_the_opinions_by_day(opinions, office, monkeypatch):
+    monkeypatch.setattr(selectors, "MANY_MATCHES", 0)  # every search counts as having many matches
+    first, second, _third = opinions
+    client = login(office)
+    assert assert_same_rows(client, "q=đền bù", **SEARCH) == {first.pk}
+    assert assert_same_rows(client, "q=chậm", **SEARCH) == {second.pk}
+    sql = str(selectors.search_opinions(Opinion.objects.all(), "ngập úng").query)
+    assert ('+"fieldwork_opinion"."id"' in sql) == (connection.vendor == "sqlite")
