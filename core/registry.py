@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 
 UserPredicate = Callable[[object], bool]
 
@@ -211,3 +212,53 @@ def record_panels(request, record) -> list[str]:
         if panel.model == label and panel.visible(request.user, record):
             html.append(render_to_string(panel.template, panel.context(request, record), request=request))
     return html
+
+
+# --- the briefing of a field visit: what each app knows about the places to be visited -----------------
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    key: str
+    title: object
+    provider: Callable[..., dict]
+    order: int
+
+
+_briefing_sections: dict[str, BriefingSection] = {}
+
+
+def register_briefing_section(key: str, title, provider: Callable[..., dict], order: int) -> BriefingSection:
+    """A section of a visit's briefing. `provider(*, user, localities, agencies, on)` returns
+    `{"figures": [{"label", "value"}], "lines": [{"text", "url", "note"}]}` (plain JSON: it is stored with
+    the visit as it was when prepared); `localities` and `agencies` are lists of ids, their sub-units
+    included by the provider where it means to."""
+    section = BriefingSection(key=key, title=title, provider=provider, order=order)
+    _briefing_sections[key] = section
+    return section
+
+
+def briefing_sections() -> list[BriefingSection]:
+    return sorted(_briefing_sections.values(), key=lambda section: section.order)
+
+
+def build_briefing(*, user, localities, agencies, on) -> dict:
+    """Every registered section, in order, each as the user may see it: {"sections": [...]}. It is kept as
+    prepared, so its words are written in the organisation's language (the default one), whoever asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"on": on.isoformat(), "sections": _sections(user, list(localities), list(agencies), on)}
+
+
+def _sections(user, localities: list, agencies: list, on) -> list[dict]:
+    sections = []
+    for section in briefing_sections():
+        content = section.provider(user=user, localities=localities, agencies=agencies, on=on)
+        sections.append(
+            {
+                "key": section.key,
+                "title": str(section.title),
+                "figures": list(content.get("figures", [])),
+                "lines": list(content.get("lines", [])),
+            }
+        )
+    return sections

@@ -3,14 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FieldworkConfig(AppConfig):
-    """Field work and time: work calendars, the field-time share, meetings, visits and opinions heard."""
+    """Field work and time: work calendars, the field-time share, visits and opinions heard."""
 
     name = "fieldwork"
     verbose_name = _("Field work")
 
     def ready(self):
         # --- calendar
-        from core.registry import register_home_panel, register_menu_group, register_menu_link
+        from core.registry import (
+            has_role,
+            register_home_panel,
+            register_menu_group,
+            register_menu_link,
+            register_record_panel,
+        )
         from core.signals import working_calendar_changed
         from fieldwork.permissions import can_see_calendars
         from fieldwork.services.calendar import working_calendar_changed as relay_out
@@ -18,7 +24,7 @@ class FieldworkConfig(AppConfig):
 
         # An office's exception changes the working time of a date: the entries on it are laid out again.
         working_calendar_changed.connect(relay_out, dispatch_uid="fieldwork.relay_out")
-        register_menu_group("fieldwork", _("Field work"), order=38)
+        register_menu_group("fieldwork", _("Field work"), order=38, visible=has_role)
         register_menu_link(
             "fieldwork:calendar",
             _("Calendar"),
@@ -43,8 +49,6 @@ class FieldworkConfig(AppConfig):
             css_class="col-lg-6",
             visible=calendar_views.has_calendar,
         )
-        from core.registry import register_record_panel
-
         # The leader's calendar and feed address, on their record for the office and the leader.
         register_record_panel(
             "fieldwork.calendar",
@@ -55,3 +59,21 @@ class FieldworkConfig(AppConfig):
             visible=calendar_views.person_panel_visible,
         )
         # --- visits and opinions
+        from fieldwork.permissions import sees_one_side
+        from followup.choices import SourceKind
+        from followup.links import register_source
+
+        # A field visit is the source of the directives given on it.
+        register_source(SourceKind.VISIT, "fieldwork.Visit")
+        register_menu_link("fieldwork:visit_list", _("Visits"), key="visits", group="fieldwork", order=30)
+        register_menu_link(
+            "fieldwork:opinion_search", _("Opinions"), key="opinions", group="fieldwork", order=40
+        )
+        register_menu_link(
+            "fieldwork:one_side_visits",
+            _("Visits that heard one side"),
+            key="one_side",
+            group="fieldwork",
+            order=50,
+            visible=sees_one_side,
+        )

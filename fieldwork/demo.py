@@ -199,3 +199,7 @@ def calendars(context: DemoContext) -> None:
 
 
 # --- visits and opinions
+# (after the calendars' step: the visits' calendar entries land on calendars already laid out)
+from fieldwork import demo_visits  # noqa: E402
+
+register_step(demo_visits.load)

@@ -200,6 +200,8 @@ class Visit(CoreModel):
     status = models.CharField(
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
+    # How many kinds of speaker were heard (ý kiến nhiều chiều): kept by the opinions' services.
+    sides_heard = models.PositiveSmallIntegerField(_("sides heard"), default=0, editable=False)
     # The briefing prepared beforehand, as figures and lines taken from Cơ Sở's own data when it was made.
     briefing = models.JSONField(_("briefing"), default=dict, blank=True)
     briefing_at = models.DateTimeField(_("briefing prepared at"), null=True, blank=True)
@@ -218,6 +220,8 @@ class Visit(CoreModel):
         indexes = [
             models.Index(fields=["organization", "starts_at"], name="fieldwork_visit_org_start"),
             models.Index(fields=["leader", "starts_at"], name="fieldwork_visit_leader_start"),
+            # The visits that heard only one side.
+            models.Index(fields=["organization", "sides_heard", "status"], name="fieldwork_visit_org_sides"),
         ]
 
     def __str__(self):
@@ -225,8 +229,11 @@ class Visit(CoreModel):
             date=self.starts_at.strftime("%d/%m/%Y"), purpose=self.purpose
         )
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.search_text = fold(self.purpose)[:400]
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -280,11 +287,16 @@ class Opinion(CoreModel):
         indexes = [
             models.Index(fields=["organization", "heard_on"], name="fieldwork_opinion_org_heard"),
             models.Index(fields=["locality", "heard_on"], name="fieldwork_opinion_locality"),
+            # The live opinions by day, which a search with many matches walks (fieldwork.selectors.visits).
+            models.Index(fields=["organization", "archived_at", "heard_on"], name="fieldwork_opinion_live"),
         ]
 
     def __str__(self):
         return self.content[:80]
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.search_text = fold(f"{self.content} {self.speaker_name}")
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)

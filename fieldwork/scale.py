@@ -145,3 +145,4 @@ def calendar_scenarios() -> list[Scenario]:
 
 
 # --- visits and opinions
+from fieldwork import scale_visits  # noqa: E402, F401  (registers the seeder and the scenarios)

@@ -9,6 +9,12 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
+        from core.registry import register_briefing_section
+        from followup.briefing import open_obstacles, overdue_directives
+
+        register_briefing_section("directives", _("Overdue directives"), overdue_directives, order=20)
+        register_briefing_section("obstacles", _("Open obstacles"), open_obstacles, order=30)
+
         from core.registry import has_role, register_menu_group, register_menu_link
 
         register_menu_link("followup:my_items", _("My items"), key="my_items", group="mine", order=10)

@@ -9,6 +9,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from core.registry import register_briefing_section
+        from incidents.briefing import open_incidents
+
+        register_briefing_section("incidents", _("Open incidents"), open_incidents, order=10)
+
         from followup.choices import SourceKind
         from followup.links import register_source
 

@@ -9,6 +9,11 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Public investment")
 
     def ready(self):
+        from core.registry import register_briefing_section
+        from investment.briefing import lagging_projects
+
+        register_briefing_section("investment", _("Lagging projects"), lagging_projects, order=40)
+
         from core.scoping import register_reach_provider
         from investment.reach import group_reach
 

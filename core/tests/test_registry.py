@@ -12,7 +12,7 @@ GROUP_LINKS = {
     "followup": ["obstacles", "directives", "resupervisions", "notices"],
     "incident_menu": ["incidents", "incident_map", "incident_statistics"],
     "investment_menu": ["investment_dashboard", "investment_projects", "investment_groups"],
-    "fieldwork": ["fieldwork_calendar", "fieldwork_share"],
+    "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
     "admin": ["calendar", "users"],
 }
@@ -41,9 +41,12 @@ def test_each_role_gets_exactly_its_groups_in_order(
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
     assert shape(registry.menu_for(office)) == [*writer, ("admin", GROUP_LINKS["admin"])]
-    assert shape(registry.menu_for(leader_user)) == writer
-    # A focal point keeps no calendar and sees none: no field work group.
-    assert shape(registry.menu_for(focal_user)) == [item for item in writer if item[0] != "fieldwork"]
+    # Who sees every record (the office, viewers) also sees the visits that heard one side; a leader keeps a
+    # calendar, a focal point keeps none but sees the visits to their unit.
+    own = [(key, [k for k in links if k != "one_side"]) for key, links in writer]
+    assert shape(registry.menu_for(leader_user)) == own
+    focal = [(key, ["visits", "opinions"] if key == "fieldwork" else links) for key, links in own]
+    assert shape(registry.menu_for(focal_user)) == focal
     assert shape(registry.menu_for(viewer)) == expected
     no_role = make_user("", hanoi, "norole")
     assert shape(registry.menu_for(no_role)) == [("home", []), ("organisation", GROUP_LINKS["organisation"])]
