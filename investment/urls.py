@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", views.GroupList.as_view(), name="group_list"),
     path("groups/<id:pk>/", views.GroupDetail.as_view(), name="group_detail"),
     path("groups/<id:pk>/sessions/new/", views.SessionCreate.as_view(), name="session_create"),
+    path("sessions/", views.SessionList.as_view(), name="session_list"),
     path("sessions/<id:pk>/", views.SessionDetail.as_view(), name="session_detail"),
     path("sessions/<id:pk>/obstacles/", views.SessionObstacle.as_view(), name="session_obstacle"),
     path("sessions/<id:pk>/directives/", views.SessionDirective.as_view(), name="session_directive"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("members/<id:pk>/end/", views.GroupMemberEnd.as_view(), name="group_member_end"),
     # --- Excel in and out
     path("projects/export/", views.ProjectExport.as_view(), name="project_export"),
+    path("sessions/export/", views.SessionExport.as_view(), name="session_export"),
     path("disbursements/import/", views.DisbursementImport.as_view(), name="disbursement_import"),
     path("export/", views.AnalyticsExport.as_view(), name="analytics_export"),
 ]

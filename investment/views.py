@@ -42,7 +42,7 @@ from followup.choices import ObstacleStatus
 from followup.models import Obstacle
 from investment import analytics, exports, selectors, services
 from investment.choices import PROJECT_TRANSITIONS, CapitalSource, GroupRole, ProjectStatus, Rag, ScopeVia
-from investment.filters import GroupFilterSet, ProjectFilterSet, figures_date
+from investment.filters import GroupFilterSet, ProjectFilterSet, SessionFilterSet, figures_date
 from investment.forms import (
     DisbursementForm,
     GroupForm,
@@ -71,6 +71,11 @@ PROJECT_SORTS = [
     SortOption("progress", gettext_lazy("Progress"), ("-progress_percent", "id")),
 ]
 GROUP_SORTS = [SortOption("number", gettext_lazy("Number"), ("number", "id"))]
+SESSION_SORTS = [
+    SortOption("held", gettext_lazy("Held on"), ("-held_on", "-id")),
+    SortOption("group", gettext_lazy("Working group"), ("group__number", "-held_on", "-id")),
+    SortOption("title", gettext_lazy("Title"), ("search_text", "id")),
+]
 # Badge colours (Tabler's names), the same on every page and in the chart.
 RAG_COLOURS = {Rag.GREEN: "green", Rag.AMBER: "yellow", Rag.RED: "red", Rag.NONE: "secondary"}
 OPEN_OBSTACLES = (
@@ -454,6 +459,48 @@ class GroupDetail(Organisation, ObjectDetailView):
 
 
 # --- supervision sessions -----------------------------------------------------------------------------
+
+
+class SessionList(Organisation, ObjectListView):
+    """The supervision sessions the user may see (their groups', or all for whoever sees everything), by
+    group, project, period and words, newest first."""
+
+    selector = selectors.session_list
+    filterset = SessionFilterSet
+    sorts = SESSION_SORTS
+    primary_filters = ("q", "group", "project", "held_from", "held_to")
+    template_name, partial_name, nav = (
+        "investment/session_list.html",
+        "investment/_session_rows.html",
+        "investment_sessions",
+    )
+
+    def get_extra_context(self, request, page, filterset):
+        data = filterset.form.cleaned_data if filterset.is_valid() else {}
+        chosen = data.get("project")
+        project = (
+            selectors.project_list(user=request.user, include_archived=True).filter(pk=chosen).first()
+            if chosen
+            else None
+        )
+        return {
+            "rows": list(page),
+            "groups": selectors.group_list(user=request.user).order_by("number"),
+            "chosen_project": project,
+        }
+
+
+class SessionExport(Organisation, ObjectExportView):
+    """The session list under its filters and sort, as an Excel workbook (audited)."""
+
+    selector = selectors.session_list
+    filterset = SessionFilterSet
+    sorts = SESSION_SORTS
+    workbook = exports.session_workbook
+    filename = "supervision-sessions"
+
+
+SessionList.export_url = "investment:session_export"
 
 
 class SessionCreate(Organisation, ObjectFormView):
