@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios
-from investment.models import Disbursement, Project, WorkingGroup
+from investment.models import Disbursement, Project, SupervisionSession, WorkingGroup
 from org.models import Agency, PartyCommittee
 
 
@@ -37,6 +37,7 @@ def investment_scenarios() -> list[Scenario]:
     rows = Disbursement.objects.filter(organization=committee).count()
     # The group page of the first group: a thirteenth of the projects at city scale.
     in_group = group.project_links.count()
+    sessions = SupervisionSession.objects.filter(group__organization=committee).count()
     candidates = [
         ("page: investment projects", reverse("investment:project_list"), count),
         (
@@ -47,6 +48,8 @@ def investment_scenarios() -> list[Scenario]:
         ("page: working group", reverse("investment:group_detail", args=[group.pk]), in_group),
         ("page: disbursement dashboard", reverse("investment:dashboard"), rows),
         ("api: disbursement city", "/api/v1/investment/disbursement?scope=city", rows),
+        ("page: supervision sessions", reverse("investment:session_list"), sessions),
+        ("api: supervision sessions", "/api/v1/investment/sessions/", sessions),
     ]
     return [Scenario(name, BENCH_USER, url, n) for name, url, n in candidates]
 
