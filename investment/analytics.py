@@ -17,8 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from investment.choices import Denominator, Rag
@@ -183,43 +182,7 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
     return [target_at(points, m) for m in range(1, 14)]
 
 
-# --- plans in force at a date ----------------------------------------------------------------------------
-
-
-def _in_force(denominator: str, at: dt.date, first_field: str, prefix: str = ""):
-    """The amount of one denominator in force at `at`: the latest adjustment that took effect, else the
-    first amount."""
-    latest = (
-        PlanAdjustment.objects.filter(
-            plan=OuterRef(f"{prefix}pk"), denominator=denominator, effective_on__lte=at
-        )
-        .order_by("-effective_on", "-id")
-        .values("amount")[:1]
-    )
-    return Coalesce(Subquery(latest), F(f"{prefix}{first_field}"))
-
-
-def _plan_sums(at: dt.date):
-    return {
-        "assigned": Coalesce(Sum(_in_force(Denominator.ASSIGNED, at, "assigned_amount")), Value(0)),
-        "allocated": Coalesce(Sum(_in_force(Denominator.ALLOCATED, at, "allocated_amount")), Value(0)),
-    }
-
-
-def _disbursement_sums(year: int, at: dt.date):
-    month = month_start(at)
-    counted = Q(month__lte=month)
-    return {
-        "disbursed": Coalesce(Sum("amount", filter=counted), Value(0)),
-        "disbursed_finished": Coalesce(Sum("amount", filter=Q(month__lt=finished_before(at))), Value(0)),
-        "disbursed_month": Coalesce(Sum("amount", filter=Q(month=month)), Value(0)),
-    }
-
-
-def _paid_months(at: dt.date):
-    """Of the months that have ended by `at`: how many had money, and the last that had."""
-    paid = Q(month__lt=finished_before(at), amount__gt=0)
-    return {"months_paid": Count("month", filter=paid, distinct=True), "last_paid": Max("month", filter=paid)}
+# --- the rows a set of projects reads -----------------------------------------------------------------------
 
 
 def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
@@ -240,62 +203,234 @@ def _idle(year: int, at: dt.date, months_paid: int = 0, last_paid: dt.date | Non
     return ended - months_paid, ended - last
 
 
+# --- the ledger: a set of projects' year, read once ------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """One project and capital source of the ledger: its plan in force at the date and at the year's end,
+    and its 13 monthly amounts."""
+
+    project_id: int
+    investor_id: int
+    is_key: bool
+    source: str
+    assigned: int = 0
+    allocated: int = 0
+    assigned_end: int = 0
+    allocated_end: int = 0
+    planned: bool = False
+    months: list[int] = field(default_factory=lambda: [0] * 13)
+    paid: bool = False
+
+
+class Ledger:
+    """The plans and the monthly money of a set of projects in a plan year, read once (a handful of queries
+    whatever the number of rows) and added up in memory for every breakdown a page shows: the whole, by
+    project, investor, working group, source, key flag, and the monthly curve. The money is one grouped
+    aggregate (by project and source, one sum a month), the plans one query and their adjustments another,
+    so the year's disbursement rows are scanned once per page, not once per breakdown.
+    """
+
+    KEYS = ("pk", "investor", "group_links__group")
+
+    def __init__(self, projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None):
+        self.at, self.year = at, year or at.year
+        self.points = target_points(organization_id, self.year)
+        self.target = target_on(self.points, self.year, at)
+        months = plan_months(self.year)
+        self.month_index = {m: i for i, m in enumerate(months)}
+        running = month_start(at)
+        ended = finished_before(at)
+        self.counted = [m <= running for m in months]  # the months summed into "disbursed"
+        self.finished = [m < ended for m in months]  # the months that have ended by `at`
+        self.current = self.month_index.get(running)
+        self.lines: dict[tuple[int, str], _Line] = {}
+        self._groups: dict[frozenset, dict[int, list[int]]] = {}
+        self._projects = projects
+        self._read_money(projects)
+        self._read_plans(projects)
+
+    def _line(self, project_id, investor_id, is_key, source) -> _Line:
+        key = (project_id, source)
+        if key not in self.lines:
+            self.lines[key] = _Line(project_id, investor_id, is_key, source)
+        return self.lines[key]
+
+    def _read_money(self, projects: QuerySet) -> None:
+        months = plan_months(self.year)
+        sums = {f"m{i}": Sum("amount", filter=Q(month=m)) for i, m in enumerate(months)}
+        rows = (
+            _disbursements(projects, self.year, None)
+            .values("project_id", "source", "project__investor_id", "project__is_key")
+            .annotate(**sums)
+            .order_by()
+        )
+        for row in rows:
+            line = self._line(
+                row["project_id"], row["project__investor_id"], row["project__is_key"], row["source"]
+            )
+            line.months = [int(row[f"m{i}"] or 0) for i in range(13)]
+
+    def _read_plans(self, projects: QuerySet) -> None:
+        plans = _plans(projects, self.year, None).values_list(
+            "pk",
+            "project_id",
+            "project__investor_id",
+            "project__is_key",
+            "source",
+            "assigned_amount",
+            "allocated_amount",
+        )
+        by_plan = {}
+        for pk, project_id, investor_id, is_key, source, assigned, allocated in plans.order_by():
+            by_plan[pk] = (self._line(project_id, investor_id, is_key, source), assigned, allocated)
+        _first, last = disbursement_year_bounds(self.year)
+        in_force = {
+            pk: {Denominator.ASSIGNED: a, Denominator.ALLOCATED: b} for pk, (_l, a, b) in by_plan.items()
+        }
+        at_end = {pk: dict(values) for pk, values in in_force.items()}
+        if by_plan:
+            adjustments = (
+                PlanAdjustment.objects.filter(
+                    plan__in=_plans(projects, self.year, None).values("pk"),
+                    effective_on__lte=max(self.at, last),
+                )
+                .order_by("effective_on", "id")
+                .values_list("plan_id", "denominator", "effective_on", "amount")
+            )
+            for plan_id, denominator, effective_on, amount in adjustments:
+                if plan_id not in in_force:
+                    continue
+                if effective_on <= last:
+                    at_end[plan_id][denominator] = amount
+                if effective_on <= self.at:
+                    in_force[plan_id][denominator] = amount
+        for pk, (line, _a, _b) in by_plan.items():
+            line.planned = True
+            line.assigned += int(in_force[pk][Denominator.ASSIGNED])
+            line.allocated += int(in_force[pk][Denominator.ALLOCATED])
+            line.assigned_end += int(at_end[pk][Denominator.ASSIGNED])
+            line.allocated_end += int(at_end[pk][Denominator.ALLOCATED])
+
+    def groups_of(self, group_ids) -> dict[int, list[int]]:
+        """project id -> the working groups (among `group_ids`) whose scope holds it: one query, the first
+        time for these groups."""
+        wanted = frozenset(group_ids)
+        if wanted not in self._groups:
+            links = GroupProject.objects.filter(
+                group_id__in=list(wanted), project__in=self._projects.values("pk")
+            ).values_list("project_id", "group_id")
+            out: dict[int, list[int]] = {}
+            for project_id, group_id in links.order_by():
+                out.setdefault(project_id, []).append(group_id)
+            self._groups[wanted] = out
+        return self._groups[wanted]
+
+    def _selected(self, source=None, where=None):
+        for line in self.lines.values():
+            if source and line.source != source:
+                continue
+            if where is not None and not where(line):
+                continue
+            yield line
+
+    def _add(self, f: Figures, line: _Line, paid: list[bool]) -> None:
+        f.assigned += line.assigned
+        f.allocated += line.allocated
+        for i, amount in enumerate(line.months):
+            if not amount:
+                continue
+            if self.counted[i]:
+                f.disbursed += amount
+            if self.finished[i]:
+                f.disbursed_finished += amount
+                if amount > 0:
+                    paid[i] = True
+            if i == self.current:
+                f.disbursed_month += amount
+
+    def _close(self, f: Figures, paid: list[bool]) -> Figures:
+        months_paid = sum(paid)
+        last = max((i for i, p in enumerate(paid) if p), default=None)
+        last_paid = plan_months(self.year)[last] if last is not None else None
+        f.idle_months, f.idle_streak = _idle(self.year, self.at, months_paid, last_paid)
+        f.target = self.target
+        return f
+
+    def total(self, *, source=None, where=None) -> Figures:
+        """The figures of every line (of one source, of the projects `where` accepts) together."""
+        f, paid = Figures(year=self.year, at=self.at), [False] * 13
+        for line in self._selected(source, where):
+            self._add(f, line, paid)
+        return self._close(f, paid)
+
+    def by(self, key: str, *, source=None, where=None, groups=None) -> dict[object, Figures]:
+        """The figures of each project ("pk"), investor ("investor") or working group ("group", of `groups`)
+        among the lines that have a plan or money."""
+        entries: dict[object, tuple[Figures, list[bool]]] = {}
+        member_of = self.groups_of(g.pk if hasattr(g, "pk") else g for g in groups) if key == "group" else {}
+        for line in self._selected(source, where):
+            if key == "pk":
+                keys = (line.project_id,)
+            elif key == "investor":
+                keys = (line.investor_id,)
+            else:
+                keys = member_of.get(line.project_id, ())
+            for value in keys:
+                if value not in entries:
+                    entries[value] = (Figures(year=self.year, at=self.at, key=value), [False] * 13)
+                self._add(entries[value][0], line, entries[value][1])
+        return {value: self._close(f, paid) for value, (f, paid) in entries.items() if value is not None}
+
+    def curve(self, *, source=None, where=None, until: dt.date | None = None) -> dict:
+        """The cumulative amount at the end of each of the 13 months (None after `until`'s month), the plan
+        at the year's end, the floor (as monthly_curve)."""
+        monthly, assigned, allocated = [0] * 13, 0, 0
+        for line in self._selected(source, where):
+            assigned += line.assigned_end
+            allocated += line.allocated_end
+            for i, amount in enumerate(line.months):
+                monthly[i] += amount
+        months = plan_months(self.year)
+        cumulative, running = [], 0
+        for i, m in enumerate(months):
+            running += monthly[i]
+            cumulative.append(running if until is None or m <= month_start(until) else None)
+        return {
+            "months": months,
+            "monthly": monthly,
+            "cumulative": cumulative,
+            "assigned": assigned,
+            "allocated": allocated,
+            "target": target_curve(self.points),
+        }
+
+
 def figures(
     projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None, source=None
 ) -> Figures:
-    """The figures of a set of projects (already scoped to the reader) at `at`: four queries."""
-    year = year or at.year
-    result = Figures(year=year, at=at)
-    plan = _plans(projects, year, source).aggregate(**_plan_sums(at))
-    rows = _disbursements(projects, year, source)
-    money = rows.aggregate(**_disbursement_sums(year, at), **_paid_months(at))
-    result.assigned, result.allocated = int(plan["assigned"]), int(plan["allocated"])
-    result.disbursed, result.disbursed_month = int(money["disbursed"]), int(money["disbursed_month"])
-    result.disbursed_finished = int(money["disbursed_finished"])
-    result.idle_months, result.idle_streak = _idle(year, at, money["months_paid"], money["last_paid"])
-    result.target = target_on(target_points(organization_id, year), year, at)
-    return result
+    """The figures of a set of projects (already scoped to the reader) at `at`."""
+    return Ledger(projects, organization_id=organization_id, at=at, year=year).total(source=source)
 
 
 def figures_by(
     projects: QuerySet, key: str, *, organization_id: int, at: dt.date, year: int | None = None, source=None
 ) -> dict[object, Figures]:
-    """The figures of each value of `key` (a path from the project: "investor", "pk", "group_links__group")
-    among `projects`, as three grouped aggregates whatever the number of rows."""
-    year = year or at.year
-    points = target_points(organization_id, year)
-    out: dict[object, Figures] = {}
-
-    def entry(value) -> Figures:
-        if value not in out:
-            out[value] = Figures(year=year, at=at, key=value)
-        return out[value]
-
-    plan_key = f"project__{key}" if key != "pk" else "project_id"
-    for row in _plans(projects, year, source).values(plan_key).annotate(**_plan_sums(at)).order_by():
-        f = entry(row[plan_key])
-        f.assigned, f.allocated = int(row["assigned"]), int(row["allocated"])
-    rows = _disbursements(projects, year, source)
-    nothing_paid = _idle(year, at)
-    for f in out.values():
-        f.idle_months, f.idle_streak = nothing_paid
-    for row in rows.values(plan_key).annotate(**_disbursement_sums(year, at), **_paid_months(at)).order_by():
-        f = entry(row[plan_key])
-        f.disbursed, f.disbursed_month = int(row["disbursed"]), int(row["disbursed_month"])
-        f.disbursed_finished = int(row["disbursed_finished"])
-        f.idle_months, f.idle_streak = _idle(year, at, row["months_paid"], row["last_paid"])
-    target = target_on(points, year, at)
-    for f in out.values():
-        f.target = target
-    out.pop(None, None)
-    return out
+    """The figures of each value of `key` ("pk", "investor" or "group_links__group") among `projects`."""
+    ledger = Ledger(projects, organization_id=organization_id, at=at, year=year)
+    if key == "group_links__group":
+        groups = GroupProject.objects.filter(project__in=projects.values("pk")).values_list(
+            "group_id", flat=True
+        )
+        return ledger.by("group", source=source, groups=set(groups.order_by()))
+    return ledger.by(key, source=source)
 
 
 def figures_by_group(projects: QuerySet, groups, **kwargs) -> dict[int, Figures]:
     """The figures of each working group over its resolved scope (GroupProject), within `projects`."""
-    group_ids = [g.pk for g in groups]
-    scoped = projects.filter(group_links__group_id__in=group_ids)
-    return figures_by(scoped, "group_links__group", **kwargs)
+    source = kwargs.pop("source", None)
+    return Ledger(projects, **kwargs).by("group", source=source, groups=groups)
 
 
 def monthly_curve(
@@ -303,24 +438,9 @@ def monthly_curve(
 ) -> dict:
     """The cumulative amount at the end of each of the 13 months (None for months after `at`'s), the plan
     at the year's end, the floor."""
-    rows = (
-        _disbursements(projects, year, source).values("month").annotate(total=Sum("amount")).order_by("month")
-    )
-    by_month = {r["month"]: int(r["total"]) for r in rows}
-    cumulative, running = [], 0
-    for m in plan_months(year):
-        running += by_month.get(m, 0)
-        cumulative.append(running if at is None or m <= month_start(at) else None)
     _first, last = disbursement_year_bounds(year)
-    plan = _plans(projects, year, source).aggregate(**_plan_sums(last))
-    return {
-        "months": plan_months(year),
-        "monthly": [by_month.get(m, 0) for m in plan_months(year)],
-        "cumulative": cumulative,
-        "assigned": int(plan["assigned"]),
-        "allocated": int(plan["allocated"]),
-        "target": target_curve(target_points(organization_id, year)),
-    }
+    ledger = Ledger(projects, organization_id=organization_id, at=last, year=year)
+    return ledger.curve(source=source, until=at)
 
 
 def group_project_ids(group) -> QuerySet:
