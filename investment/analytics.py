@@ -1,4 +1,4 @@
-"""Disbursement figures for any set of projects at any date, computed in SQL aggregates.
+"""Disbursement figures for any set of projects at any date, read from the yearly summary in a few queries.
 
 For a scope (the city, a group, an investor, a project, optionally one capital source) at a date `at`, in a
 plan year: the plan by both denominators in force that day, the amount disbursed in the month of `at` and
@@ -17,11 +17,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from investment.choices import Denominator, Rag
-from investment.models import CapitalPlan, Disbursement, GroupProject, PlanAdjustment, TargetPoint
+from investment.models import (
+    MONTH_FIELDS,
+    CapitalPlan,
+    DisbursementYear,
+    GroupProject,
+    PlanAdjustment,
+    TargetPoint,
+)
 from investment.periods import disbursement_year_bounds, month_index, month_start, plan_months
 
 # A status is amber within this many percentage points behind the floor, red beyond.
@@ -190,19 +197,6 @@ def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
     return plans.filter(source=source) if source else plans
 
 
-def _disbursements(projects: QuerySet, year: int, source: str | None) -> QuerySet:
-    rows = Disbursement.objects.filter(project__in=projects.values("pk"), plan_year=year)
-    return rows.filter(source=source) if source else rows
-
-
-def _idle(year: int, at: dt.date, months_paid: int = 0, last_paid: dt.date | None = None) -> tuple[int, int]:
-    """(months that have ended without money, of which the run at the end), from how many ended months had
-    money and the last of them."""
-    ended = sum(1 for m in plan_months(year) if m < finished_before(at))
-    last = month_index(year, last_paid) if last_paid else 0
-    return ended - months_paid, ended - last
-
-
 # --- the ledger: a set of projects' year, read once ------------------------------------------------------
 
 
@@ -221,7 +215,12 @@ class _Line:
     allocated_end: int = 0
     planned: bool = False
     months: list[int] = field(default_factory=lambda: [0] * 13)
-    paid: bool = False
+    # Read at the ledger's date: the sums of the months counted, ended and running, and the ended months
+    # that had money (bit i for month i + 1).
+    disbursed: int = 0
+    disbursed_finished: int = 0
+    disbursed_month: int = 0
+    paid: int = 0
 
 
 class Ledger:
@@ -244,6 +243,7 @@ class Ledger:
         ended = finished_before(at)
         self.counted = [m <= running for m in months]  # the months summed into "disbursed"
         self.finished = [m < ended for m in months]  # the months that have ended by `at`
+        self.ended = sum(self.finished)
         self.current = self.month_index.get(running)
         self.lines: dict[tuple[int, str], _Line] = {}
         self._groups: dict[frozenset, dict[int, list[int]]] = {}
@@ -258,19 +258,22 @@ class Ledger:
         return self.lines[key]
 
     def _read_money(self, projects: QuerySet) -> None:
-        months = plan_months(self.year)
-        sums = {f"m{i}": Sum("amount", filter=Q(month=m)) for i, m in enumerate(months)}
-        rows = (
-            _disbursements(projects, self.year, None)
-            .values("project_id", "source", "project__investor_id", "project__is_key")
-            .annotate(**sums)
-            .order_by()
-        )
-        for row in rows:
-            line = self._line(
-                row["project_id"], row["project__investor_id"], row["project__is_key"], row["source"]
-            )
-            line.months = [int(row[f"m{i}"] or 0) for i in range(13)]
+        rows = DisbursementYear.objects.filter(
+            project__in=projects.values("pk"), plan_year=self.year
+        ).values_list("project_id", "source", "project__investor_id", "project__is_key", *MONTH_FIELDS)
+        for project_id, source, investor_id, is_key, *months in rows.order_by():
+            line = self._line(project_id, investor_id, is_key, source)
+            line.months = months
+            for i, amount in enumerate(months):
+                if not amount:
+                    continue
+                if self.counted[i]:
+                    line.disbursed += amount
+                if self.finished[i]:
+                    line.disbursed_finished += amount
+                    line.paid |= 1 << i
+                if i == self.current:
+                    line.disbursed_month += amount
 
     def _read_plans(self, projects: QuerySet) -> None:
         plans = _plans(projects, self.year, None).values_list(
@@ -335,40 +338,34 @@ class Ledger:
                 continue
             yield line
 
-    def _add(self, f: Figures, line: _Line, paid: list[bool]) -> None:
+    @staticmethod
+    def _add(f: Figures, line: _Line) -> None:
         f.assigned += line.assigned
         f.allocated += line.allocated
-        for i, amount in enumerate(line.months):
-            if not amount:
-                continue
-            if self.counted[i]:
-                f.disbursed += amount
-            if self.finished[i]:
-                f.disbursed_finished += amount
-                if amount > 0:
-                    paid[i] = True
-            if i == self.current:
-                f.disbursed_month += amount
+        f.disbursed += line.disbursed
+        f.disbursed_finished += line.disbursed_finished
+        f.disbursed_month += line.disbursed_month
+        f.extra["paid"] = f.extra.get("paid", 0) | line.paid
 
-    def _close(self, f: Figures, paid: list[bool]) -> Figures:
-        months_paid = sum(paid)
-        last = max((i for i, p in enumerate(paid) if p), default=None)
-        last_paid = plan_months(self.year)[last] if last is not None else None
-        f.idle_months, f.idle_streak = _idle(self.year, self.at, months_paid, last_paid)
+    def _close(self, f: Figures) -> Figures:
+        """The idle months from the ended months that had money: how many had none, and the run at the end."""
+        paid = f.extra.pop("paid", 0)
+        f.idle_months = self.ended - paid.bit_count()
+        f.idle_streak = self.ended - paid.bit_length()
         f.target = self.target
         return f
 
     def total(self, *, source=None, where=None) -> Figures:
         """The figures of every line (of one source, of the projects `where` accepts) together."""
-        f, paid = Figures(year=self.year, at=self.at), [False] * 13
+        f = Figures(year=self.year, at=self.at)
         for line in self._selected(source, where):
-            self._add(f, line, paid)
-        return self._close(f, paid)
+            self._add(f, line)
+        return self._close(f)
 
     def by(self, key: str, *, source=None, where=None, groups=None) -> dict[object, Figures]:
         """The figures of each project ("pk"), investor ("investor") or working group ("group", of `groups`)
         among the lines that have a plan or money."""
-        entries: dict[object, tuple[Figures, list[bool]]] = {}
+        entries: dict[object, Figures] = {}
         member_of = self.groups_of(g.pk if hasattr(g, "pk") else g for g in groups) if key == "group" else {}
         for line in self._selected(source, where):
             if key == "pk":
@@ -379,9 +376,9 @@ class Ledger:
                 keys = member_of.get(line.project_id, ())
             for value in keys:
                 if value not in entries:
-                    entries[value] = (Figures(year=self.year, at=self.at, key=value), [False] * 13)
-                self._add(entries[value][0], line, entries[value][1])
-        return {value: self._close(f, paid) for value, (f, paid) in entries.items() if value is not None}
+                    entries[value] = Figures(year=self.year, at=self.at, key=value)
+                self._add(entries[value], line)
+        return {value: self._close(f) for value, f in entries.items() if value is not None}
 
     def curve(self, *, source=None, where=None, until: dt.date | None = None) -> dict:
         """The cumulative amount at the end of each of the 13 months (None after `until`'s month), the plan

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios
-from investment.models import Disbursement, Project, SupervisionSession, WorkingGroup
+from investment.models import Disbursement, DisbursementYear, Project, SupervisionSession, WorkingGroup
 from org.models import Agency, PartyCommittee
 
 
@@ -173,10 +173,10 @@ def measure(*, actor, organization, rows: int, path: Path) -> dict:
 
 
 def remove_bench_years(organization) -> None:
-    """Remove the figures a measurement wrote (its plan years only)."""
-    Disbursement.objects.filter(
-        organization=organization, plan_year__gte=FIRST_BENCH_YEAR, plan_year__lt=FIRST_BENCH_YEAR + 20
-    ).delete()
+    """Remove the figures a measurement wrote (its plan years only), and their yearly summary."""
+    years = {"plan_year__gte": FIRST_BENCH_YEAR, "plan_year__lt": FIRST_BENCH_YEAR + 20}
+    Disbursement.objects.filter(organization=organization, **years).delete()
+    DisbursementYear.objects.filter(project__organization=organization, **years).delete()
 
 
 def ensure_projects(organization, count: int) -> None:

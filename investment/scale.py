@@ -46,6 +46,7 @@ from investment.models import (
     WorkingGroup,
 )
 from investment.periods import month_start, plan_months
+from investment.services import disbursement_totals_refresh
 from org.models import AdministrativeUnit, Agency, PartyCommittee, Person
 
 SIZES = {
@@ -238,6 +239,8 @@ def seed_investment(scale: str, progress) -> None:
     written, planned = written + len(rows), planned + len(plans)
     bar.update(written)
     progress(f"{planned:,} capital plans, {written:,} disbursement rows")
+    summary = disbursement_totals_refresh(organization_id=committee.pk, years=years)
+    progress(f"{summary:,} yearly disbursement summaries")
 
     adjusted = seed_plan_adjustments(committee, today, rng)
     progress(f"{adjusted:,} plan adjustments")

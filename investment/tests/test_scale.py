@@ -7,6 +7,7 @@ from investment.bench import investment_scenarios
 from investment.models import (
     CapitalPlan,
     Disbursement,
+    DisbursementYear,
     GroupMember,
     GroupProject,
     PlanAdjustment,
@@ -45,6 +46,8 @@ def test_small_scale_seeds_every_table_once(db):
     assert plans >= projects and total > 0
     assert any("#" in m for m in messages)  # the progress bar
     assert 0 < adjustments < plans
+    summary = DisbursementYear.objects.values_list(*(f"m{i}" for i in range(1, 14)))
+    assert sum(sum(months) for months in summary) == total  # the yearly summary holds every row
     assert sessions == size["sessions"] and 0 < obstacles < sessions and 0 < directives < sessions
     # Each session visits its own group's projects; what it raised names it as origin or source.
     session = SupervisionSession.objects.order_by("pk").first()
