@@ -27,6 +27,7 @@ from investment.models import (
     DisbursementYear,
     GroupProject,
     PlanAdjustment,
+    Project,
     TargetPoint,
 )
 from investment.periods import disbursement_year_bounds, month_index, month_start, plan_months
@@ -203,118 +204,115 @@ def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
 @dataclass
 class _Line:
     """One project and capital source of the ledger: its plan in force at the date and at the year's end,
-    and its 13 monthly amounts."""
+    its 13 monthly amounts, and what they add up to at the date."""
 
     project_id: int
-    investor_id: int
-    is_key: bool
     source: str
     assigned: int = 0
     allocated: int = 0
     assigned_end: int = 0
     allocated_end: int = 0
-    planned: bool = False
-    months: list[int] = field(default_factory=lambda: [0] * 13)
-    # Read at the ledger's date: the sums of the months counted, ended and running, and the ended months
-    # that had money (bit i for month i + 1).
-    disbursed: int = 0
-    disbursed_finished: int = 0
-    disbursed_month: int = 0
-    paid: int = 0
+    months: tuple = (0,) * 13
+    disbursed: int = 0  # the months up to the running one
+    disbursed_finished: int = 0  # the months that have ended
+    disbursed_month: int = 0  # the running month
+    paid: int = 0  # the ended months that had money, bit i for month i + 1
 
 
 class Ledger:
     """The plans and the monthly money of a set of projects in a plan year, read once (a handful of queries
     whatever the number of rows) and added up in memory for every breakdown a page shows: the whole, by
-    project, investor, working group, source, key flag, and the monthly curve. The money is one grouped
-    aggregate (by project and source, one sum a month), the plans one query and their adjustments another,
-    so the year's disbursement rows are scanned once per page, not once per breakdown.
+    project, investor, working group, source, key flag, and the monthly curve. The money is the yearly
+    summary (DisbursementYear: a row by project and source, a column a month), the plans one query and their
+    adjustments another, so the year's monthly rows are never scanned on a page.
     """
-
-    KEYS = ("pk", "investor", "group_links__group")
 
     def __init__(self, projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None):
         self.at, self.year = at, year or at.year
         self.points = target_points(organization_id, self.year)
         self.target = target_on(self.points, self.year, at)
         months = plan_months(self.year)
-        self.month_index = {m: i for i, m in enumerate(months)}
-        running = month_start(at)
-        ended = finished_before(at)
-        self.counted = [m <= running for m in months]  # the months summed into "disbursed"
-        self.finished = [m < ended for m in months]  # the months that have ended by `at`
-        self.ended = sum(self.finished)
-        self.current = self.month_index.get(running)
+        running, ended = month_start(at), finished_before(at)
+        self.counted = sum(1 for m in months if m <= running)  # the months summed into "disbursed"
+        self.ended = sum(1 for m in months if m < ended)  # the months that have ended by `at`
+        self.current = months.index(running) if running in months else None
         self.lines: dict[tuple[int, str], _Line] = {}
         self._groups: dict[frozenset, dict[int, list[int]]] = {}
+        self._facts: dict[int, tuple[int, bool]] | None = None
         self._projects = projects
         self._read_money(projects)
         self._read_plans(projects)
 
-    def _line(self, project_id, investor_id, is_key, source) -> _Line:
-        key = (project_id, source)
-        if key not in self.lines:
-            self.lines[key] = _Line(project_id, investor_id, is_key, source)
-        return self.lines[key]
+    def _line(self, project_id: int, source: str) -> _Line:
+        line = self.lines.get((project_id, source))
+        if line is None:
+            line = self.lines[(project_id, source)] = _Line(project_id, source)
+        return line
 
     def _read_money(self, projects: QuerySet) -> None:
-        rows = DisbursementYear.objects.filter(
-            project__in=projects.values("pk"), plan_year=self.year
-        ).values_list("project_id", "source", "project__investor_id", "project__is_key", *MONTH_FIELDS)
-        for project_id, source, investor_id, is_key, *months in rows.order_by():
-            line = self._line(project_id, investor_id, is_key, source)
+        rows = DisbursementYear.objects.filter(project__in=projects.values("pk"), plan_year=self.year)
+        counted, ended, current = self.counted, self.ended, self.current
+        ended_mask = (1 << ended) - 1
+        for project_id, source, paid, *months in rows.values_list(
+            "project_id", "source", "paid_months", *MONTH_FIELDS
+        ).order_by():
+            line = self._line(project_id, source)
             line.months = months
-            for i, amount in enumerate(months):
-                if not amount:
-                    continue
-                if self.counted[i]:
-                    line.disbursed += amount
-                if self.finished[i]:
-                    line.disbursed_finished += amount
-                    line.paid |= 1 << i
-                if i == self.current:
-                    line.disbursed_month += amount
+            line.disbursed = sum(months[:counted])
+            line.disbursed_finished = sum(months[:ended])
+            line.disbursed_month = months[current] if current is not None else 0
+            line.paid = paid & ended_mask
 
     def _read_plans(self, projects: QuerySet) -> None:
         plans = _plans(projects, self.year, None).values_list(
-            "pk",
-            "project_id",
-            "project__investor_id",
-            "project__is_key",
-            "source",
-            "assigned_amount",
-            "allocated_amount",
+            "pk", "project_id", "source", "assigned_amount", "allocated_amount"
         )
         by_plan = {}
-        for pk, project_id, investor_id, is_key, source, assigned, allocated in plans.order_by():
-            by_plan[pk] = (self._line(project_id, investor_id, is_key, source), assigned, allocated)
+        for pk, project_id, source, assigned, allocated in plans.order_by():
+            line = self._line(project_id, source)
+            line.assigned += assigned
+            line.allocated += allocated
+            line.assigned_end += assigned
+            line.allocated_end += allocated
+            by_plan[pk] = (line, assigned, allocated)
+        if not by_plan:
+            return
+        # The adjustments (a few) change the amounts in force: the latest one that took effect wins.
         _first, last = disbursement_year_bounds(self.year)
-        in_force = {
-            pk: {Denominator.ASSIGNED: a, Denominator.ALLOCATED: b} for pk, (_l, a, b) in by_plan.items()
-        }
-        at_end = {pk: dict(values) for pk, values in in_force.items()}
-        if by_plan:
-            adjustments = (
-                PlanAdjustment.objects.filter(
-                    plan__in=_plans(projects, self.year, None).values("pk"),
-                    effective_on__lte=max(self.at, last),
-                )
-                .order_by("effective_on", "id")
-                .values_list("plan_id", "denominator", "effective_on", "amount")
+        adjustments = (
+            PlanAdjustment.objects.filter(
+                plan__in=_plans(projects, self.year, None).values("pk"), effective_on__lte=max(self.at, last)
             )
-            for plan_id, denominator, effective_on, amount in adjustments:
-                if plan_id not in in_force:
-                    continue
-                if effective_on <= last:
-                    at_end[plan_id][denominator] = amount
-                if effective_on <= self.at:
-                    in_force[plan_id][denominator] = amount
-        for pk, (line, _a, _b) in by_plan.items():
-            line.planned = True
-            line.assigned += int(in_force[pk][Denominator.ASSIGNED])
-            line.allocated += int(in_force[pk][Denominator.ALLOCATED])
-            line.assigned_end += int(at_end[pk][Denominator.ASSIGNED])
-            line.allocated_end += int(at_end[pk][Denominator.ALLOCATED])
+            .order_by("effective_on", "id")
+            .values_list("plan_id", "denominator", "effective_on", "amount")
+        )
+        in_force: dict[int, dict] = {}
+        at_end: dict[int, dict] = {}
+        for plan_id, denominator, effective_on, amount in adjustments:
+            if plan_id not in by_plan:
+                continue
+            if effective_on <= last:
+                at_end.setdefault(plan_id, {})[denominator] = amount
+            if effective_on <= self.at:
+                in_force.setdefault(plan_id, {})[denominator] = amount
+        for plan_id, (line, assigned, allocated) in by_plan.items():
+            now, end = in_force.get(plan_id, {}), at_end.get(plan_id, {})
+            line.assigned += now.get(Denominator.ASSIGNED, assigned) - assigned
+            line.allocated += now.get(Denominator.ALLOCATED, allocated) - allocated
+            line.assigned_end += end.get(Denominator.ASSIGNED, assigned) - assigned
+            line.allocated_end += end.get(Denominator.ALLOCATED, allocated) - allocated
+
+    def facts(self) -> dict[int, tuple[int, bool]]:
+        """project id -> (investor id, key flag): one query, the first time a breakdown needs them."""
+        if self._facts is None:
+            projects = Project.objects.filter(pk__in=self._projects.values("pk"))
+            rows = projects.order_by().values_list("pk", "investor_id", "is_key")
+            self._facts = {pk: (investor, key) for pk, investor, key in rows}
+        return self._facts
+
+    def is_key(self, line: _Line) -> bool:
+        """A `where` for the key projects."""
+        return self.facts().get(line.project_id, (None, False))[1]
 
     def groups_of(self, group_ids) -> dict[int, list[int]]:
         """project id -> the working groups (among `group_ids`) whose scope holds it: one query, the first
@@ -338,18 +336,16 @@ class Ledger:
                 continue
             yield line
 
-    @staticmethod
-    def _add(f: Figures, line: _Line) -> None:
-        f.assigned += line.assigned
-        f.allocated += line.allocated
-        f.disbursed += line.disbursed
-        f.disbursed_finished += line.disbursed_finished
-        f.disbursed_month += line.disbursed_month
-        f.extra["paid"] = f.extra.get("paid", 0) | line.paid
-
-    def _close(self, f: Figures) -> Figures:
-        """The idle months from the ended months that had money: how many had none, and the run at the end."""
-        paid = f.extra.pop("paid", 0)
+    def _sum(self, lines, f: Figures) -> Figures:
+        """Add the lines up into `f`, with the idle months of the ended months none of them had money in."""
+        paid = 0
+        for line in lines:
+            f.assigned += line.assigned
+            f.allocated += line.allocated
+            f.disbursed += line.disbursed
+            f.disbursed_finished += line.disbursed_finished
+            f.disbursed_month += line.disbursed_month
+            paid |= line.paid
         f.idle_months = self.ended - paid.bit_count()
         f.idle_streak = self.ended - paid.bit_length()
         f.target = self.target
@@ -357,38 +353,37 @@ class Ledger:
 
     def total(self, *, source=None, where=None) -> Figures:
         """The figures of every line (of one source, of the projects `where` accepts) together."""
-        f = Figures(year=self.year, at=self.at)
-        for line in self._selected(source, where):
-            self._add(f, line)
-        return self._close(f)
+        return self._sum(self._selected(source, where), Figures(year=self.year, at=self.at))
 
     def by(self, key: str, *, source=None, where=None, groups=None) -> dict[object, Figures]:
         """The figures of each project ("pk"), investor ("investor") or working group ("group", of `groups`)
         among the lines that have a plan or money."""
-        entries: dict[object, Figures] = {}
-        member_of = self.groups_of(g.pk if hasattr(g, "pk") else g for g in groups) if key == "group" else {}
-        for line in self._selected(source, where):
-            if key == "pk":
-                keys = (line.project_id,)
-            elif key == "investor":
-                keys = (line.investor_id,)
-            else:
-                keys = member_of.get(line.project_id, ())
-            for value in keys:
-                if value not in entries:
-                    entries[value] = Figures(year=self.year, at=self.at, key=value)
-                self._add(entries[value], line)
-        return {value: self._close(f) for value, f in entries.items() if value is not None}
+        buckets: dict[object, list[_Line]] = {}
+        if key == "group":
+            member_of = self.groups_of(g.pk if hasattr(g, "pk") else g for g in groups)
+            for line in self._selected(source, where):
+                for value in member_of.get(line.project_id, ()):
+                    buckets.setdefault(value, []).append(line)
+        elif key == "investor":
+            facts = self.facts()
+            for line in self._selected(source, where):
+                buckets.setdefault(facts.get(line.project_id, (None,))[0], []).append(line)
+        else:
+            for line in self._selected(source, where):
+                buckets.setdefault(line.project_id, []).append(line)
+        return {
+            value: self._sum(lines, Figures(year=self.year, at=self.at, key=value))
+            for value, lines in buckets.items()
+            if value is not None
+        }
 
     def curve(self, *, source=None, where=None, until: dt.date | None = None) -> dict:
         """The cumulative amount at the end of each of the 13 months (None after `until`'s month), the plan
         at the year's end, the floor (as monthly_curve)."""
-        monthly, assigned, allocated = [0] * 13, 0, 0
-        for line in self._selected(source, where):
-            assigned += line.assigned_end
-            allocated += line.allocated_end
-            for i, amount in enumerate(line.months):
-                monthly[i] += amount
+        lines = list(self._selected(source, where))
+        assigned = sum(line.assigned_end for line in lines)
+        allocated = sum(line.allocated_end for line in lines)
+        monthly = [sum(column) for column in zip(*(line.months for line in lines), strict=True)] or [0] * 13
         months = plan_months(self.year)
         cumulative, running = [], 0
         for i, m in enumerate(months):

@@ -294,6 +294,8 @@ class DisbursementYear(models.Model):
     m11 = models.BigIntegerField(default=0)
     m12 = models.BigIntegerField(default=0)
     m13 = models.BigIntegerField(default=0)
+    # The months that had money, bit i for month i + 1, so that the idle months are read without the amounts.
+    paid_months = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("yearly disbursement")

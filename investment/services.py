@@ -429,7 +429,7 @@ def disbursement_totals_refresh(*, organization_id: int, years, project_ids=None
     rows calls it in its own transaction; it returns the number of summary rows written."""
     written = 0
     ids = list(project_ids) if project_ids is not None else None
-    fields = ["project", "source", "plan_year", *MONTH_FIELDS]
+    fields = ["project", "source", "plan_year", *MONTH_FIELDS, "paid_months"]
     for year in sorted(set(years)):
         rows = Disbursement.objects.filter(organization_id=organization_id, plan_year=year)
         summary = DisbursementYear.objects.filter(project__organization_id=organization_id, plan_year=year)
@@ -441,7 +441,11 @@ def disbursement_totals_refresh(*, organization_id: int, years, project_ids=None
             for name, month in zip(MONTH_FIELDS, plan_months(year), strict=True)
         }
         values = rows.values_list("project_id", "source").annotate(**sums).order_by()
-        new = [[project, source, year, *(int(v or 0) for v in months)] for project, source, *months in values]
+        new = []
+        for project, source, *sums in values:
+            months = [int(v or 0) for v in sums]
+            paid = sum(1 << i for i, amount in enumerate(months) if amount > 0)
+            new.append([project, source, year, *months, paid])
         bulk.insert(DisbursementYear, fields, new)
         written += len(new)
     return written

@@ -229,7 +229,7 @@ class Dashboard(Organisation, ScopedView):
         by_group = ledger.by("group", groups=groups.values())
         by_investor = ledger.by("investor")
         investors = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=list(by_investor))}
-        by_key = ledger.by("pk", where=lambda line: line.is_key)
+        by_key = ledger.by("pk", where=ledger.is_key)
         lagging_ids = sorted(
             (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
             key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),

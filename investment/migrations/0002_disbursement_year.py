@@ -21,6 +21,7 @@ def summarise(apps, schema_editor):
                 source=source,
                 plan_year=year,
                 **{f"m{i}": amount for i, amount in enumerate(months, start=1)},
+                paid_months=sum(1 << i for i, amount in enumerate(months) if amount > 0),
             )
             for (project, source, year), months in totals.items()
         ),
@@ -68,6 +69,7 @@ class Migration(migrations.Migration):
                 ("m11", models.BigIntegerField(default=0)),
                 ("m12", models.BigIntegerField(default=0)),
                 ("m13", models.BigIntegerField(default=0)),
+                ("paid_months", models.PositiveIntegerField(default=0)),
                 (
                     "project",
                     models.ForeignKey(
