@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from investment.choices import Denominator, Rag
@@ -27,7 +27,6 @@ from investment.models import (
     DisbursementYear,
     GroupProject,
     PlanAdjustment,
-    Project,
     TargetPoint,
 )
 from investment.periods import disbursement_year_bounds, month_index, month_start, plan_months
@@ -193,246 +192,242 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
 # --- the rows a set of projects reads -----------------------------------------------------------------------
 
 
-def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
-    plans = CapitalPlan.objects.filter(project__in=projects.values("pk"), year=year, archived_at__isnull=True)
-    return plans.filter(source=source) if source else plans
+# --- the figures, as grouped aggregates over the yearly summary --------------------------------------------
+
+# How a breakdown groups the rows, from a summary row or a plan (both have `project` and `source`).
+GROUPINGS = {
+    "pk": "project_id",
+    "investor": "project__investor_id",
+    "group": "project__group_links__group_id",
+    "source": "source",
+}
 
 
-# --- the ledger: a set of projects' year, read once ------------------------------------------------------
+@dataclass(frozen=True)
+class _Months:
+    """Which of a plan year's 13 months count at a date: up to the running one, the ended ones, the running
+    one."""
 
+    counted: int
+    ended: int
+    current: int | None
 
-@dataclass
-class _Line:
-    """One project and capital source of the ledger: its plan in force at the date and at the year's end,
-    its 13 monthly amounts, and what they add up to at the date."""
-
-    project_id: int
-    source: str
-    assigned: int = 0
-    allocated: int = 0
-    assigned_end: int = 0
-    allocated_end: int = 0
-    months: tuple = (0,) * 13
-    disbursed: int = 0  # the months up to the running one
-    disbursed_finished: int = 0  # the months that have ended
-    disbursed_month: int = 0  # the running month
-    paid: int = 0  # the ended months that had money, bit i for month i + 1
-
-
-class Ledger:
-    """The plans and the monthly money of a set of projects in a plan year, read once (a handful of queries
-    whatever the number of rows) and added up in memory for every breakdown a page shows: the whole, by
-    project, investor, working group, source, key flag, and the monthly curve. The money is the yearly
-    summary (DisbursementYear: a row by project and source, a column a month), the plans one query and their
-    adjustments another, so the year's monthly rows are never scanned on a page.
-    """
-
-    def __init__(self, projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None):
-        self.at, self.year = at, year or at.year
-        self.points = target_points(organization_id, self.year)
-        self.target = target_on(self.points, self.year, at)
-        months = plan_months(self.year)
+    @classmethod
+    def at(cls, at: dt.date, year: int) -> "_Months":
+        months = plan_months(year)
         running, ended = month_start(at), finished_before(at)
-        self.counted = sum(1 for m in months if m <= running)  # the months summed into "disbursed"
-        self.ended = sum(1 for m in months if m < ended)  # the months that have ended by `at`
-        self.current = months.index(running) if running in months else None
-        self.lines: dict[tuple[int, str], _Line] = {}
-        self._groups: dict[frozenset, dict[int, list[int]]] = {}
-        self._facts: dict[int, tuple[int, bool]] | None = None
-        self._projects = projects
-        self._read_money(projects)
-        self._read_plans(projects)
-
-    def _line(self, project_id: int, source: str) -> _Line:
-        line = self.lines.get((project_id, source))
-        if line is None:
-            line = self.lines[(project_id, source)] = _Line(project_id, source)
-        return line
-
-    def _read_money(self, projects: QuerySet) -> None:
-        rows = DisbursementYear.objects.filter(project__in=projects.values("pk"), plan_year=self.year)
-        counted, ended, current = self.counted, self.ended, self.current
-        ended_mask = (1 << ended) - 1
-        for project_id, source, paid, *months in rows.values_list(
-            "project_id", "source", "paid_months", *MONTH_FIELDS
-        ).order_by():
-            line = self._line(project_id, source)
-            line.months = months
-            line.disbursed = sum(months[:counted])
-            line.disbursed_finished = sum(months[:ended])
-            line.disbursed_month = months[current] if current is not None else 0
-            line.paid = paid & ended_mask
-
-    def _read_plans(self, projects: QuerySet) -> None:
-        plans = _plans(projects, self.year, None).values_list(
-            "pk", "project_id", "source", "assigned_amount", "allocated_amount"
+        return cls(
+            counted=sum(1 for m in months if m <= running),
+            ended=sum(1 for m in months if m < ended),
+            current=months.index(running) if running in months else None,
         )
-        by_plan = {}
-        for pk, project_id, source, assigned, allocated in plans.order_by():
-            line = self._line(project_id, source)
-            line.assigned += assigned
-            line.allocated += allocated
-            line.assigned_end += assigned
-            line.allocated_end += allocated
-            by_plan[pk] = (line, assigned, allocated)
-        if not by_plan:
-            return
-        # The adjustments (a few) change the amounts in force: the latest one that took effect wins.
-        _first, last = disbursement_year_bounds(self.year)
-        adjustments = (
-            PlanAdjustment.objects.filter(
-                plan__in=_plans(projects, self.year, None).values("pk"), effective_on__lte=max(self.at, last)
-            )
-            .order_by("effective_on", "id")
-            .values_list("plan_id", "denominator", "effective_on", "amount")
+
+
+def _plus(names) -> F:
+    expression = F(names[0])
+    for name in names[1:]:
+        expression = expression + F(name)
+    return expression
+
+
+def _money_sums(months: _Months) -> dict:
+    """The sums of a group of summary rows at a date, and, for each ended month, whether any had money."""
+    sums = {"lines": Count("pk")}
+    if months.counted:
+        sums["disbursed"] = Sum(_plus(MONTH_FIELDS[: months.counted]))
+    if months.ended:
+        sums["disbursed_finished"] = Sum(_plus(MONTH_FIELDS[: months.ended]))
+    if months.current is not None:
+        sums["disbursed_month"] = Sum(MONTH_FIELDS[months.current])
+    for i in range(months.ended):
+        sums[f"paid{i}"] = Max(F("paid_months").bitand(1 << i))
+    return sums
+
+
+def _figures_by(
+    projects: QuerySet,
+    key: str | None,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int,
+    source=None,
+    groups=None,
+    keep=(),
+) -> dict[object, Figures]:
+    """The figures of each value of `key` (GROUPINGS; None for all together) among `projects`: one grouped
+    aggregate over the yearly summary (DisbursementYear, a row by project, source and year), one over the
+    plans, one for the plans adjusted by `at` (a few), whatever the number of rows. The values in `keep` have
+    figures even without any row (empty ones)."""
+    months = _Months.at(at, year)
+    path = GROUPINGS[key] if key else None
+    scope = {"project__in": projects.values("pk")}
+    if key == "group":
+        scope["project__group_links__group_id__in"] = [g.pk if hasattr(g, "pk") else g for g in groups]
+    out: dict[object, Figures] = {}
+    paid: dict[object, int] = {}
+
+    def entry(value) -> Figures:
+        if value not in out:
+            out[value] = Figures(year=year, at=at, key=value)
+        return out[value]
+
+    for value in keep:
+        entry(value)
+
+    def grouped(qs: QuerySet, **aggregates):
+        if path is None:
+            return [{None: None, **qs.aggregate(**aggregates)}]
+        return qs.values(path).annotate(**aggregates).order_by()
+
+    money = DisbursementYear.objects.filter(plan_year=year, **scope)
+    if source:
+        money = money.filter(source=source)
+    for row in grouped(money, **_money_sums(months)):
+        if not row["lines"]:
+            continue
+        f = entry(row[path])
+        f.disbursed = int(row.get("disbursed") or 0)
+        f.disbursed_finished = int(row.get("disbursed_finished") or 0)
+        f.disbursed_month = int(row.get("disbursed_month") or 0)
+        paid[row[path]] = sum(1 << i for i in range(months.ended) if row[f"paid{i}"])
+
+    plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, **scope)
+    if source:
+        plans = plans.filter(source=source)
+    for row in grouped(plans, plans=Count("pk"), a=Sum("assigned_amount"), b=Sum("allocated_amount")):
+        if row["plans"]:
+            f = entry(row[path])
+            f.assigned, f.allocated = int(row["a"]), int(row["b"])
+    for value, assigned, allocated in _adjustments(
+        plans, path, at, scope.get("project__group_links__group_id__in")
+    ):
+        f = entry(value)
+        f.assigned += assigned
+        f.allocated += allocated
+
+    target = target_on(target_points(organization_id, year), year, at)
+    for value, f in out.items():
+        mask = paid.get(value, 0)
+        f.idle_months = months.ended - mask.bit_count()
+        f.idle_streak = months.ended - mask.bit_length()
+        f.target = target
+    return out
+
+
+def _adjustments(
+    plans: QuerySet, path: str | None, at: dt.date, groups=None
+) -> list[tuple[object, int, int]]:
+    """(key value, change of the assigned plan, change of the allocated plan) for each plan adjusted by `at`
+    (the latest adjustment of each denominator is in force): one query, of the adjustments (a few)."""
+    adjusted = PlanAdjustment.objects.filter(plan__in=plans.values("pk"), effective_on__lte=at)
+    if groups is not None:
+        adjusted = adjusted.filter(plan__project__group_links__group_id__in=groups)
+    value = f"plan__{path}" if path else "plan_id"
+    rows = adjusted.order_by("effective_on", "id").values_list(
+        "plan_id", value, "plan__assigned_amount", "plan__allocated_amount", "denominator", "amount"
+    )
+    in_force: dict[tuple, list] = {}
+    for plan_id, key, assigned, allocated, denominator, amount in rows:
+        entry = in_force.setdefault((plan_id, key if path else None), [assigned, allocated, {}])
+        entry[2][denominator] = amount
+    return [
+        (
+            key,
+            int(now.get(Denominator.ASSIGNED, assigned)) - assigned,
+            int(now.get(Denominator.ALLOCATED, allocated)) - allocated,
         )
-        in_force: dict[int, dict] = {}
-        at_end: dict[int, dict] = {}
-        for plan_id, denominator, effective_on, amount in adjustments:
-            if plan_id not in by_plan:
-                continue
-            if effective_on <= last:
-                at_end.setdefault(plan_id, {})[denominator] = amount
-            if effective_on <= self.at:
-                in_force.setdefault(plan_id, {})[denominator] = amount
-        for plan_id, (line, assigned, allocated) in by_plan.items():
-            now, end = in_force.get(plan_id, {}), at_end.get(plan_id, {})
-            line.assigned += now.get(Denominator.ASSIGNED, assigned) - assigned
-            line.allocated += now.get(Denominator.ALLOCATED, allocated) - allocated
-            line.assigned_end += end.get(Denominator.ASSIGNED, assigned) - assigned
-            line.allocated_end += end.get(Denominator.ALLOCATED, allocated) - allocated
-
-    def facts(self) -> dict[int, tuple[int, bool]]:
-        """project id -> (investor id, key flag): one query, the first time a breakdown needs them."""
-        if self._facts is None:
-            projects = Project.objects.filter(pk__in=self._projects.values("pk"))
-            rows = projects.order_by().values_list("pk", "investor_id", "is_key")
-            self._facts = {pk: (investor, key) for pk, investor, key in rows}
-        return self._facts
-
-    def is_key(self, line: _Line) -> bool:
-        """A `where` for the key projects."""
-        return self.facts().get(line.project_id, (None, False))[1]
-
-    def groups_of(self, group_ids) -> dict[int, list[int]]:
-        """project id -> the working groups (among `group_ids`) whose scope holds it: one query, the first
-        time for these groups."""
-        wanted = frozenset(group_ids)
-        if wanted not in self._groups:
-            links = GroupProject.objects.filter(
-                group_id__in=list(wanted), project__in=self._projects.values("pk")
-            ).values_list("project_id", "group_id")
-            out: dict[int, list[int]] = {}
-            for project_id, group_id in links.order_by():
-                out.setdefault(project_id, []).append(group_id)
-            self._groups[wanted] = out
-        return self._groups[wanted]
-
-    def _selected(self, source=None, where=None):
-        for line in self.lines.values():
-            if source and line.source != source:
-                continue
-            if where is not None and not where(line):
-                continue
-            yield line
-
-    def _sum(self, lines, f: Figures) -> Figures:
-        """Add the lines up into `f`, with the idle months of the ended months none of them had money in."""
-        paid = 0
-        for line in lines:
-            f.assigned += line.assigned
-            f.allocated += line.allocated
-            f.disbursed += line.disbursed
-            f.disbursed_finished += line.disbursed_finished
-            f.disbursed_month += line.disbursed_month
-            paid |= line.paid
-        f.idle_months = self.ended - paid.bit_count()
-        f.idle_streak = self.ended - paid.bit_length()
-        f.target = self.target
-        return f
-
-    def total(self, *, source=None, where=None) -> Figures:
-        """The figures of every line (of one source, of the projects `where` accepts) together."""
-        return self._sum(self._selected(source, where), Figures(year=self.year, at=self.at))
-
-    def by(self, key: str, *, source=None, where=None, groups=None) -> dict[object, Figures]:
-        """The figures of each project ("pk"), investor ("investor") or working group ("group", of `groups`)
-        among the lines that have a plan or money."""
-        buckets: dict[object, list[_Line]] = {}
-        if key == "group":
-            member_of = self.groups_of(g.pk if hasattr(g, "pk") else g for g in groups)
-            for line in self._selected(source, where):
-                for value in member_of.get(line.project_id, ()):
-                    buckets.setdefault(value, []).append(line)
-        elif key == "investor":
-            facts = self.facts()
-            for line in self._selected(source, where):
-                buckets.setdefault(facts.get(line.project_id, (None,))[0], []).append(line)
-        else:
-            for line in self._selected(source, where):
-                buckets.setdefault(line.project_id, []).append(line)
-        return {
-            value: self._sum(lines, Figures(year=self.year, at=self.at, key=value))
-            for value, lines in buckets.items()
-            if value is not None
-        }
-
-    def curve(self, *, source=None, where=None, until: dt.date | None = None) -> dict:
-        """The cumulative amount at the end of each of the 13 months (None after `until`'s month), the plan
-        at the year's end, the floor (as monthly_curve)."""
-        lines = list(self._selected(source, where))
-        assigned = sum(line.assigned_end for line in lines)
-        allocated = sum(line.allocated_end for line in lines)
-        monthly = [sum(column) for column in zip(*(line.months for line in lines), strict=True)] or [0] * 13
-        months = plan_months(self.year)
-        cumulative, running = [], 0
-        for i, m in enumerate(months):
-            running += monthly[i]
-            cumulative.append(running if until is None or m <= month_start(until) else None)
-        return {
-            "months": months,
-            "monthly": monthly,
-            "cumulative": cumulative,
-            "assigned": assigned,
-            "allocated": allocated,
-            "target": target_curve(self.points),
-        }
+        for (_plan, key), (assigned, allocated, now) in in_force.items()
+    ]
 
 
 def figures(
     projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None, source=None
 ) -> Figures:
     """The figures of a set of projects (already scoped to the reader) at `at`."""
-    return Ledger(projects, organization_id=organization_id, at=at, year=year).total(source=source)
+    year = year or at.year
+    found = _figures_by(
+        projects, None, organization_id=organization_id, at=at, year=year, source=source, keep=(None,)
+    )
+    return found[None]
 
 
 def figures_by(
-    projects: QuerySet, key: str, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+    projects: QuerySet,
+    key: str,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    keep=(),
 ) -> dict[object, Figures]:
-    """The figures of each value of `key` ("pk", "investor" or "group_links__group") among `projects`."""
-    ledger = Ledger(projects, organization_id=organization_id, at=at, year=year)
-    if key == "group_links__group":
-        groups = GroupProject.objects.filter(project__in=projects.values("pk")).values_list(
-            "group_id", flat=True
+    """The figures of each project ("pk"), investor ("investor") or capital source ("source") among
+    `projects`, for those with a plan or money in the year (and those in `keep`)."""
+    key = {"group_links__group": "group"}.get(key, key)
+    year = year or at.year
+    groups = None
+    if key == "group":
+        groups = list(
+            GroupProject.objects.filter(project__in=projects.values("pk"))
+            .order_by()
+            .values_list("group_id", flat=True)
+            .distinct()
         )
-        return ledger.by("group", source=source, groups=set(groups.order_by()))
-    return ledger.by(key, source=source)
+    return _figures_by(
+        projects,
+        key,
+        organization_id=organization_id,
+        at=at,
+        year=year,
+        source=source,
+        groups=groups,
+        keep=keep,
+    )
 
 
-def figures_by_group(projects: QuerySet, groups, **kwargs) -> dict[int, Figures]:
+def figures_by_group(
+    projects: QuerySet, groups, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+) -> dict[int, Figures]:
     """The figures of each working group over its resolved scope (GroupProject), within `projects`."""
-    source = kwargs.pop("source", None)
-    return Ledger(projects, **kwargs).by("group", source=source, groups=groups)
+    year = year or at.year
+    return _figures_by(
+        projects, "group", organization_id=organization_id, at=at, year=year, source=source, groups=groups
+    )
 
 
 def monthly_curve(
     projects: QuerySet, *, organization_id: int, year: int, source=None, at: dt.date | None = None
 ) -> dict:
     """The cumulative amount at the end of each of the 13 months (None for months after `at`'s), the plan
-    at the year's end, the floor."""
+    at the year's end, the floor: one aggregate of the summary's month columns, and the plans."""
+    money = DisbursementYear.objects.filter(plan_year=year, project__in=projects.values("pk"))
+    if source:
+        money = money.filter(source=source)
+    sums = money.aggregate(**{name: Sum(name) for name in MONTH_FIELDS})
+    monthly = [int(sums[name] or 0) for name in MONTH_FIELDS]
+    months = plan_months(year)
+    cumulative, running = [], 0
+    for m, amount in zip(months, monthly, strict=True):
+        running += amount
+        cumulative.append(running if at is None or m <= month_start(at) else None)
     _first, last = disbursement_year_bounds(year)
-    ledger = Ledger(projects, organization_id=organization_id, at=last, year=year)
-    return ledger.curve(source=source, until=at)
+    plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, project__in=projects.values("pk"))
+    if source:
+        plans = plans.filter(source=source)
+    plan = plans.aggregate(a=Sum("assigned_amount"), b=Sum("allocated_amount"))
+    assigned, allocated = int(plan["a"] or 0), int(plan["b"] or 0)
+    for _value, more_assigned, more_allocated in _adjustments(plans, None, last):
+        assigned += more_assigned
+        allocated += more_allocated
+    return {
+        "months": months,
+        "monthly": monthly,
+        "cumulative": cumulative,
+        "assigned": assigned,
+        "allocated": allocated,
+        "target": target_curve(target_points(organization_id, year)),
+    }
 
 
 def group_project_ids(group) -> QuerySet:

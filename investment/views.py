@@ -141,10 +141,14 @@ def _curve_rows(curve: dict) -> list[dict]:
     ]
 
 
-def _by_source(ledger: analytics.Ledger, where=None) -> list:
+def _by_source(projects, organization_id, at, year) -> list:
+    """The figures of each capital source, every source shown (those without a plan or money empty)."""
+    found = analytics.figures_by(
+        projects, "source", organization_id=organization_id, at=at, year=year, keep=CapitalSource.values
+    )
     rows = []
     for source, label in CapitalSource.choices:
-        f = ledger.total(source=source, where=where)
+        f = found[source]
         f.label = label
         rows.append(f)
     return rows
@@ -223,29 +227,32 @@ class Dashboard(Organisation, ScopedView):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
         projects = selectors.project_list(user=user)
-        # The year's plans and money of the projects the user sees, read once for every breakdown below.
-        ledger = analytics.Ledger(projects, organization_id=org_id, at=at, year=year)
+        city = analytics.figures(projects, organization_id=org_id, at=at, year=year)
         groups = {g.pk: g for g in selectors.group_list(user=user)}
-        by_group = ledger.by("group", groups=groups.values())
-        by_investor = ledger.by("investor")
+        by_group = analytics.figures_by_group(
+            projects, groups.values(), organization_id=org_id, at=at, year=year
+        )
+        by_investor = analytics.figures_by(projects, "investor", organization_id=org_id, at=at, year=year)
         investors = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=list(by_investor))}
-        by_key = ledger.by("pk", where=ledger.is_key)
+        key_projects = projects.filter(is_key=True)
+        by_key = analytics.figures_by(key_projects, "pk", organization_id=org_id, at=at, year=year)
         lagging_ids = sorted(
             (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
             key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
         )[:LAGGING_SHOWN]
-        lagging_projects = {p.pk: p for p in projects.filter(pk__in=lagging_ids)}
+        lagging_projects = {p.pk: p for p in key_projects.filter(pk__in=lagging_ids)}
+        curve = analytics.monthly_curve(projects, organization_id=org_id, year=year, at=at)
         context = {
             **self.base_context(),
             **_badges(),
             "at": at,
             "year": year,
-            "city": ledger.total(),
-            "sources": _by_source(ledger),
+            "city": city,
+            "sources": _by_source(projects, org_id, at, year),
             "group_ranking": _ranked(by_group, groups),
             "investor_ranking": _ranked(by_investor, investors),
             "lagging": [(by_key[pk], lagging_projects[pk]) for pk in lagging_ids if pk in lagging_projects],
-            "chart": _chart(ledger.curve(until=at)),
+            "chart": _chart(curve),
             "rag_rule": analytics.rag_rule(),
             "years": range(at.year - 2, at.year + 2),
         }
@@ -315,11 +322,9 @@ class ProjectDetail(Organisation, ObjectDetailView):
     def get_extra_context(self, request, project):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
-        ledger = analytics.Ledger(
-            Project.objects.filter(pk=project.pk), organization_id=org_id, at=at, year=year
-        )
+        one = Project.objects.filter(pk=project.pk)
         plans = list(selectors.project_plans(project))
-        curve = ledger.curve(until=at)
+        curve = analytics.monthly_curve(one, organization_id=org_id, year=year, at=at)
         sessions = list(
             selectors.session_list(user=user).filter(projects=project).order_by("-held_on", "-id")[:30]
         )
@@ -334,8 +339,8 @@ class ProjectDetail(Organisation, ObjectDetailView):
             **_badges(),
             "at": at,
             "year": year,
-            "figures": ledger.total(),
-            "sources": _by_source(ledger),
+            "figures": analytics.figures(one, organization_id=org_id, at=at, year=year),
+            "sources": _by_source(one, org_id, at, year),
             "plans": plans,
             "months": _curve_rows(curve),
             "chart": _chart(curve),
@@ -403,19 +408,8 @@ class GroupDetail(Organisation, ObjectDetailView):
     def get_extra_context(self, request, group):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
-        # The year of every active project of the organisation, read once: the ranking of the groups needs
-        # them all; the group's own figures, curve and projects are the same lines, filtered.
-        in_org = Project.objects.active().filter(organization_id=org_id)
-        ledger = analytics.Ledger(in_org, organization_id=org_id, at=at, year=year)
-        all_groups = list(selectors.group_list(user=user))
-        group_ids = {g.pk for g in all_groups} | {group.pk}  # an archived group's page still has its figures
-        by_group = ledger.by("group", groups=group_ids)
-        ranking = _ranked(by_group, {g.pk: g for g in all_groups})
-        rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
-        in_group = {pk for pk, ids in ledger.groups_of(group_ids).items() if group.pk in ids}
         projects = selectors.project_list(user=user).filter(group_links__group=group)
-        visible_ids = set(projects.values_list("pk", flat=True))
-        by_project = ledger.by("pk", where=lambda line: line.project_id in visible_ids)
+        by_project = analytics.figures_by(projects, "pk", organization_id=org_id, at=at, year=year)
         # The projects that lag the floor most; the whole list is the projects list, filtered by the group.
         worst = sorted(
             (pk for pk, f in by_project.items() if f.gap is not None),
@@ -425,14 +419,16 @@ class GroupDetail(Organisation, ObjectDetailView):
         project_rows = [shown[pk] for pk in worst if pk in shown]
         for project in project_rows:
             project.figures = by_project[project.pk]
-        project_count = len(visible_ids)
+        project_count = projects.count()
         rag_counts = Counter(f.rag for f in by_project.values())
         rag_counts[Rag.NONE] += project_count - len(by_project)
-
-        def of_group(line) -> bool:
-            return line.project_id in in_group
-
-        curve = ledger.curve(where=of_group, until=at)
+        all_groups = list(selectors.group_list(user=user))
+        in_org = Project.objects.active().filter(organization_id=org_id)
+        by_group = analytics.figures_by_group(in_org, all_groups, organization_id=org_id, at=at, year=year)
+        ranking = _ranked(by_group, {g.pk: g for g in all_groups})
+        rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
+        group_projects = in_org.filter(group_links__group=group)
+        curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year, at=at)
         members = sorted(
             group.current_members, key=lambda m: (list(GroupRole.values).index(m.role), m.person.full_name)
         )
@@ -440,7 +436,7 @@ class GroupDetail(Organisation, ObjectDetailView):
             **_badges(),
             "at": at,
             "year": year,
-            "figures": ledger.total(where=of_group),
+            "figures": analytics.figures(group_projects, organization_id=org_id, at=at, year=year),
             "members": members,
             "history": list(selectors.group_members_history(group)[:100]),
             "projects": project_rows,
