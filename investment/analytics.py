@@ -319,26 +319,38 @@ def _adjustments(
     plans: QuerySet, path: str | None, at: dt.date, groups=None
 ) -> list[tuple[object, int, int]]:
     """(key value, change of the assigned plan, change of the allocated plan) for each plan adjusted by `at`
-    (the latest adjustment of each denominator is in force): one query, of the adjustments (a few)."""
-    adjusted = PlanAdjustment.objects.filter(plan__in=plans.values("pk"), effective_on__lte=at)
-    if groups is not None:
-        adjusted = adjusted.filter(plan__project__group_links__group_id__in=groups)
-    value = f"plan__{path}" if path else "plan_id"
-    rows = adjusted.order_by("effective_on", "id").values_list(
-        "plan_id", value, "plan__assigned_amount", "plan__allocated_amount", "denominator", "amount"
+    (the latest adjustment of each denominator is in force): one query of the adjustments (a few), and for
+    working groups one of the groups of their projects."""
+    by_group = path == GROUPINGS["group"]
+    value = "plan__project_id" if by_group else f"plan__{path}" if path else "plan_id"
+    rows = (
+        PlanAdjustment.objects.filter(plan__in=plans.values("pk"), effective_on__lte=at)
+        .order_by("effective_on", "id")
+        .values_list(
+            "plan_id", value, "plan__assigned_amount", "plan__allocated_amount", "denominator", "amount"
+        )
     )
-    in_force: dict[tuple, list] = {}
+    in_force: dict[int, list] = {}
     for plan_id, key, assigned, allocated, denominator, amount in rows:
-        entry = in_force.setdefault((plan_id, key if path else None), [assigned, allocated, {}])
-        entry[2][denominator] = amount
-    return [
-        (
-            key,
+        in_force.setdefault(plan_id, [key if path else None, assigned, allocated, {}])[3][denominator] = (
+            amount
+        )
+    keys_of = {}
+    if by_group:
+        links = GroupProject.objects.filter(
+            project_id__in={entry[0] for entry in in_force.values()}, group_id__in=groups or []
+        ).values_list("project_id", "group_id")
+        for project_id, group_id in links.order_by():
+            keys_of.setdefault(project_id, []).append(group_id)
+    out = []
+    for key, assigned, allocated, now in in_force.values():
+        change = (
             int(now.get(Denominator.ASSIGNED, assigned)) - assigned,
             int(now.get(Denominator.ALLOCATED, allocated)) - allocated,
         )
-        for (_plan, key), (assigned, allocated, now) in in_force.items()
-    ]
+        for value_key in keys_of.get(key, ()) if by_group else (key,):
+            out.append((value_key, *change))
+    return out
 
 
 def figures(

@@ -278,7 +278,7 @@ class DisbursementYear(models.Model):
     which every writer of disbursement rows calls (the monthly form, the import, seed-scale). The figures of
     a page read these rows (a few thousand for a city's year) instead of the year's monthly rows."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="yearly_disbursements")
     source = models.CharField(max_length=20, choices=CapitalSource.choices)
     plan_year = models.PositiveSmallIntegerField()
     m1 = models.BigIntegerField(default=0)

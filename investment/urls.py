@@ -10,6 +10,7 @@ urlpatterns = [
     # --- projects, groups, sessions, the dashboard
     path("", views.Dashboard.as_view(), name="dashboard"),
     path("projects/", views.ProjectList.as_view(), name="project_list"),
+    path("projects/map.json", views.ProjectMapData.as_view(), name="project_map"),
     path("projects/<id:pk>/", views.ProjectDetail.as_view(), name="project_detail"),
     path("groups/", views.GroupList.as_view(), name="group_list"),
     path("groups/<id:pk>/", views.GroupDetail.as_view(), name="group_detail"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from core.filters import DayField
 from core.forms import form_errors_text, form_version
 from core.listing import SortOption
 from core.toolkit import (
+    FilteredMixin,
     ObjectActionView,
     ObjectDetailView,
     ObjectExportView,
@@ -300,9 +301,21 @@ class ProjectList(Organisation, ObjectListView):
             "rag_choices": Rag.choices,
         }
         if not request.headers.get("HX-Request"):
-            context["map_points"] = _map_points(filterset.qs)
             context["tile_url"] = getattr(settings, "COSO_MAP_TILE_URL", "") or ""
         return context
+
+
+class ProjectMapData(Organisation, FilteredMixin, ScopedView):
+    """The map's points, asked by the projects page once it has loaded: the sites with coordinates of the
+    projects the list shows (same scope and filters), capped at MAP_POINT_LIMIT."""
+
+    selector = selectors.project_list
+    filterset = ProjectFilterSet
+
+    def get(self, request):
+        _filterset, projects = self.filtered(request)
+        points = _map_points(projects)
+        return JsonResponse({"points": points, "capped": len(points) >= MAP_POINT_LIMIT})
 
 
 class ProjectDetail(Organisation, ObjectDetailView):

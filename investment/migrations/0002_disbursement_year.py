@@ -73,7 +73,9 @@ class Migration(migrations.Migration):
                 (
                     "project",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="investment.project"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="yearly_disbursements",
+                        to="investment.project",
                     ),
                 ),
             ],
