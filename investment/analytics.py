@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -59,7 +60,8 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 @dataclass
 class Figures:
-    """The disbursement of a scope at a date, in a plan year."""
+    """The disbursement of a scope at a date, in a plan year. The rates, gap, status and projection are
+    computed once each, when first read (a ranking reads them many times), after the sums are filled in."""
 
     year: int
     at: dt.date
@@ -75,36 +77,36 @@ class Figures:
     label: str = ""
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def month(self) -> int:
         """The month of the disbursement year that `at` falls in: 1–12, 13 for the next January."""
         return min(max(month_index(self.year, month_start(self.at)), 0), 13)
 
-    @property
+    @cached_property
     def rate_assigned(self) -> Decimal | None:
         return percent(self.disbursed, self.assigned)
 
-    @property
+    @cached_property
     def rate_allocated(self) -> Decimal | None:
         return percent(self.disbursed, self.allocated)
 
-    @property
+    @cached_property
     def denominator(self) -> int:
         """The plan the status is judged against: the Prime Minister's, else the locality's."""
         return self.assigned or self.allocated
 
-    @property
+    @cached_property
     def rate(self) -> Decimal | None:
         return percent(self.disbursed, self.denominator)
 
-    @property
+    @cached_property
     def gap(self) -> Decimal | None:
         """Percentage points above (+) or below (−) the floor."""
         if self.rate is None or self.target is None:
             return None
         return self.rate - self.target
 
-    @property
+    @cached_property
     def rag(self) -> str:
         if self.rate is None:
             return Rag.NONE
@@ -115,12 +117,12 @@ class Figures:
             return Rag.AMBER
         return Rag.GREEN
 
-    @property
+    @cached_property
     def finished_months(self) -> int:
         """How many months of the disbursement year have ended by `at` (0–13)."""
         return min(max(month_index(self.year, finished_before(self.at)) - 1, 0), 13)
 
-    @property
+    @cached_property
     def projection(self) -> int | None:
         """The amount disbursed by 31 December at the pace of the months that have ended (linear); what was
         disbursed once December has ended; None before January has ended."""
@@ -133,7 +135,7 @@ class Figures:
             (Decimal(self.disbursed_finished) * 12 / months).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         )
 
-    @property
+    @cached_property
     def projected_rate(self) -> Decimal | None:
         return percent(self.projection, self.denominator) if self.projection is not None else None
 
@@ -299,9 +301,8 @@ def _figures_by(
         if row["plans"]:
             f = entry(row[path])
             f.assigned, f.allocated = int(row["a"]), int(row["b"])
-    for value, assigned, allocated in _adjustments(
-        plans, path, at, scope.get("project__group_links__group_id__in")
-    ):
+    groups_chosen = scope.get("project__group_links__group_id__in")
+    for value, assigned, allocated in _adjustments(projects, year, source, path, at, groups_chosen):
         f = entry(value)
         f.assigned += assigned
         f.allocated += allocated
@@ -316,7 +317,7 @@ def _figures_by(
 
 
 def _adjustments(
-    plans: QuerySet, path: str | None, at: dt.date, groups=None
+    projects: QuerySet, year: int, source, path: str | None, at: dt.date, groups=None
 ) -> list[tuple[object, int, int]]:
     """(key value, change of the assigned plan, change of the allocated plan) for each plan adjusted by `at`
     (the latest adjustment of each denominator is in force): one query of the adjustments (a few), and for
@@ -324,7 +325,13 @@ def _adjustments(
     by_group = path == GROUPINGS["group"]
     value = "plan__project_id" if by_group else f"plan__{path}" if path else "plan_id"
     rows = (
-        PlanAdjustment.objects.filter(plan__in=plans.values("pk"), effective_on__lte=at)
+        PlanAdjustment.objects.filter(
+            plan__year=year,
+            plan__archived_at__isnull=True,
+            plan__project__in=projects.values("pk"),
+            effective_on__lte=at,
+            **({"plan__source": source} if source else {}),
+        )
         .order_by("effective_on", "id")
         .values_list(
             "plan_id", value, "plan__assigned_amount", "plan__allocated_amount", "denominator", "amount"
@@ -429,7 +436,7 @@ def monthly_curve(
         plans = plans.filter(source=source)
     plan = plans.aggregate(a=Sum("assigned_amount"), b=Sum("allocated_amount"))
     assigned, allocated = int(plan["a"] or 0), int(plan["b"] or 0)
-    for _value, more_assigned, more_allocated in _adjustments(plans, None, last):
+    for _value, more_assigned, more_allocated in _adjustments(projects, year, source, None, last):
         assigned += more_assigned
         allocated += more_allocated
     return {
