@@ -256,11 +256,13 @@ def _figures_by(
     source=None,
     groups=None,
     keep=(),
+    rates_only: bool = False,
 ) -> dict[object, Figures]:
     """The figures of each value of `key` (GROUPINGS; None for all together) among `projects`: one grouped
     aggregate over the yearly summary (DisbursementYear, a row by project, source and year), one over the
     plans, one for the plans adjusted by `at` (a few), whatever the number of rows. The values in `keep` have
-    figures even without any row (empty ones)."""
+    figures even without any row (empty ones). `rates_only` reads only what the rates need (a ranking): the
+    month's amount, the ended months and the idle months stay 0."""
     months = _Months.at(at, year)
     path = GROUPINGS[key] if key else None
     scope = {"project__in": projects.values("pk")}
@@ -285,14 +287,17 @@ def _figures_by(
     money = DisbursementYear.objects.filter(plan_year=year, **scope)
     if source:
         money = money.filter(source=source)
-    for row in grouped(money, **_money_sums(months)):
+    sums = _money_sums(months)
+    if rates_only:
+        sums = {name: sums[name] for name in ("lines", "disbursed") if name in sums}
+    for row in grouped(money, **sums):
         if not row["lines"]:
             continue
         f = entry(row[path])
         f.disbursed = int(row.get("disbursed") or 0)
         f.disbursed_finished = int(row.get("disbursed_finished") or 0)
         f.disbursed_month = int(row.get("disbursed_month") or 0)
-        paid[row[path]] = sum(1 << i for i in range(months.ended) if row[f"paid{i}"])
+        paid[row[path]] = sum(1 << i for i in range(months.ended) if row.get(f"paid{i}"))
 
     plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, **scope)
     if source:
@@ -406,12 +411,27 @@ def figures_by(
 
 
 def figures_by_group(
-    projects: QuerySet, groups, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+    projects: QuerySet,
+    groups,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    rates_only: bool = False,
 ) -> dict[int, Figures]:
-    """The figures of each working group over its resolved scope (GroupProject), within `projects`."""
+    """The figures of each working group over its resolved scope (GroupProject), within `projects`
+    (`rates_only`: what a ranking needs, see _figures_by)."""
     year = year or at.year
     return _figures_by(
-        projects, "group", organization_id=organization_id, at=at, year=year, source=source, groups=groups
+        projects,
+        "group",
+        organization_id=organization_id,
+        at=at,
+        year=year,
+        source=source,
+        groups=groups,
+        rates_only=rates_only,
     )
 
 

@@ -244,6 +244,8 @@ def disbursement_import_measurement(repeat: int) -> list:
                 totals.append(time.perf_counter() - start)
             if not result.ok:
                 return []
+            if len(result.created) != BENCH_ROWS:  # a real import of every row, not a re-import of nothing
+                raise ValueError(f"The import wrote {len(result.created):,} figures, not {BENCH_ROWS:,}.")
             sql_totals.append(timer.seconds)
             queries = timer.count
         remove_bench_years(organization)

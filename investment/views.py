@@ -437,7 +437,9 @@ class GroupDetail(Organisation, ObjectDetailView):
         rag_counts[Rag.NONE] += project_count - len(by_project)
         all_groups = list(selectors.group_list(user=user))
         in_org = Project.objects.active().filter(organization_id=org_id)
-        by_group = analytics.figures_by_group(in_org, all_groups, organization_id=org_id, at=at, year=year)
+        by_group = analytics.figures_by_group(
+            in_org, all_groups, organization_id=org_id, at=at, year=year, rates_only=True
+        )
         ranking = _ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
         group_projects = in_org.filter(group_links__group=group)
