@@ -92,3 +92,20 @@ def test_scenarios_are_listed_only_for_routed_pages(db):
     for scenario in investment_scenarios():
         assert scenario.url.startswith(("/investment/", "/api/v1/investment/"))
         assert scenario.rows > 0
+
+
+def test_the_import_measurement_writes_and_removes_only_its_own_year(db):
+    """The measured sheet's figures all fall in the bench year once there are enough projects, and removing
+    them leaves the seeded years (which the pages are measured on) alone."""
+    from investment import bench
+
+    codes = [f"X{n}" for n in range(-(-bench.BENCH_ROWS // bench.FIGURES_A_YEAR))]
+    assert {year for _code, _source, year, _month in bench.keys(codes, bench.BENCH_ROWS)} == {
+        bench.FIRST_BENCH_YEAR
+    }
+    seed_organisations("small", lambda m: None)
+    seed_investment("small", lambda m: None)
+    before = _snapshot()
+    committee = Project.objects.order_by("pk").first().organization
+    bench.remove_bench_years(committee)
+    assert _snapshot() == before
