@@ -191,9 +191,6 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
     return [target_at(points, m) for m in range(1, 14)]
 
 
-# --- the rows a set of projects reads -----------------------------------------------------------------------
-
-
 # --- the figures, as grouped aggregates over the yearly summary --------------------------------------------
 
 # How a breakdown groups the rows, from a summary row or a plan (both have `project` and `source`).
