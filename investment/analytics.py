@@ -1,4 +1,4 @@
-"""Disbursement figures for any set of projects at any date, computed in SQL aggregates.
+"""Disbursement figures for any set of projects at any date, read from the yearly summary in a few queries.
 
 For a scope (the city, a group, an investor, a project, optionally one capital source) at a date `at`, in a
 plan year: the plan by both denominators in force that day, the amount disbursed in the month of `at` and
@@ -16,13 +16,20 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from investment.choices import Denominator, Rag
-from investment.models import CapitalPlan, Disbursement, GroupProject, PlanAdjustment, TargetPoint
+from investment.models import (
+    MONTH_FIELDS,
+    CapitalPlan,
+    DisbursementYear,
+    GroupProject,
+    PlanAdjustment,
+    TargetPoint,
+)
 from investment.periods import disbursement_year_bounds, month_index, month_start, plan_months
 
 # A status is amber within this many percentage points behind the floor, red beyond.
@@ -53,7 +60,8 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 @dataclass
 class Figures:
-    """The disbursement of a scope at a date, in a plan year."""
+    """The disbursement of a scope at a date, in a plan year. The rates, gap, status and projection are
+    computed once each, when first read (a ranking reads them many times), after the sums are filled in."""
 
     year: int
     at: dt.date
@@ -69,36 +77,36 @@ class Figures:
     label: str = ""
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def month(self) -> int:
         """The month of the disbursement year that `at` falls in: 1–12, 13 for the next January."""
         return min(max(month_index(self.year, month_start(self.at)), 0), 13)
 
-    @property
+    @cached_property
     def rate_assigned(self) -> Decimal | None:
         return percent(self.disbursed, self.assigned)
 
-    @property
+    @cached_property
     def rate_allocated(self) -> Decimal | None:
         return percent(self.disbursed, self.allocated)
 
-    @property
+    @cached_property
     def denominator(self) -> int:
         """The plan the status is judged against: the Prime Minister's, else the locality's."""
         return self.assigned or self.allocated
 
-    @property
+    @cached_property
     def rate(self) -> Decimal | None:
         return percent(self.disbursed, self.denominator)
 
-    @property
+    @cached_property
     def gap(self) -> Decimal | None:
         """Percentage points above (+) or below (−) the floor."""
         if self.rate is None or self.target is None:
             return None
         return self.rate - self.target
 
-    @property
+    @cached_property
     def rag(self) -> str:
         if self.rate is None:
             return Rag.NONE
@@ -109,12 +117,12 @@ class Figures:
             return Rag.AMBER
         return Rag.GREEN
 
-    @property
+    @cached_property
     def finished_months(self) -> int:
         """How many months of the disbursement year have ended by `at` (0–13)."""
         return min(max(month_index(self.year, finished_before(self.at)) - 1, 0), 13)
 
-    @property
+    @cached_property
     def projection(self) -> int | None:
         """The amount disbursed by 31 December at the pace of the months that have ended (linear); what was
         disbursed once December has ended; None before January has ended."""
@@ -127,7 +135,7 @@ class Figures:
             (Decimal(self.disbursed_finished) * 12 / months).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         )
 
-    @property
+    @cached_property
     def projected_rate(self) -> Decimal | None:
         return percent(self.projection, self.denominator) if self.projection is not None else None
 
@@ -183,142 +191,277 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
     return [target_at(points, m) for m in range(1, 14)]
 
 
-# --- plans in force at a date ----------------------------------------------------------------------------
+# --- the figures, as grouped aggregates over the yearly summary --------------------------------------------
+
+# How a breakdown groups the rows, from a summary row or a plan (both have `project` and `source`).
+GROUPINGS = {
+    "pk": "project_id",
+    "investor": "project__investor_id",
+    "group": "project__group_links__group_id",
+    "source": "source",
+}
 
 
-def _in_force(denominator: str, at: dt.date, first_field: str, prefix: str = ""):
-    """The amount of one denominator in force at `at`: the latest adjustment that took effect, else the
-    first amount."""
-    latest = (
-        PlanAdjustment.objects.filter(
-            plan=OuterRef(f"{prefix}pk"), denominator=denominator, effective_on__lte=at
+@dataclass(frozen=True)
+class _Months:
+    """Which of a plan year's 13 months count at a date: up to the running one, the ended ones, the running
+    one."""
+
+    counted: int
+    ended: int
+    current: int | None
+
+    @classmethod
+    def at(cls, at: dt.date, year: int) -> "_Months":
+        months = plan_months(year)
+        running, ended = month_start(at), finished_before(at)
+        return cls(
+            counted=sum(1 for m in months if m <= running),
+            ended=sum(1 for m in months if m < ended),
+            current=months.index(running) if running in months else None,
         )
-        .order_by("-effective_on", "-id")
-        .values("amount")[:1]
-    )
-    return Coalesce(Subquery(latest), F(f"{prefix}{first_field}"))
 
 
-def _plan_sums(at: dt.date):
-    return {
-        "assigned": Coalesce(Sum(_in_force(Denominator.ASSIGNED, at, "assigned_amount")), Value(0)),
-        "allocated": Coalesce(Sum(_in_force(Denominator.ALLOCATED, at, "allocated_amount")), Value(0)),
-    }
+def _plus(names) -> F:
+    expression = F(names[0])
+    for name in names[1:]:
+        expression = expression + F(name)
+    return expression
 
 
-def _disbursement_sums(year: int, at: dt.date):
-    month = month_start(at)
-    counted = Q(month__lte=month)
-    return {
-        "disbursed": Coalesce(Sum("amount", filter=counted), Value(0)),
-        "disbursed_finished": Coalesce(Sum("amount", filter=Q(month__lt=finished_before(at))), Value(0)),
-        "disbursed_month": Coalesce(Sum("amount", filter=Q(month=month)), Value(0)),
-    }
+def _money_sums(months: _Months) -> dict:
+    """The sums of a group of summary rows at a date, and, for each ended month, whether any had money."""
+    sums = {"lines": Count("pk")}
+    if months.counted:
+        sums["disbursed"] = Sum(_plus(MONTH_FIELDS[: months.counted]))
+    if months.ended:
+        sums["disbursed_finished"] = Sum(_plus(MONTH_FIELDS[: months.ended]))
+    if months.current is not None:
+        sums["disbursed_month"] = Sum(MONTH_FIELDS[months.current])
+    for i in range(months.ended):
+        sums[f"paid{i}"] = Max(F("paid_months").bitand(1 << i))
+    return sums
 
 
-def _paid_months(at: dt.date):
-    """Of the months that have ended by `at`: how many had money, and the last that had."""
-    paid = Q(month__lt=finished_before(at), amount__gt=0)
-    return {"months_paid": Count("month", filter=paid, distinct=True), "last_paid": Max("month", filter=paid)}
-
-
-def _plans(projects: QuerySet, year: int, source: str | None) -> QuerySet:
-    plans = CapitalPlan.objects.filter(project__in=projects.values("pk"), year=year, archived_at__isnull=True)
-    return plans.filter(source=source) if source else plans
-
-
-def _disbursements(projects: QuerySet, year: int, source: str | None) -> QuerySet:
-    rows = Disbursement.objects.filter(project__in=projects.values("pk"), plan_year=year)
-    return rows.filter(source=source) if source else rows
-
-
-def _idle(year: int, at: dt.date, months_paid: int = 0, last_paid: dt.date | None = None) -> tuple[int, int]:
-    """(months that have ended without money, of which the run at the end), from how many ended months had
-    money and the last of them."""
-    ended = sum(1 for m in plan_months(year) if m < finished_before(at))
-    last = month_index(year, last_paid) if last_paid else 0
-    return ended - months_paid, ended - last
-
-
-def figures(
-    projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None, source=None
-) -> Figures:
-    """The figures of a set of projects (already scoped to the reader) at `at`: four queries."""
-    year = year or at.year
-    result = Figures(year=year, at=at)
-    plan = _plans(projects, year, source).aggregate(**_plan_sums(at))
-    rows = _disbursements(projects, year, source)
-    money = rows.aggregate(**_disbursement_sums(year, at), **_paid_months(at))
-    result.assigned, result.allocated = int(plan["assigned"]), int(plan["allocated"])
-    result.disbursed, result.disbursed_month = int(money["disbursed"]), int(money["disbursed_month"])
-    result.disbursed_finished = int(money["disbursed_finished"])
-    result.idle_months, result.idle_streak = _idle(year, at, money["months_paid"], money["last_paid"])
-    result.target = target_on(target_points(organization_id, year), year, at)
-    return result
-
-
-def figures_by(
-    projects: QuerySet, key: str, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+def _figures_by(
+    projects: QuerySet,
+    key: str | None,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int,
+    source=None,
+    groups=None,
+    keep=(),
+    rates_only: bool = False,
 ) -> dict[object, Figures]:
-    """The figures of each value of `key` (a path from the project: "investor", "pk", "group_links__group")
-    among `projects`, as three grouped aggregates whatever the number of rows."""
-    year = year or at.year
-    points = target_points(organization_id, year)
+    """The figures of each value of `key` (GROUPINGS; None for all together) among `projects`: one grouped
+    aggregate over the yearly summary (DisbursementYear, a row by project, source and year), one over the
+    plans, one for the plans adjusted by `at` (a few), whatever the number of rows. The values in `keep` have
+    figures even without any row (empty ones). `rates_only` reads only what the rates need (a ranking): the
+    month's amount, the ended months and the idle months stay 0."""
+    months = _Months.at(at, year)
+    path = GROUPINGS[key] if key else None
+    scope = {"project__in": projects.values("pk")}
+    if key == "group":
+        scope["project__group_links__group_id__in"] = [g.pk if hasattr(g, "pk") else g for g in groups]
     out: dict[object, Figures] = {}
+    paid: dict[object, int] = {}
 
     def entry(value) -> Figures:
         if value not in out:
             out[value] = Figures(year=year, at=at, key=value)
         return out[value]
 
-    plan_key = f"project__{key}" if key != "pk" else "project_id"
-    for row in _plans(projects, year, source).values(plan_key).annotate(**_plan_sums(at)).order_by():
-        f = entry(row[plan_key])
-        f.assigned, f.allocated = int(row["assigned"]), int(row["allocated"])
-    rows = _disbursements(projects, year, source)
-    nothing_paid = _idle(year, at)
-    for f in out.values():
-        f.idle_months, f.idle_streak = nothing_paid
-    for row in rows.values(plan_key).annotate(**_disbursement_sums(year, at), **_paid_months(at)).order_by():
-        f = entry(row[plan_key])
-        f.disbursed, f.disbursed_month = int(row["disbursed"]), int(row["disbursed_month"])
-        f.disbursed_finished = int(row["disbursed_finished"])
-        f.idle_months, f.idle_streak = _idle(year, at, row["months_paid"], row["last_paid"])
-    target = target_on(points, year, at)
-    for f in out.values():
+    for value in keep:
+        entry(value)
+
+    def grouped(qs: QuerySet, **aggregates):
+        if path is None:
+            return [{None: None, **qs.aggregate(**aggregates)}]
+        return qs.values(path).annotate(**aggregates).order_by()
+
+    money = DisbursementYear.objects.filter(plan_year=year, **scope)
+    if source:
+        money = money.filter(source=source)
+    sums = _money_sums(months)
+    if rates_only:
+        sums = {name: sums[name] for name in ("lines", "disbursed") if name in sums}
+    for row in grouped(money, **sums):
+        if not row["lines"]:
+            continue
+        f = entry(row[path])
+        f.disbursed = int(row.get("disbursed") or 0)
+        f.disbursed_finished = int(row.get("disbursed_finished") or 0)
+        f.disbursed_month = int(row.get("disbursed_month") or 0)
+        paid[row[path]] = sum(1 << i for i in range(months.ended) if row.get(f"paid{i}"))
+
+    plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, **scope)
+    if source:
+        plans = plans.filter(source=source)
+    for row in grouped(plans, plans=Count("pk"), a=Sum("assigned_amount"), b=Sum("allocated_amount")):
+        if row["plans"]:
+            f = entry(row[path])
+            f.assigned, f.allocated = int(row["a"]), int(row["b"])
+    groups_chosen = scope.get("project__group_links__group_id__in")
+    for value, assigned, allocated in _adjustments(projects, year, source, path, at, groups_chosen):
+        f = entry(value)
+        f.assigned += assigned
+        f.allocated += allocated
+
+    target = target_on(target_points(organization_id, year), year, at)
+    for value, f in out.items():
+        mask = paid.get(value, 0)
+        f.idle_months = months.ended - mask.bit_count()
+        f.idle_streak = months.ended - mask.bit_length()
         f.target = target
-    out.pop(None, None)
     return out
 
 
-def figures_by_group(projects: QuerySet, groups, **kwargs) -> dict[int, Figures]:
-    """The figures of each working group over its resolved scope (GroupProject), within `projects`."""
-    group_ids = [g.pk for g in groups]
-    scoped = projects.filter(group_links__group_id__in=group_ids)
-    return figures_by(scoped, "group_links__group", **kwargs)
+def _adjustments(
+    projects: QuerySet, year: int, source, path: str | None, at: dt.date, groups=None
+) -> list[tuple[object, int, int]]:
+    """(key value, change of the assigned plan, change of the allocated plan) for each plan adjusted by `at`
+    (the latest adjustment of each denominator is in force): one query of the adjustments (a few), and for
+    working groups one of the groups of their projects."""
+    by_group = path == GROUPINGS["group"]
+    value = "plan__project_id" if by_group else f"plan__{path}" if path else "plan_id"
+    rows = (
+        PlanAdjustment.objects.filter(
+            plan__year=year,
+            plan__archived_at__isnull=True,
+            plan__project__in=projects.values("pk"),
+            effective_on__lte=at,
+            **({"plan__source": source} if source else {}),
+        )
+        .order_by("effective_on", "id")
+        .values_list(
+            "plan_id", value, "plan__assigned_amount", "plan__allocated_amount", "denominator", "amount"
+        )
+    )
+    in_force: dict[int, list] = {}
+    for plan_id, key, assigned, allocated, denominator, amount in rows:
+        in_force.setdefault(plan_id, [key if path else None, assigned, allocated, {}])[3][denominator] = (
+            amount
+        )
+    keys_of = {}
+    if by_group:
+        links = GroupProject.objects.filter(
+            project_id__in={entry[0] for entry in in_force.values()}, group_id__in=groups or []
+        ).values_list("project_id", "group_id")
+        for project_id, group_id in links.order_by():
+            keys_of.setdefault(project_id, []).append(group_id)
+    out = []
+    for key, assigned, allocated, now in in_force.values():
+        change = (
+            int(now.get(Denominator.ASSIGNED, assigned)) - assigned,
+            int(now.get(Denominator.ALLOCATED, allocated)) - allocated,
+        )
+        for value_key in keys_of.get(key, ()) if by_group else (key,):
+            out.append((value_key, *change))
+    return out
+
+
+def figures(
+    projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+) -> Figures:
+    """The figures of a set of projects (already scoped to the reader) at `at`."""
+    year = year or at.year
+    found = _figures_by(
+        projects, None, organization_id=organization_id, at=at, year=year, source=source, keep=(None,)
+    )
+    return found[None]
+
+
+def figures_by(
+    projects: QuerySet,
+    key: str,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    keep=(),
+) -> dict[object, Figures]:
+    """The figures of each project ("pk"), investor ("investor") or capital source ("source") among
+    `projects`, for those with a plan or money in the year (and those in `keep`)."""
+    key = {"group_links__group": "group"}.get(key, key)
+    year = year or at.year
+    groups = None
+    if key == "group":
+        groups = list(
+            GroupProject.objects.filter(project__in=projects.values("pk"))
+            .order_by()
+            .values_list("group_id", flat=True)
+            .distinct()
+        )
+    return _figures_by(
+        projects,
+        key,
+        organization_id=organization_id,
+        at=at,
+        year=year,
+        source=source,
+        groups=groups,
+        keep=keep,
+    )
+
+
+def figures_by_group(
+    projects: QuerySet,
+    groups,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    rates_only: bool = False,
+) -> dict[int, Figures]:
+    """The figures of each working group over its resolved scope (GroupProject), within `projects`
+    (`rates_only`: what a ranking needs, see _figures_by)."""
+    year = year or at.year
+    return _figures_by(
+        projects,
+        "group",
+        organization_id=organization_id,
+        at=at,
+        year=year,
+        source=source,
+        groups=groups,
+        rates_only=rates_only,
+    )
 
 
 def monthly_curve(
     projects: QuerySet, *, organization_id: int, year: int, source=None, at: dt.date | None = None
 ) -> dict:
     """The cumulative amount at the end of each of the 13 months (None for months after `at`'s), the plan
-    at the year's end, the floor."""
-    rows = (
-        _disbursements(projects, year, source).values("month").annotate(total=Sum("amount")).order_by("month")
-    )
-    by_month = {r["month"]: int(r["total"]) for r in rows}
+    at the year's end, the floor: one aggregate of the summary's month columns, and the plans."""
+    money = DisbursementYear.objects.filter(plan_year=year, project__in=projects.values("pk"))
+    if source:
+        money = money.filter(source=source)
+    sums = money.aggregate(**{name: Sum(name) for name in MONTH_FIELDS})
+    monthly = [int(sums[name] or 0) for name in MONTH_FIELDS]
+    months = plan_months(year)
     cumulative, running = [], 0
-    for m in plan_months(year):
-        running += by_month.get(m, 0)
+    for m, amount in zip(months, monthly, strict=True):
+        running += amount
         cumulative.append(running if at is None or m <= month_start(at) else None)
     _first, last = disbursement_year_bounds(year)
-    plan = _plans(projects, year, source).aggregate(**_plan_sums(last))
+    plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, project__in=projects.values("pk"))
+    if source:
+        plans = plans.filter(source=source)
+    plan = plans.aggregate(a=Sum("assigned_amount"), b=Sum("allocated_amount"))
+    assigned, allocated = int(plan["a"] or 0), int(plan["b"] or 0)
+    for _value, more_assigned, more_allocated in _adjustments(projects, year, source, None, last):
+        assigned += more_assigned
+        allocated += more_allocated
     return {
-        "months": plan_months(year),
-        "monthly": [by_month.get(m, 0) for m in plan_months(year)],
+        "months": months,
+        "monthly": monthly,
         "cumulative": cumulative,
-        "assigned": int(plan["assigned"]),
-        "allocated": int(plan["allocated"]),
+        "assigned": assigned,
+        "allocated": allocated,
         "target": target_curve(target_points(organization_id, year)),
     }
 

@@ -19,7 +19,7 @@ from core.pagination import PageNumberPagination
 from followup.choices import ObstacleCategory, ResolutionLevel
 from investment import analytics, selectors, services
 from investment.choices import CapitalSource, Denominator, GroupRole, ProjectGroup, ProjectStatus, Sector
-from investment.filters import GroupFilterSet, ProjectFilterSet
+from investment.filters import GroupFilterSet, ProjectFilterSet, SessionFilterSet
 from investment.models import MAX_AMOUNT, Project
 from investment.permissions import can_manage, can_record_session
 from org import selectors as org_selectors
@@ -245,6 +245,38 @@ class InvestmentSessionOut(Schema):
     @staticmethod
     def resolve_project_ids(obj):
         return sorted(p.pk for p in obj.projects.all())
+
+
+class InvestmentSessionListOut(InvestmentSessionOut):
+    group_number: int
+    group_name: str
+
+    @staticmethod
+    def resolve_group_number(obj):
+        return obj.group.number
+
+    @staticmethod
+    def resolve_group_name(obj):
+        return obj.group.name
+
+
+SessionQuery = filter_schema(SessionFilterSet, "InvestmentSessionQuery")
+
+
+@router.get(
+    "/sessions/",
+    response=list[InvestmentSessionListOut],
+    summary="Supervision sessions, with the list's filters",
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_sessions(request, filters: Query[SessionQuery]):
+    sessions = filter_api(SessionFilterSet, request, selectors.session_list(user=request.user), filters)
+    return sessions.order_by("-held_on", "-id")
+
+
+@router.get("/sessions/{id:session_id}", response=InvestmentSessionListOut, summary="One supervision session")
+def get_session(request, session_id: int):
+    return selectors.get_session_for_user(user=request.user, pk=session_id)
 
 
 @router.post(

@@ -38,6 +38,7 @@ class InvestmentConfig(AppConfig):
                 ("investment:dashboard", _("Disbursement"), "investment_dashboard"),
                 ("investment:project_list", _("Projects"), "investment_projects"),
                 ("investment:group_list", _("Working groups"), "investment_groups"),
+                ("investment:session_list", _("Supervision sessions"), "investment_sessions"),
             ),
             start=1,
         ):

@@ -139,6 +139,37 @@ def project_workbook(qs) -> bytes:
     return _save(wb)
 
 
+# --- the supervision sessions ---------------------------------------------------------------------------
+
+
+def session_columns() -> list[Column]:
+    return [
+        Column(_("No."), 6, lambda s: s.row_number),
+        Column(_("Held on"), 13, lambda s: s.held_on),
+        Column(_("Working group"), 30, lambda s: f"{s.group.number}. {s.group.name}", wrap=True),
+        Column(_("Title"), 44, lambda s: s.title, wrap=True),
+        Column(_("Place"), 24, lambda s: s.place, wrap=True),
+        Column(_("Projects visited"), 36, lambda s: ", ".join(p.code for p in s.projects.all()), wrap=True),
+        Column(_("Findings"), 60, lambda s: s.findings, wrap=True),
+        Column(_("ID"), 8, lambda s: s.pk),
+    ]
+
+
+def session_workbook(qs) -> bytes:
+    """The supervision sessions of a (scoped, filtered, sorted) list, one a row, streamed in chunks."""
+    organisation = qs.order_by().values_list("group__organization__name", flat=True).first() or ""
+    wb = Workbook(write_only=True)
+    _sheet(
+        wb,
+        name=_("Supervision sessions"),
+        title=" — ".join(part for part in (organisation, _("Supervision sessions")) if part),
+        subtitle=_exported(),
+        columns=session_columns(),
+        rows=_numbered(qs.iterator(chunk_size=CHUNK)),
+    )
+    return _save(wb)
+
+
 # --- the analytics --------------------------------------------------------------------------------------
 
 

@@ -39,6 +39,7 @@ from investment.choices import CapitalSource
 from investment.models import MAX_AMOUNT, Disbursement, Project
 from investment.periods import month_start
 from investment.permissions import can_manage
+from investment.services import disbursement_totals_refresh
 from org import selectors as org_selectors
 from org.models import PartyCommittee
 
@@ -598,6 +599,8 @@ class _Writer:
         self.now = now
         self.created = self.updated = self.unchanged = 0
         self.locked = False
+        self.projects: set[int] = set()  # what the figures touched, for the yearly summary
+        self.years: set[int] = set()
         table = connection.ops.quote_name(Disbursement._meta.db_table)
         self.update_sql = f"UPDATE {table} SET amount = %s, updated_at = %s WHERE id = %s"  # noqa: S608
 
@@ -614,6 +617,8 @@ class _Writer:
         projects = {f[0] for f in figures}
         years = {f[2] for f in figures}
         months = {f[3] for f in figures}
+        self.projects |= projects
+        self.years |= years
         existing = {
             (project, source, year, month): (pk, amount)
             # By the projects (the organisation's own, checked when read): the unique index on (project,
@@ -644,6 +649,13 @@ class _Writer:
         self.created += len(new)
         self.updated += len(changed)
         self.unchanged += len(figures) - len(new) - len(changed)
+
+    def refresh_totals(self) -> None:
+        """The yearly summary of what the import touched, once at its end (in its transaction)."""
+        if self.created or self.updated:
+            disbursement_totals_refresh(
+                organization_id=self.organization.pk, years=self.years, project_ids=self.projects
+            )
 
     def written(self) -> Written:
         """The figures this import created or changed (they carry its time), read when iterated."""
@@ -677,6 +689,7 @@ def import_disbursements(*, actor, organization, file, progress=None, today: dt.
                 progress(done, rows.total)
         if sheet.count:
             return []
+        writer.refresh_totals()
         params = {
             "rows": rows.total,
             "figures": figures,

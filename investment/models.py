@@ -269,6 +269,48 @@ class Disbursement(models.Model):
         return f"{self.project_id} {self.source} {self.month:%m/%Y}"
 
 
+MONTH_FIELDS = tuple(f"m{i}" for i in range(1, 14))
+
+
+class DisbursementYear(models.Model):
+    """The thirteen monthly amounts of one project and source in a plan year (January … December, then the
+    next January): a summary of Disbursement, kept by `investment.services.disbursement_totals_refresh`,
+    which every writer of disbursement rows calls (the monthly form, the import, seed-scale). The figures of
+    a page read these rows (a few thousand for a city's year) instead of the year's monthly rows."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="yearly_disbursements")
+    source = models.CharField(max_length=20, choices=CapitalSource.choices)
+    plan_year = models.PositiveSmallIntegerField()
+    m1 = models.BigIntegerField(default=0)
+    m2 = models.BigIntegerField(default=0)
+    m3 = models.BigIntegerField(default=0)
+    m4 = models.BigIntegerField(default=0)
+    m5 = models.BigIntegerField(default=0)
+    m6 = models.BigIntegerField(default=0)
+    m7 = models.BigIntegerField(default=0)
+    m8 = models.BigIntegerField(default=0)
+    m9 = models.BigIntegerField(default=0)
+    m10 = models.BigIntegerField(default=0)
+    m11 = models.BigIntegerField(default=0)
+    m12 = models.BigIntegerField(default=0)
+    m13 = models.BigIntegerField(default=0)
+    # The months that had money, bit i for month i + 1, so that the idle months are read without the amounts.
+    paid_months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("yearly disbursement")
+        verbose_name_plural = _("yearly disbursements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "source", "plan_year"], name="investment_disbursement_year_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan_year", "project"], name="investment_disb_year_project")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.source} {self.plan_year}"
+
+
 class TargetPoint(models.Model):
     """A point of the city's cumulative disbursement floor for a year: by the end of `month`, `percent`."""
 

@@ -1,39 +1,58 @@
-"""Synthetic public investment for benchmarks: working groups, projects, capital plans, monthly disbursement.
+"""Synthetic public investment for benchmarks: working groups, projects, capital plans with adjustments,
+monthly disbursement, and supervision sessions with the obstacles and directives they raised.
 
 On the committee and units `accounts.scale` seeded. City scale: 13 working groups and 3,000 projects, with
 capital plans for the last three years by source, and the monthly disbursement of every plan up to the
 last full month, about 300,000 rows. (QUALITY.md's table also says 15,000 plan rows; a plan is disbursed in
 at most 13 months, so 300,000 monthly rows need about 24,000 plans: the rows of disbursement, which the
-figures add up, are the size honoured.) Bulk inserts (core.bulk), deterministic, with a progress bar.
+figures add up, are the size honoured.) About one plan in ten of the current year
+has a denominator adjusted mid-year; about 1,500 supervision sessions over the groups' terms so far each
+visit one to three of their group's projects, and raise obstacles and directives in followup with the
+session as their origin or source (the same typed links `investment.services` writes). Bulk inserts
+(core.bulk), deterministic, with a progress bar.
 """
 
 import datetime as dt
 import random
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from core import bulk
 from core.bench import register_seeder
-from investment.choices import CapitalSource, GroupRole, ProjectGroup, ProjectStatus, ScopeVia, Sector
+from followup.choices import ObstacleCategory, ObstacleStatus, RaisedIn, ResolutionLevel, SourceKind
+from followup.models import Directive, Obstacle
+from investment.choices import (
+    CapitalSource,
+    Denominator,
+    GroupRole,
+    ProjectGroup,
+    ProjectStatus,
+    ScopeVia,
+    Sector,
+)
 from investment.models import (
     CapitalPlan,
     Disbursement,
     GroupMember,
     GroupProject,
+    PlanAdjustment,
     Project,
     ProjectLocality,
+    SupervisionSession,
     TargetPoint,
     WorkingGroup,
 )
 from investment.periods import month_start, plan_months
+from investment.services import disbursement_totals_refresh
 from org.models import AdministrativeUnit, Agency, PartyCommittee, Person
 
 SIZES = {
-    "small": {"groups": 13, "projects": 100, "disbursements": 10_000},
-    "city": {"groups": 13, "projects": 3_000, "disbursements": 300_000},
-    "national": {"groups": 440, "projects": 100_000, "disbursements": 10_000_000},
+    "small": {"groups": 13, "projects": 100, "disbursements": 10_000, "sessions": 100},
+    "city": {"groups": 13, "projects": 3_000, "disbursements": 300_000, "sessions": 1_500},
+    "national": {"groups": 440, "projects": 100_000, "disbursements": 10_000_000, "sessions": 50_000},
 }
 SEED = 20261202
 BATCH = 20_000
@@ -220,3 +239,153 @@ def seed_investment(scale: str, progress) -> None:
     written, planned = written + len(rows), planned + len(plans)
     bar.update(written)
     progress(f"{planned:,} capital plans, {written:,} disbursement rows")
+    summary = disbursement_totals_refresh(organization_id=committee.pk, years=years)
+    progress(f"{summary:,} yearly disbursement summaries")
+
+    adjusted = seed_plan_adjustments(committee, today, rng)
+    progress(f"{adjusted:,} plan adjustments")
+    sessions, obstacles, directives = seed_sessions(committee, groups, size["sessions"], today, rng)
+    progress(f"{sessions:,} supervision sessions, {obstacles:,} obstacles, {directives:,} directives")
+
+
+ADJUSTED_SHARE = 0.1
+OBSTACLE_SHARE = 0.4
+DIRECTIVE_SHARE = 0.5
+
+
+def seed_plan_adjustments(committee, today: dt.date, rng: random.Random) -> int:
+    """About one plan in ten of the current year adjusted on a day of its first half: the assigned plan (or,
+    for the local budget, the allocated one) raised or cut by up to a fifth."""
+    plans = CapitalPlan.objects.filter(organization=committee, year=today.year).order_by("pk")
+    rows = []
+    for pk, source, assigned, allocated in plans.values_list(
+        "pk", "source", "assigned_amount", "allocated_amount"
+    ):
+        if rng.random() >= ADJUSTED_SHARE:
+            continue
+        local = source == CapitalSource.LOCAL
+        denominator, amount = (
+            (Denominator.ALLOCATED, allocated) if local else (Denominator.ASSIGNED, assigned)
+        )
+        new_amount = round(amount * rng.uniform(0.8, 1.2) / MILLION) * MILLION
+        effective = dt.date(today.year, rng.randint(2, 6), rng.randint(1, 28))
+        rows.append(
+            [
+                pk,
+                denominator,
+                min(effective, today),
+                new_amount,
+                f"{rng.randint(100, 999)}/QĐ-UBND",
+                timezone.now(),
+            ]
+        )
+    bulk.insert(
+        PlanAdjustment, ["plan", "denominator", "effective_on", "amount", "decision", "recorded_at"], rows
+    )
+    return len(rows)
+
+
+def seed_sessions(committee, groups, count: int, today: dt.date, rng: random.Random) -> tuple[int, int, int]:
+    """`count` supervision sessions spread over the groups and their terms so far, each visiting one to three
+    of its group's projects with two of its members; some raise an obstacle about a project visited, some
+    issue a directive, both linked to the session as followup's typed links do."""
+    in_group: dict[int, list[tuple[int, int, int, str]]] = {g.pk: [] for g in groups}
+    links = GroupProject.objects.filter(group__in=groups).order_by("pk")
+    for group_id, pk, investor_id, code, name in links.values_list(
+        "group_id", "project_id", "project__investor_id", "project__code", "project__name"
+    ):
+        in_group[group_id].append((pk, investor_id, code, name))
+    site_of = dict(
+        ProjectLocality.objects.filter(project__organization=committee)
+        .order_by("project_id", "-id")
+        .values_list("project_id", "locality_id")
+    )
+    members: dict[int, list[int]] = {g.pk: [] for g in groups}
+    for group_id, person_id in GroupMember.objects.filter(group__in=groups).values_list(
+        "group_id", "person_id"
+    ):
+        members[group_id].append(person_id)
+    sessions, visits = [], []
+    for i in range(count):
+        group = groups[i % len(groups)]
+        visited = rng.sample(in_group[group.pk], k=min(len(in_group[group.pk]), rng.randint(1, 3)))
+        if not visited:
+            continue
+        session = SupervisionSession(
+            group=group,
+            held_on=today - dt.timedelta(days=rng.randint(0, (today - group.term_start).days)),
+            title=f"Kiểm tra tiến độ giải ngân {visited[0][2]}",
+            place=f"Công trường dự án {visited[0][2]}",
+            findings="Vướng mắc giải phóng mặt bằng; chậm thanh toán khối lượng hoàn thành.",
+        )
+        session.refresh_derived()
+        sessions.append(session)
+        visits.append(visited)
+    sessions = SupervisionSession.objects.bulk_create(sessions, batch_size=2_000)
+    Visit = SupervisionSession.projects.through
+    Visit.objects.bulk_create(
+        (
+            Visit(supervisionsession_id=s.pk, project_id=p[0])
+            for s, v in zip(sessions, visits, strict=True)
+            for p in v
+        ),
+        batch_size=5_000,
+    )
+    Participant = SupervisionSession.participants.through
+    Participant.objects.bulk_create(
+        (
+            Participant(supervisionsession_id=s.pk, person_id=person)
+            for s in sessions
+            for person in members[s.group_id][:2]
+        ),
+        batch_size=5_000,
+    )
+    session_type = ContentType.objects.get_for_model(SupervisionSession)
+    project_type = ContentType.objects.get_for_model(Project)
+    leaders = {g.pk: (members[g.pk] or [None])[0] for g in groups}
+    obstacles, directives = [], []
+    for session, visited in zip(sessions, visits, strict=True):
+        project_id, investor_id, code, name = visited[0]
+        if rng.random() < OBSTACLE_SHARE:
+            obstacle = Obstacle(
+                organization=committee,
+                title=f"Vướng mặt bằng tại dự án {code}",
+                description="Còn hộ dân chưa bàn giao mặt bằng; cần Thường trực chỉ đạo tháo gỡ.",
+                category=rng.choice(ObstacleCategory.values),
+                locality_id=site_of.get(project_id),
+                agency_id=investor_id,
+                subject_type=project_type,
+                subject_id=project_id,
+                subject_label=f"{code} — {name}"[:300],
+                raised_by_id=leaders[session.group_id],
+                raised_in=RaisedIn.SUPERVISION_SESSION,
+                origin_type=session_type,
+                origin_id=session.pk,
+                raised_on=session.held_on,
+                resolution_level=rng.choice(ResolutionLevel.values),
+                responsible_agency_id=investor_id,
+                deadline=session.held_on + dt.timedelta(days=rng.randint(15, 90)),
+                status=rng.choice(ObstacleStatus.values),
+            )
+            obstacle.refresh_derived()
+            obstacles.append(obstacle)
+        if rng.random() < DIRECTIVE_SHARE and leaders[session.group_id]:
+            directive = Directive(
+                organization=committee,
+                number=f"TCT-{session.pk}",
+                content=f"Chủ đầu tư dự án {code} đẩy nhanh giải ngân, báo cáo Tổ công tác trước hạn.",
+                issued_by_id=leaders[session.group_id],
+                issued_on=session.held_on,
+                source_kind=SourceKind.SUPERVISION_SESSION,
+                source_type=session_type,
+                source_id=session.pk,
+                source_label=str(session)[:300],
+                lead_unit_id=investor_id,
+                locality_id=site_of.get(project_id),
+                deadline=session.held_on + dt.timedelta(days=rng.randint(15, 60)),
+            )
+            directive.refresh_derived()
+            directives.append(directive)
+    Obstacle.objects.bulk_create(obstacles, batch_size=2_000)
+    Directive.objects.bulk_create(directives, batch_size=2_000)
+    return len(sessions), len(obstacles), len(directives)

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, bulk
 from core.models import AuditAction
 from core.services import archive_record, create_record, restore_record, update_record
 from core.text import nfc
@@ -24,8 +24,10 @@ from followup.choices import RaisedIn, SourceKind
 from investment.choices import PROJECT_TRANSITIONS, Denominator, ProjectStatus, ScopeVia
 from investment.models import (
     MAX_AMOUNT,
+    MONTH_FIELDS,
     CapitalPlan,
     Disbursement,
+    DisbursementYear,
     GroupMember,
     GroupProject,
     InvestmentAdjustment,
@@ -37,7 +39,7 @@ from investment.models import (
     TargetPoint,
     WorkingGroup,
 )
-from investment.periods import disbursement_year_bounds, month_start
+from investment.periods import disbursement_year_bounds, month_start, plan_months
 
 
 def _same_organization(organization, **records) -> None:
@@ -400,6 +402,9 @@ def disbursement_record(
     row.updated_at = timezone.now()
     row.full_clean()
     row.save()
+    disbursement_totals_refresh(
+        organization_id=project.organization_id, years=[plan_year], project_ids=[project.pk]
+    )
     if before != amount:
         audit.record(
             actor=actor,
@@ -410,6 +415,40 @@ def disbursement_record(
             params={"source": source, "plan_year": plan_year, "month": month.isoformat()},
         )
     return row
+
+
+# At most this many projects are named in the refresh's statements; more, and the organisation's whole year
+# is written again (one grouped read either way).
+REFRESH_BY_PROJECT = 5_000
+
+
+def disbursement_totals_refresh(*, organization_id: int, years, project_ids=None) -> int:
+    """Write the yearly summary (DisbursementYear) of an organisation's projects again from their monthly
+    rows, for the plan years `years` (and only the projects `project_ids`, when given): per year, one grouped
+    read (a sum a month by project and source), one delete, one bulk insert. Every writer of Disbursement
+    rows calls it in its own transaction; it returns the number of summary rows written."""
+    written = 0
+    ids = list(project_ids) if project_ids is not None else None
+    fields = ["project", "source", "plan_year", *MONTH_FIELDS, "paid_months"]
+    for year in sorted(set(years)):
+        rows = Disbursement.objects.filter(organization_id=organization_id, plan_year=year)
+        summary = DisbursementYear.objects.filter(project__organization_id=organization_id, plan_year=year)
+        if ids is not None and len(ids) <= REFRESH_BY_PROJECT:
+            rows, summary = rows.filter(project_id__in=ids), summary.filter(project_id__in=ids)
+        summary.delete()
+        sums = {
+            name: Sum("amount", filter=Q(month=month))
+            for name, month in zip(MONTH_FIELDS, plan_months(year), strict=True)
+        }
+        values = rows.values_list("project_id", "source").annotate(**sums).order_by()
+        new = []
+        for project, source, *sums in values:
+            months = [int(v or 0) for v in sums]
+            paid = sum(1 << i for i, amount in enumerate(months) if amount > 0)
+            new.append([project, source, year, *months, paid])
+        bulk.insert(DisbursementYear, fields, new)
+        written += len(new)
+    return written
 
 
 @transaction.atomic

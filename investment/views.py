@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from core.filters import DayField
 from core.forms import form_errors_text, form_version
 from core.listing import SortOption
 from core.toolkit import (
+    FilteredMixin,
     ObjectActionView,
     ObjectDetailView,
     ObjectExportView,
@@ -42,7 +43,7 @@ from followup.choices import ObstacleStatus
 from followup.models import Obstacle
 from investment import analytics, exports, selectors, services
 from investment.choices import PROJECT_TRANSITIONS, CapitalSource, GroupRole, ProjectStatus, Rag, ScopeVia
-from investment.filters import GroupFilterSet, ProjectFilterSet, figures_date
+from investment.filters import GroupFilterSet, ProjectFilterSet, SessionFilterSet, figures_date
 from investment.forms import (
     DisbursementForm,
     GroupForm,
@@ -71,6 +72,11 @@ PROJECT_SORTS = [
     SortOption("progress", gettext_lazy("Progress"), ("-progress_percent", "id")),
 ]
 GROUP_SORTS = [SortOption("number", gettext_lazy("Number"), ("number", "id"))]
+SESSION_SORTS = [
+    SortOption("held", gettext_lazy("Held on"), ("-held_on", "-id")),
+    SortOption("group", gettext_lazy("Working group"), ("group__number", "-held_on", "-id")),
+    SortOption("title", gettext_lazy("Title"), ("search_text", "id")),
+]
 # Badge colours (Tabler's names), the same on every page and in the chart.
 RAG_COLOURS = {Rag.GREEN: "green", Rag.AMBER: "yellow", Rag.RED: "red", Rag.NONE: "secondary"}
 OPEN_OBSTACLES = (
@@ -137,9 +143,13 @@ def _curve_rows(curve: dict) -> list[dict]:
 
 
 def _by_source(projects, organization_id, at, year) -> list:
+    """The figures of each capital source, every source shown (those without a plan or money empty)."""
+    found = analytics.figures_by(
+        projects, "source", organization_id=organization_id, at=at, year=year, keep=CapitalSource.values
+    )
     rows = []
     for source, label in CapitalSource.choices:
-        f = analytics.figures(projects, organization_id=organization_id, at=at, year=year, source=source)
+        f = found[source]
         f.label = label
         rows.append(f)
     return rows
@@ -291,9 +301,21 @@ class ProjectList(Organisation, ObjectListView):
             "rag_choices": Rag.choices,
         }
         if not request.headers.get("HX-Request"):
-            context["map_points"] = _map_points(filterset.qs)
             context["tile_url"] = getattr(settings, "COSO_MAP_TILE_URL", "") or ""
         return context
+
+
+class ProjectMapData(Organisation, FilteredMixin, ScopedView):
+    """The map's points, asked by the projects page once it has loaded: the sites with coordinates of the
+    projects the list shows (same scope and filters), capped at MAP_POINT_LIMIT."""
+
+    selector = selectors.project_list
+    filterset = ProjectFilterSet
+
+    def get(self, request):
+        _filterset, projects = self.filtered(request)
+        points = _map_points(projects)
+        return JsonResponse({"points": points, "capped": len(points) >= MAP_POINT_LIMIT})
 
 
 class ProjectDetail(Organisation, ObjectDetailView):
@@ -415,7 +437,9 @@ class GroupDetail(Organisation, ObjectDetailView):
         rag_counts[Rag.NONE] += project_count - len(by_project)
         all_groups = list(selectors.group_list(user=user))
         in_org = Project.objects.active().filter(organization_id=org_id)
-        by_group = analytics.figures_by_group(in_org, all_groups, organization_id=org_id, at=at, year=year)
+        by_group = analytics.figures_by_group(
+            in_org, all_groups, organization_id=org_id, at=at, year=year, rates_only=True
+        )
         ranking = _ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
         group_projects = in_org.filter(group_links__group=group)
@@ -454,6 +478,48 @@ class GroupDetail(Organisation, ObjectDetailView):
 
 
 # --- supervision sessions -----------------------------------------------------------------------------
+
+
+class SessionList(Organisation, ObjectListView):
+    """The supervision sessions the user may see (their groups', or all for whoever sees everything), by
+    group, project, period and words, newest first."""
+
+    selector = selectors.session_list
+    filterset = SessionFilterSet
+    sorts = SESSION_SORTS
+    primary_filters = ("q", "group", "project", "held_from", "held_to")
+    template_name, partial_name, nav = (
+        "investment/session_list.html",
+        "investment/_session_rows.html",
+        "investment_sessions",
+    )
+
+    def get_extra_context(self, request, page, filterset):
+        data = filterset.form.cleaned_data if filterset.is_valid() else {}
+        chosen = data.get("project")
+        project = (
+            selectors.project_list(user=request.user, include_archived=True).filter(pk=chosen).first()
+            if chosen
+            else None
+        )
+        return {
+            "rows": list(page),
+            "groups": selectors.group_list(user=request.user).order_by("number"),
+            "chosen_project": project,
+        }
+
+
+class SessionExport(Organisation, ObjectExportView):
+    """The session list under its filters and sort, as an Excel workbook (audited)."""
+
+    selector = selectors.session_list
+    filterset = SessionFilterSet
+    sorts = SESSION_SORTS
+    workbook = exports.session_workbook
+    filename = "supervision-sessions"
+
+
+SessionList.export_url = "investment:session_export"
 
 
 class SessionCreate(Organisation, ObjectFormView):

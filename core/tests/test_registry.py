@@ -11,7 +11,12 @@ GROUP_LINKS = {
     "mine": ["my_items", "my_incidents"],
     "followup": ["obstacles", "directives", "resupervisions", "notices"],
     "incident_menu": ["incidents", "incident_map", "incident_statistics"],
-    "investment_menu": ["investment_dashboard", "investment_projects", "investment_groups"],
+    "investment_menu": [
+        "investment_dashboard",
+        "investment_projects",
+        "investment_groups",
+        "investment_sessions",
+    ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
     "admin": ["calendar", "users"],

@@ -260,3 +260,25 @@ def test_figures_by_investor_and_group_add_up(hcmc, office_hcmc, make_project, c
     assert curve_of_city["cumulative"][1] == 0 and curve_of_city["cumulative"][2] == 40 * B
     assert curve_of_city["cumulative"][12] == 40 * B
     assert curve_of_city["target"][2] == Decimal("7.5")
+
+
+def test_the_monthly_form_keeps_the_yearly_summary(hcmc, office_hcmc, make_project):
+    """The figures read the yearly summary: entering and correcting a month writes it again."""
+    from investment.models import DisbursementYear
+
+    project = make_project()
+
+    def record(month, amount, year=2025):
+        services.disbursement_record(
+            actor=office_hcmc, project=project, source="local", plan_year=year, month=month, amount=amount
+        )
+
+    record(dt.date(2025, 2, 1), 3 * B)
+    record(dt.date(2025, 2, 1), 4 * B)  # corrected
+    record(dt.date(2026, 1, 1), 1 * B)  # the January carry-over, month 13
+    record(dt.date(2024, 12, 1), 2 * B, year=2024)
+    rows = {r.plan_year: r for r in DisbursementYear.objects.filter(project=project)}
+    assert (rows[2025].m2, rows[2025].m13, rows[2025].m1) == (4 * B, 1 * B, 0)
+    assert rows[2024].m12 == 2 * B and DisbursementYear.objects.count() == 2
+    f = _figures(hcmc, project, dt.date(2026, 1, 31), year=2025)
+    assert f.disbursed == 5 * B and f.disbursed_month == 1 * B

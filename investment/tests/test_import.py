@@ -19,7 +19,7 @@ from core.testing import count_queries
 from investment import importers
 from investment.exports import TEMPLATE_PROJECTS, disbursement_import_template
 from investment.importers import import_disbursements
-from investment.models import MAX_AMOUNT, Disbursement
+from investment.models import MAX_AMOUNT, Disbursement, DisbursementYear
 
 TODAY = dt.date(2026, 3, 15)
 NOW = dt.datetime(2026, 3, 15, 9, 0)
@@ -69,6 +69,23 @@ ROWS = [
     ["HCM-TD-02", "Vốn nước ngoài", 2025, "01/2026", 700_000_000],
     ["HCM-TD-02", "local", 2026, "03/2026", 0],
 ]
+
+
+def summary_matches_rows() -> dict:
+    """The yearly summary the figures are read from holds exactly the monthly rows, folded by month."""
+    folded: dict[tuple, list[int]] = {}
+    for project, source, year, month, amount in Disbursement.objects.values_list(
+        "project_id", "source", "plan_year", "month", "amount"
+    ):
+        folded.setdefault((project, source, year), [0] * 13)[(month.year - year) * 12 + month.month - 1] += (
+            amount
+        )
+    summary = {
+        (row.project_id, row.source, row.plan_year): [getattr(row, f"m{i}") for i in range(1, 14)]
+        for row in DisbursementYear.objects.all()
+    }
+    assert summary == folded
+    return summary
 
 
 def errors(result):
@@ -122,6 +139,14 @@ def test_the_same_sheet_again_changes_nothing_and_a_corrected_one_corrects(hcmc,
     assert Disbursement.objects.count() == 5
     params = AuditEvent.objects.filter(kind="disbursement.imported").latest("pk").params
     assert (params["created"], params["updated"], params["unchanged"]) == (1, 1, 3)
+    summary = summary_matches_rows()
+    assert sum(sum(months) for months in summary.values()) == sum(
+        Disbursement.objects.values_list("amount", flat=True)
+    )
+
+    refused = [*corrected, ["HCM-TD-02", "NSĐP", 2026, "03/2026", -5]]
+    assert not run(office_hcmc, hcmc, book(refused)).ok
+    assert summary_matches_rows() == summary  # a refused sheet leaves the summary as it was
 
 
 def test_the_month_columns_layout(hcmc, office_hcmc, projects):

@@ -418,3 +418,20 @@ def test_api_lists_run_flat_queries(url, city, office_hcmc, hcmc, make_project, 
     assert_flat_queries(
         lambda: client.get(url), _grow(city, office_hcmc, hcmc, make_project, transport_board)
     )
+
+
+def test_the_map_points_come_after_the_page_with_its_filters_and_scope(city, office_hcmc, office):
+    from investment.models import ProjectLocality
+
+    ProjectLocality.objects.filter(project=city["red"]).update(
+        latitude=Decimal("10.77"), longitude=Decimal("106.70")
+    )
+    client = client_for(office_hcmc)
+    page = client.get("/investment/projects/?key=1")
+    assert 'data-url="/investment/projects/map.json?key=1"' in page.content.decode()
+    body = client.get("/investment/projects/map.json").json()
+    assert [p["code"] for p in body["points"]] == [city["red"].code] and body["capped"] is False
+    assert body["points"][0]["url"] == f"/investment/projects/{city['red'].pk}/"
+    assert client.get(f"/investment/projects/map.json?group={city['group'].pk}").json()["points"] == []
+    assert client_for(office).get("/investment/projects/map.json").json()["points"] == []  # Hanoi
+    assert Client().get("/investment/projects/map.json").status_code == 302

@@ -1,5 +1,6 @@
 // Cơ Sở: the investment pages' charts (Apache ECharts) and project map (Leaflet), both served from static.
-// Their data comes from a json_script element named by data-source: the page has no inline script.
+// A chart's data comes from a json_script element named by data-source (the page has no inline script); the
+// project map asks its points from data-url once the page has loaded.
 (function () {
   "use strict";
 
@@ -48,8 +49,21 @@
   }
 
   function projectMap(el) {
-    var points = data(el);
-    if (!points || typeof L === "undefined") {
+    if (typeof L === "undefined" || typeof fetch === "undefined") {
+      return;
+    }
+    fetch(el.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { points: [] }; })
+      .then(function (body) { drawMap(el, body.points || []); });
+  }
+
+  function drawMap(el, points) {
+    el.setAttribute("data-points", String(points.length));
+    if (!points.length) {
+      var card = el.closest(".card");
+      if (card) {
+        card.hidden = true; // no project of the list has coordinates
+      }
       return;
     }
     var tiles = el.getAttribute("data-tiles");
@@ -78,7 +92,6 @@
     if (points.length) {
       map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 15 });
     }
-    el.setAttribute("data-points", String(points.length));
   }
 
   function start() {
