@@ -24,7 +24,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -34,6 +33,7 @@ from django.utils.module_loading import autodiscover_modules
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
+from core.registry import in_app_order
 from org.choices import AgencyKind, AssignmentRole, BodyKind
 from org.models import AdministrativeUnit, Agency, Field, PartyCommittee, Person
 from org.services import (
@@ -595,25 +595,9 @@ def demo_load(*, actor=None, steps: bool = True) -> DemoContext:
     if not steps:
         return context
     autodiscover_modules("demo")
-    for step in _in_app_order(_steps):
+    for step in in_app_order(_steps):
         step(context)
     return context
-
-
-def _in_app_order(steps: list[DemoStep]) -> list[DemoStep]:
-    """The steps in the order of INSTALLED_APPS (an app's data may rest on the apps before it: a visit's
-    briefing reads the incidents), each app's own in the order it registered them, whichever module a test
-    or a command happened to import first."""
-    position = {config.name: index for index, config in enumerate(apps.get_app_configs())}
-
-    def app_of(step: DemoStep) -> int:
-        module = step.__module__
-        return min(
-            (i for name, i in position.items() if module == name or module.startswith(name + ".")),
-            default=len(position),
-        )
-
-    return sorted(steps, key=app_of)
 
 
 def _load_city(city: CityPlan, context: DemoContext, actor) -> None:

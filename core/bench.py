@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from core.registry import in_app_order
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -156,4 +158,5 @@ def register_seeder(seeder: Seeder) -> Seeder:
 
 
 def all_seeders() -> list[Seeder]:
-    return list(_seeders)
+    """The seeders in the order of INSTALLED_APPS (an app's seeder builds on the apps before it)."""
+    return in_app_order(_seeders)

@@ -262,3 +262,23 @@ def _sections(user, localities: list, agencies: list, on) -> list[dict]:
             }
         )
     return sections
+
+
+# --- ordering of what apps register ------------------------------------------------------------------------
+
+
+def in_app_order(functions: list) -> list:
+    """Registered functions (demo steps, seeders) in the order of INSTALLED_APPS, each app's own in the order
+    it registered them, whichever module a test or a command happened to import first: an app's data may rest
+    on the apps before it (a visit's briefing reads the incidents; a seeder skips what is already there)."""
+    from django.apps import apps
+
+    names = [config.name for config in apps.get_app_configs()]
+
+    def app_index(function) -> int:
+        module = function.__module__
+        return next(
+            (i for i, name in enumerate(names) if module == name or module.startswith(name + ".")), len(names)
+        )
+
+    return sorted(functions, key=app_index)

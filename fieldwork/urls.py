@@ -1,6 +1,6 @@
 """Pages of field work, under /fieldwork/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from fieldwork.views import calendar, visits
 
@@ -22,7 +22,8 @@ urlpatterns = [
     path("leaders/<id:pk>/feed/", calendar.FeedPage.as_view(), name="feed_page"),
     path("leaders/<id:pk>/feed/new/", calendar.FeedCreate.as_view(), name="feed_create"),
     path("leaders/<id:pk>/feed/revoke/", calendar.FeedRevoke.as_view(), name="feed_revoke"),
-    path("feeds/<str:token>.ics", calendar.feed, name="feed"),
+    # The secret token is not an id: url-safe base64 (43 characters as made); an unknown one is a 404.
+    re_path(r"^feeds/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", calendar.feed, name="feed"),
     # --- visits and opinions (fieldwork.views.visits)
     path("visits/", visits.VisitList.as_view(), name="visit_list"),
     path("visits/export/", visits.VisitExport.as_view(), name="visit_export"),

@@ -188,7 +188,7 @@ class EntryPatch(Schema):
     note: LongText | None = None
 
 
-class VersionIn(Schema):
+class EntryVersionIn(Schema):
     version: int
 
 
@@ -257,14 +257,14 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
 
 
 @router.post("/entries/{id:entry_id}/archive", response=EntryOut, summary="Archive a calendar entry")
-def archive_entry(request, entry_id: int, payload: VersionIn):
+def archive_entry(request, entry_id: int, payload: EntryVersionIn):
     require_writer(request.user)
     entry = selectors.get_entry_for_user(user=request.user, pk=entry_id, action="change")
     return services.entry_archive(actor=request.user, entry=entry, version=payload.version)
 
 
 @router.post("/entries/{id:entry_id}/restore", response=EntryOut, summary="Restore a calendar entry")
-def restore_entry(request, entry_id: int, payload: VersionIn):
+def restore_entry(request, entry_id: int, payload: EntryVersionIn):
     require_writer(request.user)
     entry = selectors.get_entry_for_user(user=request.user, pk=entry_id, action="change")
     return services.entry_restore(actor=request.user, entry=entry, version=payload.version)
