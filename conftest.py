@@ -187,3 +187,25 @@ def assign(db):
         )
 
     return make
+
+
+def demo_fixture(*apps: str):
+    """A module-scoped fixture that loads the demo once for the module (only the steps of `apps` when named)
+    in a transaction rolled back at the end: `loaded = demo_fixture("followup")`."""
+
+    @pytest.fixture(scope="module")
+    def loaded(django_db_setup, django_db_blocker):
+        from django.db import transaction
+
+        from accounts.demo import demo_load
+
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield demo_load(steps=apps or True)
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    return loaded

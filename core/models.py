@@ -49,6 +49,17 @@ class CoreModel(TimeStampedModel):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    def clean_fields(self, exclude=None):
+        """Django's, except that a foreign key holding a record already loaded (a service is handed records,
+        not ids) is not looked up again: one query per foreign key per write, and the database keeps the
+        reference intact anyway. A bare id is still checked."""
+        loaded = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one and getattr(self, field.attname) is not None and field.is_cached(self)
+        }
+        super().clean_fields(exclude=set(exclude or ()) | loaded)
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")

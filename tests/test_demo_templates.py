@@ -2,11 +2,10 @@
 would try them: the directive template into a new notice, the incident template into the committee."""
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 
-from accounts.demo import demo_load
 from accounts.models import User
+from conftest import demo_fixture
 from followup import services as followup_services
 from followup.exports import directive_import_template
 from followup.importers import import_directives
@@ -16,17 +15,8 @@ from incidents.importers import import_incidents
 OFFICES = {"hanoi": "vanphong", "hcmc": "vanphonghcm"}
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, in a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_load()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# Only the steps these tests read (the others' data would only cost time).
+loaded = demo_fixture("followup", "incidents", "investment")
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ finds it in the menu, every sortable list shows which way its rows run, and no f
 import re
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from accounts.choices import Role
-from accounts.demo import DEMO_LOGINS, demo_load
+from accounts.demo import DEMO_LOGINS
 from accounts.models import User
+from conftest import demo_fixture
 from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
 from incidents.models import Incident
 from org.models import Agency, Assignment, Person
@@ -29,17 +29,8 @@ TITLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, in a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_load()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# The whole demo: every app's steps.
+loaded = demo_fixture()
 
 
 @pytest.fixture

@@ -4,26 +4,15 @@ directives; lanhdao has carried-out visits to Phường Hoàn Kiếm and one pla
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import demo_load
+from conftest import demo_fixture
 from fieldwork.choices import VisitStatus
 from fieldwork.models import CalendarEntry, Opinion, Visit
 from followup.models import Directive
 
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, in a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_load()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# The whole demo: every app's steps.
+loaded = demo_fixture()
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import demo_load
 from accounts.models import User
+from conftest import demo_fixture
 from core.calendar import WorkingCalendar
 from core.models import AuditEvent, Notification
 from followup.choices import (
@@ -33,17 +32,8 @@ from org.models import PartyCommittee
 CITIES = ("hanoi", "hcmc")
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, in a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_load()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# Only the steps these tests read (the others' data would only cost time).
+loaded = demo_fixture("followup")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def loaded(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             started = time.perf_counter()
-            context = demo_load()
+            context = demo_load(steps=("investment",))  # only the steps these tests read
             print(f"\ndemo loaded in {time.perf_counter() - started:.1f} s")
             yield context
         finally:
