@@ -23,11 +23,14 @@ THREADS, EACH = 6, 4
 def units(transactional_db):
     """The real units, loaded again if a transactional test (a browser test) on this worker flushed them and
     the serialized rollback did not bring them back: the load is idempotent, and one query when they are
-    there."""
+    there. A flush also recreates the content types under new ids: the cached ones are dropped first."""
+    from django.contrib.contenttypes.models import ContentType
+
     from conftest import HANOI, HCMC
     from org.models import AdministrativeUnit
     from org.services import units_import
 
+    ContentType.objects.clear_cache()
     if not AdministrativeUnit._base_manager.filter(level=1, code=HANOI).exists():
         units_import(actor=None, province_codes=[HANOI, HCMC])
 
