@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from core import events
 from fieldwork.choices import VisitStatus
 
+# --- calendar
+
+events.register("calendar.entries_added", _("{actor} added entries to the leader's calendar ({count})"))
+
 # --- visits and opinions
 
 

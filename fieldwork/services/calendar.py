@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.calendar import WorkingCalendar
 from core.models import AuditAction
 from core.services import archive_record, create_record, restore_record, update_record
 from core.text import fold, nfc
 from core.validators import LONG_TEXT, check_lengths
-from fieldwork.layout import entry_span, lay_out_entry, occurrence_starts
+from fieldwork.layout import build_days, entry_span, lay_out_entry, occurrence_starts
 from fieldwork.models import CalendarEntry, CalendarFeed, EntryDay, FieldworkPolicy
 
 # An occurrence lasts at most this long (a long business trip is split into entries).
@@ -132,6 +133,43 @@ def entry_create(
 
 
 @transaction.atomic
+def entries_create_many(*, actor, organization, leader, entries: list[dict], calendar=None) -> int:
+    """Put many entries on one leader's calendar at once (a year of a calendar): each is normalised and
+    checked as `entry_create` does, all or none are written, their days laid out in bulk, and the whole is
+    one event on the audit trail, with the count. Each dict holds `entry_create`'s fields."""
+    if calendar is None:
+        calendar = WorkingCalendar.for_organization(organization)
+    made_by = actor if getattr(actor, "is_authenticated", False) else None
+    rows = []
+    for data in entries:
+        unknown = set(data) - set(ENTRY_FIELDS)
+        if unknown:
+            raise TypeError(f"Unknown entry fields: {sorted(unknown)}")
+        entry = CalendarEntry(
+            organization_id=getattr(organization, "pk", organization),
+            leader=leader,
+            created_by=made_by,
+            **{"title": "", "place": "", "recurrence": "", "note": "", **data},
+        )
+        _normalise(entry)
+        _check_entry(entry)
+        entry.full_clean()
+        rows.append(entry)
+    CalendarEntry.objects.bulk_create(rows, batch_size=500)
+    days = [day for entry in rows for day in build_days(entry, calendar)]
+    EntryDay.objects.bulk_create(days, batch_size=1000)
+    if rows:
+        audit.record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            instance=leader,
+            kind="calendar.entries_added",
+            params={"count": len(rows), "leader": leader.pk},
+        )
+    return len(rows)
+
+
+@transaction.atomic
 def entry_update(*, actor, entry: CalendarEntry, version: int, **data) -> CalendarEntry:
     """Change an entry (only the fields given) if nobody saved it since `version`; lay out its days again."""
     unknown = set(data) - set(ENTRY_FIELDS)
@@ -168,8 +206,6 @@ def entry_restore(*, actor, entry: CalendarEntry, version: int) -> CalendarEntry
 
 def relay_out_days(*, organization_id: int, dates) -> int:
     """Lay out again every entry of an organisation that has a day on one of `dates`; how many entries."""
-    from core.calendar import WorkingCalendar
-
     ids = sorted(
         set(
             EntryDay.objects.filter(organization_id=organization_id, day__in=list(dates))
