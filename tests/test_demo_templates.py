@@ -16,7 +16,7 @@ OFFICES = {"hanoi": "vanphong", "hcmc": "vanphonghcm"}
 
 
 # Only the steps these tests read (the others' data would only cost time).
-loaded = demo_fixture("followup", "incidents", "investment")
+loaded = demo_fixture("followup", "incidents")
 
 
 @pytest.fixture

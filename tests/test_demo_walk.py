@@ -2,17 +2,26 @@
 
 The header names the person's post (the Secretary reads "Bí thư Thành ủy"), whoever may report an incident
 finds it in the menu, every sortable list shows which way its rows run, and no form offers "---------".
+
+The same load (the whole demo, which takes long) also shows the field visits, which rest on every app's
+data: a year of visits in both cities with opinions from several sides and directives; lanhdao has carried
+out visits to Phường Hoàn Kiếm and plans one there, its briefing drawn from the ward's incidents; one visit
+heard one side only.
 """
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.demo import DEMO_LOGINS
 from accounts.models import User
 from conftest import demo_fixture
+from fieldwork.choices import VisitStatus
+from fieldwork.models import CalendarEntry, Opinion, Visit
 from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
 from incidents.models import Incident
 from org.models import Agency, Assignment, Person
@@ -177,3 +186,39 @@ def test_no_form_offers_dashes_for_an_empty_choice(demo):
             rf'<select name="{name}"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', incident_form
         )
         assert select and select.group(1) == "— Chọn —", name
+
+
+# --- the field visits of the demo
+
+
+def test_visits_of_the_last_year_in_both_cities(demo):
+    today = timezone.localdate()
+    for city in ("hanoi", "hcmc"):
+        visits = Visit.objects.filter(organization=demo.committees[city])
+        assert visits.filter(status=VisitStatus.CARRIED_OUT).count() >= 10
+        first = timezone.localtime(visits.order_by("starts_at").first().starts_at).date()
+        assert today - dt.timedelta(days=366) <= first
+        sides = visits.filter(status=VisitStatus.CARRIED_OUT).values_list("sides_heard", flat=True)
+        assert max(sides) >= 3
+        assert Directive.objects.filter(organization=demo.committees[city], source_kind="visit").exists()
+    assert Visit.objects.filter(status=VisitStatus.CARRIED_OUT, sides_heard=1).exists()
+    carried = Visit.objects.filter(status=VisitStatus.CARRIED_OUT).count()
+    assert CalendarEntry.objects.filter(visit__isnull=False, kind="field_visit").count() == carried
+    assert Opinion.objects.count() >= 100
+
+
+def test_lanhdao_visited_hoan_kiem_and_plans_to_go_again(demo):
+    lanhdao = demo.people["lanhdao"]
+    hoan_kiem = Visit.objects.filter(leader=lanhdao, localities__name="Phường Hoàn Kiếm")
+    done = hoan_kiem.filter(status=VisitStatus.CARRIED_OUT)
+    assert done.exists()
+    assert done.filter(sides_heard__gte=3).exists()
+    planned = hoan_kiem.get(status=VisitStatus.PLANNED)
+    assert planned.starts_at > timezone.now()
+    assert [s["key"] for s in planned.briefing["sections"]] == [
+        "incidents",
+        "directives",
+        "obstacles",
+        "investment",
+    ]
+    assert planned.briefing["sections"][0]["figures"][0]["value"] > 0  # the ward's open incidents
