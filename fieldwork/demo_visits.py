@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from accounts.demo import DemoContext
 from core.calendar import default_deadline
-from fieldwork.choices import OpinionKind, SpeakerKind
+from fieldwork.choices import EntryKind, OpinionKind, SpeakerKind
+from fieldwork.models import CalendarEntry
+from fieldwork.services import calendar as calendar_services
 from fieldwork.services import visits as services
 from org.models import AdministrativeUnit, Assignment
 
@@ -124,14 +126,39 @@ class _Loader:
         others = [p for p in self.context.standing_committee.get(self.city, []) if p not in named]
         return named + others[:3]
 
+    def _trip(self, leader, day):
+        """The calendar's own field trip of the leader on `day` or the nearest day before it (within a week):
+        a carried-out visit is that trip, so the visit takes its place and its hours, and the calendar's
+        entry is archived. The shares the calendars were built to show stay as they were."""
+        first = _moment(day - dt.timedelta(days=6), 0)
+        return (
+            CalendarEntry.objects.filter(
+                leader=leader,
+                kind=EntryKind.FIELD_VISIT,
+                visit__isnull=True,
+                archived_at__isnull=True,
+                recurrence="",
+                starts_at__gte=first,
+                starts_at__lt=_moment(day + dt.timedelta(days=1), 0),
+            )
+            .order_by("-starts_at")
+            .first()
+        )
+
     def visit(self, leader, day, wards, agencies, *, opinions=(), directives=0, carried_out=True, hour=8):
+        starts_at, ends_at = _moment(day, hour), _moment(day, hour + 3)
+        trip = self._trip(leader, day) if carried_out else None
+        if trip is not None:
+            calendar_services.entry_archive(actor=self.office, entry=trip, version=trip.version)
+            starts_at, ends_at = trip.starts_at, trip.ends_at
+            day = timezone.localtime(starts_at).date()
         visit = services.visit_create(
             actor=self.office,
             organization=self.committee,
             leader=leader,
             purpose=self.rng.choice(PURPOSES),
-            starts_at=_moment(day, hour),
-            ends_at=_moment(day, hour + 3),
+            starts_at=starts_at,
+            ends_at=ends_at,
             localities=wards,
             agencies=agencies,
             agenda="1. Nghe báo cáo tình hình.\n2. Đi thực địa.\n3. Gặp gỡ, lắng nghe ý kiến.",

@@ -222,3 +222,16 @@ def test_lanhdao_visited_hoan_kiem_and_plans_to_go_again(demo):
         "investment",
     ]
     assert planned.briefing["sections"][0]["figures"][0]["value"] > 0  # the ward's open incidents
+
+
+def test_lanhdao_is_just_under_one_third_this_quarter_with_her_visits(demo):
+    """A carried-out visit takes the place of the calendar's own trip that day: the whole demo keeps the share
+    the calendars were built to show."""
+    from fieldwork.periods import current_quarter
+    from fieldwork.selectors import calendar as calendar_selectors
+
+    office = demo.users["vanphong"]
+    shares = calendar_selectors.share_table(user=office, period=current_quarter(demo.today), today=demo.today)
+    lanhdao = next(s for s in shares if s.leader == demo.people["lanhdao"])
+    assert 0.30 <= float(lanhdao.share) < 1 / 3
+    assert Visit.objects.filter(leader=demo.people["lanhdao"], status=VisitStatus.CARRIED_OUT).exists()
