@@ -2,10 +2,13 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; the test database is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -14,6 +17,37 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
+
+
+class OneRequestAtATimeOnSharedConnection(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the tests' in-memory SQLite connection.
+
+    On SQLite every request thread of the live server uses that one connection; a page's redirect and a
+    picker's search arriving together then fail inside sqlite3 ("bad parameter or other API misuse") and
+    the page answers 503. Connections stay threaded (a browser keeps several open); only the application
+    call, with its response read to the end and closed, is taken one at a time. On PostgreSQL each request
+    has its own connection and nothing is serialised.
+    """
+
+    application_lock = threading.Lock()
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self.application_lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedConnection
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +84,9 @@ def demo(transactional_db, django_db_serialized_rollback):
 
 
 @pytest.fixture(params=["desktop", "phone"])
-def page(request, browser, live_server, demo):
+def page(request, browser, django_db_setup, live_server, demo):
+    # The test database is set up before the live server starts: on SQLite the server then shares its
+    # in-memory connection (started first, each of its threads would open its own, and lock the others out).
     viewport = DESKTOP if request.param == "desktop" else PHONE
     context = browser.new_context(viewport=viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import AuditEvent
+from fieldwork.models import CalendarEntry
 from org.models import Assignment
 
 from .conftest import login, shot
@@ -69,3 +70,25 @@ def test_office_edits_an_assignment_and_sees_it_in_the_history(page):
     assert AuditEvent.objects.filter(
         object_id=str(changed.pk), action="update", actor__username="vanphong"
     ).exists()
+
+
+def test_requests_arriving_together_are_all_answered(page):
+    """A page's own requests overlap (a form's redirect, a picker's search, a save): every one is answered."""
+    login(page, "lanhdao")
+    page.goto(page.base_url + "/fieldwork/visits/")
+    statuses = page.evaluate(
+        """async () => {
+            const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+            const save = (i) => fetch("/api/v1/fieldwork/entries/", {
+                method: "POST",
+                headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+                body: JSON.stringify({kind: "office_work", title: `Làm việc ${i}`,
+                    starts_at: "2026-12-07T08:00:00+07:00", ends_at: "2026-12-07T09:00:00+07:00"}),
+            });
+            const read = (i) => fetch(i % 3 === 1 ? "/api/v1/org/people/?q=nguyen" : "/fieldwork/visits/");
+            const requests = Array.from({length: 30}, (_, i) => (i % 3 === 0 ? save(i) : read(i)));
+            return (await Promise.all(requests)).map((response) => response.status);
+        }"""
+    )
+    assert statuses == [201 if i % 3 == 0 else 200 for i in range(30)]
+    assert CalendarEntry.objects.filter(title__startswith="Làm việc ").count() == 10
