@@ -10,7 +10,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 /usr/bin/python3.13 /usr/bi
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: run test lint venv assets messages migrate demo serve chromium bench load clean collectstatic
+.PHONY: run test lint venv assets messages migrate demo serve chromium pdf-libs bench load clean collectstatic
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON_BIN)" || { echo "Cần Python 3.12 trở lên / Python 3.12 or newer is required"; exit 1; }
@@ -58,12 +58,17 @@ collectstatic: venv assets
 WITH_WORKER = $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
-run: venv assets messages demo collectstatic
+run: venv pdf-libs assets messages demo collectstatic
 	$(PY) manage.py demo --print-logins
 	@$(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-serve: venv assets messages migrate collectstatic
+serve: venv pdf-libs assets messages migrate collectstatic
 	@$(WITH_WORKER) $(VENV)/bin/gunicorn -c gunicorn.conf.py coso.wsgi -b 127.0.0.1:$(PORT) -w 3
+
+# The PDF briefing: WeasyPrint draws with Pango, in Liberation Serif (the metric twin of Times New Roman).
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "Liberation Serif"; } || \
+		{ apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fontconfig >/dev/null; }
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
@@ -73,7 +78,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-test: lint assets messages chromium
+test: lint pdf-libs assets messages chromium
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n 2 --dist loadfile; \
