@@ -73,6 +73,7 @@ class Figures:
     target: Decimal | None = None
     idle_months: int = 0  # months of the year that have ended with no disbursement at all
     idle_streak: int = 0  # of which at the end, in a row up to the last month that has ended
+    paid_mask: int = 0  # bit i: some money in the year's month i+1 (of those that have ended)
     key: object = None
     label: str = ""
     extra: dict = field(default_factory=dict)
@@ -193,11 +194,11 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
 
 # --- the figures, as grouped aggregates over the yearly summary --------------------------------------------
 
-# How a breakdown groups the rows, from a summary row or a plan (both have `project` and `source`).
+# How a breakdown groups the rows in SQL, from a summary row or a plan (both have `project` and `source`).
+# Investors and working groups are folded from the projects' figures (fold()): one grouped read by project
+# serves the city, its groups and its investors on the same page.
 GROUPINGS = {
     "pk": "project_id",
-    "investor": "project__investor_id",
-    "group": "project__group_links__group_id",
     "source": "source",
 }
 
@@ -251,7 +252,6 @@ def _figures_by(
     at: dt.date,
     year: int,
     source=None,
-    groups=None,
     keep=(),
     rates_only: bool = False,
 ) -> dict[object, Figures]:
@@ -263,10 +263,7 @@ def _figures_by(
     months = _Months.at(at, year)
     path = GROUPINGS[key] if key else None
     scope = {"project__in": projects.values("pk")}
-    if key == "group":
-        scope["project__group_links__group_id__in"] = [g.pk if hasattr(g, "pk") else g for g in groups]
     out: dict[object, Figures] = {}
-    paid: dict[object, int] = {}
 
     def entry(value) -> Figures:
         if value not in out:
@@ -294,7 +291,8 @@ def _figures_by(
         f.disbursed = int(row.get("disbursed") or 0)
         f.disbursed_finished = int(row.get("disbursed_finished") or 0)
         f.disbursed_month = int(row.get("disbursed_month") or 0)
-        paid[row[path]] = sum(1 << i for i in range(months.ended) if row.get(f"paid{i}"))
+        if not rates_only:
+            f.paid_mask = sum(1 << i for i in range(months.ended) if row[f"paid{i}"])
 
     plans = CapitalPlan.objects.filter(year=year, archived_at__isnull=True, **scope)
     if source:
@@ -303,29 +301,60 @@ def _figures_by(
         if row["plans"]:
             f = entry(row[path])
             f.assigned, f.allocated = int(row["a"]), int(row["b"])
-    groups_chosen = scope.get("project__group_links__group_id__in")
-    for value, assigned, allocated in _adjustments(projects, year, source, path, at, groups_chosen):
+    for value, assigned, allocated in _adjustments(projects, year, source, path, at):
         f = entry(value)
         f.assigned += assigned
         f.allocated += allocated
 
     target = target_on(target_points(organization_id, year), year, at)
-    for value, f in out.items():
-        mask = paid.get(value, 0)
-        f.idle_months = months.ended - mask.bit_count()
-        f.idle_streak = months.ended - mask.bit_length()
+    for f in out.values():
         f.target = target
+        _count_idle(f, months)
+    return out
+
+
+def _count_idle(f: Figures, months: _Months) -> None:
+    f.idle_months = months.ended - f.paid_mask.bit_count()
+    f.idle_streak = months.ended - f.paid_mask.bit_length()
+
+
+def fold(
+    by_project: dict[int, Figures], keys_of, *, organization_id: int, at: dt.date, year: int, keep=()
+) -> dict[object, Figures]:
+    """The figures of each key (a working group, an investor, the whole set) from its projects' figures
+    (project_figures): `keys_of(project pk)` gives the keys a project counts under, none, one or several (a
+    project in two groups counts in both). The sums add up, the paid months join, the floor is the
+    projects'. The values in `keep` have figures even without any project."""
+    months = _Months.at(at, year)
+    target = (
+        next(iter(by_project.values())).target
+        if by_project
+        else target_on(target_points(organization_id, year), year, at)
+    )
+    out: dict[object, Figures] = {value: Figures(year=year, at=at, key=value) for value in keep}
+    for pk, f in by_project.items():
+        for value in keys_of(pk):
+            total = out.get(value)
+            if total is None:
+                total = out[value] = Figures(year=year, at=at, key=value)
+            total.assigned += f.assigned
+            total.allocated += f.allocated
+            total.disbursed += f.disbursed
+            total.disbursed_finished += f.disbursed_finished
+            total.disbursed_month += f.disbursed_month
+            total.paid_mask |= f.paid_mask
+    for total in out.values():
+        total.target = target
+        _count_idle(total, months)
     return out
 
 
 def _adjustments(
-    projects: QuerySet, year: int, source, path: str | None, at: dt.date, groups=None
+    projects: QuerySet, year: int, source, path: str | None, at: dt.date
 ) -> list[tuple[object, int, int]]:
     """(key value, change of the assigned plan, change of the allocated plan) for each plan adjusted by `at`
-    (the latest adjustment of each denominator is in force): one query of the adjustments (a few), and for
-    working groups one of the groups of their projects."""
-    by_group = path == GROUPINGS["group"]
-    value = "plan__project_id" if by_group else f"plan__{path}" if path else "plan_id"
+    (the latest adjustment of each denominator is in force): one query of the adjustments (a few)."""
+    value = f"plan__{path}" if path else "plan_id"
     rows = (
         PlanAdjustment.objects.filter(
             plan__year=year,
@@ -344,33 +373,58 @@ def _adjustments(
         in_force.setdefault(plan_id, [key if path else None, assigned, allocated, {}])[3][denominator] = (
             amount
         )
-    keys_of = {}
-    if by_group:
-        links = GroupProject.objects.filter(
-            project_id__in={entry[0] for entry in in_force.values()}, group_id__in=groups or []
-        ).values_list("project_id", "group_id")
-        for project_id, group_id in links.order_by():
-            keys_of.setdefault(project_id, []).append(group_id)
-    out = []
-    for key, assigned, allocated, now in in_force.values():
-        change = (
+    return [
+        (
+            key,
             int(now.get(Denominator.ASSIGNED, assigned)) - assigned,
             int(now.get(Denominator.ALLOCATED, allocated)) - allocated,
         )
-        for value_key in keys_of.get(key, ()) if by_group else (key,):
-            out.append((value_key, *change))
-    return out
+        for key, assigned, allocated, now in in_force.values()
+    ]
 
 
 def figures(
-    projects: QuerySet, *, organization_id: int, at: dt.date, year: int | None = None, source=None
+    projects: QuerySet,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    by_project: dict[int, Figures] | None = None,
 ) -> Figures:
-    """The figures of a set of projects (already scoped to the reader) at `at`."""
+    """The figures of a set of projects (already scoped to the reader) at `at`; from their figures by
+    project when the page has them already (`by_project`, of the same projects, year, date and source)."""
     year = year or at.year
+    if by_project is not None:
+        kwargs = {"organization_id": organization_id, "at": at, "year": year}
+        return fold(by_project, lambda pk: (None,), keep=(None,), **kwargs)[None]
     found = _figures_by(
         projects, None, organization_id=organization_id, at=at, year=year, source=source, keep=(None,)
     )
     return found[None]
+
+
+def project_figures(
+    projects: QuerySet,
+    *,
+    organization_id: int,
+    at: dt.date,
+    year: int | None = None,
+    source=None,
+    rates_only: bool = False,
+) -> dict[int, Figures]:
+    """The figures of each project among `projects` that has a plan or money in the year: one grouped read
+    by project, from which a page folds its city, groups and investors (fold)."""
+    year = year or at.year
+    return _figures_by(
+        projects,
+        "pk",
+        organization_id=organization_id,
+        at=at,
+        year=year,
+        source=source,
+        rates_only=rates_only,
+    )
 
 
 def figures_by(
@@ -382,29 +436,32 @@ def figures_by(
     year: int | None = None,
     source=None,
     keep=(),
+    by_project: dict[int, Figures] | None = None,
 ) -> dict[object, Figures]:
-    """The figures of each project ("pk"), investor ("investor") or capital source ("source") among
-    `projects`, for those with a plan or money in the year (and those in `keep`)."""
+    """The figures of each project ("pk"), investor ("investor"), working group ("group") or capital source
+    ("source") among `projects`, for those with a plan or money in the year (and those in `keep`). Investors
+    and groups are folded from the projects' figures (`by_project` when the page has them already)."""
     key = {"group_links__group": "group"}.get(key, key)
     year = year or at.year
-    groups = None
+    kwargs = {"organization_id": organization_id, "at": at, "year": year}
     if key == "group":
-        groups = list(
+        groups = (
             GroupProject.objects.filter(project__in=projects.values("pk"))
             .order_by()
             .values_list("group_id", flat=True)
             .distinct()
         )
-    return _figures_by(
-        projects,
-        key,
-        organization_id=organization_id,
-        at=at,
-        year=year,
-        source=source,
-        groups=groups,
-        keep=keep,
-    )
+        return figures_by_group(projects, list(groups), source=source, by_project=by_project, **kwargs)
+    if key == "investor":
+        if by_project is None:
+            by_project = project_figures(projects, source=source, **kwargs)
+        investor_of = dict(projects.order_by().values_list("pk", "investor_id"))
+
+        def investor(pk):
+            return (investor_of[pk],) if pk in investor_of else ()
+
+        return fold(by_project, investor, keep=keep, **kwargs)
+    return _figures_by(projects, key, source=source, keep=keep, **kwargs)
 
 
 def figures_by_group(
@@ -416,20 +473,22 @@ def figures_by_group(
     year: int | None = None,
     source=None,
     rates_only: bool = False,
+    by_project: dict[int, Figures] | None = None,
 ) -> dict[int, Figures]:
-    """The figures of each working group over its resolved scope (GroupProject), within `projects`
-    (`rates_only`: what a ranking needs, see _figures_by)."""
+    """The figures of each working group over its resolved scope (GroupProject), within `projects`, folded
+    from the projects' figures (`by_project` when the page has them already; `rates_only`: what a ranking
+    needs, see _figures_by)."""
     year = year or at.year
-    return _figures_by(
-        projects,
-        "group",
-        organization_id=organization_id,
-        at=at,
-        year=year,
-        source=source,
-        groups=groups,
-        rates_only=rates_only,
-    )
+    kwargs = {"organization_id": organization_id, "at": at, "year": year}
+    group_ids = [g.pk if hasattr(g, "pk") else g for g in groups]
+    if by_project is None:
+        by_project = project_figures(projects, source=source, rates_only=rates_only, **kwargs)
+    # The groups' links, whatever the projects' scope: only the projects among `by_project` count.
+    groups_of: dict[int, list[int]] = {}
+    links = GroupProject.objects.filter(group_id__in=group_ids).order_by()
+    for project_id, group_id in links.values_list("project_id", "group_id"):
+        groups_of.setdefault(project_id, []).append(group_id)
+    return fold(by_project, lambda pk: groups_of.get(pk, ()), **kwargs)
 
 
 def monthly_curve(

@@ -222,26 +222,28 @@ def analytics_tables(
     """The figures of the city, each source, each group, each investor and each project among `projects`
     (already scoped to the reader): a fixed number of grouped aggregates, whatever the number of rows."""
     kwargs = {"organization_id": organization.pk, "at": at, "year": year}
-    city = analytics.figures(projects, **kwargs)
+    # One grouped read by project; the city, the groups and the investors are folded from it.
+    by_project = analytics.project_figures(projects, **kwargs)
+    city = analytics.figures(projects, by_project=by_project, **kwargs)
     city.label = str(organization)
+    by_source = analytics.figures_by(projects, "source", keep=CapitalSource.values, **kwargs)
     sources = []
     for value, label in CapitalSource.choices:
-        f = analytics.figures(projects, source=value, **kwargs)
+        f = by_source[value]
         f.label = str(label)
         sources.append(f)
-    by_group = analytics.figures_by_group(projects, groups, **kwargs)
+    by_group = analytics.figures_by_group(projects, groups, by_project=by_project, **kwargs)
     group_rows = []
     for group in groups:
         if group.pk in by_group:
             f = by_group[group.pk]
             f.label = str(group)
             group_rows.append(f)
-    by_investor = analytics.figures_by(projects, "investor", **kwargs)
+    by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
     investor_rows = []
     for pk, f in by_investor.items():
         f.label = investors.get(pk, f"#{pk}")
         investor_rows.append(f)
-    by_project = analytics.figures_by(projects, "pk", **kwargs)
     names = dict(projects.filter(pk__in=list(by_project)).order_by().values_list("pk", "code"))
     project_rows = []
     for pk, f in by_project.items():

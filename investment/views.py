@@ -228,15 +228,17 @@ class Dashboard(Organisation, ScopedView):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
         projects = selectors.project_list(user=user)
-        city = analytics.figures(projects, organization_id=org_id, at=at, year=year)
+        kwargs = {"organization_id": org_id, "at": at, "year": year}
+        # One grouped read by project; the city, the groups and the investors are folded from it.
+        by_project = analytics.project_figures(projects, **kwargs)
+        city = analytics.figures(projects, by_project=by_project, **kwargs)
         groups = {g.pk: g for g in selectors.group_list(user=user)}
-        by_group = analytics.figures_by_group(
-            projects, groups.values(), organization_id=org_id, at=at, year=year
-        )
-        by_investor = analytics.figures_by(projects, "investor", organization_id=org_id, at=at, year=year)
+        by_group = analytics.figures_by_group(projects, groups.values(), by_project=by_project, **kwargs)
+        by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
         investors = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=list(by_investor))}
         key_projects = projects.filter(is_key=True)
-        by_key = analytics.figures_by(key_projects, "pk", organization_id=org_id, at=at, year=year)
+        key_ids = set(key_projects.values_list("pk", flat=True))
+        by_key = {pk: f for pk, f in by_project.items() if pk in key_ids}
         lagging_ids = sorted(
             (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
             key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
@@ -421,8 +423,10 @@ class GroupDetail(Organisation, ObjectDetailView):
     def get_extra_context(self, request, group):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
+        kwargs = {"organization_id": org_id, "at": at, "year": year}
         projects = selectors.project_list(user=user).filter(group_links__group=group)
-        by_project = analytics.figures_by(projects, "pk", organization_id=org_id, at=at, year=year)
+        by_project = analytics.project_figures(projects, **kwargs)
+        project_count = projects.count()
         # The projects that lag the floor most; the whole list is the projects list, filtered by the group.
         worst = sorted(
             (pk for pk, f in by_project.items() if f.gap is not None),
@@ -432,14 +436,12 @@ class GroupDetail(Organisation, ObjectDetailView):
         project_rows = [shown[pk] for pk in worst if pk in shown]
         for project in project_rows:
             project.figures = by_project[project.pk]
-        project_count = projects.count()
         rag_counts = Counter(f.rag for f in by_project.values())
         rag_counts[Rag.NONE] += project_count - len(by_project)
+        # Every group's rate, for this one's place in the ranking (the rates only).
         all_groups = list(selectors.group_list(user=user))
         in_org = Project.objects.active().filter(organization_id=org_id)
-        by_group = analytics.figures_by_group(
-            in_org, all_groups, organization_id=org_id, at=at, year=year, rates_only=True
-        )
+        by_group = analytics.figures_by_group(in_org, all_groups, rates_only=True, **kwargs)
         ranking = _ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
         group_projects = in_org.filter(group_links__group=group)
@@ -451,7 +453,7 @@ class GroupDetail(Organisation, ObjectDetailView):
             **_badges(),
             "at": at,
             "year": year,
-            "figures": analytics.figures(group_projects, organization_id=org_id, at=at, year=year),
+            "figures": analytics.figures(group_projects, **kwargs),
             "members": members,
             "history": list(selectors.group_members_history(group)[:100]),
             "projects": project_rows,

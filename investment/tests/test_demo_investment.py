@@ -222,3 +222,36 @@ def test_monthly_amounts_follow_the_pace_and_stay_within_the_plan():
     assert sum(slow[:6]) < sum(first[:6])
     stopped = _amounts(plan, 1.0, random.Random("x"), stop_after=5)
     assert stopped[5:] == [0] * 8 and sum(stopped[:5]) > 0
+
+
+FOLDED = ("assigned", "allocated", "disbursed", "disbursed_finished", "disbursed_month", "idle_months")
+
+
+@pytest.mark.parametrize("at", [dt.date(2026, 3, 15), dt.date(2026, 9, 30), dt.date(2027, 1, 31)])
+def test_groups_investors_and_city_folded_from_projects_equal_their_own_sums(demo, at):
+    """A page reads the figures by project once and folds its groups, investors and city from them: each
+    equals the same figures read directly over that group's, that investor's or the city's own projects."""
+    hcmc = demo.committees["hcmc"]
+    kwargs = {"organization_id": hcmc.pk, "at": at, "year": 2026}
+    projects = Project.objects.active().filter(organization=hcmc)
+    by_project = analytics.project_figures(projects, **kwargs)
+    groups = list(WorkingGroup.objects.filter(organization=hcmc))
+    by_group = analytics.figures_by_group(projects, groups, by_project=by_project, **kwargs)
+    by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
+    city = analytics.figures(projects, by_project=by_project, **kwargs)
+
+    def own(subset):
+        return analytics.figures(subset, **kwargs)
+
+    def fields(f):
+        return {name: getattr(f, name) for name in (*FOLDED, "idle_streak", "rate", "rag", "target")}
+
+    assert len(by_group) == 13 and len(by_investor) >= 3
+    for group in groups:
+        assert fields(by_group[group.pk]) == fields(own(projects.filter(group_links__group=group))), group
+    for investor_id, folded in by_investor.items():
+        assert fields(folded) == fields(own(projects.filter(investor_id=investor_id))), investor_id
+    assert fields(city) == fields(own(projects))
+    assert city.disbursed > 0
+    if at.month >= 9:  # the demo's idle projects have months without money by then: their masks fold too
+        assert any(f.idle_months for f in by_project.values())
