@@ -22,6 +22,16 @@ class CoreConfig(AppConfig):
         from core.registry import has_role, is_office, register_menu_group, register_menu_link
 
         register_menu_link("home", _("Home"), key="home", order=0)
+
+        from core.actions import actions
+        from core.registry import register_action_source, register_home_panel
+        from core.views import today_context
+
+        register_action_source("imports", actions, order=90)
+        # What needs action today, from every app (core.registry.register_action_source), at the top.
+        register_home_panel(
+            "core.today", "core/_home_today.html", context=today_context, order=0, css_class="col-12"
+        )
         # Groups that several apps fill: each app adds its own links to them.
         register_menu_group("mine", _("My work"), order=10, visible=has_role)
         register_menu_group("admin", _("Administration"), order=90, visible=is_office)

@@ -168,6 +168,41 @@ def home_panels(request, base: dict) -> list[dict]:
     return panels
 
 
+# --- what needs action today: the top of every home page ---------------------------------------------------
+# Each app says what the user must act on in it (directives overdue, incidents waiting to be accepted, visits
+# coming up); the home page lists them first, for every role, each with its count and the way to its list.
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    key: str
+    provider: Callable[..., list[dict]]
+    order: int
+
+
+_action_sources: dict[str, ActionSource] = {}
+
+ACTION_TONES = ("danger", "warning", "info")
+
+
+def register_action_source(key: str, provider: Callable[..., list[dict]], order: int) -> ActionSource:
+    """What a user must act on in an app. `provider(*, user, now)` returns a list of items
+    `{"key", "title", "count", "url", "tone", "rows": [{"text", "url", "note"}]}`: `tone` is "danger"
+    (late), "warning" (due soon) or "info"; `rows` are the first few, the most urgent first. The provider
+    reads only what the user may see, in a fixed number of queries; items with a count of 0 are not shown."""
+    source = ActionSource(key=key, provider=provider, order=order)
+    _action_sources[key] = source
+    return source
+
+
+def actions_for(user, now) -> list[dict]:
+    """The user's items needing action, from every app in order, the late ones first."""
+    items = []
+    for source in sorted(_action_sources.values(), key=lambda source: source.order):
+        items.extend(item for item in source.provider(user=user, now=now) if item["count"])
+    return sorted(items, key=lambda item: ACTION_TONES.index(item["tone"]))
+
+
 # --- panels on a record's page --------------------------------------------------------------------------
 # An app adds a card to another app's record page (a leader's calendar feed on the person's page) without
 # the owning app knowing it: the page renders `{% record_panels obj %}`.

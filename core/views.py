@@ -10,13 +10,14 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core import audit
 from core.listing import paginate
 from core.middleware import database_unavailable_response
-from core.registry import home_panels
+from core.registry import actions_for, home_panels
 from core.scoping import visible
 
 
@@ -26,6 +27,11 @@ def home(request):
     organization_model = apps.get_model(settings.COSO_ORGANIZATION_MODEL)
     base = {"committee": visible(organization_model.objects.all(), request.user).first()}
     return render(request, "core/home.html", {**base, "panels": home_panels(request, base)})
+
+
+def today_context(request) -> dict:
+    """The home's first card: what the user must act on today, from every app."""
+    return {"today_items": actions_for(request.user, timezone.now())}
 
 
 @never_cache

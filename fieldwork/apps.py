@@ -9,6 +9,11 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self):
+        from core.registry import register_action_source
+        from fieldwork.actions import actions
+
+        register_action_source("fieldwork", actions, order=30)
+
         # --- calendar
         from core.registry import (
             has_role,

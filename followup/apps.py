@@ -9,6 +9,11 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
+        from core.registry import register_action_source
+        from followup.actions import actions
+
+        register_action_source("followup", actions, order=20)
+
         from core.registry import register_briefing_section
         from followup.briefing import open_obstacles, overdue_directives
 

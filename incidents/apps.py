@@ -9,6 +9,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from core.registry import register_action_source
+        from incidents.actions import actions
+
+        register_action_source("incidents", actions, order=10)
+
         from core.registry import register_briefing_section
         from incidents.briefing import open_incidents
 

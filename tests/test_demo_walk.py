@@ -235,3 +235,65 @@ def test_lanhdao_is_just_under_one_third_this_quarter_with_her_visits(demo):
     lanhdao = next(s for s in shares if s.leader == demo.people["lanhdao"])
     assert 0.30 <= float(lanhdao.share) < 1 / 3
     assert Visit.objects.filter(leader=demo.people["lanhdao"], status=VisitStatus.CARRIED_OUT).exists()
+
+
+@pytest.mark.parametrize("username", sorted(TITLES))
+def test_every_login_lands_on_something_to_act_on_that_it_may_open(demo, username):
+    """The home page opens with what the user must act on today, from every app; each line it names
+    opens for that user (nothing beyond their reach is listed)."""
+    client = client_for(username)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="today-panel"' in html and "Cần xử lý hôm nay" in html
+    items = response.context["today_items"]
+    assert items, f"{username} has nothing to act on"
+    assert all(item["count"] > 0 for item in items)
+    tones = [item["tone"] for item in items]
+    assert tones == sorted(tones, key=["danger", "warning", "info"].index)  # the late ones first
+    for item in items:
+        assert len(item["rows"]) <= 3
+        for row in item["rows"]:
+            assert client.get(row["url"]).status_code == 200, (username, item["key"], row["url"])
+
+
+def test_the_leaders_home_names_his_incidents_directives_and_visits(demo):
+    client = client_for("lanhdao")
+    keys = {item["key"]: item for item in client.get("/").context["today_items"]}
+    assert {"incidents.overdue", "followup.overdue", "incidents.open"} <= set(keys)
+    person = User.objects.get(username="lanhdao").person
+    mine = Incident.objects.filter(responsible_leader=person, status__in=["received", "assigned", "handling"])
+    assert keys["incidents.open"]["count"] >= mine.count() > 0
+
+
+def test_the_home_keeps_its_query_count_as_the_work_grows(demo):
+    """More overdue directives, incidents and planned visits: the same number of queries."""
+    from core.testing import assert_flat_queries
+
+    client = client_for("lanhdao")
+    person = User.objects.get(username="lanhdao").person
+    now = timezone.now()
+
+    def grow():
+        for n, incident in enumerate(Incident.objects.filter(responsible_leader=person)[:3]):
+            incident.pk, incident.code = None, f"VV-TEST-{n}"
+            incident.status, incident.resolve_due_at = "handling", now - dt.timedelta(days=2)
+            incident.save()
+        for directive in Directive.objects.filter(issued_by=person, closed_on__isnull=True)[:3]:
+            directive.pk, directive.deadline = None, timezone.localdate() - dt.timedelta(days=5)
+            directive.completed_on = None
+            directive.save()
+        for visit in Visit.objects.filter(leader=person, status=VisitStatus.PLANNED)[:2]:
+            visit.pk, visit.starts_at = None, now + dt.timedelta(days=1)
+            visit.ends_at = visit.starts_at + dt.timedelta(hours=2)
+            visit.save()
+
+    def counts():
+        return {item["key"]: item["count"] for item in client.get("/").context["today_items"]}
+
+    before = counts()
+    assert_flat_queries(lambda: client.get("/"), grow)
+    after = counts()
+    assert after["incidents.overdue"] == before["incidents.overdue"] + 3
+    assert after["followup.overdue"] > before["followup.overdue"]
+    assert after["fieldwork.coming"] > before.get("fieldwork.coming", 0)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
+from django.utils import timezone
 
 from core import registry
 
@@ -30,9 +31,10 @@ def shape(items: list[dict]) -> list[tuple[str, list[str]]]:
 @pytest.fixture
 def clean_registry():
     """Registrations made by a test are taken back afterwards."""
-    saved = dict(registry._groups), dict(registry._links), dict(registry._panels)
+    kept = (registry._groups, registry._links, registry._panels, registry._action_sources)
+    saved = tuple(dict(current) for current in kept)
     yield
-    for current, before in zip((registry._groups, registry._links, registry._panels), saved, strict=True):
+    for current, before in zip(kept, saved, strict=True):
         current.clear()
         current.update(before)
 
@@ -126,7 +128,7 @@ def home_panels_of(user) -> list[str]:
 
 
 def test_the_home_page_shows_the_registered_panels_in_order(office):
-    assert home_panels_of(office) == ["org.answers", "org.responsible"]
+    assert home_panels_of(office) == ["core.today", "org.answers", "org.responsible"]
 
 
 @pytest.mark.usefixtures("clean_registry")
@@ -142,9 +144,33 @@ def test_a_registered_panel_renders_its_template_with_its_context(office, leader
     client.force_login(office)
     response = client.get("/")
     assert [panel["key"] for panel in response.context["panels"]] == [
+        "core.today",
         "org.answers",
         "test.panel",
         "org.responsible",
     ]
     assert "Panel of vanphong" in response.content.decode()
-    assert home_panels_of(leader_user) == ["org.answers", "org.responsible", "fieldwork_share"]
+    assert home_panels_of(leader_user) == ["core.today", "org.answers", "org.responsible", "fieldwork_share"]
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_what_to_act_on_comes_from_every_source_late_first_and_never_empty(office):
+    def item(key, count, tone):
+        return {"key": key, "title": key, "count": count, "url": "/", "tone": tone, "rows": []}
+
+    registry._action_sources.clear()
+    registry.register_action_source(
+        "first", lambda *, user, now: [item("a.soon", 2, "warning"), item("a.none", 0, "danger")], order=1
+    )
+    registry.register_action_source(
+        "second", lambda *, user, now: [item("b.info", 5, "info"), item("b.late", 1, "danger")], order=2
+    )
+    found = registry.actions_for(office, timezone.now())
+    assert [i["key"] for i in found] == ["b.late", "a.soon", "b.info"]
+
+    client = Client()
+    client.force_login(office)
+    html = client.get("/").content.decode()
+    assert 'data-today="b.late"' in html and 'data-today="a.none"' not in html
+    registry._action_sources.clear()
+    assert "Hôm nay không có việc nào cần đồng chí xử lý." in client.get("/").content.decode()
