@@ -9,6 +9,19 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self):
+        from core.registry import register_record_panel
+        from fieldwork.profile import unit_panel_context
+
+        # Its part of a locality's profile (the unit's page), as the reader may see it.
+        register_record_panel(
+            "fieldwork.unit",
+            "org.administrativeunit",
+            "fieldwork/_unit_panel.html",
+            context=unit_panel_context,
+            order=30,
+            visible=lambda user, unit: True,
+        )
+
         from core.registry import register_action_source
         from fieldwork.actions import actions
 

@@ -9,6 +9,19 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
+        from core.registry import register_record_panel
+        from followup.profile import unit_panel_context
+
+        # Its part of a locality's profile (the unit's page), as the reader may see it.
+        register_record_panel(
+            "followup.unit",
+            "org.administrativeunit",
+            "followup/_unit_panel.html",
+            context=unit_panel_context,
+            order=20,
+            visible=lambda user, unit: True,
+        )
+
         from core.registry import register_action_source
         from followup.actions import actions
 

@@ -9,6 +9,19 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from core.registry import register_record_panel
+        from incidents.profile import unit_panel_context
+
+        # Its part of a locality's profile (the unit's page), as the reader may see it.
+        register_record_panel(
+            "incidents.unit",
+            "org.administrativeunit",
+            "incidents/_unit_panel.html",
+            context=unit_panel_context,
+            order=10,
+            visible=lambda user, unit: True,
+        )
+
         from core.registry import register_action_source
         from incidents.actions import actions
 

@@ -9,6 +9,19 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Public investment")
 
     def ready(self):
+        from core.registry import register_record_panel
+        from investment.profile import unit_panel_context
+
+        # Its part of a locality's profile (the unit's page), as the reader may see it.
+        register_record_panel(
+            "investment.unit",
+            "org.administrativeunit",
+            "investment/_unit_panel.html",
+            context=unit_panel_context,
+            order=40,
+            visible=lambda user, unit: True,
+        )
+
         from core.registry import register_briefing_section
         from investment.briefing import lagging_projects
 

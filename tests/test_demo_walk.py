@@ -24,7 +24,7 @@ from fieldwork.choices import VisitStatus
 from fieldwork.models import CalendarEntry, Opinion, Visit
 from followup.models import ConclusionNotice, Directive, Obstacle, ReSupervision
 from incidents.models import Incident
-from org.models import Agency, Assignment, Person
+from org.models import AdministrativeUnit, Agency, Assignment, Person
 
 # The post each demo login's header shows under the name.
 TITLES = {
@@ -297,3 +297,50 @@ def test_the_home_keeps_its_query_count_as_the_work_grows(demo):
     assert after["incidents.overdue"] == before["incidents.overdue"] + 3
     assert after["followup.overdue"] > before["followup.overdue"]
     assert after["fieldwork.coming"] > before.get("fieldwork.coming", 0)
+
+
+@pytest.mark.parametrize("username", ["lanhdao", "hoankiem", "vanphong"])
+def test_a_wards_page_is_its_profile_with_what_each_app_knows(demo, username):
+    """Phường Hoàn Kiếm's page shows its incidents (with a twelve-month trend), directives and obstacles,
+    visits and opinions: the counts are those of each list filtered by the ward, for the same reader."""
+    from followup.selectors import directive_list
+    from incidents.selectors import incident_list
+
+    client = client_for(username)
+    user = User.objects.get(username=username)
+    ward = AdministrativeUnit.objects.get(name="Phường Hoàn Kiếm")
+    response = client.get(ward.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for panel in ("unit-incidents", "unit-followup", "unit-fieldwork"):
+        assert f'data-testid="{panel}"' in html, panel
+    incidents = incident_list(user=user).filter(locality=ward)
+    assert f'data-count="total">{incidents.count()}<' in html
+    assert incidents.count() > 0
+    directives = directive_list(user=user).filter(
+        locality=ward, closed_on__isnull=True, completed_on__isnull=True
+    )
+    assert f'data-count="open">{directives.count()}<' in html
+    assert html.count("<rect ") == 12  # one bar a month
+    # Every line the panels name opens for this reader.
+    links = set(re.findall(r'href="(/(?:incidents|followup|fieldwork|investment)/[^"?#]+/)"', html))
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_a_wards_profile_keeps_its_query_count_as_its_records_grow(demo):
+    from core.testing import assert_flat_queries
+
+    client = client_for("lanhdao")
+    ward = AdministrativeUnit.objects.get(name="Phường Hoàn Kiếm")
+
+    def grow():
+        for n, incident in enumerate(Incident.objects.filter(locality=ward)[:4]):
+            incident.pk, incident.code = None, f"VV-PROFILE-{n}"
+            incident.save()
+        for directive in Directive.objects.filter(locality=ward)[:4]:
+            directive.pk = None
+            directive.save()
+
+    assert_flat_queries(lambda: client.get(ward.get_absolute_url()), grow)
