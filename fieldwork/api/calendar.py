@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from core.api_inputs import Id, LongText, Text, query_date, require_writer
+from core.api_refs import resolve_ref
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from fieldwork.choices import EntryKind
@@ -21,7 +22,7 @@ from fieldwork.periods import current_quarter, parse_period
 from fieldwork.permissions import can_keep_calendar, can_see_all_shares, person_id
 from fieldwork.selectors import calendar as selectors
 from fieldwork.services import calendar as services
-from org.models import AdministrativeUnit, Agency
+from org import selectors as org_selectors
 
 router = Router(tags=["fieldwork"])
 
@@ -206,16 +207,11 @@ def _entry_data(user, data: dict) -> dict:
         if leader is None:
             raise Http404
         data["leader"] = leader
-    if data.get("locality") is not None:
-        data["locality"] = AdministrativeUnit.objects.filter(pk=data["locality"]).first()
-        if data["locality"] is None:
-            raise ValidationError({"locality": _("Choose a locality of your organisation.")})
-    if data.get("agency") is not None:
-        data["agency"] = Agency.objects.filter(
-            pk=data["agency"], organization_id=user.organization_id
-        ).first()
-        if data["agency"] is None:
-            raise ValidationError({"agency": _("Choose a unit of your organisation.")})
+    # The same scoped lists as the page's pickers: unknown or another organisation's is a 422.
+    if "locality" in data:
+        data["locality"] = resolve_ref(user, org_selectors.unit_list, data["locality"], "locality")
+    if "agency" in data:
+        data["agency"] = resolve_ref(user, org_selectors.agency_list, data["agency"], "agency")
     for name in ("starts_at", "ends_at"):
         if data.get(name) is not None:
             data[name] = _aware(data[name])
