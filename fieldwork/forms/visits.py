@@ -113,6 +113,12 @@ class OpinionForm(BootstrapMixin, forms.Form):
         self.fields["locality"].queryset = localities
 
 
+class OpinionEditForm(OpinionForm):
+    """An opinion corrected on a page of its own, against the version read."""
+
+    version = VersionField()
+
+
 class VisitDirectiveForm(BootstrapMixin, forms.Form):
     content = LongTextField(label=_("Directive"), limit=LONG_TEXT, rows=3)
     lead_unit = forms.ModelChoiceField(
