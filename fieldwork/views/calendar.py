@@ -365,14 +365,6 @@ class PolicyEdit(ScopedView):
 # --- feeds ----------------------------------------------------------------------------------------------
 
 
-def get_feed_leader(*, user, pk: int, action: str = "view"):
-    """A leader whose feed the user may manage (the office, or the leader), or 404."""
-    leader = selectors.get_leader_for_user(user=user, pk=pk)
-    if not can_see_feed(user, leader):
-        raise Http404
-    return leader
-
-
 class FeedPage(ScopedView):
     """A leader's secret iCalendar URL: shown, created anew (the old one revoked) or revoked."""
 
@@ -380,9 +372,9 @@ class FeedPage(ScopedView):
     nav = "fieldwork_calendar"
 
     def get(self, request, pk):
-        leader = get_feed_leader(user=request.user, pk=pk)
+        leader = selectors.get_feed_leader_for_user(user=request.user, pk=pk)
         feed = selectors.live_feed(leader)
-        url = request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token])) if feed else ""
+        url = ical.feed_url(request, feed)
         return render(
             request,
             "fieldwork/feed.html",
@@ -392,7 +384,7 @@ class FeedPage(ScopedView):
 
 class FeedCreate(ObjectActionView):
     permission = can_write
-    gate = get_feed_leader
+    gate = selectors.get_feed_leader_for_user
     service = services.feed_create
     success_message = gettext_lazy("A new feed address has been made; the earlier one no longer works.")
 
@@ -448,6 +440,4 @@ def person_panel_visible(user, person) -> bool:
 
 
 def person_panel_context(request, person) -> dict:
-    feed = selectors.live_feed(person)
-    url = request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token])) if feed else ""
-    return {"leader": person, "feed_url": url}
+    return {"leader": person, "feed_url": ical.feed_url(request, selectors.live_feed(person))}
