@@ -77,14 +77,18 @@ def test_the_calendar_and_the_share(page, demo):
 
 
 def _pick(page, select_id: str, typed: str, name: str) -> None:
-    """Type into a remote select (without diacritics) and choose the record the server found."""
+    """Type into a remote select (without diacritics), wait for the server's answer to those words, and choose
+    the record it found; the picker is then closed."""
     control = page.locator(f"#{select_id}-ts-control")
     control.click()
-    control.fill(typed)
+    words = "q=" + typed.replace(" ", "%20")
+    with page.expect_response(lambda response: words in response.url):
+        control.fill(typed)
     option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=name).first
     expect(option).to_be_visible()
     option.click()
-    page.keyboard.press("Tab")  # leave the picker: its dropdown closes
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#{select_id}-ts-dropdown")).to_be_hidden()
 
 
 def test_an_entry_gets_its_locality_and_unit_by_typing(page, demo):
@@ -103,6 +107,7 @@ def test_an_entry_gets_its_locality_and_unit_by_typing(page, demo):
     _pick(page, "id_agency", "dang uy phuong hoan kiem", "Đảng ủy Phường Hoàn Kiếm")
     shot(page, "fieldwork-entry-form-places")
     form.locator("button[type=submit]").click()
+    page.wait_for_url("**/fieldwork/entries/*/")
     expect(page.get_by_test_id("entry-locality")).to_have_text("Phường Hoàn Kiếm")
     expect(page.get_by_test_id("entry-agency")).to_have_text("Đảng ủy Phường Hoàn Kiếm")
     shot(page, "fieldwork-entry-places")
