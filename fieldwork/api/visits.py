@@ -358,6 +358,12 @@ def _opinion_refs(user, data: dict) -> dict:
     return data
 
 
+@router.get("/opinions/{id:opinion_id}", response=OpinionDetailOut, summary="An opinion heard")
+def get_opinion(request, opinion_id: int):
+    """Archived or not, for whoever sees its visit (its `version` is the one a correction sends)."""
+    return selectors.get_opinion_for_user(user=request.user, pk=opinion_id)
+
+
 @router.patch("/opinions/{id:opinion_id}", response=OpinionDetailOut, summary="Correct an opinion heard")
 def update_opinion(request, opinion_id: int, payload: OpinionPatch):
     """Only the fields sent change; `version` must be the one read (409 otherwise). The office, or the leader

@@ -45,7 +45,10 @@ def test_the_permission_matrix(roles, make_visit):
     }
     posts = {k: 302 if v == 200 else 404 for k, v in writers.items()}
     live_version, gone_version = {"version": live.version}, {"version": gone.version}
+    readers = {**dict.fromkeys(writers, 200), "vanphonghcm": 404}
     ops = [
+        Operation("api opinion", "GET", f"{API}/opinions/{live.pk}", readers),
+        Operation("api archived opinion", "GET", f"{API}/opinions/{gone.pk}", readers),
         Operation("edit page", "GET", f"/fieldwork/opinions/{live.pk}/edit/", writers),
         Operation("archived opinion's page", "GET", f"/fieldwork/opinions/{gone.pk}/edit/", writers),
         Operation(
@@ -71,6 +74,7 @@ def test_someone_elses_opinion_is_not_found_like_a_missing_one(roles, make_visit
     opinion = Opinion.objects.get(visit=visit)
     leader = client_for(roles["lanhdao"])
     for pk in (opinion.pk, opinion.pk + 1000):
+        assert leader.get(f"{API}/opinions/{pk}").status_code == 404
         assert leader.get(f"/fieldwork/opinions/{pk}/edit/").status_code == 404
         assert leader.post(f"/fieldwork/opinions/{pk}/restore/", {"version": 1}).status_code == 404
     answers = [
