@@ -5,10 +5,18 @@ Times are written in UTC; an all-day entry is written with dates (DTEND the day 
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
 from fieldwork.layout import entry_span
+
+
+def feed_url(request, feed) -> str:
+    """The absolute secret address of a live feed, as the page and the API show it ("" without one)."""
+    if feed is None:
+        return ""
+    return request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token]))
 
 
 def leader_calendar(leader, entries) -> bytes:

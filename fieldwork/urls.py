@@ -40,5 +40,7 @@ urlpatterns = [
     path("visits/<id:pk>/directives/", visits.VisitDirective.as_view(), name="visit_directive"),
     path("opinions/", visits.OpinionSearch.as_view(), name="opinion_search"),
     path("opinions/export/", visits.OpinionExport.as_view(), name="opinion_export"),
+    path("opinions/<id:pk>/edit/", visits.OpinionEdit.as_view(), name="opinion_edit"),
     path("opinions/<id:pk>/archive/", visits.OpinionArchive.as_view(), name="opinion_archive"),
+    path("opinions/<id:pk>/restore/", visits.OpinionRestore.as_view(), name="opinion_restore"),
 ]

@@ -11,6 +11,7 @@ from org.models import AdministrativeUnit, Agency, Body, Field, Person
 
 # The org API's scoped lists, searched without diacritics as the user types (core.forms.RemoteSelect).
 AGENCY_SEARCH = reverse_lazy("api:list_agencies")
+UNIT_SEARCH = reverse_lazy("api:list_units")
 LEADER_SEARCH = format_lazy("{}?leaders_only=true", reverse_lazy("api:list_people"))
 
 

@@ -13,15 +13,17 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from core.api_inputs import Id, LongText, Text, query_date, require_writer
+from core.api_refs import resolve_ref
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
+from fieldwork import ical
 from fieldwork.choices import EntryKind
 from fieldwork.filters.calendar import EntryFilterSet
 from fieldwork.periods import current_quarter, parse_period
 from fieldwork.permissions import can_keep_calendar, can_see_all_shares, person_id
 from fieldwork.selectors import calendar as selectors
 from fieldwork.services import calendar as services
-from org.models import AdministrativeUnit, Agency
+from org import selectors as org_selectors
 
 router = Router(tags=["fieldwork"])
 
@@ -206,16 +208,11 @@ def _entry_data(user, data: dict) -> dict:
         if leader is None:
             raise Http404
         data["leader"] = leader
-    if data.get("locality") is not None:
-        data["locality"] = AdministrativeUnit.objects.filter(pk=data["locality"]).first()
-        if data["locality"] is None:
-            raise ValidationError({"locality": _("Choose a locality of your organisation.")})
-    if data.get("agency") is not None:
-        data["agency"] = Agency.objects.filter(
-            pk=data["agency"], organization_id=user.organization_id
-        ).first()
-        if data["agency"] is None:
-            raise ValidationError({"agency": _("Choose a unit of your organisation.")})
+    # The same scoped lists as the page's pickers: unknown or another organisation's is a 422.
+    if "locality" in data:
+        data["locality"] = resolve_ref(user, org_selectors.unit_list, data["locality"], "locality")
+    if "agency" in data:
+        data["agency"] = resolve_ref(user, org_selectors.agency_list, data["agency"], "agency")
     for name in ("starts_at", "ends_at"):
         if data.get(name) is not None:
             data[name] = _aware(data[name])
@@ -268,6 +265,57 @@ def restore_entry(request, entry_id: int, payload: EntryVersionIn):
     require_writer(request.user)
     entry = selectors.get_entry_for_user(user=request.user, pk=entry_id, action="change")
     return services.entry_restore(actor=request.user, entry=entry, version=payload.version)
+
+
+# --- a leader's iCalendar feed ----------------------------------------------------------------------------
+
+
+class FeedOut(Schema):
+    """A leader's secret feed: whether one is live, its address and when it was made."""
+
+    leader: EntryLeaderOut
+    exists: bool
+    url: str | None = Field(description="The secret iCalendar address; whoever has it reads the calendar")
+    created_at: dt.datetime | None
+
+
+def feed_out(request, leader, feed) -> dict:
+    return {
+        "leader": {"id": leader.pk, "name": leader.full_name},
+        "exists": feed is not None,
+        "url": ical.feed_url(request, feed) or None,
+        "created_at": feed.created_at if feed else None,
+    }
+
+
+@router.get("/leaders/{id:person_id}/feed", response=FeedOut, summary="A leader's calendar feed")
+def get_feed(request, person_id: int):
+    """Whether the leader has a live feed, and its address: for the office and the leader (404 otherwise,
+    as for a leader who does not exist)."""
+    leader = selectors.get_feed_leader_for_user(user=request.user, pk=person_id)
+    return feed_out(request, leader, selectors.live_feed(leader))
+
+
+@router.post(
+    "/leaders/{id:person_id}/feed", response={201: FeedOut}, summary="Make a new calendar feed address"
+)
+def create_feed(request, person_id: int):
+    """A new secret address; the earlier one, if any, stops working at once."""
+    require_writer(request.user)
+    leader = selectors.get_feed_leader_for_user(user=request.user, pk=person_id, action="change")
+    feed = services.feed_create(actor=request.user, leader=leader)
+    return Status(201, feed_out(request, leader, feed))
+
+
+@router.post("/leaders/{id:person_id}/feed/revoke", response=FeedOut, summary="Revoke the calendar feed")
+def revoke_feed(request, person_id: int):
+    """The address answers 404 from now on; with no live feed nothing changes."""
+    require_writer(request.user)
+    leader = selectors.get_feed_leader_for_user(user=request.user, pk=person_id, action="change")
+    feed = selectors.live_feed(leader)
+    if feed is not None:
+        services.feed_revoke(actor=request.user, feed=feed)
+    return feed_out(request, leader, None)
 
 
 # --- the share and meetings ----------------------------------------------------------------------------

@@ -143,6 +143,35 @@ class OpinionIn(Schema):
     locality: Id | None = None
 
 
+class OpinionDetailOut(OpinionOut):
+    """An opinion as written: whether it is archived, and the sides its visit has heard since."""
+
+    archived: bool
+    sides_heard: int = Field(description="Kinds of speaker among the visit's live opinions")
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+    @staticmethod
+    def resolve_sides_heard(obj):
+        return obj.visit.sides_heard
+
+
+class OpinionPatch(Schema):
+    version: int
+    speaker_kind: SpeakerKind | None = None
+    speaker_name: Text | None = Field(None, max_length=200)
+    topic: Id | None = None
+    kind: OpinionKind | None = None
+    content: LongText | None = None
+    locality: Id | None = None
+
+
+class OpinionVersionIn(Schema):
+    version: int
+
+
 class OpinionPage(Schema):
     items: list[OpinionOut]
     count: int
@@ -309,12 +338,59 @@ def add_opinion(request, visit_id: int, payload: OpinionIn):
     visit = selectors.get_visit_for_user(user=request.user, pk=visit_id)
     if not can_record_opinions(request.user, visit):
         raise Http404
-    data = payload.dict()
-    data["topic"] = resolve_ref(request.user, org_selectors.field_list, data["topic"], "topic")
-    data["locality"] = resolve_ref(request.user, org_selectors.unit_list, data["locality"], "locality")
-    for name in ("speaker_kind", "kind"):
-        data[name] = data[name].value if data[name] is not None else ""
+    data = _opinion_refs(request.user, payload.dict())
     return Status(201, services.opinion_add(actor=request.user, visit=visit, **data))
+
+
+def _opinion_refs(user, data: dict) -> dict:
+    """The topic and locality ids of an opinion body turned into records within reach (422 otherwise), the
+    choices into their codes."""
+    if "topic" in data:
+        data["topic"] = resolve_ref(user, org_selectors.field_list, data["topic"], "topic")
+    if "locality" in data:
+        data["locality"] = resolve_ref(user, org_selectors.unit_list, data["locality"], "locality")
+    for name in ("speaker_kind", "kind"):
+        if name in data:
+            data[name] = data[name].value if data[name] is not None else ""
+    for name in ("speaker_name", "content"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    return data
+
+
+@router.get("/opinions/{id:opinion_id}", response=OpinionDetailOut, summary="An opinion heard")
+def get_opinion(request, opinion_id: int):
+    """Archived or not, for whoever sees its visit (its `version` is the one a correction sends)."""
+    return selectors.get_opinion_for_user(user=request.user, pk=opinion_id)
+
+
+@router.patch("/opinions/{id:opinion_id}", response=OpinionDetailOut, summary="Correct an opinion heard")
+def update_opinion(request, opinion_id: int, payload: OpinionPatch):
+    """Only the fields sent change; `version` must be the one read (409 otherwise). The office, or the leader
+    of the opinion's visit; the visit's sides heard are counted again."""
+    require_writer(request.user)
+    opinion = selectors.get_opinion_for_user(user=request.user, pk=opinion_id, action="change")
+    data = _opinion_refs(request.user, payload.dict(exclude_unset=True, exclude={"version"}))
+    return services.opinion_update(actor=request.user, opinion=opinion, version=payload.version, **data)
+
+
+@router.post(
+    "/opinions/{id:opinion_id}/archive", response=OpinionDetailOut, summary="Archive an opinion heard"
+)
+def archive_opinion(request, opinion_id: int, payload: OpinionVersionIn):
+    """It leaves the search and the visit's sides heard; its record and history stay."""
+    require_writer(request.user)
+    opinion = selectors.get_opinion_for_user(user=request.user, pk=opinion_id, action="change")
+    return services.opinion_archive(actor=request.user, opinion=opinion, version=payload.version)
+
+
+@router.post(
+    "/opinions/{id:opinion_id}/restore", response=OpinionDetailOut, summary="Restore an archived opinion"
+)
+def restore_opinion(request, opinion_id: int, payload: OpinionVersionIn):
+    require_writer(request.user)
+    opinion = selectors.get_opinion_for_user(user=request.user, pk=opinion_id, action="change")
+    return services.opinion_restore(actor=request.user, opinion=opinion, version=payload.version)
 
 
 @router.get("/opinions/", response=OpinionPage, summary="Search the opinions heard")

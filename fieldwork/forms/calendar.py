@@ -1,4 +1,6 @@
-"""Forms of the calendar pages: an entry, and the organisation's targets. Pickers are handed in, scoped."""
+"""Forms of the calendar pages: an entry, and the organisation's targets. Pickers are handed in, scoped; the
+locality and the unit are searched on the org API as the user types (core.forms.RemoteSelect), as on a
+visit's form."""
 
 import datetime as dt
 
@@ -6,10 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LongTextField, VersionField, with_blank
+from core.forms import LongTextField, RemoteSelect, VersionField, with_blank
 from core.validators import LONG_TEXT
 from fieldwork.choices import EntryKind
-from org.forms import BootstrapMixin
+from org.forms import AGENCY_SEARCH, UNIT_SEARCH, BootstrapMixin
 
 MOMENT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -27,6 +29,12 @@ class EntryForm(BootstrapMixin, forms.Form):
         help_text=_("Whole days, from the start's day to the end's day."),
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    locality = forms.ModelChoiceField(
+        label=_("Locality"), queryset=None, required=False, widget=RemoteSelect(url=UNIT_SEARCH)
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, required=False, widget=RemoteSelect(url=AGENCY_SEARCH)
+    )
     chaired = forms.BooleanField(label=_("Chaired by the leader"), required=False)
     recurrence = forms.CharField(
         label=_("Recurrence rule"),
@@ -37,9 +45,11 @@ class EntryForm(BootstrapMixin, forms.Form):
     note = LongTextField(label=_("Note"), limit=LONG_TEXT, rows=3, required=False)
     version = VersionField()
 
-    def __init__(self, *args, leaders, **kwargs):
+    def __init__(self, *args, leaders, localities, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders
+        self.fields["locality"].queryset = localities
+        self.fields["agency"].queryset = agencies
         self.fields["leader"].label_from_instance = lambda p: p.full_name
         for name in ("starts_at", "ends_at"):
             value = self.initial.get(name)

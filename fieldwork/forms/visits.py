@@ -11,9 +11,8 @@ from core.filters import DayField
 from core.forms import LongTextField, RemoteSelect, RemoteSelectMultiple, VersionField, with_blank
 from core.validators import LONG_TEXT, SUMMARY_TEXT
 from fieldwork.choices import OpinionKind, SpeakerKind
-from org.forms import AGENCY_SEARCH, LEADER_SEARCH, BootstrapMixin, DateInput
+from org.forms import AGENCY_SEARCH, LEADER_SEARCH, UNIT_SEARCH, BootstrapMixin, DateInput
 
-UNIT_SEARCH = reverse_lazy("api:list_units")
 PEOPLE_SEARCH = reverse_lazy("api:list_people")
 # Day first whatever the interface language: "05/03/2026 09:30" is the 5th of March.
 MOMENT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -112,6 +111,12 @@ class OpinionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = topics
         self.fields["locality"].queryset = localities
+
+
+class OpinionEditForm(OpinionForm):
+    """An opinion corrected on a page of its own, against the version read."""
+
+    version = VersionField()
 
 
 class VisitDirectiveForm(BootstrapMixin, forms.Form):

@@ -25,6 +25,7 @@ from fieldwork.permissions import (
     can_change_entry,
     can_keep_calendar,
     can_see_all_shares,
+    can_see_feed,
     person_id,
 )
 from fieldwork.services.calendar import policy_for
@@ -525,6 +526,15 @@ def meetings(*, user, period: Period, leader_id: int | None = None) -> Meetings:
 
 
 # --- feeds --------------------------------------------------------------------------------------------------
+
+
+def get_feed_leader_for_user(*, user, pk: int, action: str = "view") -> Person:
+    """A leader whose feed the user may see and manage (the office, or the leader: `can_see_feed`), or 404
+    for missing and not-yours alike. The feed page and the feed API both go through it."""
+    leader = get_leader_for_user(user=user, pk=pk)
+    if not can_see_feed(user, leader):
+        raise Http404
+    return leader
 
 
 def live_feed(leader: Person) -> CalendarFeed | None:

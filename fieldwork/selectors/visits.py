@@ -106,13 +106,29 @@ def opinions_of(visit: Visit) -> list[Opinion]:
     )
 
 
+def archived_opinions_of(visit: Visit) -> list[Opinion]:
+    """The visit's archived opinions (shown folded on its page, to be restored), last archived first."""
+    return list(
+        Opinion.objects.filter(visit=visit, archived_at__isnull=False)
+        .select_related("topic", "locality")
+        .order_by("-archived_at", "-id")
+    )
+
+
 def get_opinion_for_user(*, user, pk: int, action: str = "view") -> Opinion:
-    opinion = visible(Opinion.objects.all(), user).select_related("visit").filter(pk=pk).first()
+    """One opinion, or 404 for missing and not-yours alike. "change" (correct, archive, restore, archived or
+    not): whoever may record opinions on its visit (`can_record_opinions`: the office, the visit's leader)."""
+    opinion = (
+        visible(Opinion.objects.all(), user)
+        .select_related("visit", "visit__leader", "visit__organization", "topic", "locality")
+        .filter(pk=pk)
+        .first()
+    )
     if opinion is None:
         raise Http404
     if action == "view":
         return opinion
-    if opinion.archived_at is None and action == "change" and can_record_opinions(user, opinion.visit):
+    if action == "change" and can_record_opinions(user, opinion.visit):
         return opinion
     raise Http404
 

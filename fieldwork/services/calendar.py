@@ -20,6 +20,7 @@ from core.text import fold, nfc
 from core.validators import LONG_TEXT, check_lengths
 from fieldwork.layout import build_days, entry_span, lay_out_entry, occurrence_starts
 from fieldwork.models import CalendarEntry, CalendarFeed, EntryDay, FieldworkPolicy
+from org.models import PartyCommittee
 
 # An occurrence lasts at most this long (a long business trip is split into entries).
 MAX_ENTRY_DAYS = 31
@@ -62,6 +63,8 @@ def _check_entry(entry: CalendarEntry) -> None:
         errors["leader"] = [_("Choose a leader of your organisation.")]
     if entry.agency_id and entry.agency.organization_id != organization_id:
         errors["agency"] = [_("Choose a unit of your organisation.")]
+    if entry.locality_id and not _in_organization(entry.locality, organization_id):
+        errors["locality"] = [_("Choose a locality of your organisation.")]
     if entry.kind != "meeting" and entry.chaired:
         entry.chaired = False
     try:
@@ -71,6 +74,12 @@ def _check_entry(entry: CalendarEntry) -> None:
     if errors:
         raise ValidationError(errors)
     check_lengths(note=(entry.note, LONG_TEXT))
+
+
+def _in_organization(unit, organization_id) -> bool:
+    """Whether an administrative unit lies within the organisation's own (its root unit and below)."""
+    root = PartyCommittee.objects.filter(pk=organization_id).values_list("root_unit__path", flat=True).first()
+    return root is None or unit.path.startswith(root)
 
 
 def _normalise(entry: CalendarEntry) -> None:

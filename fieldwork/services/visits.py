@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditAction
 from core.registry import build_briefing
-from core.services import archive_record, create_record, update_record
+from core.services import archive_record, create_record, restore_record, update_record
 from core.text import nfc
 from core.validators import LONG_TEXT, SUMMARY_TEXT, check_lengths
 from fieldwork.choices import VISIT_TRANSITIONS, EntryKind, VisitStatus
@@ -377,11 +377,14 @@ def opinion_add(
 
 
 @transaction.atomic
-def opinion_update(*, actor, opinion: Opinion, version: int, **data) -> Opinion:
-    """Correct an opinion (who spoke, the topic, the kind, what was said, where)."""
+def opinion_update(*, actor, opinion: Opinion, version: int | None, **data) -> Opinion:
+    """Correct an opinion (who spoke, the topic, the kind, what was said, where) if nobody saved it since
+    `version`; the visit's sides heard are counted again."""
     unknown = set(data) - OPINION_FIELDS
     if unknown:
         raise ValidationError({name: _("This cannot be changed now.") for name in sorted(unknown)})
+    if opinion.archived_at is not None:
+        raise ValidationError(_("Restore the opinion before correcting it."))
     visit = opinion.visit
     merged = {name: data.get(name, getattr(opinion, name)) for name in OPINION_FIELDS}
     _check_opinion(
@@ -401,8 +404,18 @@ def opinion_update(*, actor, opinion: Opinion, version: int, **data) -> Opinion:
 
 
 @transaction.atomic
-def opinion_archive(*, actor, opinion: Opinion, version: int) -> Opinion:
+def opinion_archive(*, actor, opinion: Opinion, version: int | None) -> Opinion:
+    """Archive an opinion recorded by mistake: it leaves the search and the visit's sides heard; its record
+    and history stay."""
     opinion = archive_record(actor=actor, instance=opinion, version=version)
+    _refresh_sides(opinion.visit)
+    return opinion
+
+
+@transaction.atomic
+def opinion_restore(*, actor, opinion: Opinion, version: int | None) -> Opinion:
+    """Bring an archived opinion back into the search and the visit's sides heard."""
+    opinion = restore_record(actor=actor, instance=opinion, version=version)
     _refresh_sides(opinion.visit)
     return opinion
 

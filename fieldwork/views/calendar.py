@@ -43,6 +43,7 @@ from fieldwork.permissions import (
 )
 from fieldwork.selectors import calendar as selectors
 from fieldwork.services import calendar as services
+from org import selectors as org_selectors
 
 # FullCalendar writes its own style sheet into the page: the calendar page lets a style element carry the
 # request's nonce (read by FullCalendar from <meta name="csp-nonce">); everything else stays as strict.
@@ -135,6 +136,8 @@ def entry_workbook(queryset) -> bytes:
         Column(_("Ends at"), 18, lambda e: timezone.localtime(e.ends_at).strftime("%d/%m/%Y %H:%M")),
         Column(_("All day"), 10, lambda e: _("yes") if e.all_day else ""),
         Column(_("Place"), 28, lambda e: e.place),
+        Column(_("Locality"), 24, lambda e: e.locality.name if e.locality_id else ""),
+        Column(_("Unit"), 28, lambda e: e.agency.name if e.agency_id else ""),
         Column(_("Chaired by the leader"), 12, lambda e: _("yes") if e.chaired else ""),
         Column(_("Recurrence rule"), 30, lambda e: e.recurrence),
     ]
@@ -179,6 +182,8 @@ class EntryEdit(ObjectFormView):
         "ends_at",
         "all_day",
         "place",
+        "locality",
+        "agency",
         "chaired",
         "recurrence",
         "note",
@@ -204,7 +209,12 @@ class EntryEdit(ObjectFormView):
         return initial
 
     def get_form_kwargs(self, request, obj) -> dict:
-        return {"leaders": selectors.writable_leaders(user=request.user)}
+        user = request.user
+        return {
+            "leaders": selectors.writable_leaders(user=user),
+            "localities": org_selectors.unit_list(user=user),
+            "agencies": org_selectors.agency_list(user=user),
+        }
 
     def form_data(self, form) -> dict:
         data = super().form_data(form)
@@ -355,14 +365,6 @@ class PolicyEdit(ScopedView):
 # --- feeds ----------------------------------------------------------------------------------------------
 
 
-def get_feed_leader(*, user, pk: int, action: str = "view"):
-    """A leader whose feed the user may manage (the office, or the leader), or 404."""
-    leader = selectors.get_leader_for_user(user=user, pk=pk)
-    if not can_see_feed(user, leader):
-        raise Http404
-    return leader
-
-
 class FeedPage(ScopedView):
     """A leader's secret iCalendar URL: shown, created anew (the old one revoked) or revoked."""
 
@@ -370,9 +372,9 @@ class FeedPage(ScopedView):
     nav = "fieldwork_calendar"
 
     def get(self, request, pk):
-        leader = get_feed_leader(user=request.user, pk=pk)
+        leader = selectors.get_feed_leader_for_user(user=request.user, pk=pk)
         feed = selectors.live_feed(leader)
-        url = request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token])) if feed else ""
+        url = ical.feed_url(request, feed)
         return render(
             request,
             "fieldwork/feed.html",
@@ -382,7 +384,7 @@ class FeedPage(ScopedView):
 
 class FeedCreate(ObjectActionView):
     permission = can_write
-    gate = get_feed_leader
+    gate = selectors.get_feed_leader_for_user
     service = services.feed_create
     success_message = gettext_lazy("A new feed address has been made; the earlier one no longer works.")
 
@@ -438,6 +440,4 @@ def person_panel_visible(user, person) -> bool:
 
 
 def person_panel_context(request, person) -> dict:
-    feed = selectors.live_feed(person)
-    url = request.build_absolute_uri(reverse("fieldwork:feed", args=[feed.token])) if feed else ""
-    return {"leader": person, "feed_url": url}
+    return {"leader": person, "feed_url": ical.feed_url(request, selectors.live_feed(person))}

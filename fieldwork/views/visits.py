@@ -19,7 +19,14 @@ from core.toolkit import (
 from fieldwork import exports
 from fieldwork.choices import SpeakerKind, VisitStatus
 from fieldwork.filters.visits import OneSideFilterSet, OpinionFilterSet, VisitFilterSet
-from fieldwork.forms.visits import CancelForm, CarryOutForm, OpinionForm, VisitDirectiveForm, VisitForm
+from fieldwork.forms.visits import (
+    CancelForm,
+    CarryOutForm,
+    OpinionEditForm,
+    OpinionForm,
+    VisitDirectiveForm,
+    VisitForm,
+)
 from fieldwork.permissions import (
     can_cancel,
     can_carry_out,
@@ -117,7 +124,9 @@ class VisitDetail(Organisation, ObjectDetailView):
                 initial={"deadline": default_deadline(visit.organization_id, DIRECTIVE_DAYS)},
             )
         opinions = selectors.opinions_of(visit)
+        archived = selectors.archived_opinions_of(visit) if can_record_opinions(user, visit) else []
         return {
+            "archived_opinions": archived,
             "localities": localities,
             "agencies": list(visit.agencies.all()),
             "participants": list(visit.participants.all()),
@@ -297,12 +306,41 @@ class VisitDirective(VisitRaise):
         return visit
 
 
+class OpinionEdit(Organisation, ObjectFormView):
+    """Correct an opinion heard (the office, or the leader of its visit); an archived one is shown with its
+    "Restore" button."""
+
+    permission = can_write
+    gate = selectors.get_opinion_for_user
+    form_class = OpinionEditForm
+    template_name, context_object_name, nav = "fieldwork/opinion_form.html", "opinion", "visits"
+    initial_fields = ("speaker_kind", "speaker_name", "topic", "kind", "content", "locality", "version")
+    success_message = gettext_lazy("The opinion has been corrected.")
+
+    def get_form_kwargs(self, request, opinion):
+        return {
+            "topics": org_selectors.field_list(user=request.user),
+            "localities": opinion.visit.localities.all(),
+        }
+
+    def update(self, request, opinion, data, version):
+        return services.opinion_update(actor=request.user, opinion=opinion, version=version, **data)
+
+    def get_success_url(self, opinion):
+        return opinion.visit.get_absolute_url()
+
+
 class OpinionArchive(Organisation, ObjectActionView):
     gate, service, object_argument = selectors.get_opinion_for_user, services.opinion_archive, "opinion"
     success_message = gettext_lazy("The opinion has been archived.")
 
     def get_success_url(self, opinion):
         return opinion.visit.get_absolute_url()
+
+
+class OpinionRestore(OpinionArchive):
+    service = services.opinion_restore
+    success_message = gettext_lazy("The opinion has been restored.")
 
 
 # --- many sides

@@ -61,6 +61,22 @@ def test_lanhdao_plans_carries_out_and_follows_up_a_visit(page):
         expect(page.get_by_test_id("opinions")).to_contain_text(text)
     expect(page.get_by_test_id("sides-heard")).to_contain_text("Nghe 3/6 chiều ý kiến")
 
+    # 3b. correct one opinion on its own page; archive another (two sides left), then restore it
+    opinions = page.get_by_test_id("opinions")
+    opinions.locator("[data-opinion]", has_text="Rút ngắn thủ tục").get_by_test_id("opinion-edit").click()
+    edit = page.get_by_test_id("opinion-edit-form")
+    edit.locator("[name=content]").fill("Rút ngắn thủ tục cấp phép sửa chữa nhà ở riêng lẻ")
+    shot(page, "visit-journey-opinion-edit")
+    edit.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("opinions")).to_contain_text("sửa chữa nhà ở riêng lẻ")
+    opinions.locator("[data-opinion]", has_text="Phường đã rà soát").get_by_test_id("opinion-archive").click()
+    expect(page.get_by_test_id("sides-heard")).to_contain_text("Nghe 2/6 chiều ý kiến")
+    archived = page.get_by_test_id("archived-opinions")
+    archived.locator("summary").click()
+    shot(page, "visit-journey-opinion-archived")
+    archived.get_by_test_id("opinion-restore").click()
+    expect(page.get_by_test_id("sides-heard")).to_contain_text("Nghe 3/6 chiều ý kiến")
+
     # 4. carry it out, with what was found
     page.get_by_test_id("carry-out").click()
     page.locator("[name=findings]").fill("Thoát nước ngõ 12 xuống cấp; người dân đồng thuận cải tạo.")

@@ -17,6 +17,8 @@ from conftest import HOAN_KIEM, unit
 from core import services as core_services
 from core.errors import ConflictError
 from core.models import CalendarExceptionKind
+from fieldwork.services import calendar as fieldwork_calendar
+from fieldwork.services import visits as fieldwork_visits
 from followup import services as followup_services
 from followup.choices import SourceKind
 from incidents.tests.conftest import report
@@ -148,6 +150,35 @@ def records(hanoi, office, leader_user, focal_user, hoan_kiem_agency, assign, ma
     plain = org_services.person_create(actor=office, organization=hanoi, full_name="Đỗ Văn Bình")
     other = make_user(Role.STANDING_MEMBER, hanoi, "lanhdaokhac", person=True, full_name="Phan Thị Khác")
     agency, person, account = hoan_kiem_agency, leader_user.person, focal_user
+    tz = dt.timezone(dt.timedelta(hours=7))
+    yesterday = dt.datetime.combine(dt.date.today() - dt.timedelta(days=1), dt.time(8), tzinfo=tz)
+    entry = fieldwork_calendar.entry_create(
+        actor=office,
+        organization=hanoi,
+        leader=person,
+        kind="field_visit",
+        title="Đi cơ sở Phường Hoàn Kiếm",
+        starts_at=yesterday,
+        ends_at=yesterday + dt.timedelta(hours=3),
+        locality=hk,
+        agency=agency,
+    )
+    visit = fieldwork_visits.visit_create(
+        actor=office,
+        organization=hanoi,
+        leader=person,
+        purpose="Kiểm tra thoát nước",
+        starts_at=yesterday,
+        ends_at=yesterday + dt.timedelta(hours=3),
+        localities=[hk],
+    )
+    opinion, heard = (
+        fieldwork_visits.opinion_add(
+            actor=office, visit=visit, speaker_kind=speaker, kind="proposal", content="Sửa cống ngõ 12"
+        )
+        for speaker in ("citizen", "cadre")
+    )
+    heard = fieldwork_visits.opinion_archive(actor=office, opinion=heard, version=heard.version)
     return {
         # name: (the page with the form, the URL it posts to, the record it changes, what the user types)
         "agency edit": (f"/org/agencies/{agency.pk}/edit/", None, agency, {"short_name": "ĐU HK"}),
@@ -212,6 +243,25 @@ def records(hanoi, office, leader_user, focal_user, hoan_kiem_agency, assign, ma
             {"leader": str(other.person.pk), "reason": "Theo phân công mới."},
         ),
         "calendar archive": (f"/calendar/?year={year}", f"/calendar/?year={year}", exception, {}),
+        "calendar entry edit": (f"/fieldwork/entries/{entry.pk}/edit/", None, entry, {"place": "Số 1"}),
+        "opinion edit": (
+            f"/fieldwork/opinions/{opinion.pk}/edit/",
+            None,
+            opinion,
+            {"content": "Sửa cống ngõ 12 trước mùa mưa"},
+        ),
+        "opinion archive": (
+            visit.get_absolute_url(),
+            f"/fieldwork/opinions/{opinion.pk}/archive/",
+            opinion,
+            {},
+        ),
+        "opinion restore": (
+            f"/fieldwork/opinions/{heard.pk}/edit/",
+            f"/fieldwork/opinions/{heard.pk}/restore/",
+            heard,
+            {},
+        ),
     }
 
 
@@ -233,6 +283,10 @@ CASES = [
     "incident status",
     "incident reassign",
     "calendar archive",
+    "calendar entry edit",
+    "opinion edit",
+    "opinion archive",
+    "opinion restore",
 ]
 
 
