@@ -424,9 +424,14 @@ class GroupDetail(Organisation, ObjectDetailView):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
         kwargs = {"organization_id": org_id, "at": at, "year": year}
+        in_org = Project.objects.active().filter(organization_id=org_id)
+        group_projects = in_org.filter(group_links__group=group)
+        # The group's figures are those of all its projects; the rows, those the reader may open.
+        of_group = analytics.project_figures(group_projects, **kwargs)
         projects = selectors.project_list(user=user).filter(group_links__group=group)
-        by_project = analytics.project_figures(projects, **kwargs)
-        project_count = projects.count()
+        shown_pks = set(projects.values_list("pk", flat=True))
+        by_project = {pk: f for pk, f in of_group.items() if pk in shown_pks}
+        project_count = len(shown_pks)
         # The projects that lag the floor most; the whole list is the projects list, filtered by the group.
         worst = sorted(
             (pk for pk, f in by_project.items() if f.gap is not None),
@@ -440,11 +445,9 @@ class GroupDetail(Organisation, ObjectDetailView):
         rag_counts[Rag.NONE] += project_count - len(by_project)
         # Every group's rate, for this one's place in the ranking (the rates only).
         all_groups = list(selectors.group_list(user=user))
-        in_org = Project.objects.active().filter(organization_id=org_id)
         by_group = analytics.figures_by_group(in_org, all_groups, rates_only=True, **kwargs)
         ranking = _ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
-        group_projects = in_org.filter(group_links__group=group)
         curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year, at=at)
         members = sorted(
             group.current_members, key=lambda m: (list(GroupRole.values).index(m.role), m.person.full_name)
@@ -453,7 +456,7 @@ class GroupDetail(Organisation, ObjectDetailView):
             **_badges(),
             "at": at,
             "year": year,
-            "figures": analytics.figures(group_projects, **kwargs),
+            "figures": analytics.figures(group_projects, by_project=of_group, **kwargs),
             "members": members,
             "history": list(selectors.group_members_history(group)[:100]),
             "projects": project_rows,
