@@ -16,6 +16,7 @@
     var label = data.remoteLabel || "name";
     var detail = data.remoteDetail || "";
     var separator = url.indexOf("?") === -1 ? "?" : "&";
+    var asked = 0; // the latest request: an answer to an older one (a slow preload) never replaces it
     new window.TomSelect(select, {
       valueField: "id",
       labelField: label,
@@ -30,6 +31,7 @@
       score: function () { return function () { return 1; }; },
       load: function (query, callback) {
         var self = this;
+        var mine = ++asked;
         var address = url + separator + "page_size=" + PAGE_SIZE + "&q=" + encodeURIComponent(query);
         fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) {
@@ -37,6 +39,7 @@
             return response.json();
           })
           .then(function (answer) {
+            if (mine !== asked) { callback(); return; }
             self.clearOptions();
             callback(answer.items || []);
           })

@@ -66,3 +66,31 @@ def test_lanhdao_issues_a_directive_choosing_units_by_typing_without_diacritics(
         )
     )
     shot(page, "incident-directive-issued")
+
+
+def test_a_late_answer_never_replaces_the_search_typed_after_it(page):
+    """A picker loads its first page when it gets the focus; when that answer comes after the one to the
+    words typed since, the list keeps what was typed for."""
+    login(page, "lanhdao")
+    held = []
+
+    def hold_the_first_page(route):
+        if route.request.url.endswith("&q="):
+            held.append(route)  # answered late, below
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/org/units/**", hold_the_first_page)
+    page.goto(page.base_url + "/fieldwork/visits/new/")
+    control = page.locator("#id_localities-ts-control")
+    control.click()
+    control.fill("hoan kiem")
+    typed_for = page.locator("#id_localities-ts-dropdown .option", has_text="Phường Hoàn Kiếm")
+    expect(typed_for).to_have_count(1)
+    assert len(held) == 1
+    held[0].fulfill(json={"items": [{"id": 999999, "name": "Đơn vị trả lời muộn"}], "count": 1})
+    page.wait_for_timeout(300)
+    expect(page.locator("#id_localities-ts-dropdown .option", has_text="Đơn vị trả lời muộn")).to_have_count(
+        0
+    )
+    expect(typed_for).to_have_count(1)
