@@ -11,18 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import LongTextField, RemoteSelect, VersionField, with_blank
 from core.validators import LONG_TEXT
 from fieldwork.choices import EntryKind
+from fieldwork.forms.visits import moment_field
 from org.forms import AGENCY_SEARCH, UNIT_SEARCH, BootstrapMixin
-
-MOMENT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
 class EntryForm(BootstrapMixin, forms.Form):
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(EntryKind.choices))
     title = forms.CharField(label=_("Title"), max_length=300)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=MOMENT_WIDGET, input_formats=MOMENT_FORMATS)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=MOMENT_WIDGET, input_formats=MOMENT_FORMATS)
+    # Day first, as the visit form: a browser's own date-time field follows its language (mm/dd in English).
+    starts_at = moment_field(_("Starts at"))
+    ends_at = moment_field(_("Ends at"))
     all_day = forms.BooleanField(
         label=_("All day"),
         required=False,
