@@ -417,12 +417,12 @@ def _create(*, actor, notice, drafts: list[Draft], sheet: excel.Sheet, file_name
             kind="directive.imported",
             params={"count": len(created), "file": file_name[:200]},
         )
-        _notify(notice, created, event.pk)
+        _notify(notice, created, event.pk, actor)
 
     return excel.create_rows(sheet, drafts, create, _FIELD_COLUMNS, then=record)
 
 
-def _notify(notice, directives: list[Directive], event_id: int) -> None:
+def _notify(notice, directives: list[Directive], event_id: int, actor=None) -> None:
     """One notification per person told, however many of the directives concern them."""
     groups: dict[tuple, list[Directive]] = defaultdict(list)
     for directive in directives:
@@ -430,11 +430,12 @@ def _notify(notice, directives: list[Directive], event_id: int) -> None:
     counts: dict[int, int] = defaultdict(int)
     users = {}
     for group in groups.values():
-        for user in recipients.for_directive(group[0]):
+        for user in recipients.for_new_directive(group[0]):
             users[user.pk] = user
             counts[user.pk] += len(group)
     for pk, user in users.items():
         notify(
+            actor=actor,
             user=user,
             kind=NotificationKind.DIRECTIVE_ASSIGNED,
             key=f"notice:{notice.pk}:import:{event_id}:{pk}",
