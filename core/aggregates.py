@@ -16,6 +16,7 @@ Both give the same number: `percentile_cont(0.5)` interpolates halfway between t
 of queries never depends on the number of rows or of groups.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
@@ -32,11 +33,14 @@ def grouped(
             Case(When(q, then=1), default=0, output_field=IntegerField()) if q is not None else Value(1)
         )
     columns.update({f"v{m}": F(field) for m, field in enumerate(medians.values())})
-    inner, params = qs.order_by().values(**columns).query.sql_with_params()
+    result: dict[str, list[dict]] = {key: [] for key in keys}
+    try:
+        inner, params = qs.order_by().values(**columns).query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can match nothing (none(), an empty __in): nothing to count
+        return result
     build = _postgres_sql if connection.vendor == "postgresql" else _sqlite_sql
     sql = build(inner, len(keys), len(counts), len(medians))
     count_names, median_names = list(counts), list(medians)
-    result: dict[str, list[dict]] = {key: [] for key in keys}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for position, *values in cursor.fetchall():

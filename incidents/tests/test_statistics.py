@@ -211,3 +211,7 @@ def test_the_workflow_writes_the_working_hours_it_took(hanoi, routed, focal_user
     # Reopened, it is no longer resolved: its time to resolve goes; its acknowledgement stays.
     incident.refresh_from_db()
     assert (incident.ack_working_hours, incident.resolve_working_hours) == (Decimal("0.5"), None)
+
+
+def test_a_list_that_can_match_nothing_counts_nothing(hanoi, fixed):
+    assert incident_statistics_by(Incident.objects.none(), GROUPINGS) == {by: [] for by in GROUPINGS}

@@ -18,7 +18,7 @@
   }
 
   function draw(el, count, option) {
-    el.style.height = Math.max(200, count * BAR + 70) + "px";
+    el.style.height = Math.max(200, count * BAR + (narrow() ? 100 : 70)) + "px";
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     el.setAttribute("data-drawn", "1");
@@ -33,7 +33,7 @@
   function stacked(el, d, labels) {
     draw(el, d.names.length, {
       animation: false,
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: narrow() ? 64 : 36, bottom: 8, containLabel: true },
       legend: { top: 0, data: [labels.open, labels.other] },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: number },
       xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: number } },
@@ -51,7 +51,7 @@
   function onTime(el, d, labels) {
     draw(el, d.names.length, {
       animation: false,
-      grid: { left: 8, right: 48, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 16, right: 48, top: 16, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
         formatter: function (items) {
@@ -60,7 +60,7 @@
             labels.resolved + ": " + number(d.resolved[i]) + "<br>" + labels.median_resolve + ": " + d.median_resolve[i];
         },
       },
-      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value} %" } },
+      xAxis: { type: "value", min: 0, max: 100, interval: narrow() ? 50 : 20, axisLabel: { formatter: "{value} %" } },
       yAxis: {
         type: "category", data: names(d.names),
         axisLabel: { width: narrow() ? 110 : 200, overflow: "truncate" },
