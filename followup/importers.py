@@ -423,10 +423,14 @@ def _create(*, actor, notice, drafts: list[Draft], sheet: excel.Sheet, file_name
 
 
 def _notify(notice, directives: list[Directive], event_id: int, actor=None) -> None:
-    """One notification per person told, however many of the directives concern them."""
+    """One notification per person told, however many of the directives concern them. The directives are
+    grouped by what decides who is told (lead unit, cooperating units, issuer, place): one look-up a group."""
     groups: dict[tuple, list[Directive]] = defaultdict(list)
-    for directive in directives:
-        groups[(directive.lead_unit_id, directive.issued_by_id, directive.locality_id)].append(directive)
+    loaded = Directive.objects.filter(pk__in=[d.pk for d in directives]).prefetch_related("cooperating_units")
+    for directive in loaded:
+        cooperating = tuple(sorted(unit.pk for unit in directive.cooperating_units.all()))
+        key = (directive.lead_unit_id, cooperating, directive.issued_by_id, directive.locality_id)
+        groups[key].append(directive)
     counts: dict[int, int] = defaultdict(int)
     users = {}
     for group in groups.values():
