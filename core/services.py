@@ -164,8 +164,13 @@ def _calendar_changed(exception) -> None:
     )
 
 
-def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True):
+def notify(
+    *, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True, actor=None
+):
     """Notify a user in the app (and by e-mail) once per `key`; a second call with the same key does nothing.
+
+    `actor` is whoever made the step the notification tells of: nobody is told of their own act, so the
+    actor is never notified (a reminder run, with no actor, tells everyone it names).
 
     The in-app notification is written in the caller's transaction. The e-mail is a task
     (`core.tasks.send_notification_email`) queued once that transaction commits: a write that rolls back
@@ -177,6 +182,8 @@ def notify(*, user, kind: str, key: str, title: str, body: str = "", url: str = 
     from core.models import Notification
 
     if user is None or not user.is_active:
+        return None
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
         return None
     try:
         with transaction.atomic():

@@ -417,24 +417,29 @@ def _create(*, actor, notice, drafts: list[Draft], sheet: excel.Sheet, file_name
             kind="directive.imported",
             params={"count": len(created), "file": file_name[:200]},
         )
-        _notify(notice, created, event.pk)
+        _notify(notice, created, event.pk, actor)
 
     return excel.create_rows(sheet, drafts, create, _FIELD_COLUMNS, then=record)
 
 
-def _notify(notice, directives: list[Directive], event_id: int) -> None:
-    """One notification per person told, however many of the directives concern them."""
+def _notify(notice, directives: list[Directive], event_id: int, actor=None) -> None:
+    """One notification per person told, however many of the directives concern them. The directives are
+    grouped by what decides who is told (lead unit, cooperating units, issuer, place): one look-up a group."""
     groups: dict[tuple, list[Directive]] = defaultdict(list)
-    for directive in directives:
-        groups[(directive.lead_unit_id, directive.issued_by_id, directive.locality_id)].append(directive)
+    loaded = Directive.objects.filter(pk__in=[d.pk for d in directives]).prefetch_related("cooperating_units")
+    for directive in loaded:
+        cooperating = tuple(sorted(unit.pk for unit in directive.cooperating_units.all()))
+        key = (directive.lead_unit_id, cooperating, directive.issued_by_id, directive.locality_id)
+        groups[key].append(directive)
     counts: dict[int, int] = defaultdict(int)
     users = {}
     for group in groups.values():
-        for user in recipients.for_directive(group[0]):
+        for user in recipients.for_new_directive(group[0]):
             users[user.pk] = user
             counts[user.pk] += len(group)
     for pk, user in users.items():
         notify(
+            actor=actor,
             user=user,
             kind=NotificationKind.DIRECTIVE_ASSIGNED,
             key=f"notice:{notice.pk}:import:{event_id}:{pk}",

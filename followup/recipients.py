@@ -1,4 +1,8 @@
-"""Who is told about a follow-up item: the unit's focal points, the issuing leader, the leader in charge."""
+"""Who is told about a follow-up item: the unit's focal points, the issuing leader, the leader in charge.
+
+The audiences of a step (docs/followup.md, "Who is told"): each step reaches the people who must act
+next; the services pass their actor to `core.services.notify`, which never tells anyone of their own act.
+"""
 
 from accounts.choices import Role
 from accounts.models import User
@@ -38,6 +42,43 @@ def for_directive(directive) -> list[User]:
     return _unique(
         _focal_points(directive.lead_unit) + _user_of(directive.issued_by) + _leader_in_charge(directive)
     )
+
+
+def for_new_directive(directive) -> list[User]:
+    """Those who must carry it out: the lead unit's and the cooperating units' focal points, and the leader
+    in charge of the place. The leader who issued it is not told of his own directive."""
+    issuer = {user.pk for user in _user_of(directive.issued_by)}
+    units = (
+        [directive.lead_unit, *directive.cooperating_units.all()] if directive.pk else [directive.lead_unit]
+    )
+    people = [user for unit in units for user in _focal_points(unit)] + _leader_in_charge(directive)
+    return [user for user in _unique(people) if user.pk not in issuer]
+
+
+def for_lead_unit(directive) -> list[User]:
+    """The lead unit's focal points: they report, and hear whether their report of completion stands."""
+    return _focal_points(directive.lead_unit)
+
+
+def for_completion(directive) -> list[User]:
+    """Who must confirm (or return) a completion the lead unit reported: the leader who issued the
+    directive; the office of the organisation when that leader has no login."""
+    issuer = _user_of(directive.issued_by)
+    if issuer:
+        return issuer
+    return list(
+        User.objects.filter(organization_id=directive.organization_id, role=Role.OFFICE, is_active=True)
+    )
+
+
+def for_new_obstacle(obstacle) -> list[User]:
+    """Who decides what happens to a newly raised obstacle: the leader in charge of its place."""
+    return _leader_in_charge(obstacle)
+
+
+def for_assignment(obstacle) -> list[User]:
+    """An obstacle assigned to an agency: that agency's focal points resolve it; whoever raised it hears."""
+    return _unique(_focal_points(obstacle.responsible_agency) + _user_of(obstacle.raised_by))
 
 
 def for_obstacle(obstacle) -> list[User]:

@@ -202,7 +202,18 @@ def obstacle_create(
 
         obstacle.origin_type = ContentType.objects.get_for_model(origin)
         obstacle.origin_id = origin.pk
-    return create_record(actor=actor, instance=obstacle, kind="obstacle.raised")
+    obstacle = create_record(actor=actor, instance=obstacle, kind="obstacle.raised")
+    for user in recipients.for_new_obstacle(obstacle):
+        notify(
+            actor=actor,
+            user=user,
+            kind=NotificationKind.OBSTACLE_RAISED,
+            key=f"obstacle:{obstacle.pk}:raised",
+            title=_("New obstacle in a place you answer for: {title}").format(title=obstacle.title),
+            body=obstacle.description[:500],
+            url=obstacle.get_absolute_url(),
+        )
+    return obstacle
 
 
 EDITABLE_OBSTACLE_FIELDS = {
@@ -330,16 +341,49 @@ def obstacle_set_status(
         resupervision_schedule(
             actor=actor, obstacle=obstacle, due_on=resupervision_due(obstacle.organization, after=day)
         )
+    _notify_obstacle_move(obstacle, actor=actor, status=status, day=day, by_loop=event is not None)
+    return obstacle
+
+
+# What each move of an obstacle tells, and to whom (docs/followup.md, "Who is told"). Resolved by the loop,
+# the loop tells (resolve_obstacle_when_done); starting to resolve it tells nobody.
+def _notify_obstacle_move(obstacle: Obstacle, *, actor, status: str, day: dt.date, by_loop: bool) -> None:
     if status == ObstacleStatus.ESCALATED:
         for user in recipients.for_escalation(obstacle):
             notify(
+                actor=actor,
                 user=user,
                 kind=NotificationKind.OBSTACLE_ESCALATED,
                 key=f"obstacle:{obstacle.pk}:escalated:{day.isoformat()}",
                 title=_("Obstacle escalated to the Standing Committee: {title}").format(title=obstacle.title),
                 url=obstacle.get_absolute_url(),
             )
-    return obstacle
+    elif status == ObstacleStatus.ASSIGNED:
+        deadline = obstacle.deadline.strftime("%d/%m/%Y") if obstacle.deadline else "—"
+        for user in recipients.for_assignment(obstacle):
+            notify(
+                actor=actor,
+                user=user,
+                kind=NotificationKind.OBSTACLE_ASSIGNED,
+                key=f"obstacle:{obstacle.pk}:assigned:{obstacle.responsible_agency_id}:{day.isoformat()}",
+                title=_("Obstacle to resolve by {deadline}: {title}").format(
+                    deadline=deadline, title=obstacle.title
+                ),
+                body=obstacle.committee_decision[:500],
+                url=obstacle.get_absolute_url(),
+            )
+    elif status in (ObstacleStatus.RESOLVED, ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED) and not by_loop:
+        for user in recipients.for_obstacle(obstacle):
+            notify(
+                actor=actor,
+                user=user,
+                kind=NotificationKind.OBSTACLE_RESOLVED,
+                key=f"obstacle:{obstacle.pk}:{status}:{day.isoformat()}",
+                title=_("Obstacle {status}: {title}").format(
+                    status=_status_label(status).lower(), title=obstacle.title
+                ),
+                url=obstacle.get_absolute_url(),
+            )
 
 
 def obstacle_escalate(*, actor, obstacle, version: int, on=None, note: str = "") -> Obstacle:
@@ -540,8 +584,9 @@ def directive_create(
         due_on=resupervision_due_on or resupervision_due(organization, after=deadline),
     )
     if notify_people:
-        for user in recipients.for_directive(directive):
+        for user in recipients.for_new_directive(directive):
             notify(
+                actor=actor,
                 user=user,
                 kind=NotificationKind.DIRECTIVE_ASSIGNED,
                 key=f"directive:{directive.pk}:issued",
@@ -658,7 +703,32 @@ def directive_report_progress(
         from core.services import attachment_add
 
         attachment_add(actor=actor, organization=directive.organization, instance=report, upload=upload)
+    if claims_done:
+        # The leader who issued it must now confirm or return it.
+        for user in recipients.for_completion(directive):
+            notify(
+                actor=actor,
+                user=user,
+                kind=NotificationKind.DIRECTIVE_DONE_REPORTED,
+                key=f"directive:{directive.pk}:done-reported:{report.pk}",
+                title=_("Directive reported done, to confirm: {directive}").format(directive=directive),
+                body=text[:500],
+                url=directive.get_absolute_url(),
+            )
     return report
+
+
+def _tell_lead_unit(directive: Directive, *, actor, kind: str, key: str, title: str, body: str = "") -> None:
+    for user in recipients.for_lead_unit(directive):
+        notify(
+            actor=actor,
+            user=user,
+            kind=kind,
+            key=f"directive:{directive.pk}:{key}",
+            title=title,
+            body=body[:500],
+            url=directive.get_absolute_url(),
+        )
 
 
 def may_confirm_completion(user, directive: Directive) -> bool:
@@ -696,6 +766,13 @@ def directive_confirm_completion(*, actor, directive: Directive, version: int, o
         data={"completion_confirmed_on": on or _today(), "completion_confirmed_by": actor},
         kind="directive.completion_confirmed",
     )
+    _tell_lead_unit(
+        directive,
+        actor=actor,
+        kind=NotificationKind.DIRECTIVE_CONFIRMED,
+        key=f"confirmed:{directive.version}",
+        title=_("Completion confirmed: {directive}").format(directive=directive),
+    )
     resolve_obstacle_when_done(actor=actor, directive=directive, day=directive.completion_confirmed_on)
     return directive
 
@@ -710,7 +787,7 @@ def directive_return_completion(*, actor, directive: Directive, version: int, re
     reason = nfc(reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the completion is returned.")})
-    return update_record(
+    directive = update_record(
         actor=actor,
         instance=directive,
         version=version,
@@ -719,6 +796,16 @@ def directive_return_completion(*, actor, directive: Directive, version: int, re
         kind="directive.completion_returned",
         note=reason,
     )
+    # The work is not done: the lead unit goes on and reports again.
+    _tell_lead_unit(
+        directive,
+        actor=actor,
+        kind=NotificationKind.DIRECTIVE_RETURNED,
+        key=f"returned:{directive.version}",
+        title=_("Completion returned, the work goes on: {directive}").format(directive=directive),
+        body=reason,
+    )
+    return directive
 
 
 # --- the loop closes the obstacle ---------------------------------------------------------------------
@@ -766,6 +853,7 @@ def resolve_obstacle_when_done(
     )
     for user in recipients.for_obstacle(obstacle):
         notify(
+            actor=actor,
             user=user,
             kind=NotificationKind.OBSTACLE_RESOLVED,
             key=f"obstacle:{obstacle.pk}:resolved:{day.isoformat()}",
@@ -888,6 +976,16 @@ def resupervision_record(
                 kind="directive.closed",
                 params={"verdict": verdict},
             )
+            _tell_lead_unit(
+                check.directive,
+                actor=actor,
+                kind=NotificationKind.DIRECTIVE_CLOSED,
+                key=f"closed:{check.pk}",
+                title=_("Directive closed by a re-supervision ({verdict}): {directive}").format(
+                    verdict=Verdict(verdict).label, directive=check.directive
+                ),
+                body=evidence,
+            )
             if verdict == Verdict.IMPLEMENTED:
                 resolve_obstacle_when_done(
                     actor=actor, directive=check.directive, day=checked_on, check=check
@@ -977,7 +1075,7 @@ def resupervision_recheck(*, actor, check: ReSupervision, due_on: dt.date, assig
         raise ValidationError(_("This check has no verdict yet: record it instead of scheduling another."))
     if hasattr(check, "superseded_by") and ReSupervision.objects.filter(supersedes=check).exists():
         raise ValidationError(_("This check has already been superseded."))
-    return resupervision_schedule(
+    new_check = resupervision_schedule(
         actor=actor,
         due_on=due_on,
         directive=check.directive,
@@ -986,3 +1084,17 @@ def resupervision_recheck(*, actor, check: ReSupervision, due_on: dt.date, assig
         checked_group=check.checked_group,
         supersedes=check,
     )
+    # Whoever must check again is told now; the reminder run tells them again when it falls due.
+    user = getattr(new_check.assigned_to, "user", None)
+    if user is not None and user.is_active:
+        notify(
+            actor=actor,
+            user=user,
+            kind=NotificationKind.RESUPERVISION_SCHEDULED,
+            key=f"resupervision:{new_check.pk}:scheduled",
+            title=_("Re-supervision to carry out by {day}: {item}").format(
+                day=due_on.strftime("%d/%m/%Y"), item=new_check.item
+            ),
+            url=new_check.get_absolute_url(),
+        )
+    return new_check

@@ -573,6 +573,9 @@ class _City:
             actor=self.office, incident=incident, version=incident.version, status=status, **details
         )
 
+    def taken(self, spec: "Spec", moment: dt.datetime) -> Decimal:
+        return services.working_hours_taken(None, spec.reported_at, moment, self.calendar)
+
     def after(self, start: dt.datetime, hours: float) -> dt.datetime:
         return self.calendar.add_working_hours(start, Decimal(str(round(hours, 2))))
 
@@ -605,7 +608,11 @@ class _City:
         if spec.assigned_first:
             incident = self.move(incident, IncidentStatus.ASSIGNED)
         incident = self.move(incident, IncidentStatus.HANDLING)
-        times.update(acknowledged_at=acknowledged, status_changed_at=acknowledged)
+        times.update(
+            acknowledged_at=acknowledged,
+            ack_working_hours=self.taken(spec, acknowledged),
+            status_changed_at=acknowledged,
+        )
         self.updates[incident.pk] = times
         if spec.outcome == OPEN:
             return
@@ -616,13 +623,16 @@ class _City:
         incident = self.move(
             incident, IncidentStatus.RESOLVED, resolution=spec.story.resolution.format(n=spec.number)
         )
-        times.update(resolved_at=resolved, status_changed_at=resolved)
+        times.update(
+            resolved_at=resolved, resolve_working_hours=self.taken(spec, resolved), status_changed_at=resolved
+        )
         if spec.outcome == REOPENED:
             reopened = self.after(resolved, rng.uniform(4, 16))
             if reopened <= self.now:
                 self.move(incident, IncidentStatus.REOPENED, note="Người dân phản ánh sự việc tái diễn.")
                 times.update(
                     resolved_at=None,
+                    resolve_working_hours=None,
                     closed_at=None,
                     status_changed_at=reopened,
                     resolve_due_at=self.after(reopened, resolve_hours),

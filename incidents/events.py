@@ -44,4 +44,11 @@ events.register(
 )
 events.register("incident.imported", _imported)
 
-events.hide_fields("incidents.Incident", "status_changed_at", "search_text", "responsible_assignment")
+events.hide_fields(
+    "incidents.Incident",
+    "status_changed_at",
+    "search_text",
+    "responsible_assignment",
+    "ack_working_hours",
+    "resolve_working_hours",
+)

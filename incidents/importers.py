@@ -727,10 +727,10 @@ _FIELD_COLUMNS = {
 }
 
 
-def _notify(organization, people: dict[int, int], pressing: int, event_id: int) -> None:
+def _notify(organization, people: dict[int, int], pressing: int, event_id: int, actor=None) -> None:
     """One notice per person for the whole sheet, to the people incidents.services tells about a new
     incident: the leader in charge, the focal point, and the Standing Board for the urgent ones and those of
-    public concern."""
+    public concern. The office that imports the sheet is not told of its own import."""
     counts = dict(people)
     users = {user.pk: user for user in User.objects.filter(pk__in=list(counts), is_active=True)}
     board = set()
@@ -741,6 +741,7 @@ def _notify(organization, people: dict[int, int], pressing: int, event_id: int) 
             board.add(user.pk)
     for pk, user in users.items():
         notify(
+            actor=actor,
             user=user,
             kind="incident_new",
             key=f"incident-import:{event_id}:{pk}",
@@ -807,7 +808,7 @@ def import_incidents(*, actor, organization, file, progress=None) -> ImportResul
             params=params,
         )
         people, pressing = bulk.people, bulk.pressing
-        transaction.on_commit(lambda: _notify(organization, people, pressing, event.pk))
+        transaction.on_commit(lambda: _notify(organization, people, pressing, event.pk, actor))
         return bulk.written()
 
     return excel.import_sheet(

@@ -109,6 +109,20 @@ class Incident(CoreModel):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Working hours on the organisation's calendar from the report to the acknowledgement and to the
+    # resolution, written with the stamp they measure (services.working_hours_taken): the statistics take
+    # their medians in SQL, in the unit the deadlines are counted in.
+    ack_working_hours = models.DecimalField(
+        _("working hours to acknowledge"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    resolve_working_hours = models.DecimalField(
+        _("working hours to resolve"), max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
     resolution = models.TextField(_("resolution"), blank=True)
     reject_reason = models.CharField(
         _("rejected as"), max_length=20, choices=RejectReason.choices, blank=True

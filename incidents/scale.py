@@ -4,6 +4,7 @@ deterministic."""
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios, register_seeder
+from core.calendar import WorkingCalendar
 from incidents import services
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, Severity
 from incidents.models import Incident
@@ -28,6 +30,9 @@ def seed_incidents(scale: str, progress) -> None:
     if committee is None or Incident.objects.filter(organization=committee).exists():
         return
     rng = random.Random(SEED)  # noqa: S311 - deterministic synthetic data, not security
+    # The workflow's times come from a generator of their own, so the other columns stay as they were.
+    clock = random.Random(SEED + 1)  # noqa: S311
+    calendar = WorkingCalendar.for_organization(committee)
     routes = list(
         Assignment.objects.filter(organization=committee, locality__isnull=False).values_list(
             "pk", "locality_id", "leader_id"
@@ -60,6 +65,7 @@ def seed_incidents(scale: str, progress) -> None:
             ack_due_at=reported + dt.timedelta(hours=8),
             resolve_due_at=reported + dt.timedelta(hours=80),
         )
+        _walk(incident, clock, calendar, now)
         incident.refresh_derived()
         batch.append(incident)
         if len(batch) == BATCH:
@@ -70,6 +76,33 @@ def seed_incidents(scale: str, progress) -> None:
     total += len(batch)
     incident = seed_one_incident_s_life(committee)
     progress(f"{total:,} incidents; {incident.code} reassigned, handled, with two directives")
+
+
+ACKNOWLEDGED = {IncidentStatus.HANDLING, IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
+RESOLVED = {IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
+
+
+def _walk(incident: Incident, clock: random.Random, calendar: WorkingCalendar, now: dt.datetime) -> None:
+    """The times an incident of its status went through, in working hours from the report (as the
+    services stamp them): acknowledged within 0.1 to 16 working hours, resolved within 1 to 160; a moment
+    past `now` is brought back to it."""
+    if incident.status not in ACKNOWLEDGED:
+        return
+    taken = [Decimal(str(round(clock.uniform(0.1, 16), 2)))]
+    if incident.status in RESOLVED:
+        taken.append(taken[0] + Decimal(str(round(clock.uniform(1, 160), 2))))
+    moments = []
+    for hours in taken:
+        moment = calendar.add_working_hours(incident.reported_at, hours)
+        if moment > now:
+            moment, hours = (
+                now,
+                calendar.working_hours_between(incident.reported_at, now).quantize(Decimal("0.01")),
+            )
+        moments.append((moment, hours))
+    incident.acknowledged_at, incident.ack_working_hours = moments[0]
+    if len(moments) > 1:
+        incident.resolved_at, incident.resolve_working_hours = moments[1]
 
 
 def seed_one_incident_s_life(committee) -> Incident:

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -233,7 +234,7 @@ class Intake:
         )
 
 
-def _notify_new(incident: Incident) -> None:
+def _notify_new(incident: Incident, actor=None) -> None:
     title = _("New incident in {place}: {title}").format(
         place=incident.locality or incident.agency, title=incident.title
     )
@@ -253,6 +254,7 @@ def _notify_new(incident: Incident) -> None:
         )
     for user in {u.pk: u for u in people}.values():
         notify(
+            actor=actor,
             user=user,
             kind="incident_new",
             key=f"incident:{incident.pk}:new",
@@ -312,7 +314,7 @@ def incident_create(
     for upload in files:
         attachment_add(actor=actor, organization=organization, instance=incident, upload=upload)
     if notify_people:  # an import tells each person once for the whole sheet instead
-        _notify_new(incident)
+        _notify_new(incident, actor)
     return incident
 
 
@@ -657,13 +659,25 @@ def incident_reassign(
         kind="incident.reassigned",
         params={"leader": leader.pk},
     )
+    title = _("Incident assigned to you: {title}").format(title=incident.title)
     user = getattr(leader, "user", None)
     if user is not None:
         notify(
+            actor=actor,
             user=user,
             kind="incident_reassigned",
             key=f"incident:{incident.pk}:leader:{leader.pk}:{version}",
-            title=_("Incident assigned to you: {title}").format(title=incident.title),
+            title=title,
+            body=reason,
+            url=incident.get_absolute_url(),
+        )
+    if handling_unit is not None and incident.focal_point is not None:
+        notify(
+            actor=actor,
+            user=incident.focal_point,
+            kind="incident_reassigned",
+            key=f"incident:{incident.pk}:unit:{handling_unit.pk}:{version}",
+            title=title,
             body=reason,
             url=incident.get_absolute_url(),
         )
@@ -701,6 +715,15 @@ def move_refusal(*, actor, incident: Incident, status: str) -> str:
     return ""
 
 
+def working_hours_taken(
+    organization, reported_at: dt.datetime, moment: dt.datetime, calendar=None
+) -> Decimal:
+    """The working hours from the report to `moment` on the organisation's calendar, to the hundredth: what
+    the statistics' medians are taken over (ack_working_hours, resolve_working_hours)."""
+    calendar = calendar or WorkingCalendar.for_organization(organization)
+    return calendar.working_hours_between(reported_at, moment).quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def incident_set_status(
     *,
@@ -722,21 +745,33 @@ def incident_set_status(
         raise ValidationError(refusal)
     now = timezone.now()
     data: dict = {"status": status, "status_changed_at": now}
+    calendar = WorkingCalendar.for_organization(incident.organization_id)
     if status in ACKNOWLEDGED_STATUSES and incident.acknowledged_at is None:
         data["acknowledged_at"] = now
+        data["ack_working_hours"] = working_hours_taken(None, incident.reported_at, now, calendar)
     if status == IncidentStatus.RESOLVED:
         resolution = nfc(resolution)
         if not resolution:
             raise ValidationError({"resolution": _("Describe what was done.")})
         check_lengths(resolution=(resolution, LONG_TEXT))
-        data.update(resolution=resolution, resolved_at=now)
+        data.update(
+            resolution=resolution,
+            resolved_at=now,
+            resolve_working_hours=working_hours_taken(None, incident.reported_at, now, calendar),
+        )
     elif status == IncidentStatus.CLOSED:
         data["closed_at"] = now
     elif status == IncidentStatus.REOPENED:
         _ack, resolve_due = deadlines_for(
             organization=incident.organization, severity=incident.severity, start=now
         )
-        data.update(resolved_at=None, closed_at=None, resolve_due_at=resolve_due, reject_reason="")
+        data.update(
+            resolved_at=None,
+            resolve_working_hours=None,
+            closed_at=None,
+            resolve_due_at=resolve_due,
+            reject_reason="",
+        )
     elif status == IncidentStatus.REJECTED:
         if reject_reason not in RejectReason.values:
             raise ValidationError(
@@ -749,7 +784,7 @@ def incident_set_status(
                 raise ValidationError({"duplicate_of": _("This record belongs to another organisation.")})
             data["duplicate_of"] = duplicate_of
         data["reject_reason"] = reject_reason
-    return update_record(
+    incident = update_record(
         actor=actor,
         instance=incident,
         data=data,
@@ -764,6 +799,53 @@ def incident_set_status(
             "duplicate_of": getattr(data.get("duplicate_of"), "code", ""),
         },
     )
+    _notify_move(incident, actor=actor, version=version)
+    return incident
+
+
+def _leader_user(incident: Incident):
+    leader = incident.responsible_leader
+    return getattr(leader, "user", None) if leader is not None else None
+
+
+# Who must act after each move (docs/incidents.md, "Who is told"): handed to the unit, its focal point
+# handles it; reopened, the leader in charge and the focal point take it up again; resolved or turned away,
+# the colleague who reported it learns the answer. Accepting and closing tell nobody: nobody has to act.
+MOVE_NOTICES = {
+    IncidentStatus.ASSIGNED: ("incident_assigned", gettext_lazy("Incident handed to your unit: {title}")),
+    IncidentStatus.REOPENED: ("incident_reopened", gettext_lazy("Incident reopened: {title}")),
+    IncidentStatus.RESOLVED: (
+        "incident_resolved",
+        gettext_lazy("The incident you reported was resolved: {title}"),
+    ),
+    IncidentStatus.REJECTED: (
+        "incident_rejected",
+        gettext_lazy("The incident you reported was not taken up: {title}"),
+    ),
+}
+
+
+def _notify_move(incident: Incident, *, actor, version: int) -> None:
+    if incident.status not in MOVE_NOTICES:
+        return
+    kind, title = MOVE_NOTICES[incident.status]
+    if incident.status == IncidentStatus.ASSIGNED:
+        people, body = [incident.focal_point], ""
+    elif incident.status == IncidentStatus.REOPENED:
+        people, body = [_leader_user(incident), incident.focal_point], ""
+    else:
+        people = [incident.reporter]
+        body = incident.resolution if incident.status == IncidentStatus.RESOLVED else ""
+    for user in {u.pk: u for u in people if u is not None}.values():
+        notify(
+            actor=actor,
+            user=user,
+            kind=kind,
+            key=f"incident:{incident.pk}:{incident.status}:{version}",
+            title=str(title).format(title=incident.title),
+            body=body[:500],
+            url=incident.get_absolute_url(),
+        )
 
 
 @transaction.atomic

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csp import csp_override
 
 from core import audit
-from core.calendar import WorkingCalendar, default_deadline
+from core.calendar import WorkingCalendar, default_deadline, describe_hours, hours_per_working_day
 from core.forms import form_errors_text, form_version
 from core.imports import ImportTarget
-from core.listing import SortOption
+from core.listing import SortOption, paginate, query_string_without
 from core.services import attachment_add
 from core.toolkit import (
     FilteredMixin,
@@ -702,23 +702,97 @@ class IncidentMapData(IncidentRows, ScopedView):
 
 
 class IncidentStatistics(IncidentRows, ScopedView):
-    """Counts, open, median hours to acknowledge and to resolve, and the on-time rate, by locality, field
-    and leader, over the filtered incidents the user may see."""
+    """Charts first, tables beneath: counts, open, median working time to acknowledge and to resolve, and
+    the on-time rate, by field, locality and leader, over the filtered incidents the user may see. Every
+    figure is computed by the database (selectors.incident_statistics_by); the long table of localities is
+    paginated."""
 
     nav = "incident_statistics"
 
     def get(self, request):
         filterset, qs = self.filtered(request)
         field_labels = dict(IncidentField.choices)
-        tables = []
         by_grouping = selectors.incident_statistics_by(qs, tuple(STATISTICS_GROUPS))
+        tables = []
         for by, title in STATISTICS_GROUPS.items():
             rows = by_grouping[by]
             for row in rows:
-                row["label"] = field_labels.get(row["key"], row["key"]) if by == "field" else row["key"]
-            tables.append({"by": by, "title": title, "rows": rows})
-        context = {**self.base_context(), "tables": tables, **_filter_context(request, filterset)}
+                row["label"] = str(field_labels.get(row["key"], row["key"])) if by == "field" else row["key"]
+            table = {"by": by, "title": title, "rows": rows, "count": len(rows)}
+            if by == "locality":
+                table["page"] = paginate(request, rows, per_page=STATISTICS_PAGE_SIZE)
+                table["rows"] = table["page"].object_list
+            tables.append(table)
+        context = {
+            **self.base_context(),
+            "tables": tables,
+            "summary": _statistics_summary(by_grouping["field"]),
+            "chart": _statistics_chart(by_grouping),
+            "qs_page": query_string_without(request, "page"),
+            "working_day": _working_day(),
+            **_filter_context(request, filterset),
+        }
         return render(request, "incidents/incident_statistics.html", context)
+
+
+def _working_day() -> str:
+    """The length of a working day on the working calendar, as read: "8 giờ"."""
+    hours = hours_per_working_day()
+    n = formats.number_format(hours.normalize(), use_l10n=True)
+    return ngettext("{n} hour", "{n} hours", int(hours)).format(n=n)
+
+
+# Rows of the locality table on a page, and bars of the locality chart (the localities with most incidents).
+STATISTICS_PAGE_SIZE = 20
+CHART_LOCALITIES = 15
+
+
+def _statistics_summary(by_field: list[dict]) -> dict:
+    """The totals over every incident counted: each incident has one field, so the fields' counts add up."""
+    total = sum(row["total"] for row in by_field)
+    resolved = sum(row["resolved"] for row in by_field)
+    on_time = sum(row["on_time"] for row in by_field)
+    return {
+        "total": total,
+        "open": sum(row["open"] for row in by_field),
+        "resolved": resolved,
+        "on_time_rate": round(100 * on_time / resolved, 1) if resolved else None,
+    }
+
+
+def _statistics_chart(by_grouping: dict[str, list[dict]]) -> dict:
+    """What the page's charts draw (static/coso/incident-statistics.js), read from a json_script element."""
+
+    def bars(rows: list[dict]) -> dict:
+        return {
+            "names": [str(row["label"]) for row in rows],
+            "open": [row["open"] for row in rows],
+            "other": [row["total"] - row["open"] for row in rows],
+        }
+
+    leaders = [row for row in by_grouping["leader"] if row["on_time_rate"] is not None]
+    return {
+        "labels": {
+            "open": _("Open"),
+            "other": _("Resolved, closed or rejected"),
+            "on_time": _("On time"),
+            "median_resolve": _("Median time to resolve"),
+            "resolved": _("Resolved"),
+        },
+        "field": bars(by_grouping["field"]),
+        "locality": bars(by_grouping["locality"][:CHART_LOCALITIES]),
+        "leader": {
+            "names": [str(row["label"]) for row in leaders],
+            "on_time": [row["on_time_rate"] for row in leaders],
+            "resolved": [row["resolved"] for row in leaders],
+            "median_resolve": [
+                describe_hours(row["median_resolve_hours"])
+                if row["median_resolve_hours"] is not None
+                else "—"
+                for row in leaders
+            ],
+        },
+    }
 
 
 # --- import -----------------------------------------------------------------------------------------

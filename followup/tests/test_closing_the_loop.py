@@ -126,13 +126,14 @@ def test_a_check_that_finds_the_last_directive_implemented_resolves_the_obstacle
     assert "Hoàn thành bồi thường 12 hộ." in sentence
     # Resolved, it waits for its own re-supervision, as a hand-made resolution does.
     assert fresh(obstacle).resupervisions.filter(verdict="").count() == 1
-    # The obstacle's people are told: the resolving unit's focal point, who raised it.
+    # The obstacle's people are told: the resolving unit's focal point; who raised it recorded the check,
+    # and nobody is told of their own act.
     told = set(
         Notification.objects.filter(kind=NotificationKind.OBSTACLE_RESOLVED).values_list(
             "user__username", flat=True
         )
     )
-    assert told == {construction_focal.username, in_charge.username}
+    assert told == {construction_focal.username}
 
 
 def test_the_leader_who_checks_need_not_be_allowed_to_move_the_obstacle(

@@ -271,8 +271,13 @@ def test_the_template_round_trips(notice, units, in_charge, office, language):
 # --- importing ------------------------------------------------------------------------------------
 
 
-def test_a_good_sheet_creates_every_directive_linked_to_the_notice(notice, units, in_charge, office):
+def test_a_good_sheet_creates_every_directive_linked_to_the_notice(
+    notice, units, in_charge, office, make_user, hanoi
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # A focal point of the Department of Finance: the lead unit of one directive, cooperating on the others.
+    finance_focal = make_user(Role.FOCAL_POINT, hanoi, "dauMoiSTC", agency=units["STC"])
 
     upload = SimpleUploadedFile("ket-luan-123.xlsx", workbook_bytes(good_rows()))
     result = import_directives(actor=office, notice=notice, file=upload)
@@ -289,10 +294,13 @@ def test_a_good_sheet_creates_every_directive_linked_to_the_notice(notice, units
     assert all(d.resupervisions.count() == 1 for d in created)
     event = AuditEvent.objects.get(action="import", object_id=str(notice.pk))
     assert sorted(event.changes["directives"]) == sorted(d.pk for d in created)
-    # one notification per person told, not one per directive
-    leader_notes = Notification.objects.filter(user=in_charge, kind="directive_assigned")
-    assert leader_notes.count() == 1
-    assert leader_notes.get().title == f"3 chỉ đạo mới theo thông báo {notice.number}"
+    # one notification per person told, not one per directive: the units' focal points, who carry them
+    # out (lead or cooperating); the leader who issued them is not told of his own directives, nor the
+    # office of its own import.
+    unit_notes = Notification.objects.filter(user=finance_focal, kind="directive_assigned")
+    assert unit_notes.count() == 1
+    assert unit_notes.get().title == f"3 chỉ đạo mới theo thông báo {notice.number}"
+    assert not Notification.objects.filter(user__in=[in_charge, office]).exists()
     # the same sheet again is refused: nothing is imported twice
     again = import_directives(actor=office, notice=notice, file=upload)
     assert len(again.errors) == 3 and not again.created

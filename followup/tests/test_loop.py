@@ -64,7 +64,8 @@ def test_the_whole_loop(
     notified = set(
         Notification.objects.filter(kind="directive_assigned").values_list("user__username", flat=True)
     )
-    assert notified == {"dauMoiSXD", "lanhdao"}
+    # The lead unit must carry it out; lanhdao issued it and is not told of his own directive.
+    assert notified == {"dauMoiSXD"}
     # 4. the focal point reports progress, then claims completion
     services.directive_report_progress(
         actor=construction_focal, directive=directive, version=directive.version, text="Đã chi trả 8/12 hộ."
@@ -82,6 +83,9 @@ def test_the_whole_loop(
     assert directive.completed_on == D(2026, 3, 10)
     bucket = directive_list(user=office).get(pk=directive.pk).status_bucket
     assert bucket == StatusBucket.AWAITING_CONFIRMATION
+    # the leader who must confirm it is told that the unit reports it done (and not of the mere progress)
+    [done] = Notification.objects.filter(user=in_charge, kind="directive_done_reported")
+    assert done.body == "Đã chi trả đủ 12 hộ." and done.url == directive.get_absolute_url()
     # the issuing leader confirms it: done on time
     directive = services.directive_confirm_completion(
         actor=in_charge, directive=directive, version=directive.version

@@ -195,7 +195,10 @@ def test_the_workflow_refuses_illegal_moves_and_times_each_step(hanoi, routed, f
             "total": 1,
             "open": 0,
             "median_ack_hours": 0.5,
-            "median_resolve_hours": 71.5,
+            # Friday 09:30 to Monday 09:00: 2.5 + 4 working hours on Friday, 1 on Monday.
+            "median_resolve_hours": 7.5,
+            "resolved": 1,
+            "on_time": 1,
             "on_time_rate": 100.0,
         }
     ]
