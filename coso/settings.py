@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "incidents",
     "investment",
     "fieldwork",
+    "reports",
 ]
 
 MIDDLEWARE = [

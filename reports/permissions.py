@@ -1,0 +1,11 @@
+"""Who reads the reports: the office and the Standing Board (the Secretary and the Deputy Secretaries).
+
+Pure predicates over the user (no query). Everyone else is told the page does not exist (404), as the
+rest of the house answers for what a user may not reach (docs/decisions/0002-scoping.md).
+"""
+
+BRIEFING_ROLES = ("office", "standing_board")
+
+
+def can_read_briefing(user) -> bool:
+    return bool(getattr(user, "organization_id", None)) and getattr(user, "role", None) in BRIEFING_ROLES

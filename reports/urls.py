@@ -1,0 +1,11 @@
+"""Pages of the reports, under /reports/."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("briefing/", views.BriefingPage.as_view(), name="briefing"),
+]
