@@ -103,6 +103,7 @@ class Organisation:
 class Report:
     kind: str
     title: str
+    subject: str  # under the kind of document in the Party format: "Tình hình, kết quả … tháng 11/2026"
     organisation: Organisation
     period_code: str
     first: dt.date
@@ -175,6 +176,7 @@ def as_json(report: Report) -> dict:
     return {
         "kind": report.kind,
         "title": report.title,
+        "subject": report.subject,
         "organization": {
             "code": report.organisation.code,
             "name": report.organisation.name,

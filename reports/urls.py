@@ -8,4 +8,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("briefing/", views.BriefingPage.as_view(), name="briefing"),
+    path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
 ]

@@ -3,11 +3,13 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
+from reports import formats
 from reports.periods import briefing_period
 from reports.permissions import can_read_briefing
 from reports.selectors.briefing import briefing
@@ -36,4 +38,25 @@ class BriefingPage(ScopedView):
             return render(request, "reports/briefing.html", context, status=400)
         context["period"] = period
         context["report"] = briefing(user=request.user, period=period)
+        context["documents"] = formats.DOCUMENTS
         return render(request, "reports/briefing.html", context)
+
+
+class BriefingDownload(ScopedView):
+    """The briefing for `?period=` as a document (`?format=docx`); a bad period or format is a 404 here, the
+    page itself says what is wrong with a period."""
+
+    permission = can_read_briefing
+
+    def get(self, request):
+        fmt = request.GET.get("format", "")
+        if fmt not in formats.DOCUMENTS:
+            raise Http404
+        raw = request.GET.get("period", "").strip()
+        try:
+            period = briefing_period(raw) if raw else last_month()
+        except ValidationError as exc:
+            raise Http404 from exc
+        report = formats.build(user=request.user, period=period, fmt=fmt)
+        data = formats.render(report, fmt, **formats.options(fmt))
+        return formats.download(request, report, fmt, data)

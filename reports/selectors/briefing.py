@@ -85,6 +85,7 @@ def briefing(*, user, period: Period, today: dt.date | None = None) -> Report:
         title=_("Briefing to the Standing Committee on the results of implementation, {period}").format(
             period=period_words(period)
         ),
+        subject=_("The situation and results of the tasks, {period}").format(period=period_words(period)),
         organisation=organisation_of(committee),
         period_code=period.code,
         first=period.first,

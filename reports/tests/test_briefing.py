@@ -221,3 +221,35 @@ def test_the_page_shows_every_section_and_table(demo):
     for key in ("disbursement", "obstacles", "directives", "incidents", "fieldwork", "groups"):
         assert f'data-testid="section-{key}"' in page
     assert "Bảng 1." in page and 'data-testid="table-incidents_locality"' in page
+
+
+def test_the_docx_comes_from_the_api_and_the_page_with_every_table(demo):
+    import io
+
+    from docx import Document
+
+    from core.models import AuditEvent
+
+    period = last_month()
+    client = client_for("vanphonghcm")
+    answer = client.get(
+        f"/api/v1/reports/briefing?period={period.code}&format=docx&deputy=true&signer=Lê Văn B"
+    )
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert f"bao-cao-ban-thuong-vu-hcmc-{period.code}.docx" in answer["Content-Disposition"]
+    document = Document(io.BytesIO(answer.content))
+    header = document.tables[0].rows[0].cells
+    assert header[0].paragraphs[0].text == "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH"
+    assert header[1].paragraphs[0].text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    report = briefing(user=User.objects.get(username="vanphonghcm"), period=period)
+    assert len(document.tables) == 1 + len(report.tables) + 1  # the header, every table, the signature
+    assert len(document.inline_shapes) == len(report.charts) == 3
+    assert "Lê Văn B" in document.tables[-1].rows[0].cells[1].paragraphs[-1].text
+    assert AuditEvent.objects.filter(action="export", note__startswith="bao-cao-ban-thuong-vu-hcmc").exists()
+    page = client.get(f"/reports/briefing/?period={period.code}").content.decode()
+    assert f'href="/reports/briefing/download/?period={period.code}&amp;format=docx"' in page
+    download = client.get("/reports/briefing/download/", {"period": period.code, "format": "docx"})
+    assert download.status_code == 200 and Document(io.BytesIO(download.content)).tables
+    assert client_for("lanhdao").get("/reports/briefing/download/", {"format": "docx"}).status_code == 404
+    assert client.get("/reports/briefing/download/", {"format": "rtf"}).status_code == 404
