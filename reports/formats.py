@@ -22,6 +22,8 @@ class Format:
 FORMATS = {
     "json": Format("json", "application/json"),
     "docx": Format("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": Format("pdf", "application/pdf"),
 }
 DOCUMENTS = tuple(name for name in FORMATS if name != "json")
 
@@ -36,18 +38,26 @@ def build(*, user, period: Period, fmt: str) -> Report:
 
 
 def render(report: Report, fmt: str, **options) -> bytes:
-    """The report's bytes in a document format (docx, and the others as they come)."""
-    if fmt == "docx":
-        from reports.render.docx import render_docx
+    """The report's bytes in a document format: docx, xlsx (the annex) or pdf."""
+    with override("vi"):
+        if fmt == "docx":
+            from reports.render.docx import render_docx
 
-        with override("vi"):
             return render_docx(report, **options)
+        if fmt == "xlsx":
+            from reports.render.xlsx import render_xlsx
+
+            return render_xlsx(report)
+        if fmt == "pdf":
+            from reports.render.pdf import render_pdf
+
+            return render_pdf(report, **options)
     raise ValueError(fmt)
 
 
 def options(fmt: str, *, deputy: bool = False, signer: str = "") -> dict:
     """The options of a format from the request or the command: who signs the DOCX."""
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         from reports.render.docx import Signature
 
         return {"signature": Signature(deputy=deputy, name=signer.strip()[:100])}

@@ -40,7 +40,7 @@ def small_report() -> Report:
                         ],
                         [
                             {"name": "Tổ công tác số 1", "disbursed": 1_234_567_890, "rate": 45.25},
-                            {"name": "Tổ công tác số 2", "disbursed": 0, "rate": None},
+                            {"name": '=HYPERLINK("http://x")', "disbursed": 0, "rate": None},
                         ],
                     )
                 ],

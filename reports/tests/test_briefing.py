@@ -253,3 +253,27 @@ def test_the_docx_comes_from_the_api_and_the_page_with_every_table(demo):
     assert download.status_code == 200 and Document(io.BytesIO(download.content)).tables
     assert client_for("lanhdao").get("/reports/briefing/download/", {"format": "docx"}).status_code == 404
     assert client.get("/reports/briefing/download/", {"format": "rtf"}).status_code == 404
+
+
+def test_the_annex_and_the_pdf_come_from_the_api_with_every_table(demo):
+    import io
+
+    from openpyxl import load_workbook
+
+    period = last_month()
+    client = client_for("bithu")
+    report = briefing(user=User.objects.get(username="bithu"), period=period)
+    annex = client.get(f"/api/v1/reports/briefing?period={period.code}&format=xlsx")
+    assert annex.status_code == 200 and annex["Content-Type"].endswith("spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(annex.content))
+    assert len(workbook.sheetnames) == 1 + len(report.tables)
+    localities = workbook[f"Bảng {table(report, 'incidents_locality').number}"]
+    assert localities.max_row == 4 + len(table(report, "incidents_locality").rows)  # every row, none cut
+    pdf = client.get(f"/api/v1/reports/briefing?period={period.code}&format=pdf")
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
+    page = client.get(f"/reports/briefing/?period={period.code}").content.decode()
+    assert 'data-testid="download-xlsx"' in page and 'data-testid="download-pdf"' in page
