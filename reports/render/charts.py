@@ -17,7 +17,7 @@ FONTS = ["Liberation Serif", "DejaVu Serif"]
 COLOURS = ["#206bc4", "#d63939", "#2fb344", "#f59f00"]
 
 
-def chart_png(chart: Chart, *, width: float = 6.3, height: float = 3.2, dpi: int = 150) -> bytes:
+def chart_png(chart: Chart, *, width: float = 6.3, height: float = 3.2, dpi: int = 120) -> bytes:
     """The chart as a PNG: bars and lines over the chart's labels; None values are gaps."""
     with matplotlib.rc_context({"font.family": FONTS, "font.size": 9}):
         figure = Figure(figsize=(width, height), dpi=dpi)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -129,6 +130,23 @@ def _no_borders(table) -> None:
     properties.append(borders)
 
 
+TABLE_STYLE = "Coso Table Text"
+
+
+def _table_text(cell, text: str, *, bold: bool = False, italic: bool = False, align=None) -> None:
+    """A table cell's text in the table style (Times New Roman, 11 pt, set once on the style: a table of
+    hundreds of cells is written several times faster than with each run's own fonts)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.style = TABLE_STYLE
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if align is not None:
+        paragraph.alignment = align
+
+
 def _cell(cell, text: str = "", size: float = BODY_PT, **kwargs):
     """The cell's first paragraph, with `text`."""
     paragraph = cell.paragraphs[0]
@@ -164,15 +182,16 @@ def _table(document, table: Table) -> None:
     grid = document.add_table(rows=1 + max(1, len(rows)), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    centre, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
-        _cell(cell, column.label, 11, bold=True)
+        _table_text(cell, column.label, bold=True, align=centre)
     if not rows:
         merged = grid.rows[1].cells[0].merge(grid.rows[1].cells[-1])
-        _cell(merged, _("Nothing in this period."), 11, italic=True)
+        _table_text(merged, _("Nothing in this period."), italic=True, align=centre)
+    aligns = [right if column.kind in NUMERIC else None for column in table.columns]
     for grid_row, row in zip(grid.rows[1:], rows, strict=False):
-        for cell, column, text in zip(grid_row.cells, table.columns, table.cells(row), strict=True):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if column.kind in NUMERIC else WD_ALIGN_PARAGRAPH.LEFT
-            _cell(cell, text, 11, align=align)
+        for cell, align, text in zip(grid_row.cells, aligns, table.cells(row), strict=True):
+            _table_text(cell, text, align=align)
     if table.cut:
         note = _("The first {shown} of {rows} rows; the annex holds them all.").format(
             shown=table.shown, rows=len(table.rows)
@@ -218,7 +237,13 @@ def render_docx(
         section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.font.name, table_text.font.size = FONT, Pt(11)
+    table_text.paragraph_format.space_after = Pt(0)
 
     _header(document, report, number or "\u00a0" * 6, issued_on or report.generated_at.date())
     _paragraph(document, "BÁO CÁO", 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)

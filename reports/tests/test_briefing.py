@@ -277,3 +277,51 @@ def test_the_annex_and_the_pdf_come_from_the_api_with_every_table(demo):
     )
     page = client.get(f"/reports/briefing/?period={period.code}").content.decode()
     assert 'data-testid="download-xlsx"' in page and 'data-testid="download-pdf"' in page
+
+
+def test_the_command_writes_the_files_with_progress(demo, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+    from docx import Document
+
+    out, err = io.StringIO(), io.StringIO()
+    period = last_month()
+    call_command(
+        "report",
+        "standing-committee",
+        period=period.code,
+        format="docx,xlsx,json",
+        output=str(tmp_path),
+        organization="hcmc",
+        stdout=out,
+        stderr=err,
+    )
+    written = out.getvalue().split()
+    assert [p.rsplit(".", 1)[1] for p in written] == ["docx", "xlsx", "json"]
+    assert all((tmp_path / p.rsplit("/", 1)[1]).stat().st_size > 0 for p in written)
+    assert (
+        Document(written[0]).tables[0].rows[0].cells[0].paragraphs[0].text == "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH"
+    )
+    progress = err.getvalue()
+    assert (
+        "[1/4] Đang đọc số liệu" in progress
+        and "[4/4] Đang ghi tệp JSON" in progress
+        and "Xong trong" in progress
+    )
+    with pytest.raises(CommandError, match="--organization"):
+        call_command("report", "standing-committee", output=str(tmp_path), stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="không được xem"):
+        call_command(
+            "report", "standing-committee", user="lanhdao", output=str(tmp_path), stdout=out, stderr=err
+        )
+    with pytest.raises(CommandError, match="5 năm"):
+        call_command(
+            "report",
+            "standing-committee",
+            user="bithu",
+            period="2019-01-01..2026-01-01",
+            output=str(tmp_path),
+            stdout=out,
+            stderr=err,
+        )

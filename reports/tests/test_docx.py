@@ -62,13 +62,24 @@ def test_the_party_header_reads_as_the_guide_asks(document):
     assert ":" not in left.paragraphs[3].text
 
 
+def font_of(run, paragraph) -> str:
+    """The font a run is set in: its own, or its paragraph style's (up the styles it is based on)."""
+    if run.font.name:
+        return run.font.name
+    style = paragraph.style
+    while style is not None and not style.font.name:
+        style = style.base_style
+    return style.font.name if style is not None else None
+
+
 def test_every_run_is_times_new_roman_and_the_body_is_14_pt(document):
-    fonts = {run.font.name for p in document.paragraphs for run in runs_of(p)}
+    fonts = {font_of(run, p) for p in document.paragraphs for run in runs_of(p)}
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
-                fonts |= {run.font.name for p in cell.paragraphs for run in runs_of(p)}
+                fonts |= {font_of(run, p) for p in cell.paragraphs for run in runs_of(p)}
     assert fonts == {"Times New Roman"}
+    assert document.styles["Coso Table Text"].font.size == Pt(11)
     body = find(document, "Đến ngày 30/11/2026, đã giải ngân 1.234,6 triệu đồng.")[0]
     assert runs_of(body)[0].font.size == Pt(14)
     title = find(document, "BÁO CÁO")[0]
@@ -83,7 +94,7 @@ def test_tables_are_numbered_with_their_figures(document):
     assert [c.text for c in groups.rows[0].cells] == ["Tổ công tác", "Đã giải ngân (triệu đồng)", "Tỷ lệ"]
     assert [c.text for c in groups.rows[1].cells] == ["Tổ công tác số 1", "1.234,6", "45,3%"]
     assert [c.text for c in groups.rows[2].cells] == ['=HYPERLINK("http://x")', "0", "—"]
-    assert runs_of(groups.rows[0].cells[0].paragraphs[0])[0].font.bold
+    assert runs_of(groups.rows[0].cells[0].paragraphs[0])[0].bold
     localities = document.tables[2]
     assert len(localities.rows) == 1 + 3  # the first three printed
     assert find(document, "3 dòng đầu trong 5 dòng; phụ lục có đủ tất cả.")
