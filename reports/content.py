@@ -35,14 +35,26 @@ class Table:
     # The documents print the first `shown` rows (the annex and the JSON hold them all).
     shown: int | None = None
     note: str = ""
+    total_row: bool = False  # the last row is the total (printed in bold, always printed)
 
     @property
     def printed_rows(self) -> list[dict]:
-        return self.rows if self.shown is None else self.rows[: self.shown]
+        """The rows the documents print: the first `shown`, and the total row whenever there is one."""
+        if not self.cut:
+            return self.rows
+        if self.total_row:
+            return [*self.rows[: self.shown], self.rows[-1]]
+        return self.rows[: self.shown]
+
+    @property
+    def data_count(self) -> int:
+        """The rows besides the total."""
+        return len(self.rows) - (1 if self.total_row and self.rows else 0)
 
     @property
     def cut(self) -> bool:
-        return self.shown is not None and len(self.rows) > self.shown
+        limit = None if self.shown is None else self.shown + (1 if self.total_row else 0)
+        return limit is not None and len(self.rows) > limit
 
     def cells(self, row: dict) -> list[str]:
         return [display(row.get(c.key), c.kind) for c in self.columns]

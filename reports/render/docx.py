@@ -194,7 +194,7 @@ def _table(document, table: Table) -> None:
             _table_text(cell, text, align=align)
     if table.cut:
         note = _("The first {shown} of {rows} rows; the annex holds them all.").format(
-            shown=table.shown, rows=len(table.rows)
+            shown=table.shown, rows=table.data_count
         )
         _paragraph(document, note, 12, italic=True, before=3)
 

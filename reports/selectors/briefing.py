@@ -276,7 +276,7 @@ def obstacle_section(user, period: Period, at: dt.date) -> Section:
             for row in followup.obstacle_period_summary(user=user, by=by, **bounds)
         ]
         rows.append({**total, "name": _("Total")})
-        section.tables.append(Table(f"obstacles_{by}", title, _obstacle_columns(label), rows))
+        section.tables.append(Table(f"obstacles_{by}", title, _obstacle_columns(label), rows, total_row=True))
     return section
 
 
@@ -320,6 +320,7 @@ def directive_section(user, period: Period, at: dt.date) -> Section:
                 for bucket, label in StatusBucket.choices
             ]
             + [{"key": "total", "name": _("Total"), "count": total, "share": 100.0 if total else None}],
+            total_row=True,
         )
     )
     verdicts = followup.verdict_counts(user=user, first=period.first, last=period.last)
@@ -389,6 +390,7 @@ def incident_section(user, period: Period, at: dt.date, today: dt.date) -> Secti
                 _incident_columns(label),
                 [*rows, {**total, "name": _("Total")}],
                 shown=shown,
+                total_row=True,
             )
         )
     public = incidents.public_concern(qs, limit=PUBLIC_CONCERN_SHOWN)
