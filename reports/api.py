@@ -1,13 +1,19 @@
 """The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
-from reports import formats
+from core.api_inputs import Id
+from core.pagination import PageNumberPagination
+from reports import formats, services
 from reports.periods import briefing_period
-from reports.permissions import can_read_briefing
+from reports.permissions import can_issue, can_read_briefing
+from reports.selectors.issued import FILES, get_issued_for_user, issued_file, issued_list
 from reports.views import last_month
 
 router = Router(tags=["reports"])
@@ -39,3 +45,73 @@ def get_briefing(
         return formats.json_of(report)
     data = formats.render(report, format, **formats.options(format, deputy=deputy, signer=signer))
     return formats.download(request, report, format, data)
+
+
+# --- issued briefings: numbered in the term, stored, downloadable again
+
+
+class IssueIn(Schema):
+    period: str | None = None
+    number: int | None = Field(None, ge=1, le=99999)
+    deputy: bool = False
+    signer: str = Field("", max_length=100)
+
+
+class IssuedOut(Schema):
+    id: int
+    kind: str
+    term: str
+    number: int
+    symbol: str
+    period: str
+    first_day: dt.date
+    last_day: dt.date
+    title: str
+    issued_on: dt.date
+    issued_at: dt.datetime
+    issued_by: str
+    files: list[str]
+
+    @staticmethod
+    def resolve_period(obj):
+        return obj.period_code
+
+    @staticmethod
+    def resolve_issued_by(obj):
+        return obj.issued_by.get_full_name() or obj.issued_by.username
+
+    @staticmethod
+    def resolve_files(obj):
+        return [f"/api/v1/reports/briefings/{obj.pk}/{fmt}" for fmt in FILES]
+
+
+@router.post(
+    "/briefings",
+    response={201: IssuedOut},
+    summary="Issue the briefing of a period: the next number in the term (or `number`; 409 when taken)",
+)
+def issue(request, payload: IssueIn):
+    if not can_issue(request.user):
+        raise Http404
+    try:
+        chosen = briefing_period(payload.period) if payload.period else last_month()
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from exc
+    issued = services.issue_briefing(
+        actor=request.user, period=chosen, number=payload.number, deputy=payload.deputy, signer=payload.signer
+    )
+    return Status(201, get_issued_for_user(user=request.user, pk=issued.pk))
+
+
+@router.get("/briefings", response=list[IssuedOut], summary="The issued briefings, newest first")
+@paginate(PageNumberPagination, page_size=50)
+def issued(request):
+    if not can_read_briefing(request.user):
+        raise Http404
+    return issued_list(user=request.user)
+
+
+@router.get("/briefings/{id}/{fmt}", summary="A file of an issued briefing, as it was issued")
+def issued_download(request, id: Id, fmt: str):
+    record = get_issued_for_user(user=request.user, pk=id)
+    return formats.send(request, formats.issued_filename(record, fmt), fmt, issued_file(record, fmt))

@@ -21,3 +21,11 @@ class ReportsConfig(AppConfig):
             order=10,
             visible=can_read_briefing,
         )
+        register_menu_link(
+            "reports:issued",
+            _("Issued reports"),
+            key="reports_issued",
+            group="reports",
+            order=20,
+            visible=can_read_briefing,
+        )

@@ -70,7 +70,15 @@ def filename(report: Report, fmt: str) -> str:
 
 def download(request, report: Report, fmt: str, data: bytes) -> HttpResponse:
     """A document as a download, with an audit event saying who took which report (as the exports do)."""
-    name = filename(report, fmt)
+    return send(request, filename(report, fmt), fmt, data)
+
+
+def issued_filename(issued, fmt: str) -> str:
+    number = issued.symbol.replace("/", "-").lower()
+    return f"bao-cao-so-{number}-{issued.period_code.replace('..', '_')}.{fmt}"
+
+
+def send(request, name: str, fmt: str, data: bytes) -> HttpResponse:
     audit.record(actor=request.user, action=AuditAction.EXPORT, note=name)
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)

@@ -9,3 +9,8 @@ BRIEFING_ROLES = ("office", "standing_board")
 
 def can_read_briefing(user) -> bool:
     return bool(getattr(user, "organization_id", None)) and getattr(user, "role", None) in BRIEFING_ROLES
+
+
+def can_issue(user) -> bool:
+    """Issuing a briefing (a number taken for good): the office and the Standing Board, viewers never."""
+    return can_read_briefing(user) and not getattr(user, "is_read_only", True)
