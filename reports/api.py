@@ -111,7 +111,17 @@ def issued(request):
     return issued_list(user=request.user)
 
 
-@router.get("/briefings/{id}/{fmt}", summary="A file of an issued briefing, as it was issued")
-def issued_download(request, id: Id, fmt: str):
-    record = get_issued_for_user(user=request.user, pk=id)
-    return formats.send(request, formats.issued_filename(record, fmt), fmt, issued_file(record, fmt))
+def _issued_download(fmt: str) -> None:
+    """GET /briefings/<id>/docx (xlsx, pdf): a stored file of an issued briefing, as it was issued."""
+
+    def download(request, issued_id: Id):
+        record = get_issued_for_user(user=request.user, pk=issued_id)
+        return formats.send(request, formats.issued_filename(record, fmt), fmt, issued_file(record, fmt))
+
+    download.__name__ = f"issued_{fmt}"
+    summary = f"The {fmt.upper()} of an issued briefing, as issued"
+    router.get(f"/briefings/{{id:issued_id}}/{fmt}", summary=summary)(download)
+
+
+for _fmt in FILES:
+    _issued_download(_fmt)

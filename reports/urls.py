@@ -3,6 +3,7 @@
 from django.urls import path
 
 from reports import views
+from reports.selectors.issued import FILES
 
 app_name = "reports"
 
@@ -11,5 +12,8 @@ urlpatterns = [
     path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
     path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
     path("issued/", views.IssuedList.as_view(), name="issued"),
-    path("issued/<id:pk>/<str:fmt>/", views.IssuedDownload.as_view(), name="issued_download"),
+    *(
+        path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
+        for fmt in FILES
+    ),
 ]

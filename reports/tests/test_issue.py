@@ -75,6 +75,7 @@ def test_an_issued_report_downloads_again_as_it_was_issued(demo):
     assert again.content == docx.content
     assert client.get(issued["files"][2]).content.startswith(b"%PDF")
     assert client.get(f"/api/v1/reports/briefings/{issued['id']}/rtf").status_code == 404
+    assert client.get(f"/reports/issued/{issued['id']}/rtf/").status_code == 404
     listed = client.get("/api/v1/reports/briefings").json()
     assert [r["symbol"] for r in listed["items"]] == ["1-BC/TU"] and listed["items"][0]["issued_by"]
     for username in ("lanhdao", "kiemtra", "hoankiem", "vanphonghcm"):
