@@ -90,6 +90,19 @@ class Chart:
     unit: str = "%"
     number: int = 0
 
+    @property
+    def script_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    @property
+    def data(self) -> dict:
+        """What the page's chart script reads: the same labels and series the documents draw."""
+        return {
+            "labels": self.labels,
+            "unit": self.unit,
+            "series": [{"label": s.label, "kind": s.kind, "values": s.values} for s in self.series],
+        }
+
 
 @dataclass
 class Section:

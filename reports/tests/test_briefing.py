@@ -221,6 +221,8 @@ def test_the_page_shows_every_section_and_table(demo):
     for key in ("disbursement", "obstacles", "directives", "incidents", "fieldwork", "groups"):
         assert f'data-testid="section-{key}"' in page
     assert "Bảng 1." in page and 'data-testid="table-incidents_locality"' in page
+    for key in ("disbursement_curve", "incidents_by_field", "fieldwork_share"):
+        assert f'data-testid="chart-{key}"' in page and f'id="chart-data-{key}"' in page
 
 
 def test_the_docx_comes_from_the_api_and_the_page_with_every_table(demo):
