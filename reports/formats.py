@@ -9,6 +9,7 @@ from django.utils.translation import override
 from core import audit
 from core.models import AuditAction
 from core.periods import Period
+from core.text import nfc
 from reports.content import Report, as_json
 from reports.selectors.briefing import briefing
 
@@ -60,7 +61,7 @@ def options(fmt: str, *, deputy: bool = False, signer: str = "") -> dict:
     if fmt in ("docx", "pdf"):
         from reports.render.docx import Signature
 
-        return {"signature": Signature(deputy=deputy, name=signer.strip()[:100])}
+        return {"signature": Signature(deputy=deputy, name=nfc(signer)[:100])}
     return {}
 
 

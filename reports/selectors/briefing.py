@@ -191,7 +191,8 @@ def disbursement_section(user, committee, at: dt.date) -> Section:
             "disbursement_sources",
             _("Disbursement by capital source"),
             [Column("name", _("Capital source")), *_money_columns()],
-            [_figure_row(str(f.label), f) for f in overview.sources],
+            [*(_figure_row(str(f.label), f) for f in overview.sources), _figure_row(_("Total"), city)],
+            total_row=True,
         )
     )
     section.tables.append(
@@ -480,6 +481,15 @@ def fieldwork_section(user, period: Period, today: dt.date) -> Section:
                 "previous_meeting_hours": meeting.previous_hours if meeting else 0.0,
             }
         )
+    rows.append(
+        {
+            "name": _("Total"),
+            "field_hours": round(sum(r["field_hours"] for r in rows), 1),
+            "meetings": meetings.total.count,
+            "meeting_hours": meetings.total.hours,
+            "previous_meeting_hours": meetings.total.previous_hours,
+        }
+    )
     section.tables.append(
         Table(
             "fieldwork_leaders",
@@ -496,16 +506,17 @@ def fieldwork_section(user, period: Period, today: dt.date) -> Section:
                 Column("previous_meeting_hours", _("Meeting hours, previous period"), HOURS),
             ],
             rows,
+            total_row=True,
         )
     )
     section.charts.append(
         Chart(
             "fieldwork_share",
             _("Field-time share of each leader against the target"),
-            [row["name"] for row in rows],
+            [row["name"] for row in rows[:-1]],
             [
-                Series(_("Field-time share (%)"), [row["share"] for row in rows]),
-                Series(_("Target (%)"), [row["target"] for row in rows], "line"),
+                Series(_("Field-time share (%)"), [row["share"] for row in rows[:-1]]),
+                Series(_("Target (%)"), [row["target"] for row in rows[:-1]], "line"),
             ],
         )
     )

@@ -154,3 +154,13 @@ def test_margins_are_configurable(settings):
 def test_the_date_is_written_as_the_guide_asks(day, words):
     with override("vi"):
         assert document_date(day) == words
+
+
+def test_a_signer_typed_with_control_characters_is_written_clean():
+    from reports.formats import options
+
+    signature = options("docx", deputy=False, signer="\x08 Nguye\u0302\u0303n Văn A\x00 ")["signature"]
+    assert signature.name == "Nguyễn Văn A"
+    with override("vi"):
+        document = read(render_docx(small_report(), signature=signature))
+    assert document.tables[-1].rows[0].cells[1].paragraphs[-1].text == "Nguyễn Văn A"
