@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.choices import Role
 from accounts.models import ApiToken, User
 from core.text import search_terms
 
@@ -68,3 +69,21 @@ def get_user_for_office(*, user, pk: int) -> User:
     if account is None:
         raise Http404
     return account
+
+
+# --- who a command acts as ---------------------------------------------------------------------------
+
+
+def active_user(username: str) -> User | None:
+    """The active login `username`, with its organisation (a command names the user it acts as)."""
+    return User.objects.filter(username=username, is_active=True).select_related("organization").first()
+
+
+def first_office_user(organization_code: str) -> User | None:
+    """The organisation's first active office login (the oldest), for a command that acts for the office."""
+    return (
+        User.objects.filter(organization__code=organization_code, role=Role.OFFICE, is_active=True)
+        .select_related("organization")
+        .order_by("id")
+        .first()
+    )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "incidents",
     "investment",
     "fieldwork",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,10 @@ if PRODUCTION:
 # Cơ Sở's own settings.
 COSO_DEMO_PASSWORD = os.environ.get("COSO_DEMO_PASSWORD", "coso-demo-2026")
 COSO_PAGE_SIZE = int(os.environ.get("COSO_PAGE_SIZE", "50"))
+# The page margins of the reports' documents (DOCX, PDF) in mm: top, right, bottom, left (docs/reports.md).
+COSO_REPORT_MARGINS_MM = os.environ.get("COSO_REPORT_MARGINS_MM", "20,15,20,30")
+# The first day of a Party committee term; terms run five years from it (reports are numbered in a term).
+COSO_TERM_START = os.environ.get("COSO_TERM_START", "2025-10-01")
 # Working day: comma-separated HH:MM-HH:MM spans; Saturday morning optional.
 COSO_WORKDAY = os.environ.get("COSO_WORKDAY", "08:00-12:00,13:00-17:00")
 COSO_SATURDAY_MORNING = os.environ.get("COSO_SATURDAY_MORNING", "")  # e.g. "08:00-12:00"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("investment/", include("investment.urls")),
     path("fieldwork/", include("fieldwork.urls")),
+    path("reports/", include("reports.urls")),
     path("history/<id:ct>/<id:pk>/", core_views.history, name="history"),
     path("notifications/", notification_views.notifications, name="notifications"),
     path("imports/<id:pk>/", import_views.ImportJobView.as_view(), name="import_job"),

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.demo import DemoContext, register_step
 from core.calendar import WorkingCalendar
+from core.periods import current_quarter
 from fieldwork.choices import EntryKind
-from fieldwork.periods import current_quarter
 from fieldwork.services.calendar import entries_create_many
 
 # The share each leader's field visits aim at, in turn (lanhdao is set apart).

@@ -13,10 +13,10 @@ from django.utils import timezone
 from accounts.scale import BENCH_USER
 from core.bench import Scenario, register_scenarios, register_seeder
 from core.calendar import WorkingCalendar
+from core.periods import current_quarter
 from fieldwork.choices import EntryKind
 from fieldwork.layout import build_days
 from fieldwork.models import CalendarEntry, EntryDay
-from fieldwork.periods import current_quarter
 from org.models import PartyCommittee, Person
 
 SIZES = {"small": 3_000, "city": 300_000, "national": 300_000}

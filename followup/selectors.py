@@ -29,6 +29,7 @@ from followup.choices import (
     ObstacleStatus,
     SourceKind,
     StatusBucket,
+    Verdict,
 )
 from followup.filters import DirectiveFilterSet, NoticeFilterSet, ObstacleFilterSet, ReSupervisionFilterSet
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
@@ -611,3 +612,50 @@ def notice_item_order() -> tuple:
     list and export, and the API list filtered by notice."""
     unnumbered_last = Case(When(sort_key="", then=Value(1)), default=Value(0), output_field=IntegerField())
     return (unnumbered_last, "sort_key", "deadline", "id")
+
+
+# --- a period's figures (the Standing Committee's briefing) -------------------------------------------------
+
+
+def obstacle_period_summary(
+    *, user, by: str | None, first: dt.date, last: dt.date, at: dt.date
+) -> list[dict]:
+    """Obstacles by category or level (None: all together) over the days `first`..`last`, in one grouped
+    aggregate: raised in the period, escalated in it, still open (raised by its end and not verified or
+    closed), of which escalated and waiting for the Standing Committee, and overdue at `at`."""
+    field = {"category": "category", "level": "resolution_level"}.get(by or "")
+    qs = visible(Obstacle.objects.active(), user).filter(raised_on__lte=last)
+    open_q = Q(status__in=OPEN_OBSTACLE_STATUSES)
+    sums = {
+        "new": Count("pk", filter=Q(raised_on__gte=first)),
+        "escalated": Count("pk", filter=Q(escalated_on__gte=first, escalated_on__lte=last)),
+        "open": Count("pk", filter=open_q),
+        "awaiting_committee": Count("pk", filter=Q(status=ObstacleStatus.ESCALATED)),
+        "overdue": Count("pk", filter=obstacle_overdue(at)),
+    }
+    if field is None:
+        return [{"key": None, **qs.order_by().aggregate(**sums)}]
+    rows = qs.order_by().values(key=F(field)).annotate(**sums).order_by()
+    return sorted(rows, key=lambda r: (-r["open"], -r["new"], r["key"] or ""))
+
+
+def directive_period_buckets(*, user, last: dt.date, at: dt.date) -> dict[str, int]:
+    """The directives issued by the period's end `last`, counted by status bucket as they stand at `at`
+    (one query)."""
+    return bucket_counts(directive_list(user=user, today=at).filter(issued_on__lte=last))
+
+
+def directives_issued(*, user, first: dt.date, last: dt.date) -> int:
+    return visible(Directive.objects.active(), user).filter(issued_on__gte=first, issued_on__lte=last).count()
+
+
+def verdict_counts(*, user, first: dt.date, last: dt.date) -> dict[str, int]:
+    """Re-supervisions checked in the period by verdict, and those due in it still unchecked (one query)."""
+    qs = visible(ReSupervision.objects.all(), user)
+    checked = Q(checked_on__gte=first, checked_on__lte=last, recorded_at__isnull=False)
+    sums = {verdict: Count("pk", filter=checked & Q(verdict=verdict)) for verdict in Verdict.values}
+    sums["unchecked"] = Count(
+        "pk",
+        filter=Q(due_on__gte=first, due_on__lte=last, recorded_at__isnull=True, superseded_by__isnull=True),
+    )
+    return qs.aggregate(**sums)

@@ -6,8 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +24,7 @@ from core.aggregates import grouped
 from core.models import Attachment
 from core.scoping import can_change, visible
 from core.text import fold
-from incidents.choices import OPEN_STATUSES
+from incidents.choices import OPEN_STATUSES, IncidentField
 from incidents.models import Incident
 from org.models import AdministrativeUnit, Person
 
@@ -291,3 +293,58 @@ def _statistics_row(row: dict) -> dict:
 
 def _hours(value) -> float | None:
     return round(float(value), 2) if value is not None else None
+
+
+# --- a period's figures (the Standing Committee's briefing) -------------------------------------------------
+
+# How the period's figures group the incidents, and the name each group reads by.
+_PERIOD_KEYS = {"locality": "locality_id", "field": "field", "leader": "responsible_leader_id"}
+
+
+def period_incidents(*, user, since: dt.datetime, until: dt.datetime) -> QuerySet[Incident]:
+    """The incidents the user may see reported from `since` up to (not including) `until`."""
+    return visible(Incident.objects.active(), user).filter(reported_at__gte=since, reported_at__lt=until)
+
+
+def period_summary(qs: QuerySet[Incident], by: str | None, *, now: dt.datetime) -> list[dict]:
+    """Counts by locality, field or leader (None: all together), decided by the database in one grouped
+    aggregate: reported, still open, overdue at `now`, resolved, resolved by the deadline, of public concern;
+    the on-time rate is resolved by the deadline ÷ resolved, in %. Names are read with one small query."""
+    sums = {
+        "total": Count("pk"),
+        "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        "overdue": Count("pk", filter=overdue(now)),
+        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
+        "on_time": Count("pk", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_due_at"))),
+        "public_concern": Count("pk", filter=Q(is_public_concern=True)),
+    }
+    if by is None:
+        rows = [{"key": None, **qs.order_by().aggregate(**sums)}]
+    else:
+        rows = list(qs.order_by().values(key=F(_PERIOD_KEYS[by])).annotate(**sums).order_by())
+    names: dict = {}
+    if by in _STATISTICS_NAMES:
+        model, attribute = _STATISTICS_NAMES[by]
+        ids = [row["key"] for row in rows if row["key"] is not None]
+        names = dict(model._base_manager.filter(pk__in=ids).values_list("pk", attribute))
+    elif by == "field":
+        names = dict(IncidentField.choices)
+    for row in rows:
+        row["id"] = row["key"]
+        row["name"] = str(names.get(row["key"], "—")) if by else ""
+        row["on_time_rate"] = round(100 * row["on_time"] / row["resolved"], 1) if row["resolved"] else None
+        del row["key"]
+    return sorted(rows, key=lambda r: (-r["total"], r["name"]))
+
+
+def public_concern(qs: QuerySet[Incident], *, limit: int = 20) -> list[Incident]:
+    """The incidents of public concern among `qs`, urgent first then newest, with their place and leader."""
+    return list(
+        qs.filter(is_public_concern=True)
+        .select_related("locality", "responsible_leader")
+        .order_by(
+            Case(When(severity="urgent", then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "-reported_at",
+            "-id",
+        )[:limit]
+    )

@@ -6,13 +6,18 @@ Working groups are reference data: everyone in the organisation sees the list an
 """
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from core.scoping import visible
-from investment.choices import GroupRole
+from followup.models import Directive, Obstacle
+from investment import analytics
+from investment.choices import CapitalSource, GroupRole, Rag
 from investment.models import (
     CapitalPlan,
     GroupMember,
@@ -23,6 +28,7 @@ from investment.models import (
     WorkingGroup,
 )
 from investment.permissions import can_change_project, can_manage, can_record_session, can_write
+from org.selectors import agency_list
 
 
 def _today(today: dt.date | None = None) -> dt.date:
@@ -188,3 +194,119 @@ def may_record_progress(user, project: Project) -> bool:
     if can_manage(user):
         return True
     return can_write(user) and leads_a_group_of(user, project)
+
+
+# --- the disbursement overview (the dashboard and the Standing Committee's briefing) ---------------------
+
+LAGGING_SHOWN = 10
+
+
+@dataclass
+class Overview:
+    """The organisation's disbursement at a date, as the dashboard shows it and the briefing prints it."""
+
+    at: dt.date
+    year: int
+    city: object  # analytics.Figures
+    sources: list  # Figures of each capital source, with its label, every source shown
+    group_ranking: list  # (Figures, WorkingGroup), highest rate first
+    investor_ranking: list  # (Figures, Agency)
+    lagging: list  # (Figures, Project): the key projects furthest behind the floor, red or amber
+    curve: dict  # analytics.monthly_curve
+
+
+def ranked(figures: dict, records: dict) -> list:
+    """Figures with their record, highest rate first, those without a plan last."""
+    rows = [(f, records[key]) for key, f in figures.items() if key in records]
+    return sorted(rows, key=lambda row: (row[0].rate is None, -(row[0].rate or Decimal(0)), str(row[1])))
+
+
+def figures_by_source(projects, *, organization_id: int, at: dt.date, year: int) -> list:
+    """The figures of each capital source, every source shown (those without a plan or money empty)."""
+    found = analytics.figures_by(
+        projects, "source", organization_id=organization_id, at=at, year=year, keep=CapitalSource.values
+    )
+    rows = []
+    for source, label in CapitalSource.choices:
+        found[source].label = label
+        rows.append(found[source])
+    return rows
+
+
+def disbursement_overview(*, user, organization_id: int, at: dt.date, year: int) -> Overview:
+    """Every figure of the dashboard, as SQL aggregates over what the user may see: a fixed number of
+    queries whatever the number of projects (investment.analytics)."""
+    projects = project_list(user=user)
+    kwargs = {"organization_id": organization_id, "at": at, "year": year}
+    # One grouped read by project; the city, the groups and the investors are folded from it.
+    by_project = analytics.project_figures(projects, **kwargs)
+    city = analytics.figures(projects, by_project=by_project, **kwargs)
+    sources = figures_by_source(projects, **kwargs)
+    groups = {g.pk: g for g in group_list(user=user)}
+    by_group = analytics.figures_by_group(projects, groups.values(), by_project=by_project, **kwargs)
+    by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
+    investors = {a.pk: a for a in agency_list(user=user).filter(pk__in=list(by_investor))}
+    key_projects = projects.filter(is_key=True)
+    key_ids = set(key_projects.values_list("pk", flat=True))
+    by_key = {pk: f for pk, f in by_project.items() if pk in key_ids}
+    lagging_ids = sorted(
+        (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
+        key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
+    )[:LAGGING_SHOWN]
+    lagging_projects = {p.pk: p for p in key_projects.filter(pk__in=lagging_ids)}
+    return Overview(
+        at=at,
+        year=year,
+        city=city,
+        sources=sources,
+        group_ranking=ranked(by_group, groups),
+        investor_ranking=ranked(by_investor, investors),
+        lagging=[(by_key[pk], lagging_projects[pk]) for pk in lagging_ids if pk in lagging_projects],
+        curve=analytics.monthly_curve(projects, organization_id=organization_id, year=year, at=at),
+    )
+
+
+# --- what the working groups did ----------------------------------------------------------------------
+
+
+def group_activity(*, user, first: dt.date, last: dt.date) -> list[dict]:
+    """For each working group the user may see, over the days `first`..`last`: the supervision sessions
+    held, the projects they visited, and the obstacles raised and directives issued from those sessions.
+    Three grouped aggregates, whatever the number of sessions."""
+    groups = list(group_list(user=user).order_by("number", "id"))
+    sessions = session_list(user=user).filter(held_on__gte=first, held_on__lte=last)
+    held = {
+        row["group_id"]: row
+        for row in sessions.order_by()
+        .values("group_id")
+        .annotate(sessions=Count("id", distinct=True), projects=Count("projects", distinct=True))
+    }
+    session_type = ContentType.objects.get_for_model(SupervisionSession)
+    group_of = SupervisionSession.objects.filter(pk=OuterRef("origin_id")).values("group_id")[:1]
+    obstacles = dict(
+        Obstacle.objects.filter(origin_type=session_type, origin_id__in=sessions.values("pk"))
+        .annotate(session_group=Subquery(group_of))
+        .order_by()
+        .values("session_group")
+        .annotate(n=Count("id"))
+        .values_list("session_group", "n")
+    )
+    source_group = SupervisionSession.objects.filter(pk=OuterRef("source_id")).values("group_id")[:1]
+    directives = dict(
+        Directive.objects.filter(source_type=session_type, source_id__in=sessions.values("pk"))
+        .annotate(session_group=Subquery(source_group))
+        .order_by()
+        .values("session_group")
+        .annotate(n=Count("id"))
+        .values_list("session_group", "n")
+    )
+    return [
+        {
+            "group": group,
+            "sessions": held.get(group.pk, {}).get("sessions", 0),
+            "projects": held.get(group.pk, {}).get("projects", 0),
+            "obstacles": obstacles.get(group.pk, 0),
+            "directives": directives.get(group.pk, 0),
+        }
+        for group in groups
+    ]

@@ -7,7 +7,6 @@ number of projects. The charts read their data from a `json_script` element (no 
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -42,7 +41,7 @@ from followup import selectors as followup_selectors
 from followup.choices import ObstacleStatus
 from followup.models import Obstacle
 from investment import analytics, exports, selectors, services
-from investment.choices import PROJECT_TRANSITIONS, CapitalSource, GroupRole, ProjectStatus, Rag, ScopeVia
+from investment.choices import PROJECT_TRANSITIONS, GroupRole, ProjectStatus, Rag, ScopeVia
 from investment.filters import GroupFilterSet, ProjectFilterSet, SessionFilterSet, figures_date
 from investment.forms import (
     DisbursementForm,
@@ -86,7 +85,6 @@ OPEN_OBSTACLES = (
     ObstacleStatus.RESOLVING,
 )
 MAP_POINT_LIMIT = 2000
-LAGGING_SHOWN = 10
 # How many of its projects a group's page lists: those furthest behind the floor.
 GROUP_PROJECTS_SHOWN = 20
 DIRECTIVE_DAYS = 30
@@ -140,25 +138,6 @@ def _curve_rows(curve: dict) -> list[dict]:
             curve["months"], curve["monthly"], curve["cumulative"], curve["target"], strict=True
         )
     ]
-
-
-def _by_source(projects, organization_id, at, year) -> list:
-    """The figures of each capital source, every source shown (those without a plan or money empty)."""
-    found = analytics.figures_by(
-        projects, "source", organization_id=organization_id, at=at, year=year, keep=CapitalSource.values
-    )
-    rows = []
-    for source, label in CapitalSource.choices:
-        f = found[source]
-        f.label = label
-        rows.append(f)
-    return rows
-
-
-def _ranked(figures: dict, records: dict) -> list:
-    """Figures with their record, highest rate first, those without a plan last."""
-    rows = [(f, records[key]) for key, f in figures.items() if key in records]
-    return sorted(rows, key=lambda row: (row[0].rate is None, -(row[0].rate or Decimal(0)), str(row[1])))
 
 
 def _open_obstacles(user, project_ids) -> list:
@@ -227,35 +206,18 @@ class Dashboard(Organisation, ScopedView):
     def get(self, request):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
-        projects = selectors.project_list(user=user)
-        kwargs = {"organization_id": org_id, "at": at, "year": year}
-        # One grouped read by project; the city, the groups and the investors are folded from it.
-        by_project = analytics.project_figures(projects, **kwargs)
-        city = analytics.figures(projects, by_project=by_project, **kwargs)
-        groups = {g.pk: g for g in selectors.group_list(user=user)}
-        by_group = analytics.figures_by_group(projects, groups.values(), by_project=by_project, **kwargs)
-        by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
-        investors = {a.pk: a for a in org_selectors.agency_list(user=user).filter(pk__in=list(by_investor))}
-        key_projects = projects.filter(is_key=True)
-        key_ids = set(key_projects.values_list("pk", flat=True))
-        by_key = {pk: f for pk, f in by_project.items() if pk in key_ids}
-        lagging_ids = sorted(
-            (pk for pk, f in by_key.items() if f.rag in (Rag.RED, Rag.AMBER)),
-            key=lambda pk: by_key[pk].gap if by_key[pk].gap is not None else Decimal(0),
-        )[:LAGGING_SHOWN]
-        lagging_projects = {p.pk: p for p in key_projects.filter(pk__in=lagging_ids)}
-        curve = analytics.monthly_curve(projects, organization_id=org_id, year=year, at=at)
+        overview = selectors.disbursement_overview(user=user, organization_id=org_id, at=at, year=year)
         context = {
             **self.base_context(),
             **_badges(),
             "at": at,
             "year": year,
-            "city": city,
-            "sources": _by_source(projects, org_id, at, year),
-            "group_ranking": _ranked(by_group, groups),
-            "investor_ranking": _ranked(by_investor, investors),
-            "lagging": [(by_key[pk], lagging_projects[pk]) for pk in lagging_ids if pk in lagging_projects],
-            "chart": _chart(curve),
+            "city": overview.city,
+            "sources": overview.sources,
+            "group_ranking": overview.group_ranking,
+            "investor_ranking": overview.investor_ranking,
+            "lagging": overview.lagging,
+            "chart": _chart(overview.curve),
             "rag_rule": analytics.rag_rule(),
             "years": range(at.year - 2, at.year + 2),
         }
@@ -355,7 +317,7 @@ class ProjectDetail(Organisation, ObjectDetailView):
             "at": at,
             "year": year,
             "figures": analytics.figures(one, organization_id=org_id, at=at, year=year),
-            "sources": _by_source(one, org_id, at, year),
+            "sources": selectors.figures_by_source(one, organization_id=org_id, at=at, year=year),
             "plans": plans,
             "months": _curve_rows(curve),
             "chart": _chart(curve),
@@ -401,7 +363,8 @@ class GroupList(Organisation, ObjectListView):
             year=year,
         )
         ranks = {
-            g.pk: n for n, (_f, g) in enumerate(_ranked(by_group, {g.pk: g for g in all_groups}), start=1)
+            g.pk: n
+            for n, (_f, g) in enumerate(selectors.ranked(by_group, {g.pk: g for g in all_groups}), start=1)
         }
         rows = list(page)
         for group in rows:
@@ -446,7 +409,7 @@ class GroupDetail(Organisation, ObjectDetailView):
         # Every group's rate, for this one's place in the ranking (the rates only).
         all_groups = list(selectors.group_list(user=user))
         by_group = analytics.figures_by_group(in_org, all_groups, rates_only=True, **kwargs)
-        ranking = _ranked(by_group, {g.pk: g for g in all_groups})
+        ranking = selectors.ranked(by_group, {g.pk: g for g in all_groups})
         rank = next((n for n, (_f, g) in enumerate(ranking, start=1) if g.pk == group.pk), None)
         curve = analytics.monthly_curve(group_projects, organization_id=org_id, year=year, at=at)
         members = sorted(

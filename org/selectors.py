@@ -143,6 +143,11 @@ def committee_for(user) -> PartyCommittee | None:
     return visible(PartyCommittee.objects.all(), user).select_related("root_unit", "default_leader").first()
 
 
+def committee_codes() -> list[str]:
+    """The codes of the organisations kept here (a command that acts for one asks which)."""
+    return list(PartyCommittee.objects.active().order_by("code").values_list("code", flat=True))
+
+
 def committee_or_404(user) -> PartyCommittee:
     """The user's organisation; someone without a role (or an organisation) reaches nothing: 404."""
     committee = committee_for(user)

@@ -227,7 +227,7 @@ def test_lanhdao_visited_hoan_kiem_and_plans_to_go_again(demo):
 def test_lanhdao_is_just_under_one_third_this_quarter_with_her_visits(demo):
     """A carried-out visit takes the place of the calendar's own trip that day: the whole demo keeps the share
     the calendars were built to show."""
-    from fieldwork.periods import current_quarter
+    from core.periods import current_quarter
     from fieldwork.selectors import calendar as calendar_selectors
 
     office = demo.users["vanphong"]

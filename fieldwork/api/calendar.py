@@ -16,10 +16,10 @@ from core.api_inputs import Id, LongText, Text, query_date, require_writer
 from core.api_refs import resolve_ref
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
+from core.periods import current_quarter, parse_period
 from fieldwork import ical
 from fieldwork.choices import EntryKind
 from fieldwork.filters.calendar import EntryFilterSet
-from fieldwork.periods import current_quarter, parse_period
 from fieldwork.permissions import can_keep_calendar, can_see_all_shares, person_id
 from fieldwork.selectors import calendar as selectors
 from fieldwork.services import calendar as services

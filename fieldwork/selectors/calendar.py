@@ -16,10 +16,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.calendar import WorkingCalendar
+from core.periods import Period, last_months
 from core.scoping import visible
 from fieldwork.choices import EntryKind
 from fieldwork.models import CalendarEntry, CalendarFeed, EntryDay
-from fieldwork.periods import Period, last_months
 from fieldwork.permissions import (
     LEADER_ROLES,
     can_change_entry,

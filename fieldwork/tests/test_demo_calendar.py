@@ -7,10 +7,10 @@ import pytest
 from django.db import transaction
 
 from accounts.demo import demo_load
+from core.periods import current_quarter, parse_period
 from fieldwork.choices import EntryKind
 from fieldwork.demo import load_calendars
 from fieldwork.models import CalendarEntry, EntryDay
-from fieldwork.periods import current_quarter, parse_period
 from fieldwork.selectors import calendar as selectors
 
 

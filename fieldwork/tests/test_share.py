@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
+from core.periods import parse_period
 from fieldwork.choices import EntryKind
-from fieldwork.periods import parse_period
 from fieldwork.selectors import calendar as selectors
 from fieldwork.services import calendar as services
 from fieldwork.tests.conftest import at

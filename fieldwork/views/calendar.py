@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from core.exports import Column, list_workbook
 from core.listing import SortOption
+from core.periods import current_quarter, parse_period
 from core.toolkit import (
     ObjectActionView,
     ObjectDetailView,
@@ -30,7 +31,6 @@ from core.web import xlsx_export
 from fieldwork import ical
 from fieldwork.filters.calendar import EntryFilterSet
 from fieldwork.forms.calendar import EntryForm, PolicyForm
-from fieldwork.periods import current_quarter, parse_period
 from fieldwork.permissions import (
     can_change_entry,
     can_keep_calendar,

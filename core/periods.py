@@ -1,7 +1,9 @@
-"""Periods of the field-time share and the meeting figures: a month, a quarter, a year or a range of days.
+"""Periods that figures are read over: a week, a month, a quarter, a year or a range of days.
 
-Accepted: "2027-02" (a month), "2027-Q1" (a quarter), "2027" (a year) and "2027-01-01..2027-03-31" (a
-range of days, both included, either side dd/mm/yyyy too). A period is at most ten years long.
+Accepted: "2027-W05" (an ISO week, Monday to Sunday), "2027-02" (a month), "2027-Q1" (a quarter), "2027"
+(a year) and "2027-01-01..2027-03-31" (a range of days, both included, either side dd/mm/yyyy too). A
+period is at most ten years long unless the caller asks for less (`max_years`): the field-time share takes
+ten, the Standing Committee's briefing five (docs/decisions/0013-periods-in-core.md).
 """
 
 import calendar as std_calendar
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_YEARS = 10
+_WEEK = re.compile(r"^(\d{4})-[Ww](\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -34,6 +37,8 @@ class Period:
     def previous(self) -> "Period":
         """The period of the same kind just before: the previous month, quarter or year, or the same number
         of days before a range."""
+        if _WEEK.match(self.code):
+            return week_period(self.first - dt.timedelta(days=7))
         if _MONTH.match(self.code):
             return month_period(_shift_months(self.first, -1))
         if _QUARTER.match(self.code):
@@ -52,6 +57,13 @@ class Period:
 def _shift_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def week_period(day: dt.date) -> Period:
+    """The ISO week (Monday to Sunday) that holds `day`."""
+    year, week, weekday = day.isocalendar()
+    first = day - dt.timedelta(days=weekday - 1)
+    return Period(first, first + dt.timedelta(days=6), f"{year}-W{week:02d}")
 
 
 def month_period(day: dt.date) -> Period:
@@ -92,18 +104,22 @@ def _day(raw: str) -> dt.date:
 def _invalid() -> ValidationError:
     return ValidationError(
         _(
-            "The period is not valid: write a month (2027-02), a quarter (2027-Q1), a year (2027) or a range "
-            "of days (2027-01-01..2027-03-31)."
+            "The period is not valid: write a week (2027-W05), a month (2027-02), a quarter (2027-Q1), a "
+            "year (2027) or a range of days (2027-01-01..2027-03-31)."
         ),
         code="period",
     )
 
 
-def parse_period(raw: str | None) -> Period:
-    """The period a text names; ValidationError (in the user's language) when malformed or too wide."""
+def parse_period(raw: str | None, *, max_years: int = MAX_YEARS) -> Period:
+    """The period a text names; ValidationError (in the user's language) when malformed or longer than
+    `max_years`."""
     text = (raw or "").strip()
     try:
-        if match := _MONTH.match(text):
+        if match := _WEEK.match(text):
+            year, week = int(match[1]), int(match[2])
+            period = week_period(dt.date.fromisocalendar(year, week, 1))
+        elif match := _MONTH.match(text):
             year, month = int(match[1]), int(match[2])
             period = month_period(dt.date(year, month, 1))
         elif match := _QUARTER.match(text):
@@ -121,10 +137,10 @@ def parse_period(raw: str | None) -> Period:
         raise _invalid()
     if period.last < period.first:
         raise ValidationError(_("The period ends before it starts."), code="period")
-    if period.last >= dt.date(period.first.year + MAX_YEARS, period.first.month, 1) + dt.timedelta(
+    if period.last >= dt.date(period.first.year + max_years, period.first.month, 1) + dt.timedelta(
         days=period.first.day - 1
     ):
         raise ValidationError(
-            _("The period is longer than {years} years.").format(years=MAX_YEARS), code="period"
+            _("The period is longer than {years} years.").format(years=max_years), code="period"
         )
     return period

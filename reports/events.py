@@ -1,0 +1,7 @@
+"""The reports app's kinds of audit event (core.events): each reads as a sentence when shown."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core import events
+
+events.register("report.issued", _("{actor} issued report No. {symbol} for {period}"))

@@ -1,0 +1,270 @@
+"""A report as a DOCX in the Party document format (Hướng dẫn 36-HD/VPTW), built with python-docx.
+
+Times New Roman throughout. Top left, the superior body (14 pt) and the issuing body (14 pt bold) with a
+star under it, then "Số …-BC/TU"; top right, "ĐẢNG CỘNG SẢN VIỆT NAM" (15 pt bold) with a rule under it and
+the place and date in italics. The kind of document ("BÁO CÁO") in capitals, bold, centred, the subject
+under it in bold; the body at 14 pt, justified; numbered tables (Bảng 1, …) and charts (Biểu đồ 1, …) as
+PNG images; the recipients and the signature block (T/M, K/T). The margins are configurable
+(`COSO_REPORT_MARGINS_MM`, docs/reports.md).
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from reports.content import NUMERIC, Report, Table
+from reports.render.charts import chart_png
+
+FONT = "Times New Roman"
+BODY_PT = 14
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Page margins in millimetres: Hướng dẫn 36-HD/VPTW asks for 20–25 top and bottom, 30–35 left, 15–20
+    right."""
+
+    top: float = 20
+    right: float = 15
+    bottom: float = 20
+    left: float = 30
+
+    @classmethod
+    def configured(cls) -> "Margins":
+        raw = getattr(settings, "COSO_REPORT_MARGINS_MM", "")
+        if not raw:
+            return cls()
+        try:
+            top, right, bottom, left = (float(part) for part in raw.split(","))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "COSO_REPORT_MARGINS_MM: four numbers of mm, top, right, bottom, left (20,15,20,30)"
+            ) from exc
+        return cls(top, right, bottom, left)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signs: on behalf of the Standing Committee (T/M), the Secretary, or a Deputy Secretary for the
+    Secretary (K/T); the name under the space for the signature."""
+
+    deputy: bool = False
+    name: str = ""
+
+
+def document_date(day: dt.date) -> str:
+    """ "ngày 05 tháng 12 năm 2026": a day below 10, and January and February, with a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return _("day {day} month {month} year {year}").format(day=f"{day.day:02d}", month=month, year=day.year)
+
+
+def _fonts(run, size: float | None = None, *, bold=None, italic=None) -> None:
+    run.font.name = FONT
+    properties = run._element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.font.bold = bold
+    if italic is not None:
+        run.font.italic = italic
+
+
+def _paragraph(
+    container,
+    text: str = "",
+    size: float = BODY_PT,
+    *,
+    bold=False,
+    italic=False,
+    align=None,
+    indent: bool = False,
+    after: float = 0,
+    before: float = 0,
+):
+    paragraph = container.add_paragraph()
+    if text:
+        _fonts(paragraph.add_run(text), size, bold=bold, italic=italic)
+    fmt = paragraph.paragraph_format
+    fmt.space_after, fmt.space_before = Pt(after), Pt(before)
+    if align is not None:
+        paragraph.alignment = align
+    if indent:
+        fmt.first_line_indent = Cm(1.27)
+    return paragraph
+
+
+def _rule_under(paragraph) -> None:
+    """A short rule under a line, as a bottom border of the paragraph."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _no_borders(table) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    properties.append(borders)
+
+
+TABLE_STYLE = "Coso Table Text"
+
+
+def _table_text(cell, text: str, *, bold: bool = False, italic: bool = False, align=None) -> None:
+    """A table cell's text in the table style (Times New Roman, 11 pt, set once on the style: a table of
+    hundreds of cells is written several times faster than with each run's own fonts)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.style = TABLE_STYLE
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _cell(cell, text: str = "", size: float = BODY_PT, **kwargs):
+    """The cell's first paragraph, with `text`."""
+    paragraph = cell.paragraphs[0]
+    if text:
+        _fonts(
+            paragraph.add_run(text), size, bold=kwargs.get("bold", False), italic=kwargs.get("italic", False)
+        )
+    paragraph.alignment = kwargs.get("align", WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
+
+
+def _header(document, report: Report, number: str, issued_on: dt.date) -> None:
+    org = report.organisation
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(7.5), Cm(9)
+    _cell(left, org.superior_body.upper(), 14)
+    _paragraph(left, org.issuing_body, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, "*", 14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, f"Số {number}-BC/{org.symbol}", 14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    party = _cell(right, "ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True)
+    _rule_under(party)
+    place = f"{org.place}, {document_date(issued_on)}" if org.place else document_date(issued_on).capitalize()
+    _paragraph(right, place, 14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
+
+
+def _table(document, table: Table) -> None:
+    caption = _("Table {number}. {title}").format(number=table.number, title=table.title)
+    _paragraph(document, caption, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3)
+    rows = table.printed_rows
+    grid = document.add_table(rows=1 + max(1, len(rows)), cols=len(table.columns))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    centre, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
+        _table_text(cell, column.label, bold=True, align=centre)
+    if not rows:
+        merged = grid.rows[1].cells[0].merge(grid.rows[1].cells[-1])
+        _table_text(merged, _("Nothing in this period."), italic=True, align=centre)
+    aligns = [right if column.kind in NUMERIC else None for column in table.columns]
+    for grid_row, row in zip(grid.rows[1:], rows, strict=False):
+        for cell, align, text in zip(grid_row.cells, aligns, table.cells(row), strict=True):
+            _table_text(cell, text, align=align)
+    if table.cut:
+        note = _("The first {shown} of {rows} rows; the annex holds them all.").format(
+            shown=table.shown, rows=table.data_count
+        )
+        _paragraph(document, note, 12, italic=True, before=3)
+
+
+def _signature(document, report: Report, signature: Signature) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    _cell(left, _("Recipients:"), 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in (
+        _("- The members of the Standing Committee,"),
+        _("- Filed at the office."),
+    ):
+        _paragraph(left, line, 11)
+    _cell(right, "T/M BAN THƯỜNG VỤ", 14, bold=True)
+    if signature.deputy:
+        _paragraph(right, "K/T BÍ THƯ", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(right, "PHÓ BÍ THƯ", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    else:
+        _paragraph(right, "BÍ THƯ", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for _blank in range(3):
+        _paragraph(right, "", 14)
+    _paragraph(right, signature.name, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def render_docx(
+    report: Report,
+    *,
+    number: str = "",
+    issued_on: dt.date | None = None,
+    margins: Margins | None = None,
+    signature: Signature | None = None,
+) -> bytes:
+    """The report as DOCX bytes. `number` empty leaves room for it ("Số      -BC/TU"), as on a draft."""
+    document = Document()
+    margins = margins or Margins.configured()
+    for section in document.sections:
+        section.page_height, section.page_width = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
+        section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.font.name, table_text.font.size = FONT, Pt(11)
+    table_text.paragraph_format.space_after = Pt(0)
+
+    _header(document, report, number or "\u00a0" * 6, issued_on or report.generated_at.date())
+    _paragraph(document, "BÁO CÁO", 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
+    _paragraph(document, report.subject, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=3)
+    _paragraph(document, "-----", 14, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    for section in report.sections:
+        _paragraph(
+            document, f"{section.number}. {section.title}", BODY_PT, bold=True, before=6, after=3, indent=True
+        )
+        for text in section.paragraphs:
+            _paragraph(document, text, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, after=6)
+        for table in section.tables:
+            _table(document, table)
+        for chart in section.charts:
+            picture = document.add_paragraph()
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
+            caption = _("Chart {number}. {title}").format(number=chart.number, title=chart.title)
+            _paragraph(document, caption, 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    _paragraph(document, "", BODY_PT, after=6)
+    _signature(document, report, signature or Signature())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,19 @@
+"""Pages of the reports, under /reports/."""
+
+from django.urls import path
+
+from reports import views
+from reports.selectors.issued import FILES
+
+app_name = "reports"
+
+urlpatterns = [
+    path("briefing/", views.BriefingPage.as_view(), name="briefing"),
+    path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
+    path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
+    path("issued/", views.IssuedList.as_view(), name="issued"),
+    *(
+        path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
+        for fmt in FILES
+    ),
+]
