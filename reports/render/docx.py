@@ -131,13 +131,16 @@ def _no_borders(table) -> None:
 
 
 TABLE_STYLE = "Coso Table Text"
+TABLE_STYLE_ID = "CosoTableText"  # the id Word and python-docx give the style of that name
 
 
 def _table_text(cell, text: str, *, bold: bool = False, italic: bool = False, align=None) -> None:
     """A table cell's text in the table style (Times New Roman, 11 pt, set once on the style: a table of
     hundreds of cells is written several times faster than with each run's own fonts)."""
     paragraph = cell.paragraphs[0]
-    paragraph.style = TABLE_STYLE
+    # By its id on the paragraph's own properties: python-docx's `paragraph.style = name` looks the name up
+    # through every style of the document, for each cell (4 of the 5 s of a city's tables).
+    paragraph._p.style = TABLE_STYLE_ID
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
@@ -241,6 +244,8 @@ def render_docx(
     for attribute in ("w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)
     table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    if table_text.style_id != TABLE_STYLE_ID:  # python-docx would have named it otherwise
+        raise RuntimeError(f"the table style's id is {table_text.style_id}")
     table_text.base_style = normal
     table_text.font.name, table_text.font.size = FONT, Pt(11)
     table_text.paragraph_format.space_after = Pt(0)
