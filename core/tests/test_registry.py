@@ -20,6 +20,7 @@ GROUP_LINKS = {
     ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
+    "reports": ["reports_briefing", "reports_issued"],
     "admin": ["calendar", "users"],
 }
 
@@ -47,7 +48,9 @@ def test_each_role_gets_exactly_its_groups_in_order(
     writer = [
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
-    assert shape(registry.menu_for(office)) == [*writer, ("admin", GROUP_LINKS["admin"])]
+    # The office (and the Standing Board) read the briefing to the Standing Committee.
+    office_only = [("reports", GROUP_LINKS["reports"]), ("admin", GROUP_LINKS["admin"])]
+    assert shape(registry.menu_for(office)) == [*writer, *office_only]
     # Who sees every record (the office, viewers) also sees the visits that heard one side; a leader keeps a
     # calendar, a focal point keeps none but sees the visits to their unit.
     own = [(key, [k for k in links if k != "one_side"]) for key, links in writer]
