@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.formats import number_format
 
 UserPredicate = Callable[[object], bool]
 
@@ -247,6 +248,90 @@ def record_panels(request, record) -> list[str]:
         if panel.model == label and panel.visible(request.user, record):
             html.append(render_to_string(panel.template, panel.context(request, record), request=request))
     return html
+
+
+# --- a locality's health score: each app's factor, weighed together ------------------------------------
+# A commune's or ward's page shows one number from 0 to 100 (docs/locality-health.md): each app scores what it
+# knows of the place (its incidents, its directives, ...) from 0 to 100, and the score is the average of the
+# factors that have something to measure, weighed by their weights. A factor with nothing to measure (no
+# incident there at all) is left out rather than counted as perfect or as failed.
+
+HEALTH_GOOD = 80  # from here up the place reads "good" (green)
+HEALTH_WATCH = 50  # from here up to HEALTH_GOOD "needs attention" (amber); under it "of concern" (red)
+
+
+@dataclass(frozen=True)
+class HealthFactor:
+    key: str
+    label: object
+    weight: int
+    provider: Callable[..., "HealthReading | None"]  # (*, user, unit, now) -> a reading, or None
+    rule: object  # how the factor is scored, in words, shown on the page
+    order: int
+
+
+@dataclass(frozen=True)
+class HealthReading:
+    score: int  # 0 to 100, higher is better
+    detail: str  # the counts it stands on, in words
+    url: str = ""  # the list behind it
+
+
+_health_factors: dict[str, HealthFactor] = {}
+
+
+def register_health_factor(
+    key: str, label, *, weight: int, provider: Callable[..., HealthReading | None], rule, order: int
+) -> HealthFactor:
+    """A factor of a locality's health score: `provider(*, user, unit, now)` reads what `user` may see of
+    the place and returns a HealthReading, or None when there is nothing to measure."""
+    factor = HealthFactor(key=key, label=label, weight=weight, provider=provider, rule=rule, order=order)
+    _health_factors[key] = factor
+    return factor
+
+
+def health_reading(*, good: int, whole: int, detail, counts: dict, url: str = "") -> HealthReading | None:
+    """A factor's reading: `good` of `whole` as a score from 0 to 100 (rounded half up), and `detail` (a
+    text with {names}) filled with `counts`, whole numbers grouped as the language writes them; None when
+    `whole` is 0, nothing to measure."""
+    if not whole:
+        return None
+    grouped = {
+        key: number_format(value, force_grouping=True) if isinstance(value, int) else value
+        for key, value in counts.items()
+    }
+    score = (200 * good + whole) // (2 * whole)
+    return HealthReading(score=score, detail=str(detail).format(**grouped), url=url)
+
+
+def locality_health(*, user, unit, now) -> dict:
+    """The score of a locality as `user` may see it: {"score", "band", "factors": [...]}; "score" and "band"
+    are None when no factor has anything to measure. Each factor: its label, weight, rule and reading."""
+    factors, weighed, weights = [], 0, 0
+    for factor in sorted(_health_factors.values(), key=lambda f: f.order):
+        reading = factor.provider(user=user, unit=unit, now=now)
+        factors.append(
+            {
+                "key": factor.key,
+                "label": factor.label,
+                "weight": factor.weight,
+                "rule": factor.rule,
+                "reading": reading,
+            }
+        )
+        if reading is not None:
+            weighed += reading.score * factor.weight
+            weights += factor.weight
+    score = (2 * weighed + weights) // (2 * weights) if weights else None
+    if score is None:
+        band = None
+    elif score >= HEALTH_GOOD:
+        band = "good"
+    elif score >= HEALTH_WATCH:
+        band = "watch"
+    else:
+        band = "concern"
+    return {"score": score, "band": band, "factors": factors, "good": HEALTH_GOOD, "watch": HEALTH_WATCH}
 
 
 # --- the briefing of a field visit: what each app knows about the places to be visited -----------------

@@ -9,8 +9,8 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self):
-        from core.registry import register_record_panel
-        from fieldwork.profile import unit_panel_context
+        from core.registry import register_health_factor, register_record_panel
+        from fieldwork.profile import health_factor, unit_panel_context
 
         # Its part of a locality's profile (the unit's page), as the reader may see it.
         register_record_panel(
@@ -20,6 +20,14 @@ class FieldworkConfig(AppConfig):
             context=unit_panel_context,
             order=30,
             visible=lambda user, unit: True,
+        )
+        register_health_factor(
+            "fieldwork",
+            _("Field work"),
+            weight=1,
+            provider=health_factor,
+            rule=_("A leader's visit in the last 90 days scores 100, in the last 180 days 50, none 0"),
+            order=50,
         )
 
         from core.registry import register_action_source

@@ -9,8 +9,8 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
-        from core.registry import register_record_panel
-        from followup.profile import unit_panel_context
+        from core.registry import register_health_factor, register_record_panel
+        from followup.profile import directives_health, obstacles_health, unit_panel_context
 
         # Its part of a locality's profile (the unit's page), as the reader may see it.
         register_record_panel(
@@ -20,6 +20,22 @@ class FollowupConfig(AppConfig):
             context=unit_panel_context,
             order=20,
             visible=lambda user, unit: True,
+        )
+        register_health_factor(
+            "directives",
+            _("Directives"),
+            weight=3,
+            provider=directives_health,
+            rule=_("Neither overdue nor done late, of the directives open or done in the last 12 months"),
+            order=20,
+        )
+        register_health_factor(
+            "obstacles",
+            _("Obstacles"),
+            weight=2,
+            provider=obstacles_health,
+            rule=_("Open obstacles within their deadlines, of those open"),
+            order=30,
         )
 
         from core.registry import register_action_source

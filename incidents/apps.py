@@ -9,8 +9,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from core.registry import register_record_panel
-        from incidents.profile import unit_panel_context
+        from core.registry import register_health_factor, register_record_panel
+        from incidents.profile import health_factor, unit_panel_context
 
         # Its part of a locality's profile (the unit's page), as the reader may see it.
         register_record_panel(
@@ -20,6 +20,14 @@ class IncidentsConfig(AppConfig):
             context=unit_panel_context,
             order=10,
             visible=lambda user, unit: True,
+        )
+        register_health_factor(
+            "incidents",
+            _("Incidents"),
+            weight=3,
+            provider=health_factor,
+            rule=_("Resolved on time in the last 12 months, and open ones within their deadlines, of both"),
+            order=10,
         )
 
         from core.registry import register_action_source

@@ -4,10 +4,13 @@ see them; a fixed number of queries."""
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.registry import health_reading
 from incidents import selectors
 from incidents.choices import OPEN_STATUSES, IncidentStatus
 
@@ -20,7 +23,7 @@ def month_starts(today: dt.date, count: int = MONTHS) -> list[dt.date]:
     """The first days of the last `count` months, the running one last."""
     year, month = today.year, today.month
     starts = []
-    for _ in range(count):
+    for _index in range(count):
         starts.append(dt.date(year, month, 1))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return starts[::-1]
@@ -63,3 +66,28 @@ def unit_panel_context(request, unit) -> dict:
         "trend": bars,
         "latest": list(incidents.order_by("-reported_at", "-pk")[:LATEST]),
     }
+
+
+HEALTH_DAYS = 365
+
+
+def health_factor(*, user, unit, now):
+    """The incidents factor of a locality's health (core.registry.register_health_factor): of the incidents
+    resolved there in the last 365 days and those open now, the share resolved on time or still within
+    their deadlines; None when there is neither."""
+    since = now - dt.timedelta(days=HEALTH_DAYS)
+    incidents = selectors.incident_list(user=user).filter(locality=unit)
+    closed = Q(resolved_at__gte=since) & ~Q(status__in=OPEN_STATUSES)  # a reopened one counts as open
+    counts = incidents.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=selectors.overdue(now)),
+        resolved=Count("pk", filter=closed),
+        on_time=Count("pk", filter=closed & Q(resolved_at__lte=F("resolve_due_at"))),
+    )
+    return health_reading(
+        good=counts["on_time"] + counts["open"] - counts["overdue"],
+        whole=counts["open"] + counts["resolved"],
+        detail=_("{on_time} of {resolved} resolved on time in 12 months; {overdue} of {open} open overdue"),
+        counts=counts,
+        url=f"{reverse('incidents:list')}?locality={unit.pk}",
+    )

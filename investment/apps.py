@@ -9,8 +9,8 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Public investment")
 
     def ready(self):
-        from core.registry import register_record_panel
-        from investment.profile import unit_panel_context
+        from core.registry import register_health_factor, register_record_panel
+        from investment.profile import health_factor, unit_panel_context
 
         # Its part of a locality's profile (the unit's page), as the reader may see it.
         register_record_panel(
@@ -20,6 +20,14 @@ class InvestmentConfig(AppConfig):
             context=unit_panel_context,
             order=40,
             visible=lambda user, unit: True,
+        )
+        register_health_factor(
+            "investment",
+            _("Public investment"),
+            weight=2,
+            provider=health_factor,
+            rule=_("Projects on track count whole, behind half, lagging nothing, of those planned this year"),
+            order=40,
         )
 
         from core.registry import register_briefing_section

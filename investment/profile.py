@@ -2,9 +2,15 @@
 core.registry.register_record_panel): the projects that lie there, with this year's rate and status, those
 behind the floor first, as the user may see them; a fixed number of queries."""
 
-from django.utils import timezone
+from collections import Counter
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.registry import health_reading
 from investment import analytics, selectors
+from investment.choices import Rag
 from investment.models import ProjectLocality
 
 LATEST = 5
@@ -25,3 +31,22 @@ def unit_panel_context(request, unit) -> dict:
             shown[pk].figures = figures[pk]
             rows.append(shown[pk])
     return {**_badges(), "unit": unit, "count": projects.count(), "projects": rows, "year": at.year}
+
+
+def health_factor(*, user, unit, now):
+    """The public-investment factor of a locality's health (core.registry.register_health_factor): of the
+    projects there with a plan this year, on track counts whole, behind half, lagging nothing; None when
+    none has a plan."""
+    at = timezone.localdate(now)
+    here = ProjectLocality.objects.filter(locality_id=unit.pk).values("project_id")
+    projects = selectors.project_list(user=user).filter(pk__in=here)
+    figures = analytics.project_figures(projects, organization_id=user.organization_id, at=at)
+    rags = Counter(f.rag for f in figures.values() if f.rag != Rag.NONE)
+    counts = {"green": rags[Rag.GREEN], "amber": rags[Rag.AMBER], "red": rags[Rag.RED], "total": rags.total()}
+    return health_reading(
+        good=2 * counts["green"] + counts["amber"],
+        whole=2 * counts["total"],
+        detail=_("{green} on track, {amber} behind, {red} lagging, of {total} projects planned this year"),
+        counts=counts,
+        url=f"{reverse('investment:project_list')}?locality={unit.pk}",
+    )

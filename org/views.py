@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.filters import DayField
 from core.listing import SortOption
+from core.registry import locality_health
 from core.toolkit import ObjectActionView, ObjectDetailView, ObjectExportView, ObjectFormView, ObjectListView
 from org import exports, selectors, services
 from org.choices import AgencyKind
@@ -108,6 +109,7 @@ class UnitDetail(ObjectDetailView):
             "children_count": selectors.unit_list(user=user, parent=unit.pk).count(),
             "agencies": selectors.agency_list(user=user, locality=unit.pk)[:50],
             "events": _history(unit, *assignments),
+            "health": locality_health(user=user, unit=unit, now=timezone.now()),
         }
 
 

@@ -344,3 +344,38 @@ def test_a_wards_profile_keeps_its_query_count_as_its_records_grow(demo):
             directive.save()
 
     assert_flat_queries(lambda: client.get(ward.get_absolute_url()), grow)
+
+
+def test_a_wards_health_score_is_the_weighed_factors_it_shows(demo):
+    """The ward's health score on its page: the incidents factor counted here from the records one by one,
+    the score the weighed average of the factors shown, and the formula on the page."""
+    from incidents.choices import OPEN_STATUSES
+    from incidents.selectors import incident_list
+
+    user = User.objects.get(username="lanhdao")
+    ward = AdministrativeUnit.objects.get(name="Phường Hoàn Kiếm")
+    html = client_for("lanhdao").get(ward.get_absolute_url()).content.decode()
+    card = html[html.index('data-testid="unit-health"') :]
+    row = r'data-factor="(\w+)">.*?<td class="text-end" data-score>(\d+|–)</td>'
+    scores = dict(re.findall(row, card, re.S))
+    assert set(scores) == {"incidents", "directives", "obstacles", "investment", "fieldwork"}
+
+    since = timezone.now() - dt.timedelta(days=365)
+    good = whole = 0
+    for incident in incident_list(user=user).filter(locality=ward):
+        if incident.status in OPEN_STATUSES:
+            whole += 1
+            good += not incident.is_overdue
+        elif incident.resolved_at and incident.resolved_at >= since:
+            whole += 1
+            good += bool(incident.resolve_due_at and incident.resolved_at <= incident.resolve_due_at)
+    assert whole > 0
+    assert int(scores["incidents"]) == int(100 * good / whole + 0.5)
+
+    weights = {"incidents": 3, "directives": 3, "obstacles": 2, "investment": 2, "fieldwork": 1}
+    counted = {key: int(score) for key, score in scores.items() if score != "–"}
+    expected = sum(weights[k] * s for k, s in counted.items()) / sum(weights[k] for k in counted)
+    shown = int(re.search(r'data-testid="health-score">(\d+)<', card).group(1))
+    assert shown == int(expected + 0.5)
+    assert "fieldwork" in counted  # lanhdao has been to the ward
+    assert "Cách tính điểm" in card and "trọng số 3" in card

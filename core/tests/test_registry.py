@@ -177,3 +177,54 @@ def test_what_to_act_on_comes_from_every_source_late_first_and_never_empty(offic
     assert 'data-today="b.late"' in html and 'data-today="a.none"' not in html
     registry._action_sources.clear()
     assert "Hôm nay không có việc nào cần đồng chí xử lý." in client.get("/").content.decode()
+
+
+# --- a locality's health score ---------------------------------------------------------------------------
+
+
+def _factor(key, weight, reading):
+    return registry.HealthFactor(
+        key=key, label=key, weight=weight, provider=lambda **kwargs: reading, rule="", order=weight
+    )
+
+
+def _readings(monkeypatch, *factors):
+    monkeypatch.setattr(registry, "_health_factors", {f.key: f for f in factors})
+    return registry.locality_health(user=None, unit=None, now=timezone.now())
+
+
+def test_the_health_score_weighs_the_factors_that_have_something_to_measure(monkeypatch):
+    health = _readings(
+        monkeypatch,
+        _factor("a", 3, registry.HealthReading(score=90, detail="")),
+        _factor("b", 1, registry.HealthReading(score=30, detail="")),
+        _factor("c", 2, None),  # nothing to measure: left out, neither 0 nor 100
+    )
+    assert health["score"] == 75  # (3 × 90 + 1 × 30) / 4
+    assert health["band"] == "watch"
+    assert [f["key"] for f in health["factors"]] == ["b", "c", "a"]  # in the factors' order
+    assert health["factors"][1]["reading"] is None
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [(100, "good"), (80, "good"), (79, "watch"), (50, "watch"), (49, "concern"), (0, "concern")],
+)
+def test_the_bands_of_the_health_score(monkeypatch, score, band):
+    health = _readings(monkeypatch, _factor("a", 1, registry.HealthReading(score=score, detail="")))
+    assert (health["score"], health["band"]) == (score, band)
+
+
+def test_a_place_with_nothing_to_measure_has_no_score(monkeypatch):
+    health = _readings(monkeypatch, _factor("a", 2, None))
+    assert health["score"] is None and health["band"] is None
+
+
+def test_a_readings_score_rounds_half_up_and_groups_its_numbers():
+    reading = registry.health_reading(
+        good=1, whole=8, detail="{a} of {b}, {c}", counts={"a": 1, "b": 1234, "c": "x"}, url="/u/"
+    )
+    assert reading.score == 13  # 12.5 rounds up
+    assert reading.detail == "1 of 1.234, x" and reading.url == "/u/"
+    assert registry.health_reading(good=2, whole=3, detail="", counts={}).score == 67
+    assert registry.health_reading(good=0, whole=0, detail="", counts={}) is None
