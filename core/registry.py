@@ -159,12 +159,15 @@ def register_home_panel(
 
 
 def home_panels(request, base: dict) -> list[dict]:
-    """The home page's panels that the user may see, in order, each rendered to HTML."""
+    """The home page's panels that the user may see, in order, each rendered to HTML; a panel whose template
+    renders nothing for the user is left out."""
     panels = []
     for panel in sorted(_panels.values(), key=lambda panel: panel.order):
         if not panel.visible(request.user):
             continue
         html = render_to_string(panel.template, {**base, **panel.context(request)}, request=request)
+        if not html.strip():  # a card with nothing to say for this user (a leader with no assignment)
+            continue
         panels.append({"key": panel.key, "css_class": panel.css_class, "html": html})
     return panels
 

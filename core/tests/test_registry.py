@@ -153,7 +153,8 @@ def test_a_registered_panel_renders_its_template_with_its_context(office, leader
         "org.responsible",
     ]
     assert "Panel of vanphong" in response.content.decode()
-    assert home_panels_of(leader_user) == ["core.today", "org.answers", "org.responsible", "fieldwork_share"]
+    # A leader with no assignment yet has no "What I answer for" card (it would only say there is none).
+    assert home_panels_of(leader_user) == ["core.today", "org.responsible", "fieldwork_share"]
 
 
 @pytest.mark.usefixtures("clean_registry")
@@ -228,3 +229,22 @@ def test_a_readings_score_rounds_half_up_and_groups_its_numbers():
     assert reading.detail == "1 of 1.234, x" and reading.url == "/u/"
     assert registry.health_reading(good=2, whole=3, detail="", counts={}).score == 67
     assert registry.health_reading(good=0, whole=0, detail="", counts={}) is None
+
+
+def test_a_panel_with_nothing_to_say_for_the_user_is_left_out(hanoi, leader_user):
+    """A leader with no assignment gets no "What I answer for" card saying so; with one, the card is back."""
+    import datetime as dt
+
+    from conftest import HOAN_KIEM, unit
+    from org.services import assignment_create
+
+    assert "org.answers" not in home_panels_of(leader_user)
+    assignment_create(
+        actor=None,
+        organization=hanoi,
+        leader=leader_user.person,
+        role="in_charge",
+        valid_from=dt.date(2025, 1, 1),
+        locality=unit(HOAN_KIEM),
+    )
+    assert "org.answers" in home_panels_of(leader_user)
