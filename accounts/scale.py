@@ -19,6 +19,13 @@ SIZES = {
     "national": {"provinces": None, "leaders": 2700, "agencies": 10_000},
 }
 BENCH_USER = "bench"
+# A login of each other role in the first committee, for the home page each lands on ("page: home, ...").
+ROLE_USERS = {
+    "bench-secretary": Role.STANDING_BOARD,  # the committee's default leader
+    "bench-leader": Role.STANDING_MEMBER,  # a leader in charge of localities
+    "bench-focal": Role.FOCAL_POINT,  # the focal point of the first agency
+    "bench-viewer": Role.VIEWER,
+}
 BENCH_PASSWORD = "bench-only-password-2026"  # synthetic benchmark data, never a real account
 SEED = 20260701
 
@@ -76,6 +83,8 @@ def seed_organisations(scale: str, progress) -> None:
             agency.refresh_derived()
             agencies.append(agency)
         Agency.objects.bulk_create(agencies, batch_size=1000)
+        if index == 0:
+            _role_users(committee, people, agencies[0], password)
         start = dt.date(2025, 7, 1)
         Assignment.objects.bulk_create(
             [
@@ -96,6 +105,22 @@ def seed_organisations(scale: str, progress) -> None:
         )
 
 
+def _role_users(committee, people, agency, password) -> None:
+    for username, role in ROLE_USERS.items():
+        user = User.objects.create(
+            username=username,
+            password=password,
+            organization=committee,
+            role=role,
+            agency=agency if role == Role.FOCAL_POINT else None,
+            last_name=str(role.label),
+        )
+        person = {Role.STANDING_BOARD: people[0], Role.STANDING_MEMBER: people[1]}.get(role)
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user"])
+
+
 @register_scenarios
 def organisation_scenarios() -> list[Scenario]:
     user = User.objects.filter(username=BENCH_USER).select_related("organization").first()
@@ -108,7 +133,13 @@ def organisation_scenarios() -> list[Scenario]:
     assignments = Assignment.objects.filter(organization=committee).count()
     commune = AdministrativeUnit.objects.filter(parent=committee.root_unit).order_by("code").first()
     leader = Person.objects.filter(organization=committee, assignments__isnull=False).first()
+    homes = [
+        Scenario(f"page: home, {name.removeprefix('bench-')}", name, "/")
+        for name in User.objects.filter(username__in=ROLE_USERS).values_list("username", flat=True)
+    ]
     return [
+        Scenario("page: home, office", BENCH_USER, "/"),
+        *sorted(homes, key=lambda s: list(ROLE_USERS).index(s.username)),
         Scenario("page: unit tree", BENCH_USER, "/org/units/", units),
         Scenario("page: unit search 'phuong'", BENCH_USER, "/org/units/?q=phuong", units),
         Scenario("page: locality", BENCH_USER, f"/org/units/{commune.pk}/", assignments),

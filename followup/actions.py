@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.listing import first_rows
 from followup import selectors
 
 ROWS = 3  # the first few of each item; the rest on the My items page
@@ -27,7 +28,7 @@ def actions(*, user, now) -> list[dict]:
     def directive_rows(key):
         if not counts[key]:
             return []
-        rows = items[key].prefetch_related(None).order_by("deadline", "id")[:ROWS]
+        rows = first_rows(items[key].prefetch_related(None).order_by("deadline", "id"), ROWS)
         return [
             {
                 "text": d.content,
@@ -40,7 +41,7 @@ def actions(*, user, now) -> list[dict]:
     checks = list(items["checks_due"].order_by("due_on", "id")[: ROWS + 1])
     check_count = len(checks) if len(checks) <= ROWS else items["checks_due"].count()
     obstacles = items["obstacles"].order_by("deadline", "id")
-    obstacle_rows = list(obstacles[: ROWS + 1])
+    obstacle_rows = first_rows(obstacles, ROWS + 1)
     obstacle_count = len(obstacle_rows) if len(obstacle_rows) <= ROWS else obstacles.count()
     return [
         {

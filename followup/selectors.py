@@ -539,7 +539,9 @@ def my_items(*, user, today: dt.date | None = None) -> dict:
     if person is not None and not user.is_office:
         checks = checks.filter(assigned_to=person)
     sections = {
-        "overdue": Q(status_bucket=StatusBucket.OVERDUE),
+        # The "overdue" bucket, without the bucket's whole expression (its EXISTS runs for every row): a
+        # directive not reported done is in no other bucket once its deadline has passed.
+        "overdue": directive_overdue(day),
         "due_this_week": Q(completed_on__isnull=True, deadline__gte=day, deadline__lte=week_end),
         "open": Q(completed_on__isnull=True),
     }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.listing import first_rows
 from incidents import selectors
 from incidents.choices import OPEN_STATUSES
 
@@ -34,7 +35,7 @@ def actions(*, user, now) -> list[dict]:
     )
 
     def rows(condition, order, note):
-        found = incidents.filter(condition).order_by(order, "pk")[:ROWS]
+        found = first_rows(incidents.filter(condition).order_by(order, "pk"), ROWS)
         return [{"text": str(i), "url": i.get_absolute_url(), "note": note(i)} for i in found]
 
     items = [

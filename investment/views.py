@@ -931,8 +931,13 @@ def home_panel_context(request) -> dict:
     at = timezone.localdate()
     if not groups:
         return {"investment_groups": []}
+    # Only the projects of these groups: the figures of the organisation's other projects would be read for
+    # nothing (a thirteenth of them for a group at city scale).
+    in_groups = Project.objects.active().filter(
+        organization_id=user.organization_id, group_links__group__in=groups
+    )
     by_group = analytics.figures_by_group(
-        Project.objects.active().filter(organization_id=user.organization_id),
+        in_groups,
         groups,
         organization_id=user.organization_id,
         at=at,
