@@ -232,6 +232,11 @@ def text_mm(text: str, *, bold: bool = False, size: float = TABLE_PT) -> float:
     """The width of a line of text as LibreOffice and the PDF set it, in mm: in Liberation Serif (the metric
     twin of Times New Roman), and the letters it lacks (ạ, ứ, ể, …: most Vietnamese letters with a mark
     below or two marks) in DejaVu Serif, which is wider, as LibreOffice falls back to it."""
+    return _points(text, bold) / 10 * (size / TABLE_PT) * 25.4 / 72
+
+
+@lru_cache(maxsize=16384)
+def _points(text: str, bold: bool) -> float:
     points = 0.0
     run, run_font = "", MEASURE_FONTS[0]
     for letter in text:
@@ -243,7 +248,17 @@ def text_mm(text: str, *, bold: bool = False, size: float = TABLE_PT) -> float:
         run_font = family
     if run:
         points += _font(run_font, bold)[0].getlength(run)
-    return points / 10 * (size / TABLE_PT) * 25.4 / 72
+    return points
+
+
+def _widest(texts, size: float) -> float:
+    """The widest of many texts, measuring only the longest by their letters (within a fifth of the longest,
+    and at least two letters): a text much shorter is never the widest in one font and size."""
+    longest = max((len(text) for text in texts), default=0)
+    if not longest:
+        return 0.0
+    floor = min(longest - 2, longest * 0.8)
+    return max(text_mm(text, size=size) for text in texts if len(text) >= floor)
 
 
 def _needs(table: Table, texts: list[list[str]], size: float) -> tuple[list[float], list[float], list[bool]]:
@@ -252,7 +267,7 @@ def _needs(table: Table, texts: list[list[str]], size: float) -> tuple[list[floa
     need, least, is_text = [], [], []
     for index, column in enumerate(table.columns):
         values = [row[index] for row in texts]
-        widest = max((text_mm(value, size=size) for value in values), default=0)
+        widest = _widest(values, size)
         heading_word = max((text_mm(w, bold=True, size=size) for w in column.label.split()), default=0)
         if column.kind in NUMERIC:
             width = max(widest, heading_word) + CELL_PADDING_MM
@@ -260,8 +275,8 @@ def _needs(table: Table, texts: list[list[str]], size: float) -> tuple[list[floa
             least.append(max(widest, min(heading_word, TEXT_WORD_MM)) + CELL_PADDING_MM)
             is_text.append(False)
         else:
-            words = [text_mm(w, size=size) for value in values for w in value.split()]
-            word = min(max([heading_word, *words]), TEXT_WORD_MM) + CELL_PADDING_MM
+            words = {w for value in values for w in value.split()}
+            word = min(max(heading_word, _widest(words, size)), TEXT_WORD_MM) + CELL_PADDING_MM
             need.append(max(min(widest + CELL_PADDING_MM, TEXT_COLUMN_MM), word))
             least.append(word)
             is_text.append(True)
@@ -323,9 +338,13 @@ def _table(document, table: Table, available_mm: float) -> None:
     style = TABLE_STYLE_ID if size == TABLE_PT else SMALL_TABLE_STYLE_ID
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    for grid_row in grid.rows:
-        for cell, width in zip(grid_row.cells, widths, strict=True):
-            cell.width = width  # Word reads each cell's width; LibreOffice the grid's
+    # Word reads each cell's width (python-docx wrote them all equal), LibreOffice the grid's: both are set,
+    # on the XML directly (through python-docx's cells, a third of a city's table time).
+    twips = [str(width.twips) for width in widths]
+    width_attribute = qn("w:w")
+    for row in grid._tbl.tr_lst:
+        for tc, width in zip(row.tc_lst, twips, strict=True):
+            tc.tcPr.tcW.set(width_attribute, width)
     _row_flags(grid)
     centre, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
