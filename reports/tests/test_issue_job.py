@@ -44,8 +44,12 @@ def client_for(username: str) -> Client:
 
 
 def run_worker() -> None:
-    """The tasks worker, as `coso db_worker --batch` runs it: every queued task, then it stops."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """The tasks worker, as `coso db_worker --batch` runs it: every queued task, then it stops. Inside the
+    test's transaction the worker must not close the connection between tasks, as it does to drop stale ones
+    (on PostgreSQL that would close the test's own transaction)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
 @override_settings(TASKS=DATABASE_TASKS)
