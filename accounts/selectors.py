@@ -79,6 +79,13 @@ def active_user(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).select_related("organization").first()
 
 
+def office_users(organization_id: int) -> list[User]:
+    """The organisation's active office logins, oldest first (those told when the office has work)."""
+    return list(
+        User.objects.filter(organization_id=organization_id, role=Role.OFFICE, is_active=True).order_by("id")
+    )
+
+
 def first_office_user(organization_code: str) -> User | None:
     """The organisation's first active office login (the oldest), for a command that acts for the office."""
     return (

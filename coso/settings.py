@@ -274,6 +274,8 @@ COSO_PAGE_SIZE = int(os.environ.get("COSO_PAGE_SIZE", "50"))
 COSO_REPORT_MARGINS_MM = os.environ.get("COSO_REPORT_MARGINS_MM", "20,15,20,30")
 # The first day of a Party committee term; terms run five years from it (reports are numbered in a term).
 COSO_TERM_START = os.environ.get("COSO_TERM_START", "2025-10-01")
+# The briefing's draft of the last complete week, month or quarter, made by the reminders' run (empty: off).
+COSO_BRIEFING_SCHEDULE = os.environ.get("COSO_BRIEFING_SCHEDULE", "")
 # Working day: comma-separated HH:MM-HH:MM spans; Saturday morning optional.
 COSO_WORKDAY = os.environ.get("COSO_WORKDAY", "08:00-12:00,13:00-17:00")
 COSO_SATURDAY_MORNING = os.environ.get("COSO_SATURDAY_MORNING", "")  # e.g. "08:00-12:00"

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -13,7 +15,16 @@ from core.pagination import PageNumberPagination
 from reports import formats, services
 from reports.periods import briefing_period
 from reports.permissions import can_issue, can_read_briefing
-from reports.selectors.issued import FILES, get_issued_for_user, issued_file, issued_list
+from reports.selectors.issued import (
+    FILES,
+    draft_file,
+    draft_list,
+    get_draft_for_user,
+    get_issued_for_user,
+    issued_file,
+    issued_list,
+)
+from reports.selectors.jobs import get_issue_job_for_user, issue_state
 from reports.views import last_month
 
 router = Router(tags=["reports"])
@@ -85,22 +96,79 @@ class IssuedOut(Schema):
         return [f"/api/v1/reports/briefings/{obj.pk}/{fmt}" for fmt in FILES]
 
 
+class IssueJobOut(Schema):
+    id: int
+    status: str  # queued, running, done, refused, failed
+    status_label: str
+    period: str
+    number: int | None  # asked for; None: the next in the term
+    step: int
+    steps: int
+    step_label: str
+    message: str  # why it was refused (the number taken) or failed
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    url: str
+    page_url: str
+    issued: IssuedOut | None  # once done
+
+
+def _job_out(job) -> dict:
+    state = issue_state(job)
+    return {
+        "id": job.pk,
+        "status": state.status,
+        "status_label": state.label,
+        "period": job.period_code,
+        "number": job.number,
+        "step": state.step,
+        "steps": state.steps,
+        "step_label": state.step_label,
+        "message": state.message,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "url": reverse("api:reports_issue_job", kwargs={"job_id": job.pk}),
+        "page_url": job.get_absolute_url(),
+        "issued": job.issued if state.status == "done" else None,
+    }
+
+
 @router.post(
     "/briefings",
-    response={201: IssuedOut},
-    summary="Issue the briefing of a period: the next number in the term (or `number`; 409 when taken)",
+    response={202: IssueJobOut},
+    summary="Issue a period's briefing, as a task: the next number in the term (or `number`; 409 when taken)",
 )
 def issue(request, payload: IssueIn):
+    """Starts issuing in the tasks worker and answers 202 with the job: GET its `url` until `status` is
+    `done` (with `issued`, the report and its files), `refused` (the number was taken meanwhile; `message`)
+    or `failed`. A `number` already taken is refused at once with 409, and nothing is written."""
     if not can_issue(request.user):
         raise Http404
     try:
         chosen = briefing_period(payload.period) if payload.period else last_month()
     except ValidationError as exc:
         raise ValidationError({"period": exc.messages}) from exc
-    issued = services.issue_briefing(
-        actor=request.user, period=chosen, number=payload.number, deputy=payload.deputy, signer=payload.signer
+    job = services.issue_start(
+        actor=request.user,
+        period=chosen,
+        number=payload.number,
+        deputy=payload.deputy,
+        signer=payload.signer,
+        language=translation.get_language(),
     )
-    return Status(201, get_issued_for_user(user=request.user, pk=issued.pk))
+    return Status(202, _job_out(get_issue_job_for_user(user=request.user, pk=job.pk)))
+
+
+@router.get(
+    "/issue-jobs/{id:job_id}",
+    response=IssueJobOut,
+    summary="How an issuing stands (to the person who asked for it)",
+    url_name="reports_issue_job",
+)
+def issue_job(request, job_id: Id):
+    return _job_out(get_issue_job_for_user(user=request.user, pk=job_id))
 
 
 @router.get("/briefings", response=list[IssuedOut], summary="The issued briefings, newest first")
@@ -125,3 +193,48 @@ def _issued_download(fmt: str) -> None:
 
 for _fmt in FILES:
     _issued_download(_fmt)
+
+
+# --- drafts prepared by the schedule
+
+
+class DraftOut(Schema):
+    id: int
+    kind: str
+    period: str
+    first_day: dt.date
+    last_day: dt.date
+    title: str
+    prepared_at: dt.datetime
+    files: list[str]
+
+    @staticmethod
+    def resolve_period(obj):
+        return obj.period_code
+
+    @staticmethod
+    def resolve_files(obj):
+        return [f"/api/v1/reports/drafts/{obj.pk}/{fmt}" for fmt in FILES]
+
+
+@router.get("/drafts", response=list[DraftOut], summary="The drafts prepared on schedule, latest first")
+@paginate(PageNumberPagination, page_size=50)
+def drafts(request):
+    if not can_read_briefing(request.user):
+        raise Http404
+    return draft_list(user=request.user)
+
+
+def _draft_download(fmt: str) -> None:
+    """GET /drafts/<id>/docx (xlsx, pdf): a stored file of a draft."""
+
+    def download(request, draft_id: Id):
+        draft = get_draft_for_user(user=request.user, pk=draft_id)
+        return formats.send(request, formats.draft_filename(draft, fmt), fmt, draft_file(draft, fmt))
+
+    download.__name__ = f"draft_{fmt}"
+    router.get(f"/drafts/{{id:draft_id}}/{fmt}", summary=f"The {fmt.upper()} of a draft")(download)
+
+
+for _fmt in FILES:
+    _draft_download(_fmt)

@@ -10,7 +10,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core.registry import register_menu_group, register_menu_link
+        from core.reminders import register as register_reminders
         from reports.permissions import can_read_briefing
+        from reports.schedule import LABELS, prepare_scheduled_drafts
+
+        # The scheduled drafts run with the reminders: one cron line, one task (docs/reports.md).
+        register_reminders("reports", prepare_scheduled_drafts, labels=LABELS)
 
         register_menu_group("reports", _("Reports"), order=45, visible=can_read_briefing)
         register_menu_link(

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from core import events
 
 events.register("report.issued", _("{actor} issued report No. {symbol} for {period}"))
+events.register(
+    "report.draft_prepared", _("The draft briefing for {period} was prepared on schedule"), names_actor=False
+)

@@ -79,6 +79,10 @@ def issued_filename(issued, fmt: str) -> str:
     return f"bao-cao-so-{number}-{issued.period_code.replace('..', '_')}.{fmt}"
 
 
+def draft_filename(draft, fmt: str) -> str:
+    return f"du-thao-bao-cao-ban-thuong-vu-{draft.period_code.replace('..', '_')}.{fmt}"
+
+
 def send(request, name: str, fmt: str, data: bytes) -> HttpResponse:
     audit.record(actor=request.user, action=AuditAction.EXPORT, note=name)
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)

@@ -11,9 +11,14 @@ urlpatterns = [
     path("briefing/", views.BriefingPage.as_view(), name="briefing"),
     path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
     path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
+    path("briefing/issue/<id:pk>/", views.IssueJobPage.as_view(), name="issue_job"),
     path("issued/", views.IssuedList.as_view(), name="issued"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
+        for fmt in FILES
+    ),
+    *(
+        path(f"drafts/<id:pk>/{fmt}/", views.DraftDownload.as_view(), {"fmt": fmt}, name=f"draft_{fmt}")
         for fmt in FILES
     ),
 ]

@@ -5,21 +5,32 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
-from core.listing import paginate
+from core.import_views import keep_session_unsaved
+from core.listing import paginate, query_string_without
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
 from reports import formats, services
 from reports.periods import briefing_period
 from reports.permissions import can_issue, can_read_briefing
 from reports.selectors.briefing import briefing
-from reports.selectors.issued import get_issued_for_user, issued_file, issued_list
+from reports.selectors.issued import (
+    draft_file,
+    draft_list,
+    get_draft_for_user,
+    get_issued_for_user,
+    issued_file,
+    issued_list,
+)
+from reports.selectors.jobs import get_issue_job_for_user, issue_state
 
 
 def last_month(today: dt.date | None = None) -> Period:
@@ -71,8 +82,9 @@ class BriefingDownload(ScopedView):
 
 
 class BriefingIssue(ScopedView):
-    """POST: issue the briefing of `period` with the next number in the term, or the number given; a number
-    already taken is said on the briefing's page and nothing is written."""
+    """POST: start issuing the briefing of `period` (a task) with the next number in the term, or the number
+    given, and go to the job's page; a number already taken is said on the briefing's page and nothing is
+    written."""
 
     permission = can_issue
 
@@ -92,27 +104,65 @@ class BriefingIssue(ScopedView):
             messages.error(request, exc.messages[0])
             return redirect(back)
         try:
-            issued = services.issue_briefing(
-                actor=request.user, period=period, number=number, deputy=request.POST.get("deputy") == "1"
+            job = services.issue_start(
+                actor=request.user,
+                period=period,
+                number=number,
+                deputy=request.POST.get("deputy") == "1",
+                language=translation.get_language(),
             )
         except ConflictError as exc:
             messages.error(request, exc.message)
             return redirect(back)
-        messages.success(request, _("Report No. {symbol} has been issued.").format(symbol=issued.symbol))
-        return redirect("reports:issued")
+        return redirect(job.get_absolute_url())
+
+
+class IssueJobPage(ScopedView):
+    """An issuing under way, to the person who asked for it (anyone else: 404): a progress bar that htmx
+    refreshes every second, then the issued report with its files, or why nothing was issued."""
+
+    permission = can_read_briefing
+    nav = "reports_issued"
+    template_name = "reports/issue_job.html"
+    partial_name = "reports/_issue_job.html"
+
+    def get(self, request, pk):
+        job = get_issue_job_for_user(user=request.user, pk=pk)
+        keep_session_unsaved(request)
+        context = {
+            **self.base_context(),
+            "job": job,
+            "state": issue_state(job),
+            "back": f"{reverse('reports:briefing')}?{urlencode({'period': job.period_code})}",
+        }
+        template = self.partial_name if request.headers.get("HX-Request") else self.template_name
+        response = render(request, template, context)
+        add_never_cache_headers(response)  # a poll must reach the server, not a cache
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+DRAFTS_PER_PAGE = 5  # the drafts above the issued reports: a week's schedule makes one a week
 
 
 class IssuedList(ScopedView):
-    """The issued briefings, newest first, one page at a time, each with its files."""
+    """The issued briefings, newest first, one page at a time, each with its files; above them, the drafts
+    the schedule prepared (the latest period first, paginated on their own, `?drafts=`)."""
 
     permission = can_read_briefing
     nav = "reports_issued"
 
     def get(self, request):
         page = paginate(request, issued_list(user=request.user))
-        return render(
-            request, "reports/issued_list.html", {**self.base_context(), "page": page, "qs_page": ""}
-        )
+        drafts = Paginator(draft_list(user=request.user), DRAFTS_PER_PAGE).get_page(request.GET.get("drafts"))
+        context = {
+            **self.base_context(),
+            "page": page,
+            "qs_page": query_string_without(request, "page"),
+            "drafts": drafts,
+            "qs_drafts": query_string_without(request, "drafts"),
+        }
+        return render(request, "reports/issued_list.html", context)
 
 
 class IssuedDownload(ScopedView):
@@ -123,3 +173,13 @@ class IssuedDownload(ScopedView):
     def get(self, request, pk, fmt):
         record = get_issued_for_user(user=request.user, pk=pk)
         return formats.send(request, formats.issued_filename(record, fmt), fmt, issued_file(record, fmt))
+
+
+class DraftDownload(ScopedView):
+    """A stored file of a draft the schedule prepared."""
+
+    permission = can_read_briefing
+
+    def get(self, request, pk, fmt):
+        draft = get_draft_for_user(user=request.user, pk=pk)
+        return formats.send(request, formats.draft_filename(draft, fmt), fmt, draft_file(draft, fmt))

@@ -3,14 +3,15 @@
 Times New Roman throughout. Top left, the superior body (14 pt) and the issuing body (14 pt bold) with a
 star under it, then "Số …-BC/TU"; top right, "ĐẢNG CỘNG SẢN VIỆT NAM" (15 pt bold) with a rule under it and
 the place and date in italics. The kind of document ("BÁO CÁO") in capitals, bold, centred, the subject
-under it in bold; the body at 14 pt, justified; numbered tables (Bảng 1, …) and charts (Biểu đồ 1, …) as
-PNG images; the recipients and the signature block (T/M, K/T). The margins are configurable
-(`COSO_REPORT_MARGINS_MM`, docs/reports.md).
+under it in bold; the body at 14 pt, justified; the page number at the top centre from the second page on;
+numbered tables (Bảng 1, …) and charts (Biểu đồ 1, …) as PNG images; the recipients and the signature block
+(T/M, K/T). The margins are configurable (`COSO_REPORT_MARGINS_MM`, docs/reports.md).
 """
 
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -132,15 +133,19 @@ def _no_borders(table) -> None:
 
 TABLE_STYLE = "Coso Table Text"
 TABLE_STYLE_ID = "CosoTableText"  # the id Word and python-docx give the style of that name
+SMALL_TABLE_STYLE = "Coso Table Small"
+SMALL_TABLE_STYLE_ID = "CosoTableSmall"
 
 
-def _table_text(cell, text: str, *, bold: bool = False, italic: bool = False, align=None) -> None:
+def _table_text(
+    cell, text: str, *, bold: bool = False, italic: bool = False, align=None, style: str = TABLE_STYLE_ID
+) -> None:
     """A table cell's text in the table style (Times New Roman, 11 pt, set once on the style: a table of
     hundreds of cells is written several times faster than with each run's own fonts)."""
     paragraph = cell.paragraphs[0]
     # By its id on the paragraph's own properties: python-docx's `paragraph.style = name` looks the name up
     # through every style of the document, for each cell (4 of the 5 s of a city's tables).
-    paragraph._p.style = TABLE_STYLE_ID
+    paragraph._p.style = style
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
@@ -178,23 +183,179 @@ def _header(document, report: Report, number: str, issued_on: dt.date) -> None:
     _paragraph(right, place, 14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
 
 
-def _table(document, table: Table) -> None:
+def _page_numbers(section) -> None:
+    """The page number at the top centre from the second page on, in Times New Roman 14 pt (Hướng dẫn
+    36-HD/VPTW): a PAGE field in the header, and an empty header for the first page ("different first
+    page")."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    section.first_page_header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = paragraph.add_run("2")  # the field's last value, shown until the reader updates it
+    _fonts(run, BODY_PT)
+    paragraph._p.remove(run._r)
+    field.append(run._r)
+    paragraph._p.append(field)
+
+
+TABLE_PT = 11  # the table style's size
+SMALL_TABLE_PT = 9.5  # a table whose numbers do not fit at 11 pt is set smaller rather than broken
+CELL_PADDING_MM = 4.1  # a cell's left and right margins in "Table Grid" (0.08 in each) and a little air
+TEXT_COLUMN_MM = 70  # a text column asks for no more than this; longer names wrap
+TEXT_WORD_MM = 25  # nor, at least, for more than this to hold its longest word
+MEASURE_FONTS = ("Liberation Serif", "DejaVu Serif")  # what the widths are measured in (text_mm)
+
+
+@lru_cache(maxsize=8)
+def _font(family: str, bold: bool):
+    """A font file of the system as matplotlib finds it, opened by Pillow at 10 times the table's size (for
+    precision) and by FreeType (to ask which letters it has)."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+    from PIL import ImageFont
+
+    properties = font_manager.FontProperties(family=family, weight="bold" if bold else "normal")
+    path = font_manager.findfont(properties)
+    return ImageFont.truetype(path, size=10 * TABLE_PT), FT2Font(path)
+
+
+@lru_cache(maxsize=4096)
+def _has(bold: bool, letter: str) -> bool:
+    return _font(MEASURE_FONTS[0], bold)[1].get_char_index(ord(letter)) != 0
+
+
+def text_mm(text: str, *, bold: bool = False, size: float = TABLE_PT) -> float:
+    """The width of a line of text as LibreOffice and the PDF set it, in mm: in Liberation Serif (the metric
+    twin of Times New Roman), and the letters it lacks (ạ, ứ, ể, …: most Vietnamese letters with a mark
+    below or two marks) in DejaVu Serif, which is wider, as LibreOffice falls back to it."""
+    return _points(text, bold) / 10 * (size / TABLE_PT) * 25.4 / 72
+
+
+@lru_cache(maxsize=16384)
+def _points(text: str, bold: bool) -> float:
+    points = 0.0
+    run, run_font = "", MEASURE_FONTS[0]
+    for letter in text:
+        family = MEASURE_FONTS[0] if _has(bold, letter) else MEASURE_FONTS[1]
+        if family != run_font and run:
+            points += _font(run_font, bold)[0].getlength(run)
+            run = ""
+        run += letter
+        run_font = family
+    if run:
+        points += _font(run_font, bold)[0].getlength(run)
+    return points
+
+
+def _widest(texts, size: float) -> float:
+    """The widest of many texts, measuring only the longest by their letters (within a fifth of the longest,
+    and at least two letters): a text much shorter is never the widest in one font and size."""
+    longest = max((len(text) for text in texts), default=0)
+    if not longest:
+        return 0.0
+    floor = min(longest - 2, longest * 0.8)
+    return max(text_mm(text, size=size) for text in texts if len(text) >= floor)
+
+
+def _needs(table: Table, texts: list[list[str]], size: float) -> tuple[list[float], list[float], list[bool]]:
+    """Each column's wish (its widest value or heading word, in mm with the cell's margins), the least it can
+    do with (a number: its widest value; a text: its longest word), and whether it is a text column."""
+    need, least, is_text = [], [], []
+    for index, column in enumerate(table.columns):
+        values = [row[index] for row in texts]
+        widest = _widest(values, size)
+        heading_word = max((text_mm(w, bold=True, size=size) for w in column.label.split()), default=0)
+        if column.kind in NUMERIC:
+            width = max(widest, heading_word) + CELL_PADDING_MM
+            need.append(width)
+            least.append(max(widest, min(heading_word, TEXT_WORD_MM)) + CELL_PADDING_MM)
+            is_text.append(False)
+        else:
+            words = {w for value in values for w in value.split()}
+            word = min(max(heading_word, _widest(words, size)), TEXT_WORD_MM) + CELL_PADDING_MM
+            need.append(max(min(widest + CELL_PADDING_MM, TEXT_COLUMN_MM), word))
+            least.append(word)
+            is_text.append(True)
+    return need, least, is_text
+
+
+def column_widths(table: Table, texts: list[list[str]], available_mm: float) -> tuple[list[float], float]:
+    """Each column's width in mm, filling `available_mm`, and the size of the table's text. A number's column
+    is as wide as its widest value, so that an amount or a rate never breaks across lines (LibreOffice and
+    Word otherwise give every column the same width, and cut "12.677.419" after its fifth digit, "73,4%"
+    before its %); the text columns share the rest, each at least as wide as its longest word. Room to spare
+    goes to every column in proportion; when the numbers and the words do not fit at 11 pt, the table is set
+    at 9.5 pt; when they still do not, every column shrinks in proportion."""
+    size = TABLE_PT
+    need, least, is_text = _needs(table, texts, size)
+    if sum(least) > available_mm:
+        size = SMALL_TABLE_PT
+        need, least, is_text = _needs(table, texts, size)
+    widths = list(need)
+    total = sum(widths)
+    if total <= available_mm:
+        return [width * available_mm / total for width in widths], size
+    # Too wide: the text columns give up their width down to their longest word, then all shrink alike.
+    text_columns = [i for i, text in enumerate(is_text) if text]
+    spare = sum(widths[i] - least[i] for i in text_columns)
+    cut = min(spare, total - available_mm)
+    if spare > 0:
+        for i in text_columns:
+            widths[i] -= cut * (widths[i] - least[i]) / spare
+    total = sum(widths)
+    if total > available_mm:
+        widths = [width * available_mm / total for width in widths]
+    return widths, size
+
+
+def _row_flags(grid) -> None:
+    """No row is cut across two pages (a long name would leave its last line alone at the top of the next),
+    and the heading row is printed again at the top of each page a table runs onto."""
+    for index, row in enumerate(grid.rows):
+        properties = row._tr.get_or_add_trPr()
+        for name in ("w:cantSplit", "w:tblHeader") if index == 0 else ("w:cantSplit",):
+            flag = OxmlElement(name)
+            flag.set(qn("w:val"), "true")
+            properties.append(flag)
+
+
+def _table(document, table: Table, available_mm: float) -> None:
     caption = _("Table {number}. {title}").format(number=table.number, title=table.title)
-    _paragraph(document, caption, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3)
+    heading = _paragraph(document, caption, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3)
+    heading.paragraph_format.keep_with_next = True  # a caption never ends a page without its table
     rows = table.printed_rows
+    texts = [table.cells(row) for row in rows]
     grid = document.add_table(rows=1 + max(1, len(rows)), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False  # a fixed layout: the widths below, not the contents, decide
+    measured, size = column_widths(table, texts, available_mm)
+    widths = [Mm(width) for width in measured]
+    style = TABLE_STYLE_ID if size == TABLE_PT else SMALL_TABLE_STYLE_ID
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    # Word reads each cell's width (python-docx wrote them all equal), LibreOffice the grid's: both are set,
+    # on the XML directly (through python-docx's cells, a third of a city's table time).
+    twips = [str(width.twips) for width in widths]
+    width_attribute = qn("w:w")
+    for row in grid._tbl.tr_lst:
+        for tc, width in zip(row.tc_lst, twips, strict=True):
+            tc.tcPr.tcW.set(width_attribute, width)
+    _row_flags(grid)
     centre, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
-        _table_text(cell, column.label, bold=True, align=centre)
+        _table_text(cell, column.label, bold=True, align=centre, style=style)
     if not rows:
         merged = grid.rows[1].cells[0].merge(grid.rows[1].cells[-1])
-        _table_text(merged, _("Nothing in this period."), italic=True, align=centre)
+        _table_text(merged, _("Nothing in this period."), italic=True, align=centre, style=style)
     aligns = [right if column.kind in NUMERIC else None for column in table.columns]
-    for grid_row, row in zip(grid.rows[1:], rows, strict=False):
-        for cell, align, text in zip(grid_row.cells, aligns, table.cells(row), strict=True):
-            _table_text(cell, text, align=align)
+    for grid_row, cells in zip(grid.rows[1:], texts, strict=False):
+        for cell, align, text in zip(grid_row.cells, aligns, cells, strict=True):
+            _table_text(cell, text, align=align, style=style)
     if table.cut:
         note = _("The first {shown} of {rows} rows; the annex holds them all.").format(
             shown=table.shown, rows=table.data_count
@@ -238,6 +399,7 @@ def render_docx(
         section.page_height, section.page_width = Mm(297), Mm(210)
         section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
         section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
+        _page_numbers(section)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
@@ -247,24 +409,32 @@ def render_docx(
     if table_text.style_id != TABLE_STYLE_ID:  # python-docx would have named it otherwise
         raise RuntimeError(f"the table style's id is {table_text.style_id}")
     table_text.base_style = normal
-    table_text.font.name, table_text.font.size = FONT, Pt(11)
+    table_text.font.name, table_text.font.size = FONT, Pt(TABLE_PT)
     table_text.paragraph_format.space_after = Pt(0)
+    small = document.styles.add_style(SMALL_TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    if small.style_id != SMALL_TABLE_STYLE_ID:
+        raise RuntimeError(f"the small table style's id is {small.style_id}")
+    small.base_style = table_text
+    small.font.size = Pt(SMALL_TABLE_PT)
 
+    available = 210 - margins.left - margins.right  # the width of the text on an A4 page, in mm
     _header(document, report, number or "\u00a0" * 6, issued_on or report.generated_at.date())
     _paragraph(document, "BÁO CÁO", 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
     _paragraph(document, report.subject, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=3)
     _paragraph(document, "-----", 14, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
     for section in report.sections:
-        _paragraph(
+        title = _paragraph(
             document, f"{section.number}. {section.title}", BODY_PT, bold=True, before=6, after=3, indent=True
         )
+        title.paragraph_format.keep_with_next = True
         for text in section.paragraphs:
             _paragraph(document, text, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, after=6)
         for table in section.tables:
-            _table(document, table)
+            _table(document, table, available)
         for chart in section.charts:
             picture = document.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.keep_with_next = True  # with its caption
             picture.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
             caption = _("Chart {number}. {title}").format(number=chart.number, title=chart.title)
             _paragraph(document, caption, 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)

@@ -1,10 +1,11 @@
-"""Reads of the issued reports: the organisation's archive, for the office and the Standing Board."""
+"""Reads of the issued reports: the organisation's archive and the drafts the schedule prepared, for the
+office and the Standing Board."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from core.scoping import visible
-from reports.models import IssuedReport
+from reports.models import BriefingDraft, IssuedReport
 from reports.permissions import can_read_briefing
 
 FILES = ("docx", "xlsx", "pdf")
@@ -35,3 +36,24 @@ def issued_file(issued: IssuedReport, fmt: str) -> bytes:
     if fmt not in FILES:
         raise Http404
     return bytes(IssuedReport.objects.values_list(fmt, flat=True).get(pk=issued.pk))
+
+
+def draft_list(*, user) -> QuerySet[BriefingDraft]:
+    """The organisation's drafts prepared by the schedule, the latest period first, without their files."""
+    if not can_read_briefing(user):
+        return BriefingDraft.objects.none()
+    return visible(BriefingDraft.objects.all(), user).defer(*FILES, "content").order_by("-last_day", "-id")
+
+
+def get_draft_for_user(*, user, pk: int) -> BriefingDraft:
+    """One draft, files deferred; 404 for missing and for another organisation's alike."""
+    draft = draft_list(user=user).filter(pk=pk).first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def draft_file(draft: BriefingDraft, fmt: str) -> bytes:
+    if fmt not in FILES:
+        raise Http404
+    return bytes(BriefingDraft.objects.values_list(fmt, flat=True).get(pk=draft.pk))

@@ -74,3 +74,29 @@ def test_the_pdf_embeds_liberation_serif_and_prints_the_party_header():
     assert "http" not in html.replace('=HYPERLINK("http://x")', "").replace(
         "HYPERLINK(&quot;http://x&quot;)", ""
     )
+
+
+def _margin_texts(box) -> list[str]:
+    found = [box.text] if hasattr(box, "text") else []
+    for child in getattr(box, "children", []):
+        found += _margin_texts(child)
+    return found
+
+
+def test_the_pdf_numbers_its_pages_at_the_top_centre_from_the_second_on():
+    """The page boxes WeasyPrint lays out: no number on the first page; "2" at the top centre of the second,
+    at 14 pt (18.67 px) in Liberation Serif, the metric twin of Times New Roman."""
+    from weasyprint import HTML
+
+    with override("vi"):
+        pages = HTML(string=briefing_html(small_report(), number="45")).render().pages
+    assert len(pages) >= 2
+    numbers = []
+    for page in pages:
+        boxes = [box for box in page._page_box.children if type(box).__name__ == "MarginBox"]
+        numbers.append({box.at_keyword: "".join(_margin_texts(box)) for box in boxes})
+    assert numbers[0] == {}
+    assert numbers[1] == {"@top-center": "2"}
+    [box] = [b for b in pages[1]._page_box.children if type(b).__name__ == "MarginBox"]
+    assert round(box.style["font_size"], 2) == round(14 * 96 / 72, 2)
+    assert box.style["font_family"][0] == "Liberation Serif"

@@ -6,8 +6,10 @@ import io
 import pytest
 from django.utils.translation import override
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from reports.content import NUMERIC
 from reports.render.docx import Signature, document_date, render_docx
 from reports.tests.factories import small_report
 
@@ -164,3 +166,82 @@ def test_a_signer_typed_with_control_characters_is_written_clean():
     with override("vi"):
         document = read(render_docx(small_report(), signature=signature))
     assert document.tables[-1].rows[0].cells[1].paragraphs[-1].text == "Nguyễn Văn A"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_the_page_number_is_at_the_top_centre_from_the_second_page_on(document):
+    """Hướng dẫn 36-HD/VPTW: the page number at the top centre, Times New Roman 14 pt, not on the first page.
+    Read from the XML: "different first page" (w:titlePg) on the section, a PAGE field in the default
+    header, and a first-page header with no field."""
+    section = document.sections[0]
+    properties = section._sectPr
+    assert properties.find(f"{W}titlePg") is not None
+    assert section.different_first_page_header_footer
+    references = {ref.get(f"{W}type") for ref in properties.findall(f"{W}headerReference")}
+    assert references == {"default", "first"}
+    header = section.header
+    assert not header.is_linked_to_previous
+    [paragraph] = header.paragraphs
+    assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    [field] = paragraph._p.findall(f"{W}fldSimple")
+    assert field.get(f"{W}instr").strip() == "PAGE"
+    [run] = field.findall(f"{W}r")
+    fonts = run.find(f"{W}rPr/{W}rFonts")
+    assert {fonts.get(f"{W}{slot}") for slot in ("ascii", "hAnsi", "cs", "eastAsia")} == {"Times New Roman"}
+    assert run.find(f"{W}rPr/{W}sz").get(f"{W}val") == "28"  # half-points: 14 pt
+    first = section.first_page_header
+    assert not first.is_linked_to_previous
+    assert first._element.findall(f".//{W}fldSimple") == []
+    assert first._element.findall(f".//{W}instrText") == []
+    assert "".join(p.text for p in first.paragraphs) == ""
+
+
+def test_tables_fit_the_text_width_and_never_break_a_number(document):
+    """What LibreOffice showed: every column the same width, amounts cut after their fifth digit, captions
+    left at the foot of a page. Now each table has a fixed layout whose columns fill the width between the
+    margins (165 mm), a number's column holds its widest value on one line, the heading row repeats on each
+    page, no row is cut across two pages, and a caption keeps with its table."""
+    from reports.render.docx import CELL_PADDING_MM, text_mm
+
+    report = small_report()
+    data_tables = document.tables[1:-1]  # between the header and the signature
+    assert len(data_tables) == sum(len(s.tables) for s in report.sections)
+    for grid, table in zip(data_tables, [t for s in report.sections for t in s.tables], strict=True):
+        assert grid._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+        widths = [int(col.get(f"{W}w")) / 56.7 for col in grid._tbl.tblGrid.findall(f"{W}gridCol")]  # mm
+        assert abs(sum(widths) - 165) < 0.5
+        for index, column in enumerate(table.columns):
+            if column.kind in NUMERIC:
+                widest = max(text_mm(cells[index]) for cells in map(table.cells, table.printed_rows))
+                assert widths[index] >= widest + CELL_PADDING_MM - 0.1, (table.title, column.label)
+            first_cell = grid.rows[1].cells[index]._tc.tcPr.find(f"{W}tcW")
+            assert abs(int(first_cell.get(f"{W}w")) / 56.7 - widths[index]) < 0.1  # Word reads the cells
+        heading = grid.rows[0]
+        assert heading._tr.trPr.find(f"{W}tblHeader") is not None
+        assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in grid.rows)
+        caption = grid._tbl.getprevious()
+        assert caption.pPr.find(f"{W}keepNext") is not None
+
+
+def test_a_wide_table_keeps_its_numbers_whole_in_a_smaller_size():
+    """Twelve amounts do not fit across 165 mm at 11 pt: the table is set at 9.5 pt, and when even then the
+    numbers do not fit, the columns shrink alike (the words wrap, the page's width is kept)."""
+    from reports.content import MONEY, Column, Table
+    from reports.render.docx import SMALL_TABLE_PT, column_widths
+
+    columns = [Column("name", "Đơn vị")] + [Column(f"m{n}", f"Tháng {n}", MONEY) for n in range(1, 9)]
+    table = Table(
+        "wide",
+        "Rộng",
+        columns,
+        [{"name": "Ban Quản lý dự án", **{f"m{n}": 12_677_419 * 10**6 for n in range(1, 9)}}],
+    )
+    texts = [table.cells(row) for row in table.rows]
+    widths, size = column_widths(table, texts, 165)
+    assert size == SMALL_TABLE_PT and abs(sum(widths) - 165) < 0.01
+    narrow = [Column("name", "Đơn vị"), Column("amount", "Số tiền", MONEY)]
+    small = Table("narrow", "Hẹp", narrow, [{"name": "A", "amount": 1_000_000}])
+    widths, size = column_widths(small, [small.cells(r) for r in small.rows], 165)
+    assert size == 11 and abs(sum(widths) - 165) < 0.01

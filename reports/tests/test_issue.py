@@ -12,7 +12,7 @@ from conftest import demo_fixture
 from core.models import AuditEvent
 from core.testing import assert_flat_queries
 from incidents.models import Incident
-from reports.models import IssuedReport
+from reports.models import IssuedReport, IssueJob
 from reports.views import last_month
 
 loaded = demo_fixture("followup", "incidents")
@@ -29,43 +29,51 @@ def client_for(username: str) -> Client:
     return client
 
 
-def test_issuing_takes_the_next_number_and_a_taken_one_is_a_conflict(demo):
+def issue(client: Client, **payload):
+    """POST the API's issue operation; the immediate backend of the tests has run the task when it answers."""
+    return client.post("/api/v1/reports/briefings", payload, content_type="application/json")
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    """The PDF stands in for itself (WeasyPrint takes most of a run): for the tests not about the PDF."""
+    monkeypatch.setattr("reports.render.pdf.render_pdf", lambda report, **options: b"%PDF-1.7 stand-in")
+
+
+def test_issuing_takes_the_next_number_and_a_taken_one_is_a_conflict(demo, quick_pdf):
     client = client_for("vanphong")
     period = last_month().code
-    first = client.post("/api/v1/reports/briefings", {"period": period}, content_type="application/json")
-    assert first.status_code == 201, first.content
-    assert (first.json()["number"], first.json()["symbol"], first.json()["term"]) == (
-        1,
-        "1-BC/TU",
-        "2025-2030",
-    )
-    second = client.post("/api/v1/reports/briefings", {"period": period}, content_type="application/json")
-    assert second.json()["number"] == 2
-    stored = bytes(IssuedReport.objects.get(pk=first.json()["id"]).docx)
-    taken = client.post(
-        "/api/v1/reports/briefings", {"period": period, "number": 1}, content_type="application/json"
-    )
+    first = issue(client, period=period)
+    assert first.status_code == 202, first.content
+    job = first.json()
+    assert (job["status"], job["step"], job["steps"]) == ("done", 5, 5)
+    assert job["url"] == f"/api/v1/reports/issue-jobs/{job['id']}"
+    assert job["page_url"] == f"/reports/briefing/issue/{job['id']}/"
+    issued = job["issued"]
+    assert (issued["number"], issued["symbol"], issued["term"]) == (1, "1-BC/TU", "2025-2030")
+    assert client.get(job["url"]).json()["issued"]["symbol"] == "1-BC/TU"
+    assert issue(client, period=period).json()["issued"]["number"] == 2
+    stored = bytes(IssuedReport.objects.get(pk=issued["id"]).docx)
+    jobs = IssueJob.objects.count()
+    taken = issue(client, period=period, number=1)
     assert taken.status_code == 409
     assert "1-BC/TU" in taken.json()["detail"] and "không có gì bị ghi đè" in taken.json()["detail"]
-    assert IssuedReport.objects.count() == 2
-    assert bytes(IssuedReport.objects.get(pk=first.json()["id"]).docx) == stored
-    chosen = client.post(
-        "/api/v1/reports/briefings", {"period": period, "number": 7}, content_type="application/json"
-    )
-    assert chosen.json()["symbol"] == "7-BC/TU"
-    other_city = client_for("vanphonghcm").post(
-        "/api/v1/reports/briefings", {"period": period}, content_type="application/json"
-    )
-    assert other_city.json()["number"] == 1  # numbered per organisation
-    event = AuditEvent.objects.filter(kind="report.issued", object_id=str(first.json()["id"])).get()
+    assert IssuedReport.objects.count() == 2 and IssueJob.objects.count() == jobs  # refused before a job
+    assert bytes(IssuedReport.objects.get(pk=issued["id"]).docx) == stored
+    assert issue(client, period=period, number=7).json()["issued"]["symbol"] == "7-BC/TU"
+    assert issue(client_for("vanphonghcm"), period=period).json()["issued"]["number"] == 1  # per organisation
+    event = AuditEvent.objects.filter(kind="report.issued", object_id=str(issued["id"])).get()
     assert event.actor.username == "vanphong" and event.params["symbol"] == "1-BC/TU"
+    # A job is seen by the person who asked for it only.
+    for username in ("bithu", "vanphonghcm", "lanhdao", "kiemtra"):
+        assert client_for(username).get(job["url"]).status_code == 404
+        assert client_for(username).get(job["page_url"]).status_code == 404
+    assert Client().get(job["url"]).status_code == 401
 
 
 def test_an_issued_report_downloads_again_as_it_was_issued(demo):
     client = client_for("bithu")
-    issued = client.post(
-        "/api/v1/reports/briefings", {"period": last_month().code}, content_type="application/json"
-    ).json()
+    issued = issue(client, period=last_month().code).json()["issued"]
     docx = client.get(issued["files"][0])
     assert docx.status_code == 200
     document = Document(io.BytesIO(docx.content))
@@ -82,34 +90,35 @@ def test_an_issued_report_downloads_again_as_it_was_issued(demo):
         other = client_for(username)
         assert other.get(issued["files"][0]).status_code == 404
         assert other.get(f"/reports/issued/{issued['id']}/docx/").status_code == 404
-    assert (
-        client_for("lanhdao")
-        .post("/api/v1/reports/briefings", {}, content_type="application/json")
-        .status_code
-        == 404
-    )
+    assert issue(client_for("lanhdao")).status_code == 404
+    assert issue(client_for("kiemtra")).status_code == 404
     assert client_for("vanphonghcm").get("/api/v1/reports/briefings").json()["items"] == []
 
 
-def test_the_page_issues_and_lists(demo):
+def test_the_page_issues_as_a_task_and_ends_on_the_issued_report(demo, quick_pdf):
     client = client_for("vanphong")
     period = last_month().code
     page = client.get(f"/reports/briefing/?period={period}").content.decode()
     assert 'data-testid="issue-form"' in page
     answer = client.post("/reports/briefing/issue/", {"period": period, "number": "12"})
-    assert answer.status_code == 302 and answer["Location"] == "/reports/issued/"
-    listing = client.get("/reports/issued/").content.decode()
-    assert "Số 12-BC/TU" in listing and "Đã ban hành báo cáo số 12-BC/TU." in listing
+    job = IssueJob.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/reports/briefing/issue/{job.pk}/"
+    shown = client.get(answer["Location"]).content.decode()
+    assert 'data-status="done"' in shown and "Đã ban hành báo cáo số 12-BC/TU." in shown
+    assert f'href="/reports/issued/{job.issued_id}/docx/"' in shown and "hx-get" not in shown
+    assert "Số 12-BC/TU" in client.get("/reports/issued/").content.decode()
     again = client.post("/reports/briefing/issue/", {"period": period, "number": "12"}, follow=True)
     assert "đã được dùng" in again.content.decode() and IssuedReport.objects.count() == 1
     bad = client.post("/reports/briefing/issue/", {"period": period, "number": "abc"}, follow=True)
     assert "số nguyên" in bad.content.decode() and IssuedReport.objects.count() == 1
     assert client_for("lanhdao").post("/reports/briefing/issue/", {"period": period}).status_code == 404
+    assert client_for("kiemtra").post("/reports/briefing/issue/", {"period": period}).status_code == 404
     assert client_for("lanhdao").get("/reports/issued/").status_code == 404
     assert (
         'data-testid="issue-form"'
         not in client_for("kiemtra").get(f"/reports/briefing/?period={period}").content.decode()
     )
+    assert IssueJob.objects.count() == 1
 
 
 def test_the_issued_list_keeps_a_flat_query_count(demo):
