@@ -661,3 +661,17 @@ def verdict_counts(*, user, first: dt.date, last: dt.date) -> dict[str, int]:
         filter=Q(due_on__gte=first, due_on__lte=last, recorded_at__isnull=True, superseded_by__isnull=True),
     )
     return qs.aggregate(**sums)
+
+
+def overdue_by_issuer(*, user, today: dt.date | None = None) -> dict[int, int]:
+    """How many directives each leader issued (by person id) are overdue and not done today: the directive
+    list's "overdue" bucket (`directive_overdue`, which no earlier bucket of `bucket_expression` can take),
+    filtered by `leader`. One grouped query over what the user may see."""
+    rows = (
+        visible(Directive.objects.active(), user)
+        .filter(directive_overdue(_today(today)))
+        .order_by()
+        .values("issued_by_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["issued_by_id"]: row["n"] for row in rows}

@@ -348,3 +348,30 @@ def public_concern(qs: QuerySet[Incident], *, limit: int = 20) -> list[Incident]
             "-id",
         )[:limit]
     )
+
+
+# --- each leader's figures (the leaders' table) -----------------------------------------------------------
+
+
+def leader_figures(*, user, since: dt.datetime, until: dt.datetime, now: dt.datetime) -> dict[int, dict]:
+    """For each leader in charge (by person id): of the incidents reported from `since` up to `until`, how
+    many, how many resolved and how many of those by the deadline; of all their incidents, how many are
+    open and how many overdue at `now`. One grouped aggregate over what the user may see; the incident list
+    filtered by `leader` with `reported_from`/`reported_to`, `resolved`, `on_time`, `open` or `overdue`
+    gives the rows behind each count."""
+    in_period = Q(reported_at__gte=since, reported_at__lt=until)
+    resolved = in_period & Q(resolved_at__isnull=False)
+    rows = (
+        visible(Incident.objects.active(), user)
+        .filter(in_period | Q(status__in=OPEN_STATUSES))
+        .order_by()
+        .values("responsible_leader_id")
+        .annotate(
+            total=Count("pk", filter=in_period),
+            resolved=Count("pk", filter=resolved),
+            on_time=Count("pk", filter=resolved & Q(resolved_at__lte=F("resolve_due_at"))),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=overdue(now)),
+        )
+    )
+    return {row.pop("responsible_leader_id"): row for row in rows}

@@ -1,4 +1,5 @@
-"""The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee."""
+"""The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee and the table of
+every leader."""
 
 import datetime as dt
 
@@ -14,7 +15,7 @@ from core.api_inputs import Id
 from core.pagination import PageNumberPagination
 from reports import formats, services
 from reports.periods import briefing_period
-from reports.permissions import can_issue, can_read_briefing
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders
 from reports.selectors.issued import (
     FILES,
     draft_file,
@@ -25,7 +26,8 @@ from reports.selectors.issued import (
     issued_list,
 )
 from reports.selectors.jobs import get_issue_job_for_user, issue_state
-from reports.views import last_month
+from reports.selectors.leaders import MARKS, SORTS, leader_table
+from reports.views import last_month, this_month
 
 router = Router(tags=["reports"])
 
@@ -238,3 +240,137 @@ def _draft_download(fmt: str) -> None:
 
 for _fmt in FILES:
     _draft_download(_fmt)
+
+
+# --- the table of every leader
+
+
+class PeriodOut(Schema):
+    code: str
+    first: dt.date
+    last: dt.date
+    figures_at: dt.date = Field(description="The day the groups' disbursement stands at")
+
+
+class LeaderIncidentsOut(Schema):
+    reported: int = Field(description="Routed to the leader and reported in the period")
+    resolved: int = Field(description="Of those, resolved")
+    on_time: int = Field(description="Of those, resolved by the deadline")
+    on_time_rate: float | None = Field(description="on_time ÷ resolved, in %")
+    open: int = Field(description="Of all the leader's incidents, open now")
+    overdue: int = Field(description="Of all the leader's incidents, overdue now")
+
+
+class LeaderFieldOut(Schema):
+    field_hours: float
+    available_hours: float
+    share: float | None = Field(description="Field hours ÷ available working hours so far, in %")
+    target: float = Field(description="In %")
+    meetings: int
+    meeting_hours: float
+    previous_meeting_hours: float = Field(description="In the previous period of the same length")
+
+
+class LeaderGroupOut(Schema):
+    id: int
+    name: str
+    rate: float | None = Field(description="Disbursed ÷ the plan (assigned, else allocated), in %")
+    floor: float | None = Field(description="The target floor at figures_at, in %")
+    behind: bool
+
+
+class LeaderRowOut(Schema):
+    id: int
+    name: str
+    position: str
+    incidents: LeaderIncidentsOut
+    directives_overdue: int = Field(description="Directives the leader issued, overdue and not done now")
+    field: LeaderFieldOut
+    groups: list[LeaderGroupOut]
+    behind: list[str] = Field(description=f"The cells behind their target: {', '.join(MARKS)}")
+    links: dict[str, str] = Field(description="The page behind each figure, filtered to the leader")
+
+
+class LeaderTableOut(Schema):
+    period: PeriodOut
+    on_time_rate: float | None = Field(description="The organisation's, over the period, in %")
+    share_target: float | None = Field(description="In %")
+    meeting_reduction: int = Field(description="Fewer meeting hours than the previous period, in %")
+    leaders: list[LeaderRowOut]
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _leader_row(row) -> dict:
+    share, meetings = row.share, row.meetings
+    return {
+        "id": row.leader.pk,
+        "name": row.leader.full_name,
+        "position": row.leader.position,
+        "incidents": {
+            "reported": row.reported,
+            "resolved": row.resolved,
+            "on_time": row.on_time,
+            "on_time_rate": row.on_time_rate,
+            "open": row.open,
+            "overdue": row.overdue,
+        },
+        "directives_overdue": row.directives_overdue,
+        "field": {
+            "field_hours": share.field_hours if share else 0.0,
+            "available_hours": share.available_hours if share else 0.0,
+            "share": row.share_percent,
+            "target": share.target_percent if share else 0.0,
+            "meetings": row.meeting_count,
+            "meeting_hours": row.meeting_hours,
+            "previous_meeting_hours": meetings.previous_hours if meetings else 0.0,
+        },
+        "groups": [
+            {
+                "id": g.group.pk,
+                "name": str(g.group),
+                "rate": _number(g.rate),
+                "floor": _number(g.target),
+                "behind": g.behind,
+            }
+            for g in row.groups
+        ],
+        "behind": row.behind,
+        "links": {**row.links, **{f"group_{g.group.pk}": g.url for g in row.groups}},
+    }
+
+
+@router.get(
+    "/leaders",
+    response=LeaderTableOut,
+    summary="Every leader's incidents, overdue directives, field-time share, meetings and groups' "
+    "disbursement over a period (the office and the Standing Board)",
+)
+def leaders(request, period: str | None = None, sort: str = ""):
+    """`period`: a week (2026-W48), a month (2026-11), a quarter (2026-Q4), a year (2026) or a range of days
+    (2026-11-01..2026-11-15); this month when left out. `sort`: one of the table's columns, `-` first for
+    the highest first; the leaders most behind first when left out. Every leader of the organisation, in
+    one answer (a table of the organisation's leaders, not a growing list)."""
+    if not can_read_leaders(request.user):
+        raise Http404
+    if sort and sort.lstrip("-") not in SORTS:
+        raise ValidationError({"sort": _("Choose one of: {choices}.").format(choices=", ".join(SORTS))})
+    try:
+        chosen = briefing_period(period) if period else this_month()
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from exc
+    table = leader_table(user=request.user, period=chosen, sort=sort)
+    return {
+        "period": {
+            "code": chosen.code,
+            "first": chosen.first,
+            "last": chosen.last,
+            "figures_at": table.at,
+        },
+        "on_time_rate": table.on_time_rate,
+        "share_target": table.share_target,
+        "meeting_reduction": table.meeting_reduction,
+        "leaders": [_leader_row(row) for row in table.rows],
+    }

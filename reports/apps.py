@@ -9,10 +9,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from core.registry import register_menu_group, register_menu_link
+        from core.registry import register_home_panel, register_menu_group, register_menu_link
         from core.reminders import register as register_reminders
-        from reports.permissions import can_read_briefing
+        from reports.permissions import can_read_briefing, can_read_leaders
         from reports.schedule import LABELS, prepare_scheduled_drafts
+        from reports.views import leaders_panel_context
 
         # The scheduled drafts run with the reminders: one cron line, one task (docs/reports.md).
         register_reminders("reports", prepare_scheduled_drafts, labels=LABELS)
@@ -34,3 +35,22 @@ class ReportsConfig(AppConfig):
             order=20,
             visible=can_read_briefing,
         )
+        register_menu_link(
+            "reports:leaders",
+            _("Leaders' scoreboard"),
+            key="reports_leaders",
+            group="reports",
+            order=30,
+            visible=can_read_leaders,
+        )
+        # The Secretary's and the office's home: the leaders most behind this month, and the way to the table.
+        register_home_panel(
+            "reports.leaders",
+            "reports/_home_leaders.html",
+            context=leaders_panel_context,
+            order=5,
+            css_class="col-12",
+            visible=can_read_leaders,
+        )
+        # Benchmark scenarios of the leaders' table (`coso bench`).
+        import reports.bench  # noqa: F401

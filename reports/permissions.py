@@ -14,3 +14,8 @@ def can_read_briefing(user) -> bool:
 def can_issue(user) -> bool:
     """Issuing a briefing (a number taken for good): the office and the Standing Board, viewers never."""
     return can_read_briefing(user) and not getattr(user, "is_read_only", True)
+
+
+def can_read_leaders(user) -> bool:
+    """The table of every leader: the same readers as the briefing, the office and the Standing Board."""
+    return can_read_briefing(user)

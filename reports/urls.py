@@ -13,6 +13,8 @@ urlpatterns = [
     path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
     path("briefing/issue/<id:pk>/", views.IssueJobPage.as_view(), name="issue_job"),
     path("issued/", views.IssuedList.as_view(), name="issued"),
+    path("leaders/", views.LeadersPage.as_view(), name="leaders"),
+    path("leaders/export/", views.LeadersExport.as_view(), name="leaders_export"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
         for fmt in FILES

@@ -18,9 +18,10 @@ from core.import_views import keep_session_unsaved
 from core.listing import paginate, query_string_without
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
-from reports import formats, services
+from core.web import xlsx_export
+from reports import exports, formats, services
 from reports.periods import briefing_period
-from reports.permissions import can_issue, can_read_briefing
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders
 from reports.selectors.briefing import briefing
 from reports.selectors.issued import (
     draft_file,
@@ -31,12 +32,18 @@ from reports.selectors.issued import (
     issued_list,
 )
 from reports.selectors.jobs import get_issue_job_for_user, issue_state
+from reports.selectors.leaders import MARK_WORDS, MARKS, current_sort, leader_table
 
 
 def last_month(today: dt.date | None = None) -> Period:
     """The month before today's: what a briefing covers when no period is given."""
     today = today or timezone.localdate()
     return month_period(today.replace(day=1) - dt.timedelta(days=1))
+
+
+def this_month(today: dt.date | None = None) -> Period:
+    """The current month: what the leaders' table covers when no period is given."""
+    return month_period(today or timezone.localdate())
 
 
 class BriefingPage(ScopedView):
@@ -183,3 +190,63 @@ class DraftDownload(ScopedView):
     def get(self, request, pk, fmt):
         draft = get_draft_for_user(user=request.user, pk=pk)
         return formats.send(request, formats.draft_filename(draft, fmt), fmt, draft_file(draft, fmt))
+
+
+# --- the table of every leader ------------------------------------------------------------------------
+
+
+class LeadersPage(ScopedView):
+    """Every leader of the organisation over a period (`?period=`, this month by default): incidents, overdue
+    directives, field-time share and meetings, the groups' disbursement, each figure a link to its list;
+    sortable (`?sort=`), one page of rows at a time. A bad period is said above an empty table (400)."""
+
+    permission = can_read_leaders
+    nav = "reports_leaders"
+
+    def get(self, request):
+        raw = request.GET.get("period", "").strip()
+        sort = current_sort(request.GET.get("sort", ""))
+        context = {
+            **self.base_context(),
+            "raw_period": raw,
+            "period": None,
+            "table": None,
+            "sort": sort,
+            "marks": MARKS,
+            "qs_sort": query_string_without(request, "page", "sort"),
+            "qs_page": query_string_without(request, "page"),
+        }
+        try:
+            period = briefing_period(raw) if raw else this_month()
+        except ValidationError as exc:
+            context["period_error"] = exc.messages[0]
+            return render(request, "reports/leaders.html", context, status=400)
+        table = leader_table(user=request.user, period=period, sort=sort)
+        context.update(period=period, table=table, page=paginate(request, table.rows))
+        return render(request, "reports/leaders.html", context)
+
+
+class LeadersExport(ScopedView):
+    """The table of every leader for `?period=` (sorted as the page), as a workbook in Vietnamese; a bad
+    period is a 404 here, the page says what is wrong with it."""
+
+    permission = can_read_leaders
+
+    def get(self, request):
+        raw = request.GET.get("period", "").strip()
+        try:
+            period = briefing_period(raw) if raw else this_month()
+        except ValidationError as exc:
+            raise Http404 from exc
+        table = leader_table(user=request.user, period=period, sort=request.GET.get("sort", ""))
+        return xlsx_export(request, exports.leaders_workbook(table), f"bang-theo-doi-lanh-dao-{period.code}")
+
+
+# The leaders most behind that the home panel names.
+PANEL_ROWS = 5
+
+
+def leaders_panel_context(request) -> dict:
+    """The home panel: this month's leaders most behind (the table's first rows) and the way to the table."""
+    table = leader_table(user=request.user, period=this_month())
+    return {"leaders_panel": table, "leaders_first": table.rows[:PANEL_ROWS], "leaders_marks": MARK_WORDS}

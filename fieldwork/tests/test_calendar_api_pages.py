@@ -248,6 +248,16 @@ def test_the_pages_render(office, leader_user, leader, add_entry, secretary):
     assert 'name="csp-nonce"' in calendar_page.content.decode()
     home = client_for(leader_user).get("/")
     assert 'data-testid="fieldwork-panel"' in home.content.decode()
+    # ?leader= narrows the office's table and meetings to one leader (the reports' leaders' table links here);
+    # a leader's own page ignores it, and an unknown id shows every leader.
+    every = office_client.get("/fieldwork/share/?period=2026-12").context["shares"]
+    assert len(every) > 1
+    one = office_client.get(f"/fieldwork/share/?period=2026-12&leader={leader.pk}")
+    assert [s.leader.pk for s in one.context["shares"]] == [leader.pk]
+    assert [r.leader.pk for r in one.context["meetings"].rows] == [leader.pk]
+    assert 'data-testid="leader-filter"' in one.content.decode()
+    unknown = office_client.get("/fieldwork/share/?period=2026-12&leader=999999")
+    assert len(unknown.context["shares"]) == len(every)
 
 
 def test_the_entry_form_creates_and_edits(leader_user, leader):

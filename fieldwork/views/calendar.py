@@ -259,15 +259,24 @@ class ShareDashboard(ScopedView):
             "period_error": error,
             "raw_period": request.GET.get("period", ""),
         }
+        one = None  # ?leader=: one leader's row and meetings (a link from the leaders' table)
         if can_see_all_shares(user):
             sort = request.GET.get("sort", "share")
             if sort not in selectors.SHARE_SORTS:
                 sort = "share"
             shares = selectors.share_table(user=user, period=period, sort=sort)
-            trend = selectors.share_trend(organization_id=user.organization_id, leaders=len(shares))
+            one = _leader_asked(request, shares)
+            if one is not None:
+                shares = [s for s in shares if s.leader.pk == one.pk]
+            trend = selectors.share_trend(
+                organization_id=user.organization_id,
+                leaders=len(shares),
+                leader_id=one.pk if one is not None else None,
+            )
             context.update(
                 shares=shares,
                 sort=sort,
+                one_leader=one,
                 trend=trend,
                 chart={
                     "leaders": [s.leader.full_name for s in shares],
@@ -284,10 +293,21 @@ class ShareDashboard(ScopedView):
             leader = selectors.get_leader_for_user(user=user, pk=own)
             context["mine"] = selectors.share_for(leader=leader, period=period)
             context["my_trend"] = selectors.share_trend(organization_id=user.organization_id, leader_id=own)
+        # One leader's meetings when asked for, every leader's for whoever sees them all, else one's own.
+        meetings_of = None if can_see_all_shares(user) else own
         context["meetings"] = selectors.meetings(
-            user=user, period=period, leader_id=None if can_see_all_shares(user) else own
+            user=user, period=period, leader_id=one.pk if one is not None else meetings_of
         )
         return render(request, "fieldwork/share.html", context)
+
+
+def _leader_asked(request, shares):
+    """The leader `?leader=` names among the table's (a person id), or None: an unknown or mistyped one shows
+    every leader, as a list drops a bad filter."""
+    raw = request.GET.get("leader", "")
+    if not raw.isdigit():
+        return None
+    return next((s.leader for s in shares if s.leader.pk == int(raw)), None)
 
 
 class ShareExport(ScopedView):

@@ -69,6 +69,36 @@ def test_the_page_the_api_and_the_export_give_the_same_incidents(office, rows):
     assert same(flag="is_pressing") == {tree}
 
 
+def test_the_reported_days_and_the_resolution_filter_alike_in_all_three(office, rows):
+    """The days an incident was reported on, and resolved / resolved by the deadline: what the leaders' table
+    of the reports links to."""
+    from django.db.models import F
+
+    from incidents.models import Incident
+
+    client = client_for(office)
+    old, tree, rubbish = rows["old"], rows["tree"], rows["rubbish"]
+
+    def same(**query):
+        return assert_same_rows(client, urlencode(query), page=PAGE, api=API, export=EXPORT)
+
+    def day(incident):
+        return timezone.localtime(incident.reported_at).date()
+
+    assert same(reported_from=day(old).strftime("%d/%m/%Y"), reported_to=day(old).isoformat()) == {old.pk}
+    assert same(reported_from=day(tree).isoformat()) == {tree.pk, rubbish.pk}
+    assert same(reported_to=(day(old) - dt.timedelta(days=1)).isoformat()) == set()
+    # The old one resolved an hour after its deadline, the rubbish one now, well within it.
+    Incident.objects.filter(pk=old.pk).update(
+        status="resolved", resolved_at=F("resolve_due_at") + dt.timedelta(hours=1)
+    )
+    Incident.objects.filter(pk=rubbish.pk).update(status="resolved", resolved_at=timezone.now())
+    assert same(resolved="1") == {old.pk, rubbish.pk}
+    assert same(on_time="1") == {rubbish.pk}
+    assert same(on_time="1", reported_from=day(old).isoformat(), reported_to=day(old).isoformat()) == set()
+    assert same(resolved="0") == {old.pk, tree.pk, rubbish.pk}
+
+
 def test_my_incidents_read_the_same_filters(leader_user, rows):
     client = client_for(leader_user)
     page, api = "/incidents/mine/", "/api/v1/incidents/mine"
