@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core.registry import register_menu_group, register_menu_link
-        from reports.permissions import can_read_briefing
+        from reports.permissions import can_read_briefing, can_read_rankings
 
         register_menu_group("reports", _("Reports"), order=45, visible=can_read_briefing)
         register_menu_link(
@@ -28,4 +28,12 @@ class ReportsConfig(AppConfig):
             group="reports",
             order=20,
             visible=can_read_briefing,
+        )
+        register_menu_link(
+            "reports:rankings",
+            _("Monthly rankings"),
+            key="reports_rankings",
+            group="reports",
+            order=30,
+            visible=can_read_rankings,
         )

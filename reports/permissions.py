@@ -14,3 +14,10 @@ def can_read_briefing(user) -> bool:
 def can_issue(user) -> bool:
     """Issuing a briefing (a number taken for good): the office and the Standing Board, viewers never."""
     return can_read_briefing(user) and not getattr(user, "is_read_only", True)
+
+
+def can_read_rankings(user) -> bool:
+    """The monthly rankings compare every unit and investor of the organisation: whoever reads the briefing.
+    A leader sees only what they answer for, so a ranking of theirs would be a partial one; they are left
+    out, like the viewers and focal points (docs/reports.md)."""
+    return can_read_briefing(user)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
     path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
     path("issued/", views.IssuedList.as_view(), name="issued"),
+    path("rankings/", views.RankingsPage.as_view(), name="rankings"),
+    path("rankings/export/", views.RankingExport.as_view(), name="rankings_export"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
         for fmt in FILES
