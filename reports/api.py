@@ -157,6 +157,9 @@ class RankingOut(Schema):
     last: dt.date
     figures_at: dt.date
     rule: str
+    rate_key: str = Field(
+        description="The value the ranks follow (investors: `rate`, on the assigned plan, else the allocated)"
+    )
     columns: list[RankingColumnOut]
     rows: list[RankingRowOut]
 
@@ -190,6 +193,7 @@ def get_ranking(request, month: str | None = None, kind: str = rankings.INCIDENT
         return Status(400, {"detail": exc.messages[0], "errors": {"month": exc.messages}})
     result = rankings.ranking(user=request.user, kind=kind, period=period)
     keys = [c.key for c in result.columns if c.key not in ("rank", "name")]
+    keys += [result.rate_key] if result.rate_key not in keys else []
     return {
         "kind": result.kind,
         "title": result.title,
@@ -198,6 +202,7 @@ def get_ranking(request, month: str | None = None, kind: str = rankings.INCIDENT
         "last": period.last,
         "figures_at": result.at,
         "rule": result.rule,
+        "rate_key": result.rate_key,
         "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in result.columns],
         "rows": [
             {
