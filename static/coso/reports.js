@@ -66,7 +66,7 @@
         interval: narrow ? 50 : 20, axisLabel: { formatter: "{value} %" } },
       yAxis: { type: "category", inverse: true, data: d.labels, axisLabel: { width: narrow ? 120 : 260, overflow: "truncate" } },
       series: [{
-        name: s.label, type: "bar", data: bars,
+        name: s.label, type: "bar", data: bars, barMaxWidth: 18,
         label: { show: true, position: "right", formatter: function (p) { return number(p.value) + " %"; } }
       }]
     };
