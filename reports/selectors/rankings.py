@@ -9,6 +9,7 @@ link opens. Only the ordering and the ranks are decided here.
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import groupby
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -109,8 +110,24 @@ def _days(period: Period) -> dict:
     return {"date_from": period.first.strftime("%d/%m/%Y"), "date_to": period.last.strftime("%d/%m/%Y")}
 
 
-def _url(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode(params)}"
+def _links(rows: list[dict], name: str, key: str, **params) -> None:
+    """Each row's address: the list `name` filtered by `key` = the row's id and by `params` (encoded once)."""
+    base, rest = reverse(name), urlencode(params)
+    for row in rows:
+        row["url"] = f"{base}?{key}={row['unit_id']}&{rest}"
+
+
+def _order(rows: list[dict], figures) -> None:
+    """Sort by `figures(row)` (best first), and rows equal in every figure by name in Vietnamese order: the
+    name's key is computed only for the rows that tie (it costs more than the rest of a row)."""
+    rows.sort(key=figures)
+    ordered = []
+    for _key, group in groupby(rows, key=figures):
+        tied = list(group)
+        if len(tied) > 1:
+            tied.sort(key=lambda r: sort_key(r["name"]))
+        ordered.extend(tied)
+    rows[:] = ordered
 
 
 def _incident_ranking(*, user, period: Period, by: str) -> Ranking:
@@ -124,16 +141,8 @@ def _incident_ranking(*, user, period: Period, by: str) -> Ranking:
     rows = incidents.on_time_by(user=user, by=by, since=since, until=until)
     for row in rows:
         row["fraction"] = _rate(row["on_time"], row["resolved"])
-        row["url"] = _url("incidents:list", **{by: row["unit_id"]}, **_days(period))
-    rows.sort(
-        key=lambda r: (
-            r["fraction"] is None,
-            -(r["fraction"] or 0),
-            -r["resolved"],
-            -r["total"],
-            sort_key(r["name"]),
-        )
-    )
+    _links(rows, "incidents:list", by, **_days(period))
+    _order(rows, lambda r: (r["fraction"] is None, -(r["fraction"] or 0), -r["resolved"], -r["total"]))
     _rank(
         rows,
         lambda r: r["fraction"] is not None,
@@ -181,8 +190,8 @@ def directive_ranking(*, user, period: Period) -> Ranking:
     for row in rows:
         row["fraction"] = _rate(row["on_time"], row["due"])
         row["on_time_rate"] = _percent(row["on_time"], row["due"])
-        row["url"] = _url("followup:directive_list", lead_unit=row["unit_id"], **_days(period))
-    rows.sort(key=lambda r: (-r["fraction"], -r["due"], sort_key(r["name"])))
+    _links(rows, "followup:directive_list", "lead_unit", **_days(period))
+    _order(rows, lambda r: (-r["fraction"], -r["due"]))
     _rank(
         rows,
         lambda r: True,
@@ -243,9 +252,9 @@ def investor_ranking(*, user, period: Period) -> Ranking:
                 "status": str(Rag(figures.rag).label),
                 "rag": figures.rag,
                 "colour": RAG_COLOURS[figures.rag],
-                "url": _url("investment:project_list", investor=agency.pk, at=at.strftime("%d/%m/%Y")),
             }
         )
+    _links(rows, "investment:project_list", "investor", at=at.strftime("%d/%m/%Y"))
     _rank(rows, lambda r: r["rate"] is not None, lambda a, b: False)
     return Ranking(
         kind=INVESTORS,
