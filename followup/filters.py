@@ -40,6 +40,7 @@ class DirectiveFilterSet(FilterSet):
         field_name="status_bucket", choices=StatusBucket.choices, label=_("Status")
     )
     unit = IdFilter(label=_("An agency id: the lead unit or a cooperating unit"), method="filter_unit")
+    lead_unit = IdFilter(field_name="lead_unit_id", label=_("An agency id: the lead unit only"))
     leader = IdFilter(field_name="issued_by_id", label=_("The issuing leader (a person id)"))
     locality = IdFilter(field_name="locality_id", label=_("Locality (id)"))
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("Source"))
@@ -52,8 +53,8 @@ class DirectiveFilterSet(FilterSet):
     class Meta:
         model = Directive
         fields = [
-            "q", "bucket", "unit", "leader", "locality", "source_kind", "notice", "open", "date_from",
-            "date_to", "parent",
+            "q", "bucket", "unit", "lead_unit", "leader", "locality", "source_kind", "notice", "open",
+            "date_from", "date_to", "parent",
         ]  # fmt: skip
 
     filter_open = _only_if({"closed_on__isnull": True})

@@ -33,6 +33,7 @@ from followup.choices import (
 )
 from followup.filters import DirectiveFilterSet, NoticeFilterSet, ObstacleFilterSet, ReSupervisionFilterSet
 from followup.models import ConclusionNotice, Directive, Obstacle, ProgressReport, ReSupervision
+from org.models import Agency
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -675,3 +676,28 @@ def overdue_by_issuer(*, user, today: dt.date | None = None) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["issued_by_id"]: row["n"] for row in rows}
+
+
+def directive_on_time_by_unit(
+    *, user, first: dt.date, last: dt.date, today: dt.date | None = None
+) -> list[dict]:
+    """For each lead unit (chủ trì) of the directives the user may see whose deadline falls in
+    `first`..`last`: how many were due, and how many fall in each bucket of the directive list as it stands
+    `today` (done on time, done late, reported done and awaiting confirmation, overdue). One grouped
+    aggregate over the list's own rows and buckets, so a unit's figures are those of the directive list
+    filtered by its lead unit and the deadline period; the units' names with one small query."""
+    qs = directive_list(user=user, today=today).filter(
+        deadline__gte=first, deadline__lte=last, lead_unit__isnull=False
+    )
+    in_bucket = {
+        "on_time": StatusBucket.DONE_ON_TIME,
+        "late": StatusBucket.DONE_LATE,
+        "awaiting": StatusBucket.AWAITING_CONFIRMATION,
+        "overdue": StatusBucket.OVERDUE,
+    }
+    sums = {name: Count("pk", filter=Q(status_bucket=bucket)) for name, bucket in in_bucket.items()}
+    rows = list(qs.order_by().values(unit_id=F("lead_unit_id")).annotate(due=Count("pk"), **sums).order_by())
+    names = dict(Agency.objects.filter(pk__in=[row["unit_id"] for row in rows]).values_list("pk", "name"))
+    for row in rows:
+        row["name"] = names.get(row["unit_id"], "—")
+    return rows

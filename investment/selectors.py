@@ -233,6 +233,19 @@ def figures_by_source(projects, *, organization_id: int, at: dt.date, year: int)
     return rows
 
 
+def ranked_investors(
+    *, user, organization_id: int, at: dt.date, year: int, projects: QuerySet | None = None, by_project=None
+) -> list:
+    """The investors of the projects the user may see, each with its figures at `at` in the plan year,
+    highest rate first, those without a plan last: the dashboard's ranking of investors (and the monthly
+    rankings')."""
+    projects = project_list(user=user) if projects is None else projects
+    kwargs = {"organization_id": organization_id, "at": at, "year": year}
+    by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
+    investors = {a.pk: a for a in agency_list(user=user).filter(pk__in=list(by_investor))}
+    return ranked(by_investor, investors)
+
+
 def disbursement_overview(*, user, organization_id: int, at: dt.date, year: int) -> Overview:
     """Every figure of the dashboard, as SQL aggregates over what the user may see: a fixed number of
     queries whatever the number of projects (investment.analytics)."""
@@ -244,8 +257,7 @@ def disbursement_overview(*, user, organization_id: int, at: dt.date, year: int)
     sources = figures_by_source(projects, **kwargs)
     groups = {g.pk: g for g in group_list(user=user)}
     by_group = analytics.figures_by_group(projects, groups.values(), by_project=by_project, **kwargs)
-    by_investor = analytics.figures_by(projects, "investor", by_project=by_project, **kwargs)
-    investors = {a.pk: a for a in agency_list(user=user).filter(pk__in=list(by_investor))}
+    investor_ranking = ranked_investors(user=user, projects=projects, by_project=by_project, **kwargs)
     key_projects = projects.filter(is_key=True)
     key_ids = set(key_projects.values_list("pk", flat=True))
     by_key = {pk: f for pk, f in by_project.items() if pk in key_ids}
@@ -260,7 +272,7 @@ def disbursement_overview(*, user, organization_id: int, at: dt.date, year: int)
         city=city,
         sources=sources,
         group_ranking=ranked(by_group, groups),
-        investor_ranking=ranked(by_investor, investors),
+        investor_ranking=investor_ranking,
         lagging=[(by_key[pk], lagging_projects[pk]) for pk in lagging_ids if pk in lagging_projects],
         curve=analytics.monthly_curve(projects, organization_id=organization_id, year=year, at=at),
     )

@@ -1,5 +1,5 @@
-"""The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee and the table of
-every leader."""
+"""The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee, the table of
+every leader and the monthly rankings."""
 
 import datetime as dt
 
@@ -14,8 +14,10 @@ from ninja.pagination import paginate
 from core.api_inputs import Id
 from core.pagination import PageNumberPagination
 from reports import formats, services
-from reports.periods import briefing_period
-from reports.permissions import can_issue, can_read_briefing, can_read_leaders
+from reports.content import plain
+from reports.periods import briefing_period, last_complete_month, ranking_month
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings
+from reports.selectors import rankings
 from reports.selectors.issued import (
     FILES,
     draft_file,
@@ -373,4 +375,91 @@ def leaders(request, period: str | None = None, sort: str = ""):
         "share_target": table.share_target,
         "meeting_reduction": table.meeting_reduction,
         "leaders": [_leader_row(row) for row in table.rows],
+    }
+
+
+# --- the monthly rankings
+
+
+class RankingColumnOut(Schema):
+    key: str
+    label: str
+    kind: str
+
+
+class RankingRowOut(Schema):
+    rank: int | None = Field(
+        description="Rows that tie on the rate and the volume share a rank; no rate, no rank"
+    )
+    id: int = Field(description="The unit's (an agency's) or the investor's id")
+    name: str
+    url: str = Field(description="The list behind the row: the incidents, the directives or the projects")
+    values: dict = Field(description="Each column's value by its key: counts, amounts in đồng, rates in %")
+
+
+class RankingOut(Schema):
+    kind: str
+    title: str
+    month: str
+    first: dt.date
+    last: dt.date
+    figures_at: dt.date
+    rule: str
+    rate_key: str = Field(
+        description="The value the ranks follow (investors: `rate`, on the assigned plan, else the allocated)"
+    )
+    columns: list[RankingColumnOut]
+    rows: list[RankingRowOut]
+
+
+class RankingErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+@router.get(
+    "/rankings",
+    response={200: RankingOut, 400: RankingErrorOut},
+    summary="A monthly ranking: units by on-time incidents or directives, investors by disbursement rate",
+)
+def get_ranking(request, month: str | None = None, kind: str = rankings.INCIDENTS):
+    """`month`: 2026-11 (or 11/2026), a month that is over; the last one when left out. `kind`: incidents
+    (handling units by the on-time rate of the incidents that occurred in the month), localities (the same by
+    the incidents' locality), directives (lead units
+    by the on-time rate of the directives due in the month) or investors (by the cumulative disbursement
+    rate at the month's end). A month that is not one or not over, or an unknown kind, is a 400 whose
+    `errors` name the parameter. The same numbers as the page `/reports/rankings/`."""
+    if not can_read_rankings(request.user):
+        raise Http404
+    if kind not in rankings.KINDS:
+        choices = ", ".join(rankings.KINDS)
+        message = _("Choose one of: {choices}.").format(choices=choices)
+        return Status(400, {"detail": message, "errors": {"kind": [message]}})
+    try:
+        period = ranking_month(month) if month else last_complete_month()
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages[0], "errors": {"month": exc.messages}})
+    result = rankings.ranking(user=request.user, kind=kind, period=period)
+    keys = [c.key for c in result.columns if c.key not in ("rank", "name")]
+    keys += [result.rate_key] if result.rate_key not in keys else []
+    return {
+        "kind": result.kind,
+        "title": result.title,
+        "month": f"{period.first:%Y-%m}",
+        "first": period.first,
+        "last": period.last,
+        "figures_at": result.at,
+        "rule": result.rule,
+        "rate_key": result.rate_key,
+        "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in result.columns],
+        "rows": [
+            {
+                "rank": row["rank"],
+                "id": row["unit_id"],
+                "name": row["name"],
+                "url": row["url"],
+                "values": {key: plain(row.get(key)) for key in keys},
+            }
+            for row in result.rows
+        ],
     }

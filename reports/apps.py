@@ -17,6 +17,7 @@ class ReportsConfig(AppConfig):
 
         # The scheduled drafts run with the reminders: one cron line, one task (docs/reports.md).
         register_reminders("reports", prepare_scheduled_drafts, labels=LABELS)
+        from reports.permissions import can_read_rankings
 
         register_menu_group("reports", _("Reports"), order=45, visible=can_read_briefing)
         register_menu_link(
@@ -54,3 +55,12 @@ class ReportsConfig(AppConfig):
         )
         # Benchmark scenarios of the leaders' table (`coso bench`).
         import reports.bench  # noqa: F401
+
+        register_menu_link(
+            "reports:rankings",
+            _("Monthly rankings"),
+            key="reports_rankings",
+            group="reports",
+            order=40,
+            visible=can_read_rankings,
+        )

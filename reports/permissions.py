@@ -19,3 +19,10 @@ def can_issue(user) -> bool:
 def can_read_leaders(user) -> bool:
     """The table of every leader: the same readers as the briefing, the office and the Standing Board."""
     return can_read_briefing(user)
+
+
+def can_read_rankings(user) -> bool:
+    """The monthly rankings compare every unit and investor of the organisation: whoever reads the briefing.
+    A leader sees only what they answer for, so a ranking of theirs would be a partial one; they are left
+    out, like the viewers and focal points (docs/reports.md)."""
+    return can_read_briefing(user)

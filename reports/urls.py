@@ -15,6 +15,8 @@ urlpatterns = [
     path("issued/", views.IssuedList.as_view(), name="issued"),
     path("leaders/", views.LeadersPage.as_view(), name="leaders"),
     path("leaders/export/", views.LeadersExport.as_view(), name="leaders_export"),
+    path("rankings/", views.RankingsPage.as_view(), name="rankings"),
+    path("rankings/export/", views.RankingExport.as_view(), name="rankings_export"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
         for fmt in FILES

@@ -1,4 +1,4 @@
-"""Pages of the reports, under /reports/: the briefing to the Standing Committee."""
+"""Pages of the reports, under /reports/: the briefing to the Standing Committee and the monthly rankings."""
 
 import datetime as dt
 from urllib.parse import urlencode
@@ -19,9 +19,14 @@ from core.listing import paginate, query_string_without
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
 from core.web import xlsx_export
+from investment.choices import Rag
+from org.selectors import committee_or_404
 from reports import exports, formats, services
-from reports.periods import briefing_period
-from reports.permissions import can_issue, can_read_briefing, can_read_leaders
+from reports.content import NUMERIC, display
+from reports.exports import ranking_workbook
+from reports.periods import briefing_period, last_complete_month, ranking_month
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings
+from reports.selectors import rankings
 from reports.selectors.briefing import briefing
 from reports.selectors.issued import (
     draft_file,
@@ -37,8 +42,7 @@ from reports.selectors.leaders import MARK_WORDS, MARKS, current_sort, leader_ta
 
 def last_month(today: dt.date | None = None) -> Period:
     """The month before today's: what a briefing covers when no period is given."""
-    today = today or timezone.localdate()
-    return month_period(today.replace(day=1) - dt.timedelta(days=1))
+    return last_complete_month(today)
 
 
 def this_month(today: dt.date | None = None) -> Period:
@@ -250,3 +254,82 @@ def leaders_panel_context(request) -> dict:
     """The home panel: this month's leaders most behind (the table's first rows) and the way to the table."""
     table = leader_table(user=request.user, period=this_month())
     return {"leaders_panel": table, "leaders_first": table.rows[:PANEL_ROWS], "leaders_marks": MARK_WORDS}
+
+
+# --- the monthly rankings -------------------------------------------------------------------------------
+
+
+def _ranking_request(request) -> tuple[str, str]:
+    """The ranking asked for (`?kind=`, the incidents by default) and the month as written (`?month=`)."""
+    kind = request.GET.get("kind", "") or rankings.INCIDENTS
+    return kind, request.GET.get("month", "").strip()
+
+
+class RankingsPage(ScopedView):
+    """The month's rankings (`?month=2026-11`, the last month that is over by default), one tab each: units by
+    the on-time rate of incidents and of directives, investors by disbursement rate; the chart first, the
+    table beneath, one page of it at a time. A month that is not one, or not over, is said in words (400)."""
+
+    permission = can_read_rankings
+    nav = "reports_rankings"
+
+    def get(self, request):
+        kind, raw = _ranking_request(request)
+        if kind not in rankings.KINDS:
+            raise Http404
+        context = {
+            **self.base_context(),
+            "kind": kind,
+            "kinds": list(rankings.KINDS.items()),
+            "raw_month": raw,
+            "latest": last_complete_month(),
+            "ranking": None,
+        }
+        try:
+            period = ranking_month(raw) if raw else last_complete_month()
+        except ValidationError as exc:
+            context["month_error"] = exc.messages[0]
+            return render(request, "reports/rankings.html", context, status=400)
+        result = rankings.ranking(user=request.user, kind=kind, period=period)
+        page = paginate(request, result.rows, per_page=RANKING_PAGE_SIZE)
+        for row in page.object_list:
+            row["cells"] = [
+                {"key": c.key, "text": display(row.get(c.key), c.kind), "numeric": c.kind in NUMERIC}
+                for c in result.columns
+            ]
+        context.update(
+            period=period,
+            month=f"{period.first:%Y-%m}",
+            ranking=result,
+            page=page,
+            qs_page=query_string_without(request, "page"),
+            chart_bars=rankings.CHART_BARS,
+            chart_half=rankings.CHART_BARS // 2,
+            rag_colours=rankings.RAG_COLOURS,
+            rag_labels=dict(Rag.choices),
+        )
+        return render(request, "reports/rankings.html", context)
+
+
+# Rows of a ranking on a page: the chart draws them all (up to rankings.CHART_BARS).
+RANKING_PAGE_SIZE = 50
+
+
+class RankingExport(ScopedView):
+    """A ranking as an Excel workbook in Vietnamese (the rank, the name, the counts and the rate), audited as
+    an export; a bad month or kind is a 404 here, the page says what is wrong with a month."""
+
+    permission = can_read_rankings
+
+    def get(self, request):
+        kind, raw = _ranking_request(request)
+        if kind not in rankings.KINDS:
+            raise Http404
+        try:
+            period = ranking_month(raw) if raw else last_complete_month()
+        except ValidationError as exc:
+            raise Http404 from exc
+        with translation.override("vi"):
+            result = rankings.ranking(user=request.user, kind=kind, period=period)
+            data = ranking_workbook(result, organisation=committee_or_404(request.user).name)
+        return xlsx_export(request, data, f"xep-hang-{kind}-{period.first:%Y-%m}")

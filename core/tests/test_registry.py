@@ -20,7 +20,7 @@ GROUP_LINKS = {
     ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
-    "reports": ["reports_briefing", "reports_issued"],
+    "reports": ["reports_briefing", "reports_issued", "reports_rankings"],
     "admin": ["calendar", "users"],
 }
 

@@ -118,6 +118,8 @@ def test_directives_agree_in_page_api_and_export(client, loop, construction):
     assert assert_same_rows(client, "bucket=not_due", **rows) == {soon, funded}
     assert assert_same_rows(client, "bucket=done_on_time", **rows) == set()
     assert assert_same_rows(client, f"unit={construction.pk}", **rows) == {late, soon}
+    # The lead unit only (the monthly rankings' link): not the directive it merely cooperates on.
+    assert assert_same_rows(client, f"lead_unit={construction.pk}", **rows) == {late}
     assert assert_same_rows(client, f"notice={loop['notice']}", **rows) == {funded}
     assert assert_same_rows(client, "source_kind=other&open=1", **rows) == {late, soon}
     assert assert_same_rows(client, "source_kind=other", **rows) == {late, soon, checked}
