@@ -58,6 +58,43 @@ def get_project_for_user(*, user, pk: int, action: str = "view") -> Project:
     raise Http404
 
 
+def map_points(
+    projects: QuerySet[Project],
+    *,
+    limit: int,
+    organization_id: int | None = None,
+    at: dt.date | None = None,
+) -> tuple[list[dict], bool]:
+    """The sites with coordinates of a (scoped, filtered) set of projects, at most `limit`, as the points of
+    a map (id, code, name, lat, lng, status, place); and whether there were more. Given `at` (and the
+    organisation), each point also carries its project's red/amber/green status for the plan year of `at`
+    (`rag`), read by one grouped aggregate over the projects shown. Three queries in all, at most."""
+    rows = list(
+        ProjectLocality.objects.filter(
+            project__in=projects.order_by().values("pk"), latitude__isnull=False, longitude__isnull=False
+        )
+        .order_by("project__sort_key", "project_id", "id")
+        .values_list(
+            "project_id", "project__code", "project__name", "project__status", "latitude", "longitude",
+            "locality__name",
+        )[: limit + 1]
+    )  # fmt: skip
+    points = [
+        {"id": pk, "code": code, "name": name, "status": status, "lat": float(lat), "lng": float(lng),
+         "place": place or ""}
+        for pk, code, name, status, lat, lng, place in rows[:limit]
+    ]  # fmt: skip
+    if at is not None and organization_id is not None and points:
+        ids = {p["id"] for p in points}
+        figures = analytics.figures_by(
+            Project.objects.filter(pk__in=ids), "pk", organization_id=organization_id, at=at, year=at.year
+        )
+        for point in points:
+            found = figures.get(point["id"])
+            point["rag"] = found.rag if found is not None else Rag.NONE
+    return points, len(rows) > limit
+
+
 def project_plans(project: Project, year: int | None = None) -> QuerySet[CapitalPlan]:
     plans = CapitalPlan.objects.filter(project=project, archived_at__isnull=True).prefetch_related(
         Prefetch("adjustments", queryset=PlanAdjustment.objects.order_by("effective_on", "id"))
