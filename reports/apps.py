@@ -10,9 +10,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core.registry import register_menu_group, register_menu_link
-        from reports.permissions import can_read_briefing
+        from reports.permissions import can_read_briefing, can_see_map
 
-        register_menu_group("reports", _("Reports"), order=45, visible=can_read_briefing)
+        register_menu_group("reports", _("Reports"), order=45, visible=can_see_map)
         register_menu_link(
             "reports:briefing",
             _("Briefing to the Standing Committee"),
@@ -29,3 +29,4 @@ class ReportsConfig(AppConfig):
             order=20,
             visible=can_read_briefing,
         )
+        register_menu_link("reports:city_map", _("City map"), key="city_map", group="reports", order=30)

@@ -14,3 +14,9 @@ def can_read_briefing(user) -> bool:
 def can_issue(user) -> bool:
     """Issuing a briefing (a number taken for good): the office and the Standing Board, viewers never."""
     return can_read_briefing(user) and not getattr(user, "is_read_only", True)
+
+
+def can_see_map(user) -> bool:
+    """The city map: anyone of an organisation with a role, each seeing on it only what they may see in the
+    app each layer comes from (reports.selectors.city_map)."""
+    return bool(getattr(user, "organization_id", None)) and bool(getattr(user, "role", None))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("briefing/download/", views.BriefingDownload.as_view(), name="briefing_download"),
     path("briefing/issue/", views.BriefingIssue.as_view(), name="briefing_issue"),
     path("issued/", views.IssuedList.as_view(), name="issued"),
+    path("map/", views.CityMap.as_view(), name="city_map"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
         for fmt in FILES

@@ -11,13 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.basemap import allow_basemap_get
 from core.errors import ConflictError
 from core.listing import paginate
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
+from fieldwork.choices import VisitStatus
+from incidents.choices import Severity
+from investment.choices import Rag
 from reports import formats, services
 from reports.periods import briefing_period
-from reports.permissions import can_issue, can_read_briefing
+from reports.permissions import can_issue, can_read_briefing, can_see_map
+from reports.selectors import city_map
 from reports.selectors.briefing import briefing
 from reports.selectors.issued import get_issued_for_user, issued_file, issued_list
 
@@ -123,3 +128,37 @@ class IssuedDownload(ScopedView):
     def get(self, request, pk, fmt):
         record = get_issued_for_user(user=request.user, pk=pk)
         return formats.send(request, formats.issued_filename(record, fmt), fmt, issued_file(record, fmt))
+
+
+# --- the city map
+
+
+# Tabler's colour names for the legends; the script reads the colours back from the legend, so the dots,
+# the clusters and the legend agree.
+SEVERITY_COLOURS = {"urgent": "red", "complex": "orange", "normal": "azure"}
+RAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green", "none": "secondary"}
+VISIT_COLOURS = {"carried_out": "teal", "planned": "purple"}
+
+
+@allow_basemap_get
+class CityMap(ScopedView):
+    """The city map: the open incidents, the key projects' sites and the last 90 days' field visits, as
+    layers with clustering over the shared basemap, each point read through its app's scoped selectors by
+    the API (`/api/v1/reports/map/<layer>`), once the page has loaded."""
+
+    permission = can_see_map
+    nav = "city_map"
+
+    def get(self, request):
+        legends = {
+            "incidents": [(value, label, SEVERITY_COLOURS[value]) for value, label in Severity.choices],
+            "projects": [(value, label, RAG_COLOURS[value]) for value, label in Rag.choices],
+            "visits": [(value, VisitStatus(value).label, colour) for value, colour in VISIT_COLOURS.items()],
+        }
+        context = {
+            **self.base_context(),
+            "legends": legends,
+            "limit": city_map.POINT_LIMIT,
+            "visit_days": city_map.VISIT_DAYS,
+        }
+        return render(request, "reports/city_map.html", context)

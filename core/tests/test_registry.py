@@ -20,7 +20,7 @@ GROUP_LINKS = {
     ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
-    "reports": ["reports_briefing", "reports_issued"],
+    "reports": ["reports_briefing", "reports_issued", "city_map"],
     "admin": ["calendar", "users"],
 }
 
@@ -43,14 +43,15 @@ def clean_registry():
 def test_each_role_gets_exactly_its_groups_in_order(
     office, leader_user, focal_user, viewer, make_user, hanoi
 ):
-    expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS]
+    # Everyone with a role has the city map (under Reports); the office also the briefing and the archive.
+    expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS] + [("reports", ["city_map"])]
     # Whoever writes may report an incident: the menu's first incident entry; a viewer never may.
     writer = [
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
     # The office (and the Standing Board) read the briefing to the Standing Committee.
     office_only = [("reports", GROUP_LINKS["reports"]), ("admin", GROUP_LINKS["admin"])]
-    assert shape(registry.menu_for(office)) == [*writer, *office_only]
+    assert shape(registry.menu_for(office)) == [*writer[:-1], *office_only]
     # Who sees every record (the office, viewers) also sees the visits that heard one side; a leader keeps a
     # calendar, a focal point keeps none but sees the visits to their unit.
     own = [(key, [k for k in links if k != "one_side"]) for key, links in writer]
