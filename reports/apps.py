@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        # Benchmark scenarios of the city map (`coso bench`).
+        import reports.bench  # noqa: F401
         from core.registry import register_menu_group, register_menu_link
         from reports.permissions import can_read_briefing, can_see_map
 
