@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,10 +74,10 @@ def map_points(
         ProjectLocality.objects.filter(
             project__in=projects.order_by().values("pk"), latitude__isnull=False, longitude__isnull=False
         )
+        .annotate(lat=Cast("latitude", FloatField()), lng=Cast("longitude", FloatField()))
         .order_by("project__sort_key", "project_id", "id")
         .values_list(
-            "project_id", "project__code", "project__name", "project__status", "latitude", "longitude",
-            "locality__name",
+            "project_id", "project__code", "project__name", "project__status", "lat", "lng", "locality__name",
         )[: limit + 1]
     )  # fmt: skip
     points = [

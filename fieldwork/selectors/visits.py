@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, IntegerField, Prefetch, QuerySet
+from django.db.models import Count, FloatField, IntegerField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from core.scoping import visible
@@ -55,9 +56,13 @@ def map_points(visits: QuerySet[Visit], *, limit: int, since=None, until=None) -
     if until is not None:
         through = through.filter(visit__starts_at__lte=until)
     rows = list(
-        through.order_by("-visit__starts_at", "-visit_id", "administrativeunit__sort_key", "id").values_list(
+        through.annotate(
+            lat=Cast("administrativeunit__latitude", FloatField()),
+            lng=Cast("administrativeunit__longitude", FloatField()),
+        )
+        .order_by("-visit__starts_at", "-visit_id", "administrativeunit__sort_key", "id").values_list(
             "visit_id", "visit__purpose", "visit__status", "visit__starts_at", "visit__leader__full_name",
-            "administrativeunit__latitude", "administrativeunit__longitude", "administrativeunit__name",
+            "lat", "lng", "administrativeunit__name",
         )[: limit + 1]
     )  # fmt: skip
     points = [

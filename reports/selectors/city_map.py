@@ -33,17 +33,19 @@ def _detail_prefix(url_name: str) -> str:
     return reverse(url_name, args=[0])[: -len("0/")]
 
 
-def _labelled(points: list[dict], field: str, labels: dict) -> None:
+def _labelled(points: list[dict], field: str, choices) -> None:
+    """Each point's `<field>_label`, each label translated once (not once per point)."""
+    labels = {value: str(label) for value, label in choices}
     for point in points:
-        point[f"{field}_label"] = str(labels.get(point[field], point[field]))
+        point[f"{field}_label"] = labels.get(point[field], point[field])
 
 
 def incident_points(*, user, limit: int = POINT_LIMIT) -> tuple[list[dict], bool]:
     """The open incidents the user may see that have a position."""
     open_ones = incident_selectors.incident_list(user=user).filter(status__in=OPEN_STATUSES)
     points, truncated = incident_selectors.map_points(open_ones, limit=limit)
-    _labelled(points, "status", dict(IncidentStatus.choices))
-    _labelled(points, "severity", dict(Severity.choices))
+    _labelled(points, "status", IncidentStatus.choices)
+    _labelled(points, "severity", Severity.choices)
     prefix = _detail_prefix("incidents:detail")
     for point in points:
         point["url"] = f"{prefix}{point['id']}/"
@@ -57,8 +59,8 @@ def project_points(*, user, limit: int = POINT_LIMIT, at: dt.date | None = None)
     points, truncated = investment_selectors.map_points(
         key_projects, limit=limit, organization_id=user.organization_id, at=at
     )
-    _labelled(points, "status", dict(ProjectStatus.choices))
-    _labelled(points, "rag", dict(Rag.choices))
+    _labelled(points, "status", ProjectStatus.choices)
+    _labelled(points, "rag", Rag.choices)
     prefix = _detail_prefix("investment:project_detail")
     for point in points:
         point["title"] = point["name"]
@@ -74,7 +76,7 @@ def visit_points(
     since = now - dt.timedelta(days=VISIT_DAYS)
     visits = visit_selectors.visit_list(user=user)
     points, truncated = visit_selectors.map_points(visits, limit=limit, since=since, until=now)
-    _labelled(points, "status", dict(VisitStatus.choices))
+    _labelled(points, "status", VisitStatus.choices)
     prefix = _detail_prefix("fieldwork:visit_detail")
     for point in points:
         point["url"] = f"{prefix}{point['id']}/"
