@@ -23,6 +23,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -52,6 +53,31 @@ from org.services import (
 TERM = "2025–2030"
 TERM_START = dt.date(2025, 10, 1)
 ASSIGNED_FROM = dt.date(2025, 7, 1)
+
+# Where the demo places the wards of its two cities (the official units carry no coordinates): the wards
+# the demo's stories name at their real place, the others at a fixed point around the city centre (the
+# centre, and how far the wards spread, in degrees). The maps and the incidents' positions read them.
+CITY_CENTRES = {"hanoi": (21.0285, 105.8542, 0.10), "hcmc": (10.7769, 106.7009, 0.16)}
+KNOWN_WARDS = {("hanoi", 70): (21.0287, 105.8524), ("hcmc", 26743): (10.7725, 106.6980)}
+
+
+def ward_point(city_code: str, ward_code: int) -> tuple[float, float]:
+    """The demo's point for a ward: its real place when known, else a fixed point drawn from its code."""
+    if (city_code, ward_code) in KNOWN_WARDS:
+        return KNOWN_WARDS[city_code, ward_code]
+    lat0, lon0, spread = CITY_CENTRES[city_code]
+    place = random.Random(ward_code)  # noqa: S311 (a fixed point per ward, not a secret)
+    return lat0 + place.uniform(-spread, spread), lon0 + place.uniform(-spread, spread)
+
+
+def _place_wards(city_code: str, wards: dict) -> None:
+    """Give the city's wards their demo coordinates (reference data, loaded with the units)."""
+    for ward in wards.values():
+        lat, lon = ward_point(city_code, ward.code)
+        ward.latitude, ward.longitude = Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
+    AdministrativeUnit.objects.bulk_update(wards.values(), ["latitude", "longitude"])
+
+
 HANDOVER_ON = dt.date(2026, 1, 1)  # the few localities that changed leader start again here
 SEED = 2025
 
@@ -616,6 +642,7 @@ def _load_city(city: CityPlan, context: DemoContext, actor) -> None:
     )
     context.committees[city.code] = committee
     wards = {u.code: u for u in AdministrativeUnit.objects.active().filter(parent=province).order_by("code")}
+    _place_wards(city.code, wards)
 
     for name in FIELDS:
         context.fields[city.code, name] = field_create(actor=actor, organization=committee, name=name)
@@ -781,4 +808,5 @@ __all__ = [
     "demo_load",
     "demo_logins_text",
     "register_step",
+    "ward_point",
 ]

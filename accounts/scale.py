@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -30,6 +31,24 @@ BENCH_PASSWORD = "bench-only-password-2026"  # synthetic benchmark data, never a
 SEED = 20260701
 
 
+# Where the communes lie (the official units carry no coordinates, the maps need some): Hanoi's around its
+# centre, another province's around a point of Vietnam drawn from its code; each commune at a fixed point.
+HANOI = (21.0285, 105.8542)
+SPREAD = 0.25
+
+
+def _place_communes(province: AdministrativeUnit, communes: list[AdministrativeUnit]) -> None:
+    if not communes or communes[0].latitude is not None:
+        return
+    where = random.Random(province.code)  # noqa: S311 - deterministic synthetic data, not security
+    lat0, lon0 = HANOI if province.code == 1 else (where.uniform(9.5, 22.0), where.uniform(103.5, 108.5))
+    for commune in communes:
+        place = random.Random(commune.code)  # noqa: S311
+        commune.latitude = Decimal(f"{lat0 + place.uniform(-SPREAD, SPREAD):.6f}")
+        commune.longitude = Decimal(f"{lon0 + place.uniform(-SPREAD, SPREAD):.6f}")
+    AdministrativeUnit.objects.bulk_update(communes, ["latitude", "longitude"], batch_size=1000)
+
+
 @register_seeder
 @transaction.atomic
 def seed_organisations(scale: str, progress) -> None:
@@ -44,6 +63,8 @@ def seed_organisations(scale: str, progress) -> None:
     if size["provinces"]:
         provinces = [p for p in provinces if p.code in size["provinces"]]
     communes = {p.pk: list(AdministrativeUnit.objects.filter(parent=p).order_by("code")) for p in provinces}
+    for province in provinces:
+        _place_communes(province, communes[province.pk])
     total_communes = sum(len(c) for c in communes.values())
     password = make_password(BENCH_PASSWORD)
     for index, province in enumerate(provinces):

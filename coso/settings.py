@@ -287,7 +287,11 @@ COSO_RESUPERVISION_DAYS = int(os.environ.get("COSO_RESUPERVISION_DAYS", "30"))
 COSO_REMINDER_DAYS = int(os.environ.get("COSO_REMINDER_DAYS", "3"))
 COSO_FOLLOW_UP_DAYS = int(os.environ.get("COSO_FOLLOW_UP_DAYS", "30"))
 COSO_MAX_UPLOAD_MB = int(os.environ.get("COSO_MAX_UPLOAD_MB", "20"))
-# Map tiles, e.g. "https://tiles.example.vn/{z}/{x}/{y}.png"; empty: points drawn on a plain background.
+# The basemap of every map (core.basemap, docs/maps.md). A PMTiles archive the office places on the server
+# (an absolute path, or one relative to the var directory, e.g. "maps/basemap.pmtiles"), served by the
+# application itself behind sign-in; or the address of a tile server of the office's network, e.g.
+# "https://tiles.example.vn/{z}/{x}/{y}.png". Neither: the points are drawn on a plain background.
+COSO_MAP_PMTILES = os.environ.get("COSO_MAP_PMTILES", "")
 COSO_MAP_TILE_URL = os.environ.get("COSO_MAP_TILE_URL", "")
 
 LOGGING = {

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from core import import_views, notification_views
+from core import basemap, import_views, notification_views
 from core import views as core_views
 from coso.api import api
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("investment/", include("investment.urls")),
     path("fieldwork/", include("fieldwork.urls")),
     path("reports/", include("reports.urls")),
+    path("basemap/basemap.pmtiles", basemap.pmtiles_archive, name="basemap_pmtiles"),
     path("history/<id:ct>/<id:pk>/", core_views.history, name="history"),
     path("notifications/", notification_views.notifications, name="notifications"),
     path("imports/<id:pk>/", import_views.ImportJobView.as_view(), name="import_job"),

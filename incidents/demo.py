@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.demo import ASSIGNED_FROM, DemoContext, register_step
+from accounts.demo import ASSIGNED_FROM, DemoContext, register_step, ward_point
 from accounts.models import User
 from core.calendar import WorkingCalendar
 from incidents import services
@@ -41,9 +41,6 @@ HOAN_KIEM = 70
 
 # How many generated incidents per city (the hand-written ones of Hoàn Kiếm come on top).
 PER_CITY = {"hanoi": 300, "hcmc": 300}
-# Where the points are drawn: the city centre, how far wards spread, and the real points we know.
-CENTRES = {"hanoi": (21.0285, 105.8542, 0.10), "hcmc": (10.7769, 106.7009, 0.16)}
-KNOWN_POINTS = {("hanoi", HOAN_KIEM): (21.0287, 105.8524), ("hcmc", 26743): (10.7725, 106.6980)}
 # Wards that get more reports (the busy centres): weight by ward code.
 BUSY = {
     "hanoi": {HOAN_KIEM: 8, 4: 4, 82: 4, 235: 4, 8: 3, 25: 3, 97: 2, 103: 2, 9556: 3},
@@ -396,16 +393,10 @@ class _City:
     def point(self, ward: AdministrativeUnit) -> tuple[Decimal, Decimal] | None:
         if self.rng.random() < 0.12:
             return None  # not every report comes with a position
-        known = KNOWN_POINTS.get((self.code, ward.code))
         if ward.latitude is not None and ward.longitude is not None:
             lat, lon = float(ward.latitude), float(ward.longitude)
-        elif known:
-            lat, lon = known
-        else:
-            lat0, lon0, spread = CENTRES[self.code]
-            place = random.Random(ward.code)  # noqa: S311 (a fixed point per ward)
-            lat = lat0 + place.uniform(-spread, spread)
-            lon = lon0 + place.uniform(-spread, spread)
+        else:  # the demo places its wards (accounts.demo.ward_point); a unit added since may have none
+            lat, lon = ward_point(self.code, ward.code)
         lat += self.rng.uniform(-0.004, 0.004)
         lon += self.rng.uniform(-0.004, 0.004)
         return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")

@@ -16,7 +16,7 @@ from core.calendar import WorkingCalendar
 from incidents import services
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, Severity
 from incidents.models import Incident
-from org.models import Agency, Assignment, PartyCommittee, Person
+from org.models import AdministrativeUnit, Agency, Assignment, PartyCommittee, Person
 
 SIZES = {"small": 500, "city": 50_000, "national": 1_700_000}
 SEED = 20261128
@@ -38,6 +38,15 @@ def seed_incidents(scale: str, progress) -> None:
             "pk", "locality_id", "leader_id"
         )
     )
+    # Positions near their commune (accounts.scale places the communes), from a generator of their own; one
+    # report in eight comes without one, as in life.
+    places = random.Random(SEED + 2)  # noqa: S311
+    centres = {
+        pk: (float(lat), float(lon))
+        for pk, lat, lon in AdministrativeUnit.objects.filter(
+            pk__in={route[1] for route in routes}, latitude__isnull=False
+        ).values_list("pk", "latitude", "longitude")
+    }
     now = timezone.now()
     fields, sources, statuses = IncidentField.values, IncidentSource.values, IncidentStatus.values
     severities = [Severity.NORMAL] * 7 + [Severity.COMPLEX] * 2 + [Severity.URGENT]
@@ -65,6 +74,10 @@ def seed_incidents(scale: str, progress) -> None:
             ack_due_at=reported + dt.timedelta(hours=8),
             resolve_due_at=reported + dt.timedelta(hours=80),
         )
+        centre = centres.get(locality)
+        if centre is not None and places.random() >= 0.125:
+            incident.latitude = Decimal(f"{centre[0] + places.uniform(-0.01, 0.01):.6f}")
+            incident.longitude = Decimal(f"{centre[1] + places.uniform(-0.01, 0.01):.6f}")
         _walk(incident, clock, calendar, now)
         incident.refresh_derived()
         batch.append(incident)

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -16,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -182,9 +184,10 @@ def map_points(qs: QuerySet[Incident], *, limit: int) -> tuple[list[dict], bool]
     """The incidents of a (scoped, filtered) list that have coordinates, newest first, at most `limit`, as
     the points of a map (id, code, title, lat, lng, status, severity, overdue, place); and whether there
     were more."""
-    fields = ("id", "code", "title", "latitude", "longitude", "status", "severity", "is_overdue")
+    fields = ("id", "code", "title", "lat", "lng", "status", "severity", "is_overdue")
     rows = list(
         qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(lat=Cast("latitude", FloatField()), lng=Cast("longitude", FloatField()))  # no Decimal
         .order_by("-reported_at", "-id")
         .values_list(*fields, "locality__name")[: limit + 1]
     )

@@ -6,10 +6,7 @@ The lists, the export, the map and the statistics read one FilterSet (incidents.
 """
 
 import datetime as dt
-from functools import wraps
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,12 +15,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.csp import csp_override
 
 from core import audit
+from core.basemap import allow_basemap, allow_basemap_get
 from core.calendar import WorkingCalendar, default_deadline, describe_hours, hours_per_working_day
 from core.forms import form_errors_text, form_version
 from core.imports import ImportTarget
@@ -144,34 +140,6 @@ def _reachable_url(user, incident) -> str:
     if selectors.incident_list(user=user).filter(pk=incident.pk).exists():
         return incident.get_absolute_url()
     return reverse("incidents:list")
-
-
-def _tile_url() -> str:
-    return getattr(settings, "COSO_MAP_TILE_URL", "") or ""
-
-
-def _tile_origin() -> str:
-    """The tile server's origin for the Content Security Policy ("{s}" subdomains become "*")."""
-    parts = urlsplit(_tile_url())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return ""  # no tiles, or tiles served by this site itself
-    host = parts.netloc.rsplit("@", 1)[-1].replace("{s}", "*")
-    return f"{parts.scheme}://{host}"
-
-
-def _allow_tiles(view):
-    """Let a map page load images from the configured tile server, and nothing else from outside."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        origin = _tile_origin()
-        if not origin:
-            return view(request, *args, **kwargs)
-        config = {key: list(value) for key, value in settings.SECURE_CSP.items()}
-        config["img-src"] = [*config.get("img-src", []), origin]
-        return csp_override(config)(view)(request, *args, **kwargs)
-
-    return wrapped
 
 
 class OrganisationOnly:
@@ -366,7 +334,7 @@ class IncidentCreate(OrganisationOnly, ObjectFormView):
         return _intake_page(request, form, suspects)
 
 
-@_allow_tiles
+@allow_basemap
 def _intake_page(request, form, suspects):
     return render(
         request,
@@ -376,7 +344,6 @@ def _intake_page(request, form, suspects):
             "form": form,
             "suspects": suspects,
             "chosen": str(form["duplicate_of"].value() or ""),
-            "tile_url": _tile_url(),
             **_badges(),
         },
     )
@@ -669,7 +636,7 @@ class IncidentDirective(DetailFormView):
 # --- the map and the statistics -------------------------------------------------------------------
 
 
-@method_decorator(_allow_tiles, name="get")
+@allow_basemap_get
 class IncidentMap(IncidentRows, ScopedView):
     """The incidents with coordinates on a map, coloured by status and severity; tiles are optional."""
 
@@ -677,7 +644,7 @@ class IncidentMap(IncidentRows, ScopedView):
 
     def get(self, request):
         filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.none(), request=request)
-        context = {"tile_url": _tile_url(), "limit": MAP_POINT_LIMIT, **_filter_context(request, filterset)}
+        context = {"limit": MAP_POINT_LIMIT, **_filter_context(request, filterset)}
         return render(request, "incidents/incident_map.html", {**self.base_context(), **context})
 
 

@@ -9,7 +9,6 @@ import datetime as dt
 from collections import Counter
 
 from django import forms
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
+from core.basemap import allow_basemap_get
 from core.calendar import default_deadline
 from core.filters import DayField
 from core.forms import form_errors_text, form_version
@@ -59,7 +59,7 @@ from investment.forms import (
     TargetCurveForm,
     project_initial,
 )
-from investment.models import Project, ProjectLocality, SupervisionSession, TargetPoint, WorkingGroup
+from investment.models import Project, SupervisionSession, TargetPoint, WorkingGroup
 from investment.permissions import can_manage, can_record_session
 from org import selectors as org_selectors
 from org.forms import BootstrapMixin
@@ -163,27 +163,6 @@ def _bucket_labels() -> dict:
     return dict(StatusBucket.choices)
 
 
-def _map_points(projects) -> list[dict]:
-    sites = (
-        ProjectLocality.objects.filter(
-            project__in=projects.order_by().values("pk"), latitude__isnull=False, longitude__isnull=False
-        )
-        .values("project_id", "project__code", "project__name", "latitude", "longitude")
-        .order_by("project_id", "id")[:MAP_POINT_LIMIT]
-    )
-    detail = reverse("investment:project_detail", args=[0])[: -len("0/")]
-    return [
-        {
-            "lat": float(s["latitude"]),
-            "lng": float(s["longitude"]),
-            "code": s["project__code"],
-            "name": s["project__name"],
-            "url": f"{detail}{s['project_id']}/",
-        }
-        for s in sites
-    ]
-
-
 class Organisation:
     """Pages of the organisation's investment: someone without an organisation reaches nothing."""
 
@@ -227,6 +206,7 @@ class Dashboard(Organisation, ScopedView):
 # --- projects -----------------------------------------------------------------------------------------
 
 
+@allow_basemap_get
 class ProjectList(Organisation, ObjectListView):
     """Projects with the shared filter, each with its status and rates for the plan year, and a map."""
 
@@ -264,8 +244,6 @@ class ProjectList(Organisation, ObjectListView):
             .order_by("sort_key", "id"),
             "rag_choices": Rag.choices,
         }
-        if not request.headers.get("HX-Request"):
-            context["tile_url"] = getattr(settings, "COSO_MAP_TILE_URL", "") or ""
         return context
 
 
@@ -278,8 +256,11 @@ class ProjectMapData(Organisation, FilteredMixin, ScopedView):
 
     def get(self, request):
         _filterset, projects = self.filtered(request)
-        points = _map_points(projects)
-        return JsonResponse({"points": points, "capped": len(points) >= MAP_POINT_LIMIT})
+        points, capped = selectors.map_points(projects, limit=MAP_POINT_LIMIT)
+        detail = reverse("investment:project_detail", args=[0])[: -len("0/")]
+        for point in points:
+            point["url"] = f"{detail}{point['id']}/"
+        return JsonResponse({"points": points, "capped": capped})
 
 
 class ProjectDetail(Organisation, ObjectDetailView):

@@ -1,10 +1,10 @@
 """The reports in the API, under /api/v1/reports/: the briefing to the Standing Committee, the table of
-every leader and the monthly rankings."""
+every leader, the monthly rankings, and the points of the city map's layers."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from core.pagination import PageNumberPagination
 from reports import formats, services
 from reports.content import plain
 from reports.periods import briefing_period, last_complete_month, ranking_month
-from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings
-from reports.selectors import rankings
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings, can_see_map
+from reports.selectors import city_map, rankings
 from reports.selectors.issued import (
     FILES,
     draft_file,
@@ -463,3 +463,108 @@ def get_ranking(request, month: str | None = None, kind: str = rankings.INCIDENT
             for row in result.rows
         ],
     }
+
+
+# --- the city map: its layers' points
+
+
+class MapLayerOut(Schema):
+    layer: str
+    count: int
+    truncated: bool = Field(description="true when the layer had more than `limit` points")
+    limit: int
+
+
+class IncidentPointOut(Schema):
+    id: int
+    code: str
+    title: str
+    lat: float
+    lng: float
+    status: str
+    status_label: str
+    severity: str
+    severity_label: str
+    overdue: bool
+    place: str
+    url: str
+
+
+class ProjectPointOut(Schema):
+    id: int
+    code: str
+    title: str
+    lat: float
+    lng: float
+    status: str
+    status_label: str
+    rag: str = Field(description="red, amber, green or none: the disbursement status today")
+    rag_label: str
+    place: str = Field(description="the locality of this site")
+    url: str
+
+
+class VisitPointOut(Schema):
+    id: int
+    title: str = Field(description="the visit's purpose")
+    lat: float
+    lng: float
+    status: str
+    status_label: str
+    starts_at: dt.datetime
+    leader: str
+    place: str = Field(description="the locality visited")
+    url: str
+
+
+class IncidentLayerOut(MapLayerOut):
+    points: list[IncidentPointOut]
+
+
+class ProjectLayerOut(MapLayerOut):
+    points: list[ProjectPointOut]
+
+
+class VisitLayerOut(MapLayerOut):
+    points: list[VisitPointOut]
+
+
+def _map_layer(request, name: str) -> JsonResponse:
+    """A layer as JSON. The points are plain values the selectors built, written as they are: validating
+    3,000 of them against the schema (which documents them) would cost more than reading them."""
+    if not can_see_map(request.user):
+        raise Http404
+    return JsonResponse(city_map.layer(user=request.user, name=name))
+
+
+@router.get(
+    "/map/incidents",
+    response=IncidentLayerOut,
+    url_name="reports_map_incidents",
+    summary="The city map: the open incidents with a position that the caller may see",
+)
+def map_incidents(request):
+    """Newest first, at most `limit`; `truncated` says when there were more."""
+    return _map_layer(request, "incidents")
+
+
+@router.get(
+    "/map/projects",
+    response=ProjectLayerOut,
+    url_name="reports_map_projects",
+    summary="The city map: the sites of the key investment projects the caller may see, with their status",
+)
+def map_projects(request):
+    """One point per site with coordinates; `rag` is the project's disbursement status today."""
+    return _map_layer(request, "projects")
+
+
+@router.get(
+    "/map/visits",
+    response=VisitLayerOut,
+    url_name="reports_map_visits",
+    summary="The city map: the field visits of the last 90 days the caller may see, at their localities",
+)
+def map_visits(request):
+    """Cancelled visits are left out; one point per locality visited that has coordinates, newest first."""
+    return _map_layer(request, "visits")

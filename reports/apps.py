@@ -17,9 +17,9 @@ class ReportsConfig(AppConfig):
 
         # The scheduled drafts run with the reminders: one cron line, one task (docs/reports.md).
         register_reminders("reports", prepare_scheduled_drafts, labels=LABELS)
-        from reports.permissions import can_read_rankings
+        from reports.permissions import can_read_rankings, can_see_map
 
-        register_menu_group("reports", _("Reports"), order=45, visible=can_read_briefing)
+        register_menu_group("reports", _("Reports"), order=45, visible=can_see_map)
         register_menu_link(
             "reports:briefing",
             _("Briefing to the Standing Committee"),
@@ -64,3 +64,4 @@ class ReportsConfig(AppConfig):
             order=40,
             visible=can_read_rankings,
         )
+        register_menu_link("reports:city_map", _("City map"), key="city_map", group="reports", order=30)

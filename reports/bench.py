@@ -1,5 +1,6 @@
 """Benchmarks of the reports (`coso bench`), on the organisation the scale seeders made: the leaders' table
-(page, API and workbook) and the home page that carries its panel, for the current month and a quarter."""
+(page, API and workbook) for the current month and a quarter; the city map's page and each of its layers as
+the page's script asks them (reports.selectors.city_map). The home pages are in accounts.scale."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,5 +25,18 @@ def report_scenarios() -> list[Scenario]:
         Scenario("page: leaders' scoreboard, quarter", BENCH_USER, f"{page}?period={quarter}", leaders),
         Scenario("api: leaders' scoreboard", BENCH_USER, "/api/v1/reports/leaders", leaders),
         Scenario("export: leaders' scoreboard", BENCH_USER, reverse("reports:leaders_export"), leaders),
-        Scenario("page: home of the office", BENCH_USER, "/", leaders),
+    ]
+
+
+@register_scenarios
+def city_map_scenarios() -> list[Scenario]:
+    committee = PartyCommittee.objects.filter(code="scale-1").first()
+    if committee is None:
+        return []
+    return [
+        Scenario("page: city map", BENCH_USER, reverse("reports:city_map")),
+        *(
+            Scenario(f"api: city map {name}", BENCH_USER, reverse(f"api:reports_map_{name}"))
+            for name in ("incidents", "projects", "visits")
+        ),
     ]

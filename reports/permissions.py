@@ -26,3 +26,9 @@ def can_read_rankings(user) -> bool:
     A leader sees only what they answer for, so a ranking of theirs would be a partial one; they are left
     out, like the viewers and focal points (docs/reports.md)."""
     return can_read_briefing(user)
+
+
+def can_see_map(user) -> bool:
+    """The city map: anyone of an organisation with a role, each seeing on it only what they may see in the
+    app each layer comes from (reports.selectors.city_map)."""
+    return bool(getattr(user, "organization_id", None)) and bool(getattr(user, "role", None))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("leaders/export/", views.LeadersExport.as_view(), name="leaders_export"),
     path("rankings/", views.RankingsPage.as_view(), name="rankings"),
     path("rankings/export/", views.RankingExport.as_view(), name="rankings_export"),
+    path("map/", views.CityMap.as_view(), name="city_map"),
     *(
         path(f"issued/<id:pk>/{fmt}/", views.IssuedDownload.as_view(), {"fmt": fmt}, name=f"issued_{fmt}")
         for fmt in FILES

@@ -13,20 +13,23 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from core.basemap import allow_basemap_get
 from core.errors import ConflictError
 from core.import_views import keep_session_unsaved
 from core.listing import paginate, query_string_without
 from core.periods import Period, month_period
 from core.toolkit import ScopedView
 from core.web import xlsx_export
+from fieldwork.choices import VisitStatus
+from incidents.choices import Severity
 from investment.choices import Rag
 from org.selectors import committee_or_404
 from reports import exports, formats, services
 from reports.content import NUMERIC, display
 from reports.exports import ranking_workbook
 from reports.periods import briefing_period, last_complete_month, ranking_month
-from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings
-from reports.selectors import rankings
+from reports.permissions import can_issue, can_read_briefing, can_read_leaders, can_read_rankings, can_see_map
+from reports.selectors import city_map, rankings
 from reports.selectors.briefing import briefing
 from reports.selectors.issued import (
     draft_file,
@@ -333,3 +336,37 @@ class RankingExport(ScopedView):
             result = rankings.ranking(user=request.user, kind=kind, period=period)
             data = ranking_workbook(result, organisation=committee_or_404(request.user).name)
         return xlsx_export(request, data, f"xep-hang-{kind}-{period.first:%Y-%m}")
+
+
+# --- the city map
+
+
+# Tabler's colour names for the legends; the script reads the colours back from the legend, so the dots,
+# the clusters and the legend agree.
+SEVERITY_COLOURS = {"urgent": "red", "complex": "orange", "normal": "azure"}
+RAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green", "none": "secondary"}
+VISIT_COLOURS = {"carried_out": "teal", "planned": "purple"}
+
+
+@allow_basemap_get
+class CityMap(ScopedView):
+    """The city map: the open incidents, the key projects' sites and the last 90 days' field visits, as
+    layers with clustering over the shared basemap, each point read through its app's scoped selectors by
+    the API (`/api/v1/reports/map/<layer>`), once the page has loaded."""
+
+    permission = can_see_map
+    nav = "city_map"
+
+    def get(self, request):
+        legends = {
+            "incidents": [(value, label, SEVERITY_COLOURS[value]) for value, label in Severity.choices],
+            "projects": [(value, label, RAG_COLOURS[value]) for value, label in Rag.choices],
+            "visits": [(value, VisitStatus(value).label, colour) for value, colour in VISIT_COLOURS.items()],
+        }
+        context = {
+            **self.base_context(),
+            "legends": legends,
+            "limit": city_map.POINT_LIMIT,
+            "visit_days": city_map.VISIT_DAYS,
+        }
+        return render(request, "reports/city_map.html", context)

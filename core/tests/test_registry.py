@@ -20,7 +20,7 @@ GROUP_LINKS = {
     ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
-    "reports": ["reports_briefing", "reports_issued", "reports_rankings"],
+    "reports": ["reports_briefing", "reports_issued", "reports_rankings", "city_map"],
     "admin": ["calendar", "users"],
 }
 
@@ -43,14 +43,15 @@ def clean_registry():
 def test_each_role_gets_exactly_its_groups_in_order(
     office, leader_user, focal_user, viewer, make_user, hanoi
 ):
-    expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS]
+    # Everyone with a role has the city map (under Reports); the office also the briefing and the archive.
+    expected = [(key, GROUP_LINKS.get(key, [])) for key in ROLE_GROUPS] + [("reports", ["city_map"])]
     # Whoever writes may report an incident: the menu's first incident entry; a viewer never may.
     writer = [
         (key, ["incident_report", *links] if key == "incident_menu" else links) for key, links in expected
     ]
     # The office (and the Standing Board) read the briefing to the Standing Committee.
     office_only = [("reports", GROUP_LINKS["reports"]), ("admin", GROUP_LINKS["admin"])]
-    assert shape(registry.menu_for(office)) == [*writer, *office_only]
+    assert shape(registry.menu_for(office)) == [*writer[:-1], *office_only]
     # Who sees every record (the office, viewers) also sees the visits that heard one side; a leader keeps a
     # calendar, a focal point keeps none but sees the visits to their unit.
     own = [(key, [k for k in links if k != "one_side"]) for key, links in writer]
@@ -229,22 +230,3 @@ def test_a_readings_score_rounds_half_up_and_groups_its_numbers():
     assert reading.detail == "1 of 1.234, x" and reading.url == "/u/"
     assert registry.health_reading(good=2, whole=3, detail="", counts={}).score == 67
     assert registry.health_reading(good=0, whole=0, detail="", counts={}) is None
-
-
-def test_a_panel_with_nothing_to_say_for_the_user_is_left_out(hanoi, leader_user):
-    """A leader with no assignment gets no "What I answer for" card saying so; with one, the card is back."""
-    import datetime as dt
-
-    from conftest import HOAN_KIEM, unit
-    from org.services import assignment_create
-
-    assert "org.answers" not in home_panels_of(leader_user)
-    assignment_create(
-        actor=None,
-        organization=hanoi,
-        leader=leader_user.person,
-        role="in_charge",
-        valid_from=dt.date(2025, 1, 1),
-        locality=unit(HOAN_KIEM),
-    )
-    assert "org.answers" in home_panels_of(leader_user)

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, IntegerField, Prefetch, QuerySet
+from django.db.models import Count, FloatField, IntegerField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from core.scoping import visible
@@ -39,6 +40,37 @@ def visit_list(*, user) -> QuerySet[Visit]:
             Prefetch("agencies", queryset=Agency.objects.only("id", "name", "short_name")),
         )
     )
+
+
+def map_points(visits: QuerySet[Visit], *, limit: int, since=None, until=None) -> tuple[list[dict], bool]:
+    """The visits of a (scoped) set that started between `since` and `until` (either may be left out) and
+    were not cancelled, one point per locality visited that has coordinates, newest first, at most `limit`
+    (id, title, lat, lng, status, starts_at, leader, place); and whether there were more. One query."""
+    through = Visit.localities.through.objects.filter(
+        visit__in=visits.order_by().values("pk"),
+        administrativeunit__latitude__isnull=False,
+        administrativeunit__longitude__isnull=False,
+    ).exclude(visit__status=VisitStatus.CANCELLED)
+    if since is not None:
+        through = through.filter(visit__starts_at__gte=since)
+    if until is not None:
+        through = through.filter(visit__starts_at__lte=until)
+    rows = list(
+        through.annotate(
+            lat=Cast("administrativeunit__latitude", FloatField()),
+            lng=Cast("administrativeunit__longitude", FloatField()),
+        )
+        .order_by("-visit__starts_at", "-visit_id", "administrativeunit__sort_key", "id").values_list(
+            "visit_id", "visit__purpose", "visit__status", "visit__starts_at", "visit__leader__full_name",
+            "lat", "lng", "administrativeunit__name",
+        )[: limit + 1]
+    )  # fmt: skip
+    points = [
+        {"id": pk, "title": purpose, "status": status, "starts_at": starts_at, "leader": leader or "",
+         "lat": float(lat), "lng": float(lng), "place": place or ""}
+        for pk, purpose, status, starts_at, leader, lat, lng, place in rows[:limit]
+    ]  # fmt: skip
+    return points, len(rows) > limit
 
 
 def get_visit_for_user(*, user, pk: int, action: str = "view") -> Visit:

@@ -442,16 +442,20 @@ def test_the_map_page_draws_without_tiles_and_allows_only_the_configured_tile_se
 ):
     client = client_for(office)
     settings.COSO_MAP_TILE_URL = ""
+    settings.COSO_MAP_PMTILES = ""
     page = client.get("/incidents/map/")
     body = page.content.decode()
-    assert 'data-tiles=""' in body and "vendor/leaflet/leaflet.js" in body
+    assert 'data-basemap="" data-basemap-url=""' in body and "vendor/leaflet/leaflet.js" in body
+    assert "coso/basemap.js" in body and "COSO_MAP_PMTILES" in body  # the notice says how to add one
     assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script
     assert not re.search(r"\sstyle=", body)  # no inline style
     assert "img-src 'self' data:;" in page["Content-Security-Policy"] + ";"
     settings.COSO_MAP_TILE_URL = "https://{s}.tiles.example.vn/{z}/{x}/{y}.png"
     page = client.get("/incidents/map/")
     assert "img-src 'self' data: https://*.tiles.example.vn" in page["Content-Security-Policy"]
-    assert 'data-tiles="https://{s}.tiles.example.vn/{z}/{x}/{y}.png"' in page.content.decode()
+    body = page.content.decode()
+    assert 'data-basemap="tiles" data-basemap-url="https://{s}.tiles.example.vn/{z}/{x}/{y}.png"' in body
+    assert "COSO_MAP_PMTILES" not in body
 
 
 def test_no_page_has_inline_script_or_style(hanoi, routed, focal_user, office):

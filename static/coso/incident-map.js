@@ -1,38 +1,13 @@
-// Cơ Sở: the incident map and the location picker of the intake form (Leaflet, served from static).
-// With no tile URL configured, the points are drawn on a plain background: nothing is loaded from the web.
+// Cơ Sở: the incident map and the location picker of the intake form (Leaflet, served from static), over
+// the shared basemap (basemap.js): with none configured, the points are drawn on a plain background.
 (function () {
   "use strict";
 
-  var VIETNAM = [16.0, 106.0];
   var RADIUS = { urgent: 9, complex: 7, normal: 6 };
 
-  function text(el, name, values) {
-    var template = el.getAttribute("data-text-" + name) || "";
-    Object.keys(values || {}).forEach(function (key) {
-      template = template.split("{" + key + "}").join(values[key]);
-    });
-    return template;
-  }
-
-  // Colours come from the legend (Tabler's classes), so the page, the badges and the points agree.
-  function legendColours(attribute, property) {
-    var colours = {};
-    document.querySelectorAll("[" + attribute + "]").forEach(function (el) {
-      colours[el.getAttribute(attribute)] = window.getComputedStyle(el)[property];
-    });
-    return colours;
-  }
-
-  function baseMap(container, tiles) {
-    var map = L.map(container, { attributionControl: Boolean(tiles), zoomSnap: 0.5 });
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
-    } else {
-      container.classList.add("map-plain");
-    }
-    map.setView(VIETNAM, 5);
-    return map;
-  }
+  var text = window.CosoBasemap.text;
+  var legendColours = window.CosoBasemap.legendColours;
+  var loadPoints = window.CosoBasemap.load;
 
   function popup(point) {
     var box = document.createElement("div");
@@ -51,19 +26,8 @@
     return box;
   }
 
-  function loadPoints(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
-      function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      }
-    );
-  }
-
   function incidentMap(container) {
-    var map = baseMap(container, container.getAttribute("data-tiles"));
+    var map = window.CosoBasemap.map(container);
     var counter = document.querySelector("[data-map-count]");
     var fills = legendColours("data-legend-status", "backgroundColor");
     var rings = legendColours("data-legend-severity", "borderTopColor");
@@ -113,7 +77,7 @@
     var clear = picker.querySelector("[data-clear]");
     var locate = picker.querySelector("[data-locate]");
     picker.classList.remove("d-none");
-    var map = baseMap(picker.querySelector("[data-map]"), picker.getAttribute("data-tiles"));
+    var map = window.CosoBasemap.map(picker.querySelector("[data-map]"));
     var marker = null;
 
     function show() {
@@ -198,7 +162,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (typeof L === "undefined") {
+    if (typeof L === "undefined" || !window.CosoBasemap) {
       return;
     }
     document.querySelectorAll("[data-incident-map]").forEach(incidentMap);

@@ -49,7 +49,7 @@
   }
 
   function projectMap(el) {
-    if (typeof L === "undefined" || typeof fetch === "undefined") {
+    if (typeof L === "undefined" || typeof fetch === "undefined" || !window.CosoBasemap) {
       return;
     }
     fetch(el.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -66,14 +66,7 @@
       }
       return;
     }
-    var tiles = el.getAttribute("data-tiles");
-    var map = L.map(el, { attributionControl: Boolean(tiles), zoomSnap: 0.5 });
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
-    } else {
-      el.classList.add("map-plain");
-    }
-    map.setView([10.78, 106.7], 10);
+    var map = window.CosoBasemap.map(el, { center: [10.78, 106.7], zoom: 10 });
     var layer = L.featureGroup();
     points.forEach(function (p) {
       var box = document.createElement("div");
