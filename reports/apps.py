@@ -64,4 +64,4 @@ class ReportsConfig(AppConfig):
             order=40,
             visible=can_read_rankings,
         )
-        register_menu_link("reports:city_map", _("City map"), key="city_map", group="reports", order=30)
+        register_menu_link("reports:city_map", _("City map"), key="city_map", group="reports", order=50)

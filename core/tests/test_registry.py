@@ -20,7 +20,7 @@ GROUP_LINKS = {
     ],
     "fieldwork": ["fieldwork_calendar", "fieldwork_share", "visits", "opinions", "one_side"],
     "organisation": ["units", "agencies", "leaders", "matrix", "responsible"],
-    "reports": ["reports_briefing", "reports_issued", "reports_rankings", "city_map"],
+    "reports": ["reports_briefing", "reports_issued", "reports_leaders", "reports_rankings", "city_map"],
     "admin": ["calendar", "users"],
 }
 
@@ -132,7 +132,7 @@ def home_panels_of(user) -> list[str]:
 
 
 def test_the_home_page_shows_the_registered_panels_in_order(office):
-    assert home_panels_of(office) == ["core.today", "org.answers", "org.responsible"]
+    assert home_panels_of(office) == ["core.today", "reports.leaders", "org.answers", "org.responsible"]
 
 
 @pytest.mark.usefixtures("clean_registry")
@@ -149,6 +149,7 @@ def test_a_registered_panel_renders_its_template_with_its_context(office, leader
     response = client.get("/")
     assert [panel["key"] for panel in response.context["panels"]] == [
         "core.today",
+        "reports.leaders",
         "org.answers",
         "test.panel",
         "org.responsible",
