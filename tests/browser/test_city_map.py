@@ -38,6 +38,13 @@ SHOWN = """() => {
 }"""
 
 
+def settled(page):
+    """Every incident is drawn once, in a cluster or alone, once the cluster layer's animation is over: while
+    it zooms, the old cluster icons fade out beside the new ones and the page briefly counts them twice."""
+    still = "!document.querySelector('[data-city-map] .leaflet-cluster-anim')"
+    page.wait_for_function(f"() => {still} && ({SHOWN})() === 5", timeout=10000)  # raises if it never is
+
+
 def report(office, ward, title, lat, lng, severity=Severity.NORMAL):
     return services.incident_create(
         actor=office,
@@ -88,7 +95,7 @@ def test_the_map_draws_the_archive_clusters_and_toggles_a_layer(page, settings, 
 
     # The four close reports are one cluster; every incident is on the map, in a cluster or alone.
     expect(city_map.locator(".city-cluster-incidents").first).to_contain_text("4")
-    assert page.evaluate(SHOWN) == 5
+    settled(page)
     shot(page, "city-map")
 
     # The layer control hides the incidents and shows them again.
@@ -102,7 +109,7 @@ def test_the_map_draws_the_archive_clusters_and_toggles_a_layer(page, settings, 
     expect(city_map.locator(".city-cluster-incidents, .city-pin-incident")).to_have_count(0)
     boxes.nth(0).check()
     expect(city_map.locator(".city-cluster-incidents").first).to_be_visible()
-    assert page.evaluate(SHOWN) == 5
+    settled(page)
 
     # A popup names the incident and links to it.
     city_map.locator(".city-pin-incident").first.click()
