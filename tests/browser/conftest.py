@@ -78,8 +78,11 @@ def browser():
 def demo(transactional_db, django_db_serialized_rollback):
     """The demo organisations and logins (without the other apps' demo records, which the journeys create
     themselves), loaded into the live server's database."""
+    from django.contrib.contenttypes.models import ContentType
+
     from accounts.demo import demo_load
 
+    ContentType.objects.clear_cache()  # a flush before may have brought the content types back under new ids
     return demo_load(steps=False)
 
 
