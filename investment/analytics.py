@@ -200,6 +200,8 @@ def target_curve(points: dict[int, Decimal]) -> list[Decimal | None]:
 GROUPINGS = {
     "pk": "project_id",
     "source": "source",
+    # Through the groups' resolved scope: a project in two groups counts in both, as `fold` counts it.
+    "group": "project__group_links__group",
 }
 
 
@@ -475,14 +477,22 @@ def figures_by_group(
     rates_only: bool = False,
     by_project: dict[int, Figures] | None = None,
 ) -> dict[int, Figures]:
-    """The figures of each working group over its resolved scope (GroupProject), within `projects`, folded
-    from the projects' figures (`by_project` when the page has them already; `rates_only`: what a ranking
-    needs, see _figures_by)."""
+    """The figures of each working group over its resolved scope (GroupProject), within `projects`: folded
+    from the projects' figures when the page has them already (`by_project`), else grouped by group in SQL
+    (the same figures without a row per project in Python; `rates_only`: what a ranking needs, see
+    _figures_by)."""
     year = year or at.year
     kwargs = {"organization_id": organization_id, "at": at, "year": year}
     group_ids = [g.pk if hasattr(g, "pk") else g for g in groups]
     if by_project is None:
-        by_project = project_figures(projects, source=source, rates_only=rates_only, **kwargs)
+        found = _figures_by(
+            projects.filter(group_links__group__in=group_ids),
+            "group",
+            source=source,
+            rates_only=rates_only,
+            **kwargs,
+        )
+        return {pk: f for pk, f in found.items() if pk in group_ids}
     # The groups' links, whatever the projects' scope: only the projects among `by_project` count.
     groups_of: dict[int, list[int]] = {}
     links = GroupProject.objects.filter(group_id__in=group_ids).order_by()
