@@ -516,9 +516,10 @@ class _Reader:
                 except excel.CellError as exc:
                     sheet.add(number, exc.message, key="amount")
                     amount = None
-            if year is None:
-                continue
             value = values[month_at]
+            if year is None:  # the month is checked against its plan year; without one, only as a month
+                self._cached(months, (None, value.__class__, value), value, _month, number, "month")
+                continue
             index = self._cached(
                 months,
                 (year, value.__class__, value),
