@@ -6,24 +6,33 @@ Two throttles check every API operation, after authentication:
   `COSO_API_RATE_TOKEN`, by default 1,800 a minute;
 - `AddressThrottle`: the requests of one client address, whatever credentials they carry (the token
   endpoint, which needs none, included), `COSO_API_RATE_ADDRESS`, by default 6,000 a minute. Behind a
-  reverse proxy, `NINJA_NUM_PROXIES` says how many proxies' addresses `X-Forwarded-For` ends with.
+  reverse proxy, `COSO_NUM_PROXIES` (ninja's NUM_PROXIES) says how many proxies' addresses
+  `X-Forwarded-For` ends with; without, the header is not believed.
 
 A rate is "count/period" (`s`, `min`, `hour`, `day`, optionally with a number: "100/10s"); empty turns the
 throttle off. Rates are read at each request, so a change of settings takes effect at once.
 
 Each throttle keeps, per token or address, the times of its requests in the last period (a sliding
-window, as ninja's SimpleRateThrottle does), in the cache `throttle` (settings.CACHES): files under the var
-directory, shared by every gunicorn worker of the machine. A request over the limit is answered 429 with
-`{"detail": …}` in the user's language and `Retry-After`, the whole seconds until the oldest request
-counted leaves the window.
+window, as ninja's SimpleRateThrottle does), in the cache `throttle` (settings.CACHES, SharedFileCache):
+files under the var directory, shared by every gunicorn worker of the machine, each client's count read
+and written under a lock. A request over the limit is answered 429 with `{"detail": …}` in the user's
+language and `Retry-After`, the whole seconds until the oldest request counted leaves the window.
 """
 
+import contextlib
+import fcntl
+import hashlib
+import io
 import math
+import os
+import pickle
 import threading
 import time
+import zlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.utils.translation import ngettext
 from ninja.errors import Throttled
@@ -37,13 +46,41 @@ def _clock() -> float:
 
 
 class SharedFileCache(FileBasedCache):
-    """Django's file cache, which every process of the machine shares, tidied at most once a minute by each
-    process: Django's own lists the whole directory on every write, which costs as much as the clients
-    seen lately (several milliseconds a request for 10,000 files). The tidying deletes the expired entries
-    (a client's window that has passed), then culls as Django does if there are still too many."""
+    """Django's file cache, which every process of the machine shares, changed in three ways for counting:
+
+    - `lock(key)` holds a key against the other processes while it is read and written (the throttles
+      take it), so that two workers counting the same client at once both count;
+    - a value is written in place, under that lock: Django writes a temporary file and renames it over the
+      old one, and a rename over a file makes ext4 write it out to the disk (1 to 2.5 ms a write here,
+      against microseconds in place); an entry that cannot be read (a write cut short) reads as missing;
+    - the directory is tidied at most once a minute by each process: Django's lists it on every write, which
+      costs as much as the clients seen lately (43 ms a request with 5,000 of them). The tidying deletes the
+      expired entries (a client's window that has passed), then culls as Django does if too many remain.
+    """
 
     tidy_every = 60.0  # seconds
+    LOCKS = 64  # lock files: a key takes the one its digest picks
     _tidied: dict[str, float] = {}  # directory → when this process last tidied it (time.monotonic)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (EOFError, ValueError, pickle.UnpicklingError, zlib.error):
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._createdir()
+        name = self._key_to_file(key, version)
+        self._cull()
+        content = io.BytesIO()
+        self._write_content(content, timeout, value)
+        data = content.getvalue()
+        handle = os.open(name, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(handle, data, 0)
+            os.ftruncate(handle, len(data))
+        finally:
+            os.close(handle)
 
     def _cull(self):
         now = time.monotonic()
@@ -55,9 +92,22 @@ class SharedFileCache(FileBasedCache):
             try:
                 with open(path, "rb") as handle:
                     self._is_expired(handle)  # deletes the file when it has expired
-            except (FileNotFoundError, EOFError, ValueError):
+            except (OSError, EOFError, ValueError, pickle.UnpicklingError):
                 pass
         super()._cull()
+
+    @contextlib.contextmanager
+    def lock(self, key: str):
+        """Hold `key` against the other processes (and threads) while reading and writing it: an flock on
+        one of LOCKS files, picked by the key's digest."""
+        self._createdir()
+        stripe = int(hashlib.blake2b(key.encode(), digest_size=2).hexdigest(), 16) % self.LOCKS
+        handle = os.open(os.path.join(self._dir, f"lock-{stripe:02d}"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
 
 
 class _Window(SimpleRateThrottle):
@@ -92,13 +142,15 @@ class _Window(SimpleRateThrottle):
             return True
         state = self._state
         cache = self.cache
-        now = _clock()
-        history = [moment for moment in cache.get(key, []) if moment > now - seconds]
-        state.now, state.seconds, state.history = now, seconds, history
-        if len(history) >= count:
-            return False
-        history.insert(0, now)
-        cache.set(key, history, seconds)
+        lock = getattr(cache, "lock", None)
+        with lock(key) if lock is not None else contextlib.nullcontext():
+            now = _clock()
+            history = [moment for moment in cache.get(key, []) if moment > now - seconds]
+            state.now, state.seconds, state.history = now, seconds, history
+            if len(history) >= count:
+                return False
+            history.insert(0, now)
+            cache.set(key, history, seconds)
         return True
 
     def wait(self) -> float:

@@ -1,11 +1,12 @@
 """The API's limits per token and per address: 429 in the user's language with Retry-After, a limit that
 resets, and counts that every worker of the machine shares."""
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.services import token_create
 from core import throttling
@@ -165,3 +166,39 @@ def test_the_shared_cache_is_tidied_once_a_minute_not_on_every_write(tmp_path, m
     cache.set("live", [2.0], timeout=60)
     assert [p.name for p in files.iterdir()] == [Path(cache._key_to_file("live")).name]
     assert cache.get("live") == [2.0]
+
+
+def _hammer(start, results, attempts: int) -> None:
+    """A worker process: `attempts` requests from one address, as fast as it can, once told to start."""
+    throttle = throttling.AddressThrottle()
+    request = RequestFactory().get(URL, REMOTE_ADDR="10.1.1.1")
+    start.wait()
+    results.put(sum(1 for _ in range(attempts) if throttle.allow_request(request)))
+
+
+def test_two_worker_processes_share_one_limit(limits):
+    """Two processes (as two gunicorn workers) count the same address at the same time: together they are
+    let through the limit, not the limit each."""
+    limits.COSO_API_RATE_TOKEN = ""
+    limits.COSO_API_RATE_ADDRESS = "40/min"
+    context = multiprocessing.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    workers = [context.Process(target=_hammer, args=(start, results, 60)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    start.set()
+    allowed = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+        assert worker.exitcode == 0
+    assert sum(allowed) == 40
+
+
+def test_an_entry_cut_short_reads_as_missing(tmp_path):
+    cache = throttling.SharedFileCache(str(tmp_path / "c"), {})
+    cache.set("api:token:t1", [1.0, 2.0], timeout=60)
+    path = Path(cache._key_to_file("api:token:t1"))
+    path.write_bytes(path.read_bytes()[:-3])
+    assert cache.get("api:token:t1", []) == []
+    cache.set("api:token:t1", [3.0], timeout=60)  # written over in place
+    assert cache.get("api:token:t1") == [3.0]
