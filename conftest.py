@@ -33,6 +33,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection._test_serialized_contents = _snapshot["default"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _api_limits_off():
+    """The suite makes thousands of API requests a minute from one address: the API's limits are off,
+    but in the tests of the limits themselves (tests/api/test_throttling.py), which set them."""
+    from django.conf import settings
+
+    settings.COSO_API_RATE_TOKEN = settings.COSO_API_RATE_ADDRESS = ""
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Every test starts in the site's language: a request with Accept-Language (or a test that switched

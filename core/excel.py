@@ -52,6 +52,9 @@ ROW_MARGIN = 1_000  # rows for titles and blank lines besides an import's data r
 MAX_UNIT_CODE = 99_999  # official codes of administrative units have at most five digits
 HEADER_SEARCH_ROWS = 10  # the heading row may follow a few title rows
 MAX_ERRORS = 1_000  # beyond this, one last line says how many more there are
+# The longest message an error keeps: a message quoting a cell says what it holds in a few words, and one
+# that would quote it whole (32,767 characters, a thousand times over) is cut here.
+MAX_MESSAGE = 500
 BATCH_ROWS = 2_000  # data rows given to an import's handler at a time
 MIN_YEAR, MAX_YEAR = 1990, 2100
 IGNORED_HEADINGS = ("stt", "tt", "số tt", "số thứ tự", "no", "no.", "#")
@@ -332,6 +335,8 @@ class Sheet:
         self.count += 1
         self._recent.append(column)
         if len(self.errors) < MAX_ERRORS:
+            if len(message) > MAX_MESSAGE:
+                message = message[: MAX_MESSAGE - 1] + "…"
             self.errors.append(ImportErrorRow(self.name, row, column, message))
 
     def add_invalid(self, row: int, exc: ValidationError, field_columns: dict[str, str]) -> None:

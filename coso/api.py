@@ -16,6 +16,8 @@ from accounts.models import ApiToken, hash_token
 from accounts.selectors import needs_two_factor
 from core.errors import ConflictError
 from core.middleware import integrity_conflict_message
+from core.throttling import install as install_throttling
+from core.throttling import throttles
 
 
 class TokenAuth(HttpBearer):
@@ -52,7 +54,9 @@ api = NinjaAPI(
     auth=[TokenAuth(), VerifiedSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    throttle=throttles(),  # per token and per address (core.throttling)
 )
+install_throttling(api)
 
 
 def _error(request, status: int, message: str, **extra):

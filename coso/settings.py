@@ -287,12 +287,31 @@ COSO_RESUPERVISION_DAYS = int(os.environ.get("COSO_RESUPERVISION_DAYS", "30"))
 COSO_REMINDER_DAYS = int(os.environ.get("COSO_REMINDER_DAYS", "3"))
 COSO_FOLLOW_UP_DAYS = int(os.environ.get("COSO_FOLLOW_UP_DAYS", "30"))
 COSO_MAX_UPLOAD_MB = int(os.environ.get("COSO_MAX_UPLOAD_MB", "20"))
+# The API's limits (core.throttling): requests a token (or a signed-in user) and a client address may make,
+# "count/period" with the period s, min, hour or day; empty: no limit. An exceeded limit answers 429.
+COSO_API_RATE_TOKEN = os.environ.get("COSO_API_RATE_TOKEN", "1800/min")
+COSO_API_RATE_ADDRESS = os.environ.get("COSO_API_RATE_ADDRESS", "6000/min")
+# The reverse proxies in front of the application: a client's address is the one X-Forwarded-For names this
+# many entries from its end. 0 (the default): the connection's own address; a header sent by a client is
+# never believed.
+NINJA_NUM_PROXIES = int(os.environ.get("COSO_NUM_PROXIES", "0"))
 # The basemap of every map (core.basemap, docs/maps.md). A PMTiles archive the office places on the server
 # (an absolute path, or one relative to the var directory, e.g. "maps/basemap.pmtiles"), served by the
 # application itself behind sign-in; or the address of a tile server of the office's network, e.g.
 # "https://tiles.example.vn/{z}/{x}/{y}.png". Neither: the points are drawn on a plain background.
 COSO_MAP_PMTILES = os.environ.get("COSO_MAP_PMTILES", "")
 COSO_MAP_TILE_URL = os.environ.get("COSO_MAP_TILE_URL", "")
+
+# The default cache stays in each process. The API's throttles count in "throttle": files under the var
+# directory, which every gunicorn worker of the machine shares (core.throttling).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "core.throttling.SharedFileCache",
+        "LOCATION": str(VAR_DIR / "cache" / "throttle"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -201,10 +201,12 @@ class References:
                 return candidates[0]
             if candidates:
                 raise CellError(
-                    _("Several units are named “{name}”: write the unit's code instead.").format(name=text)
+                    _("Several units are named “{name}”: write the unit's code instead.").format(
+                        name=text[:40]
+                    )
                 )
         raise CellError(
-            _("No unit of the organisation has the code or the name “{value}”.").format(value=text)
+            _("No unit of the organisation has the code or the name “{value}”.").format(value=text[:40])
         )
 
     def person(self, text: str) -> Person:
@@ -217,9 +219,9 @@ class References:
                     _(
                         "Several people are named “{name}”: the office must tell them apart "
                         "(for example by their position) before the import."
-                    ).format(name=text)
+                    ).format(name=text[:40])
                 )
-        raise CellError(_("Nobody of the organisation is named “{name}”.").format(name=text))
+        raise CellError(_("Nobody of the organisation is named “{name}”.").format(name=text[:40]))
 
 
 # --- the import -----------------------------------------------------------------------------------
@@ -283,7 +285,7 @@ def _validate_row(
         sheet.add(
             number,
             _("No unit of the organisation has the code(s) {codes}.").format(
-                codes=", ".join(f"“{t}”" for t in unknown[:10])
+                codes=", ".join(f"“{t[:40]}”" for t in unknown[:10])
             ),
             key="cooperating_units",
         )
@@ -309,6 +311,8 @@ def _validate_row(
         code = excel.unit_code(locality_value)
         if code is None or code not in refs.units:
             shown = _text(locality_value)
+            if len(shown) > 40:  # a few words of a long text; a huge number as 9.99e+307, not its 308 digits
+                shown = f"{locality_value:g}" if isinstance(locality_value, float) else shown[:40]
             sheet.add(
                 number,
                 _("“{value}” is not the official code of a locality of the organisation.").format(

@@ -245,7 +245,10 @@ def _amount(value) -> int | None:
     if number > MAX_AMOUNT:
         raise excel.CellError(
             _("The amount {value} is more than any disbursement can be (at most {limit} đồng).").format(
-                value=formats.number_format(number, force_grouping=True),
+                # 1E+30 typed, as 1e+30: the integer of a float that large has digits nobody typed
+                value=formats.number_format(number, force_grouping=True)
+                if number < 10**18
+                else f"{number:.3g}",
                 limit=formats.number_format(MAX_AMOUNT, force_grouping=True),
             )
         )
@@ -270,7 +273,7 @@ def _plan_year(value, this_year: int) -> int:
     if not FIRST_PLAN_YEAR <= year <= this_year:
         raise excel.CellError(
             _("The plan year {year} is not between {first} and {last}.").format(
-                year=year, first=FIRST_PLAN_YEAR, last=this_year
+                year=year if abs(year) < 10**6 else f"{year:.3g}", first=FIRST_PLAN_YEAR, last=this_year
             )
         )
     return year
@@ -516,9 +519,10 @@ class _Reader:
                 except excel.CellError as exc:
                     sheet.add(number, exc.message, key="amount")
                     amount = None
-            if year is None:
-                continue
             value = values[month_at]
+            if year is None:  # the month is checked against its plan year; without one, only as a month
+                self._cached(months, (None, value.__class__, value), value, _month, number, "month")
+                continue
             index = self._cached(
                 months,
                 (year, value.__class__, value),

@@ -192,6 +192,9 @@ def main() -> int:
         "COSO_DEMO_PASSWORD": password,
         "COSO_DB_CONN_MAX_AGE": "60",
     }
+    # The virtual users stand for people in many places, but all come from 127.0.0.1: the API's limit per
+    # address would count them as one client (the limit per user still applies).
+    env.setdefault("COSO_API_RATE_ADDRESS", "")
     env.pop("COSO_PRODUCTION", None)  # plain HTTP on 127.0.0.1: the cookies cannot be secure-only
     if not options.keep:
         prepare(env)
