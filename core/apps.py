@@ -36,3 +36,10 @@ class CoreConfig(AppConfig):
         register_menu_group("mine", _("My work"), order=10, visible=has_role)
         register_menu_group("admin", _("Administration"), order=90, visible=is_office)
         register_menu_link("core:calendar", _("Working calendar"), key="calendar", group="admin", order=10)
+
+        # The API's expired Idempotency-Key records, deleted by the reminders' run (core.idempotency).
+        from core import idempotency, reminders
+
+        reminders.register(
+            "core", idempotency.prune, labels={"expired_keys": _("Expired API idempotency keys deleted")}
+        )

@@ -301,3 +301,30 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key` header (core.idempotency): written in
+    the write's own transaction, so a committed write always has its answer, and a retry with the same key
+    gets that answer back instead of a second record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    operation = models.CharField(max_length=300)  # the method and the path, e.g. "POST /api/v1/incidents/"
+    request_hash = models.CharField(max_length=64)  # SHA-256 of the request's body
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "operation"], name="idempotency_unique_key")
+        ]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="idempotency_user_created_idx"),
+            models.Index(fields=["created_at"], name="idempotency_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.operation} {self.key}"

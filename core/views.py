@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from core import audit
 from core.listing import paginate
-from core.middleware import database_unavailable_response
+from core.middleware import RETRY_AFTER_SECONDS, database_unavailable_response
 from core.registry import actions_for, home_panels
 from core.scoping import visible
 
@@ -36,19 +36,22 @@ def today_context(request) -> dict:
 
 @never_cache
 def healthz(request):
-    """Liveness: the process answers."""
+    """Liveness: the process answers. Served before the session and the user are loaded (core.health)."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
 def readyz(request):
-    """Readiness: the database answers."""
+    """Readiness: the database answers (503 with Retry-After when it does not). Served before the session
+    and the user are loaded (core.health)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": False}, status=503)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
     return JsonResponse({"status": "ok", "database": True})
 
 

@@ -14,8 +14,9 @@ from ninja.security import HttpBearer, SessionAuth
 from accounts.lockout import locked_message
 from accounts.models import ApiToken, hash_token
 from accounts.selectors import needs_two_factor
+from core import idempotency
 from core.errors import ConflictError
-from core.middleware import integrity_conflict_message
+from core.middleware import RETRY_AFTER_SECONDS, integrity_conflict_message
 from core.throttling import install as install_throttling
 from core.throttling import throttles
 
@@ -115,7 +116,9 @@ def http_error(request, exc):
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def database_unavailable(request, exc):
-    return _error(request, 503, _("The database is not available right now. Try again in a moment."))
+    response = _error(request, 503, _("The database is not available right now. Try again in a moment."))
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 @api.exception_handler(IntegrityError)
@@ -126,8 +129,13 @@ def integrity_race(request, exc):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, exc):
-    return _error(request, 503, _("The database could not complete the request. Try again in a moment."))
+    response = _error(request, 503, _("The database could not complete the request. Try again in a moment."))
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
+
+# Idempotency-Key on every signed-in POST, each POST one transaction with its answer (core/idempotency.py).
+idempotency.install(api)
 
 api.add_router("/auth/", "accounts.api.router")
 api.add_router("/org/", "org.api.router")

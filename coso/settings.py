@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the session and the user are read from the database.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -279,6 +281,8 @@ COSO_BRIEFING_SCHEDULE = os.environ.get("COSO_BRIEFING_SCHEDULE", "")
 # Working day: comma-separated HH:MM-HH:MM spans; Saturday morning optional.
 COSO_WORKDAY = os.environ.get("COSO_WORKDAY", "08:00-12:00,13:00-17:00")
 COSO_SATURDAY_MORNING = os.environ.get("COSO_SATURDAY_MORNING", "")  # e.g. "08:00-12:00"
+# How long the API keeps the first answer to a request sent with an Idempotency-Key (core.idempotency).
+COSO_IDEMPOTENCY_HOURS = int(os.environ.get("COSO_IDEMPOTENCY_HOURS", "24"))
 COSO_API_TOKEN_DAYS = int(os.environ.get("COSO_API_TOKEN_DAYS", "365"))
 COSO_BASE_URL = os.environ.get("COSO_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 # Follow-up: a re-supervision falls due this many days after a directive's deadline (or an obstacle's
