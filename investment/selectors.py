@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from core.scoping import visible
+from core.scoping import hide_confidential, visible
 from followup.models import Directive, Obstacle
 from investment import analytics
 from investment.choices import CapitalSource, GroupRole, Rag
@@ -378,7 +378,7 @@ def groups_led(*, user, at: dt.date, year: int) -> dict[int, list[tuple[WorkingG
         return {}
     groups = [group for groups in led.values() for group in groups]
     by_group = analytics.figures_by_group(
-        Project.objects.active().filter(organization_id=user.organization_id),
+        hide_confidential(Project.objects.active().filter(organization_id=user.organization_id), user),
         groups,
         organization_id=user.organization_id,
         at=at,
