@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.converters import MAX_ID
 from core.errors import ConflictError
@@ -168,16 +168,16 @@ class ConfidentialityForm(forms.Form):
     """Mark a record confidential ("Mật") and name its readers (core.services.confidentiality_set)."""
 
     confidential = forms.BooleanField(
-        label=_lazy("Confidential (Mật)"),
+        label=gettext_lazy("Confidential"),
         required=False,
-        help_text=_lazy("Only the named readers and the Standing Board see this record"),
+        help_text=gettext_lazy("Only the named readers and the Standing Board see this record"),
     )
     confidential_readers = forms.ModelMultipleChoiceField(
-        label=_lazy("Named readers"),
+        label=gettext_lazy("Named readers"),
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10, "class": "form-select"}),
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Whoever marks the record and the user who created it are always readers while it is marked."
         ),
     )
