@@ -361,9 +361,8 @@ def test_reminders_of_a_confidential_incident_skip_those_who_may_not_see_it(peop
     mark(overdue, people["office"], [])  # only the office that marks it, and the Board
     Notification.objects.all().delete()
     send_incident_reminders()
-    told = set(
-        Notification.objects.filter(key__startswith=f"incident:{overdue.pk}:").values_list("user_id", flat=True)
-    )
+    sent = Notification.objects.filter(key__startswith=f"incident:{overdue.pk}:")
+    told = set(sent.values_list("user_id", flat=True))
     assert told, "the Standing Board is still told"
     for user in User.objects.filter(pk__in=told):
         assert may_see_confidential(user, overdue), user.username
@@ -436,3 +435,31 @@ def test_list_query_counts_stay_flat_as_records_are_marked(people, name):
     assert counts_one == counts_many
     assert counts_many[2] == 1
     assert not {r.pk for r in rows[:20]} & {r.pk for r in records}
+
+
+def test_the_working_groups_activity_counts_a_confidential_obstacle_only_for_those_who_may_see_it(people):
+    """The briefing's "what the working groups did" counts the obstacles raised at sessions over the whole
+    group: a confidential one is counted for its readers and the Board only."""
+    from investment.models import SupervisionSession
+    from investment.selectors import group_activity
+
+    session_type = ContentType.objects.get_for_model(SupervisionSession)
+    obstacle = (
+        Obstacle.objects.filter(origin_type=session_type, organization=people["office"].organization)
+        .order_by("pk")
+        .first()
+    )
+    assert obstacle is not None
+    session = SupervisionSession.objects.get(pk=obstacle.origin_id)
+    day = session.held_on
+
+    def obstacles(who: str) -> int:
+        rows = group_activity(user=people[who], first=day, last=day)
+        return sum(row["obstacles"] for row in rows if row["group"].pk == session.group_id)
+
+    before = {who: obstacles(who) for who in ("reader", "other", "board")}
+    assert before["other"] >= 1
+    mark(obstacle, people["office"], [people["reader"]])
+    assert obstacles("reader") == before["reader"]
+    assert obstacles("board") == before["board"]
+    assert obstacles("other") == before["other"] - 1
