@@ -463,3 +463,36 @@ def test_the_working_groups_activity_counts_a_confidential_obstacle_only_for_tho
     assert obstacles("reader") == before["reader"]
     assert obstacles("board") == before["board"]
     assert obstacles("other") == before["other"] - 1
+
+
+def test_the_home_actions_and_a_localitys_health_count_it_only_for_those_who_may_see_it(people):
+    """ "To act on today" counts the overdue incidents the office watches; a locality's health reads its
+    incidents: a confidential overdue incident counts for its readers and the Board, not for the others."""
+    from django.utils import timezone
+
+    from core.registry import actions_for, locality_health
+
+    now = timezone.now()
+    hanoi = people["office"].organization
+    overdue = (
+        Incident.objects.active()
+        .filter(organization=hanoi, status__in=OPEN_STATUSES, resolve_due_at__lt=now, locality__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert overdue is not None
+
+    def overdue_count(who: str) -> int:
+        items = {item["key"]: item for item in actions_for(people[who], now)}
+        return items["incidents.overdue"]["count"] if "incidents.overdue" in items else 0
+
+    def health(who: str) -> list:
+        reading = locality_health(user=people[who], unit=overdue.locality, now=now)
+        return [(f["key"], f["reading"] and str(f["reading"].detail)) for f in reading["factors"]]
+
+    before = {who: (overdue_count(who), health(who)) for who in ("reader", "other", "board")}
+    mark(overdue, people["office"], [people["reader"]])
+    assert (overdue_count("reader"), health("reader")) == before["reader"]
+    assert (overdue_count("board"), health("board")) == before["board"]
+    assert overdue_count("other") == before["other"][0] - 1
+    assert health("other") != before["other"][1]
