@@ -71,6 +71,12 @@ class User(AbstractUser):
         return self.role in SEE_ALL_ROLES
 
     @property
+    def sees_confidential(self) -> bool:
+        """The Standing Board sees every confidential record ("Mật") of its organisation; anyone else only
+        those that name them as a reader (docs/confidential.md)."""
+        return self.role == Role.STANDING_BOARD
+
+    @property
     def is_read_only(self) -> bool:
         return self.role in READ_ONLY_ROLES or not self.role
 

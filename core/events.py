@@ -197,3 +197,18 @@ register("backup.restored", _("The database was restored from {file} ({records} 
 
 # An attachment's sentence says its name and size: on a timeline its stored fields would only repeat them.
 hide_fields("core.Attachment", "name", "size")
+
+
+def _confidentiality(reading: Reading) -> str:
+    if not reading.params.get("confidential"):
+        return reading.format(_("{actor} lifted the confidential mark of the {record}"))
+    return reading.format(
+        ngettext(
+            "{actor} marked the {record} confidential, with {readers} named reader",
+            "{actor} marked the {record} confidential, with {readers} named readers",
+            reading.params.get("readers", 0),
+        )
+    )
+
+
+register("record.confidentiality_changed", _confidentiality)

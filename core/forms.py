@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.converters import MAX_ID
 from core.errors import ConflictError
@@ -161,3 +162,34 @@ class DecimalCommaField(forms.DecimalField):
             text = f"{Decimal(str(value)).normalize():f}"
             return text.replace(".", ",")
         return value
+
+
+class ConfidentialityForm(forms.Form):
+    """Mark a record confidential ("Mật") and name its readers (core.services.confidentiality_set)."""
+
+    confidential = forms.BooleanField(
+        label=gettext_lazy("Confidential"),
+        required=False,
+        help_text=gettext_lazy("Only the named readers and the Standing Board see this record"),
+    )
+    confidential_readers = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Named readers"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "form-select"}),
+        help_text=gettext_lazy(
+            "Whoever marks the record and the user who created it are always readers while it is marked."
+        ),
+    )
+    version = VersionField()
+
+    def __init__(self, *args, organization_id=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["confidential_readers"].queryset = (
+            get_user_model()
+            .objects.filter(organization_id=organization_id, is_active=True)
+            .exclude(role="")
+            .order_by("sort_key", "id")
+        )

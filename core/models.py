@@ -61,6 +61,26 @@ class CoreModel(TimeStampedModel):
         super().clean_fields(exclude=set(exclude or ()) | loaded)
 
 
+class ConfidentialMixin(models.Model):
+    """A record that may be marked confidential ("Mật"): then only its named readers and the Standing Board
+    of its organisation see it, everywhere (`core.scoping.visible`, docs/confidential.md). The mark and
+    the readers are changed only through `core.services.confidentiality_set`, which audits the change."""
+
+    confidential_capable = True
+
+    confidential = models.BooleanField(_("confidential"), default=False, db_index=True, editable=False)
+    confidential_readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named readers"),
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")

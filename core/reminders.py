@@ -63,6 +63,8 @@ class Reminder:
     body: str
     url: str
     users: list
+    # The record reminded of: a confidential one goes only to those who may see it (core.services.notify).
+    record: object = None
 
 
 def already_sent(reminders: list[Reminder]) -> set[tuple[int, str]]:
@@ -98,6 +100,7 @@ def deliver(reminders: list[Reminder], kinds: Iterable[str]) -> dict[str, int]:
                 title=reminder.title,
                 body=reminder.body,
                 url=reminder.url,
+                record=reminder.record,
             )
             if created is not None:
                 counts[str(reminder.kind)] += 1

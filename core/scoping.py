@@ -41,6 +41,10 @@ class ScopeSpec:
     # record it links to is in the user's reach of records (an obstacle whose subject is a project of the
     # user's working group; a directive whose source is that group's supervision session).
     links: tuple[tuple[str, str], ...] = ()
+    # Paths to the records whose confidential mark ("Mật") also hides this one: an opinion heard on a
+    # confidential visit, a re-supervision of a confidential directive or obstacle. A model that carries
+    # the mark itself (`core.models.ConfidentialMixin`) needs no path: the mixin says so.
+    confidential_via: tuple[str, ...] = ()
 
 
 @dataclass
@@ -111,6 +115,9 @@ def visible(qs: QuerySet, user, spec: ScopeSpec | None = None) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.organization_id or not user.role:
         return qs.none()
     qs = in_organization(qs, user, spec)
+    qs = hide_confidential(qs, user)
+    for path in spec.confidential_via:
+        qs = hide_confidential(qs, user, via=path)
     if spec.reference or user.sees_all:
         return qs
     reach = reach_of(user)
@@ -173,4 +180,75 @@ def can_change(user, spec_or_model=None) -> bool:
     """Whether a user may write at all (viewers and role-less users never do)."""
     return bool(getattr(user, "is_authenticated", False) and user.organization_id and user.role) and (
         not user.is_read_only
+    )
+
+
+# --- confidential records ("Mật") ---------------------------------------------------------------------
+# A record that carries `core.models.ConfidentialMixin` may be marked confidential: then only its named
+# readers and the Standing Board of its organisation see it (docs/confidential.md). The rule is applied
+# here, inside `visible()`, so that every scoped list, count, export, map layer, search hit and figure
+# obeys it without a copy per app. Core reads the Standing Board through the user's own attribute
+# `sees_confidential`.
+
+
+def sees_confidential(user) -> bool:
+    """Whether a user sees every confidential record of their organisation (the Standing Board)."""
+    return bool(getattr(user, "sees_confidential", False))
+
+
+def _confidential_model(model, via: str | None):
+    """The model that carries the mark: `model` itself, or the one at the end of the path `via`."""
+    if via:
+        for name in via.split("__"):
+            model = model._meta.get_field(name).related_model
+    return model if getattr(model, "confidential_capable", False) else None
+
+
+def readers_ids(model, user):
+    """A query of the ids of `model`'s records that name `user` among their readers (a subquery)."""
+    through = model._meta.get_field("confidential_readers").remote_field.through
+    column = model._meta.model_name
+    return through.objects.filter(user_id=user.pk).values(f"{column}_id")
+
+
+def confidential_condition(model, user, via: str | None = None) -> Q | None:
+    """The condition a record of `model` meets when `user` may see it as far as confidentiality goes, or
+    None when nothing is hidden from the user (no mark on the model, or a Standing Board member)."""
+    marked = _confidential_model(model, via)
+    if marked is None or sees_confidential(user):
+        return None
+    if not via:
+        return Q(confidential=False) | Q(pk__in=readers_ids(marked, user))
+    return (
+        Q(**{f"{via}__isnull": True})
+        | Q(**{f"{via}__confidential": False})
+        | Q(**{f"{via}_id__in": readers_ids(marked, user)})
+    )
+
+
+def hide_confidential(qs: QuerySet, user, via: str | None = None) -> QuerySet:
+    """`qs` without the confidential records `user` may not see. `visible()` applies it; a figure read
+    over a whole organisation outside `visible()` (a working group's totals) applies it itself."""
+    condition = confidential_condition(qs.model, user, via)
+    return qs if condition is None else qs.filter(condition)
+
+
+def may_see_confidential(user, record) -> bool:
+    """Whether `user` may see `record` as far as its confidential mark goes (a record that is not marked,
+    or a model without the mark, passes). One query, only for a marked record."""
+    if not getattr(record, "confidential", False):
+        return True
+    if not getattr(user, "is_authenticated", False) or user.organization_id != getattr(
+        record, "organization_id", user.organization_id
+    ):
+        return False
+    if sees_confidential(user):
+        return True
+    return (
+        type(record)
+        ._meta.get_field("confidential_readers")
+        .remote_field.through.objects.filter(
+            **{f"{type(record)._meta.model_name}_id": record.pk, "user_id": user.pk}
+        )
+        .exists()
     )

@@ -165,7 +165,16 @@ def _calendar_changed(exception) -> None:
 
 
 def notify(
-    *, user, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = True, actor=None
+    *,
+    user,
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    actor=None,
+    record=None,
 ):
     """Notify a user in the app (and by e-mail) once per `key`; a second call with the same key does nothing.
 
@@ -175,13 +184,18 @@ def notify(
     The in-app notification is written in the caller's transaction. The e-mail is a task
     (`core.tasks.send_notification_email`) queued once that transaction commits: a write that rolls back
     sends nothing, and no mail relay is waited on while the transaction holds its locks.
+    `record` is the record the notification tells of: a confidential one ("Mật") is told only to those
+    who may see it (its named readers and the Standing Board), so its title never reaches anyone else.
     Returns the new notification, or None when it had already been sent.
     """
     from django.db import IntegrityError
 
     from core.models import Notification
+    from core.scoping import may_see_confidential
 
     if user is None or not user.is_active:
+        return None
+    if record is not None and not may_see_confidential(user, record):
         return None
     if actor is not None and getattr(actor, "pk", None) == user.pk:
         return None
@@ -327,3 +341,100 @@ def notification_mark_all_read(*, user) -> int:
     from core.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=tz.now())
+
+
+# --- confidential records ("Mật") ---------------------------------------------------------------------
+
+
+def record_creator(instance):
+    """The user who created a record, as its audit trail's creation event says (None when the record was
+    made in bulk, by an import, or before the trail named it)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEvent
+
+    actor_id = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+            object_id=str(instance.pk),
+            action=AuditAction.CREATE,
+            actor__isnull=False,
+        )
+        .order_by("at", "id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if actor_id is None:
+        return None
+    return get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+
+
+@transaction.atomic
+def confidentiality_set(*, actor, instance, confidential: bool, readers, version: int | None):
+    """Mark a record confidential ("Mật") with its named readers, change the readers, or lift the mark.
+
+    The caller has passed the record's own gate for editing it. Readers are users of the record's
+    organisation. While the record is confidential, whoever marks it and the user who created it are
+    always among its readers (nobody hides a record from themselves or from its author); lifting the mark
+    clears the list. Optimistic locking as on every edit; one audit event with the readers before and
+    after (ids)."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import F
+    from django.utils.translation import gettext as _
+
+    model = type(instance)
+    through = model._meta.get_field("confidential_readers").remote_field.through
+    column = f"{model._meta.model_name}_id"
+    readers = [user for user in readers if user is not None]
+    organization_id = getattr(instance, "organization_id", None)
+    strangers = [u for u in readers if u.organization_id != organization_id or not u.is_active]
+    if strangers:
+        raise ValidationError(
+            {"confidential_readers": _("Readers must be active users of the record's organisation.")}
+        )
+    if confidential:
+        creator = record_creator(instance)
+        for user in (actor, creator):
+            if user is not None and user.organization_id == organization_id and user not in readers:
+                readers.append(user)
+    else:
+        readers = []
+    after_ids = sorted({u.pk for u in readers})
+    before_ids = sorted(through.objects.filter(**{column: instance.pk}).values_list("user_id", flat=True))
+    expected = instance.version if version is None else version
+    current = model.objects.filter(pk=instance.pk).values_list("version", "confidential").first()
+    if current is None or current[0] != expected:
+        raise ConflictError()
+    was_confidential = current[1]
+    if was_confidential == bool(confidential) and before_ids == after_ids:
+        return instance
+    now = timezone.now()
+    if (
+        model.objects.filter(pk=instance.pk, version=expected).update(
+            confidential=bool(confidential), version=F("version") + 1, updated_at=now
+        )
+        != 1
+    ):
+        raise ConflictError()
+    through.objects.filter(**{column: instance.pk}).exclude(user_id__in=after_ids).delete()
+    through.objects.bulk_create(
+        [through(**{column: instance.pk, "user_id": pk}) for pk in after_ids if pk not in before_ids]
+    )
+    instance.confidential = bool(confidential)
+    instance.version = expected + 1
+    instance.updated_at = now
+    changes = {}
+    if was_confidential != bool(confidential):
+        changes["confidential"] = [was_confidential, bool(confidential)]
+    if before_ids != after_ids:
+        changes["confidential_readers"] = [before_ids, after_ids]
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=instance,
+        changes=changes,
+        kind="record.confidentiality_changed",
+        params={"confidential": bool(confidential), "readers": len(after_ids)},
+    )
+    return instance

@@ -366,3 +366,43 @@ class ObjectImportView(ScopedView):
             context[self.context_object_name] = obj
         context.update(self.get_extra_context(request, obj))
         return render(request, self.template_name, context)
+
+
+class ConfidentialityEdit(ObjectFormView):
+    """Mark a record confidential ("Mật"), change its named readers, or lift the mark: for whoever may edit
+    the record (its gate with `gate_action`). Each app routes it with its own gate:
+    `ConfidentialityEdit.as_view(gate=selectors.get_incident_for_user, gate_action="reassign")`."""
+
+    template_name = "core/confidentiality.html"
+    context_object_name = "record"
+    success_message = _("The confidential mark has been saved.")
+
+    def get_form(self, request, obj):
+        from core.forms import ConfidentialityForm
+
+        initial = {
+            "confidential": obj.confidential,
+            "confidential_readers": list(obj.confidential_readers.all()),
+            "version": obj.version,
+        }
+        return ConfidentialityForm(
+            request.POST if request.method == "POST" else None,
+            initial=initial,
+            organization_id=obj.organization_id,
+        )
+
+    def update(self, request, obj, data, version):
+        from core.services import confidentiality_set
+
+        return confidentiality_set(
+            actor=request.user,
+            instance=obj,
+            confidential=data["confidential"],
+            readers=list(data["confidential_readers"]),
+            version=version,
+        )
+
+    def post(self, request, pk=None, *args, **kwargs):
+        if pk is None:
+            raise Http404
+        return super().post(request, pk, *args, **kwargs)

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CoreModel
+from core.models import ConfidentialMixin, CoreModel
 from core.scoping import ScopeSpec
 from core.text import fold
 from fieldwork.choices import EntryKind, OpinionKind, SpeakerKind, VisitStatus
@@ -170,7 +170,7 @@ class CalendarFeed(models.Model):
         return f"{self.leader_id}"
 
 
-class Visit(CoreModel):
+class Visit(ConfidentialMixin, CoreModel):
     """A field visit (chuyến đi cơ sở): planned, then carried out or cancelled with a reason."""
 
     # The office and the Standing Board see every visit; the leader who leads it sees it, and so do the
@@ -245,7 +245,9 @@ class Visit(CoreModel):
 class Opinion(CoreModel):
     """An opinion heard on a visit (ý kiến): who spoke, on what topic, what kind, and what was said."""
 
-    scope = ScopeSpec(people=("visit__leader",), more_agencies=("visit__agencies",))
+    scope = ScopeSpec(
+        people=("visit__leader",), more_agencies=("visit__agencies",), confidential_via=("visit",)
+    )
 
     organization = models.ForeignKey(
         "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT

@@ -2,6 +2,8 @@
 
 from django.urls import path, re_path
 
+from core.toolkit import ConfidentialityEdit
+from fieldwork.selectors import visits as visit_selectors
 from fieldwork.views import calendar, visits
 
 app_name = "fieldwork"
@@ -31,6 +33,11 @@ urlpatterns = [
     path("visits/one-side/", visits.OneSideVisits.as_view(), name="one_side_visits"),
     path("visits/<id:pk>/", visits.VisitDetail.as_view(), name="visit_detail"),
     path("visits/<id:pk>/edit/", visits.VisitEdit.as_view(), name="visit_edit"),
+    path(
+        "visits/<id:pk>/confidential/",
+        ConfidentialityEdit.as_view(gate=visit_selectors.get_visit_for_user, nav="visits"),
+        name="visit_confidential",
+    ),
     path("visits/<id:pk>/carry-out/", visits.VisitCarryOut.as_view(), name="visit_carry_out"),
     path("visits/<id:pk>/cancel/", visits.VisitCancel.as_view(), name="visit_cancel"),
     path("visits/<id:pk>/reopen/", visits.VisitReopen.as_view(), name="visit_reopen"),

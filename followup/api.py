@@ -28,6 +28,7 @@ from core.api_inputs import (
     require_writer,
 )
 from core.api_refs import AgencyRef, PersonRef, UnitRef
+from core.confidential_api import confidentiality_routes
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from followup import selectors, services
@@ -85,6 +86,9 @@ def _label_of(choices, field: str) -> staticmethod:
 
 class ObstacleOut(Schema):
     id: int
+    confidential: bool = Field(
+        description="Marked confidential (Mật): seen only by its named readers and the Standing Board"
+    )
     title: str
     description: str
     category: str
@@ -382,6 +386,9 @@ class RecordRefOut(Schema):
 
 class DirectiveOut(Schema):
     id: int
+    confidential: bool = Field(
+        description="Marked confidential (Mật): seen only by its named readers and the Standing Board"
+    )
     number: str
     content: str
     issued_by: PersonRef
@@ -972,3 +979,7 @@ def import_notice_directives(request, notice_id: int, file: File[UploadedFile]):
         ).format(count=len(errors))
         return Status(422, {"detail": detail, "errors": errors})
     return Status(201, {"created": len(result.created), "directive_ids": [d.pk for d in result.created]})
+
+
+confidentiality_routes(router, "/obstacles", selectors.get_obstacle_for_user, "change", noun="obstacle")
+confidentiality_routes(router, "/directives", selectors.get_directive_for_user, "change", noun="directive")

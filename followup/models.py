@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CoreModel
+from core.models import ConfidentialMixin, CoreModel
 from core.scoping import ScopeSpec
 from core.text import fold, sort_key
 from followup.choices import (
@@ -62,7 +62,7 @@ class ConclusionNotice(CoreModel):
         self.search_text = fold(f"{self.number} {self.title}")
 
 
-class Obstacle(CoreModel):
+class Obstacle(ConfidentialMixin, CoreModel):
     """A difficulty or obstacle (khó khăn, vướng mắc): raised, escalated, assigned, resolved, verified."""
 
     scope = ScopeSpec(
@@ -188,7 +188,7 @@ class Obstacle(CoreModel):
             raise ValidationError({"deadline": _("The deadline is before the day the obstacle was raised.")})
 
 
-class Directive(CoreModel):
+class Directive(ConfidentialMixin, CoreModel):
     """A directive or conclusion (kết luận, chỉ đạo): a lead unit must carry it out by a deadline."""
 
     scope = ScopeSpec(
@@ -333,7 +333,12 @@ class ReSupervision(models.Model):
     supersedes it, keeping both in the history.
     """
 
-    scope = ScopeSpec(locality="locality", agency="agency", people=("assigned_to",))
+    scope = ScopeSpec(
+        locality="locality",
+        agency="agency",
+        people=("assigned_to",),
+        confidential_via=("directive", "obstacle"),
+    )
 
     organization = models.ForeignKey(
         "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT

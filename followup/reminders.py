@@ -242,6 +242,7 @@ def _directive_messages(audience: _Audience, today: dt.date, horizon: dt.date) -
                 body=_directive_body(directive),
                 url=directive.get_absolute_url(),
                 users=audience.for_directive(directive),
+                record=directive,
             )
         )
     return messages
@@ -262,6 +263,7 @@ def _obstacle_messages(audience: _Audience, today: dt.date) -> list[Reminder]:
                 body=_obstacle_body(obstacle),
                 url=obstacle.get_absolute_url(),
                 users=audience.for_escalation(obstacle),
+                record=obstacle,
             )
         )
     for obstacle in overdue:
@@ -275,6 +277,7 @@ def _obstacle_messages(audience: _Audience, today: dt.date) -> list[Reminder]:
                 body=_obstacle_body(obstacle),
                 url=obstacle.get_absolute_url(),
                 users=audience.for_obstacle(obstacle),
+                record=obstacle,
             )
         )
     return messages
@@ -301,6 +304,7 @@ def _check_messages(audience: _Audience, horizon: dt.date) -> list[Reminder]:
                 body=body,
                 url=check.get_absolute_url(),
                 users=audience.for_resupervision(check),
+                record=item,
             )
         )
     return messages

@@ -212,6 +212,7 @@ def obstacle_create(
             title=_("New obstacle in a place you answer for: {title}").format(title=obstacle.title),
             body=obstacle.description[:500],
             url=obstacle.get_absolute_url(),
+            record=obstacle,
         )
     return obstacle
 
@@ -357,6 +358,7 @@ def _notify_obstacle_move(obstacle: Obstacle, *, actor, status: str, day: dt.dat
                 key=f"obstacle:{obstacle.pk}:escalated:{day.isoformat()}",
                 title=_("Obstacle escalated to the Standing Committee: {title}").format(title=obstacle.title),
                 url=obstacle.get_absolute_url(),
+                record=obstacle,
             )
     elif status == ObstacleStatus.ASSIGNED:
         deadline = obstacle.deadline.strftime("%d/%m/%Y") if obstacle.deadline else "—"
@@ -371,6 +373,7 @@ def _notify_obstacle_move(obstacle: Obstacle, *, actor, status: str, day: dt.dat
                 ),
                 body=obstacle.committee_decision[:500],
                 url=obstacle.get_absolute_url(),
+                record=obstacle,
             )
     elif status in (ObstacleStatus.RESOLVED, ObstacleStatus.VERIFIED, ObstacleStatus.CLOSED) and not by_loop:
         for user in recipients.for_obstacle(obstacle):
@@ -383,6 +386,7 @@ def _notify_obstacle_move(obstacle: Obstacle, *, actor, status: str, day: dt.dat
                     status=_status_label(status).lower(), title=obstacle.title
                 ),
                 url=obstacle.get_absolute_url(),
+                record=obstacle,
             )
 
 
@@ -593,6 +597,7 @@ def directive_create(
                 title=_("New directive, due {deadline}").format(deadline=deadline.strftime("%d/%m/%Y")),
                 body=directive.content[:500],
                 url=directive.get_absolute_url(),
+                record=directive,
             )
     return directive
 
@@ -714,6 +719,7 @@ def directive_report_progress(
                 title=_("Directive reported done, to confirm: {directive}").format(directive=directive),
                 body=text[:500],
                 url=directive.get_absolute_url(),
+                record=directive,
             )
     return report
 
@@ -728,6 +734,7 @@ def _tell_lead_unit(directive: Directive, *, actor, kind: str, key: str, title: 
             title=title,
             body=body[:500],
             url=directive.get_absolute_url(),
+            record=directive,
         )
 
 
@@ -860,6 +867,7 @@ def resolve_obstacle_when_done(
             title=_("Obstacle resolved, its last directive done: {title}").format(title=obstacle.title),
             body=resolution[:500],
             url=obstacle.get_absolute_url(),
+            record=obstacle,
         )
     return obstacle
 
@@ -1096,5 +1104,6 @@ def resupervision_recheck(*, actor, check: ReSupervision, due_on: dt.date, assig
                 day=due_on.strftime("%d/%m/%Y"), item=new_check.item
             ),
             url=new_check.get_absolute_url(),
+            record=new_check.directive or new_check.obstacle,
         )
     return new_check

@@ -28,6 +28,7 @@ from core.api_inputs import (
     require_writer,
 )
 from core.api_refs import AgencyRef, PersonLoginRef, UnitRef, UserRef
+from core.confidential_api import confidentiality_routes
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from followup.services import leader_person
@@ -99,6 +100,9 @@ class IncidentRef(Schema):
 
 class IncidentOut(Schema):
     id: int
+    confidential: bool = Field(
+        description="Marked confidential (Mật): seen only by its named readers and the Standing Board"
+    )
     code: str
     title: str
     description: str
@@ -513,3 +517,6 @@ def issue_directive(
         cooperating_units=agencies_ref(user, payload.cooperating_unit_ids, "cooperating_unit_ids"),
     )
     return Status(201, {"directive_id": directive.pk, "incident_id": incident.pk})
+
+
+confidentiality_routes(router, "", selectors.get_incident_for_user, "reassign", noun="incident")

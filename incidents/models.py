@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CoreModel
+from core.models import ConfidentialMixin, CoreModel
 from core.scoping import ScopeSpec
 from core.text import fold
 from incidents.choices import IncidentField, IncidentSource, IncidentStatus, RejectReason, RoutedVia, Severity
 
 
-class Incident(CoreModel):
+class Incident(ConfidentialMixin, CoreModel):
     """A new, prominent, complex, sudden or pressing issue of public concern (vụ việc) in a locality."""
 
     scope = ScopeSpec(locality="locality", agency="handling_unit", people=("responsible_leader",))

@@ -113,6 +113,7 @@ def _messages(now: dt.datetime) -> list[Reminder]:
                     body=body,
                     url=url,
                     users=users,
+                    record=incident,
                 )
             )
         if incident.resolve_due_at and incident.resolve_due_at < now:
@@ -126,6 +127,7 @@ def _messages(now: dt.datetime) -> list[Reminder]:
                     body=body,
                     url=url,
                     users=users,
+                    record=incident,
                 )
             )
     return messages

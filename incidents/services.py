@@ -261,6 +261,7 @@ def _notify_new(incident: Incident, actor=None) -> None:
             title=title,
             body=body,
             url=incident.get_absolute_url(),
+            record=incident,
         )
 
 
@@ -670,6 +671,7 @@ def incident_reassign(
             title=title,
             body=reason,
             url=incident.get_absolute_url(),
+            record=incident,
         )
     if handling_unit is not None and incident.focal_point is not None:
         notify(
@@ -680,6 +682,7 @@ def incident_reassign(
             title=title,
             body=reason,
             url=incident.get_absolute_url(),
+            record=incident,
         )
     return incident
 
@@ -845,6 +848,7 @@ def _notify_move(incident: Incident, *, actor, version: int) -> None:
             title=str(title).format(title=incident.title),
             body=body[:500],
             url=incident.get_absolute_url(),
+            record=incident,
         )
 
 

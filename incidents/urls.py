@@ -1,6 +1,7 @@
 from django.urls import path
 
-from incidents import views
+from core.toolkit import ConfidentialityEdit
+from incidents import selectors, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -14,6 +15,13 @@ urlpatterns = [
     path("export.xlsx", views.IncidentExport.as_view(), name="export"),
     path("duplicates/", views.DuplicateCheck.as_view(), name="duplicates"),
     path("<id:pk>/", views.IncidentDetail.as_view(), name="detail"),
+    path(
+        "<id:pk>/confidential/",
+        ConfidentialityEdit.as_view(
+            gate=selectors.get_incident_for_user, gate_action="reassign", nav="incidents"
+        ),
+        name="confidential",
+    ),
     path("<id:pk>/status/", views.IncidentStatusMove.as_view(), name="status"),
     path("<id:pk>/reassign/", views.IncidentReassign.as_view(), name="reassign"),
     path("<id:pk>/directive/", views.IncidentDirective.as_view(), name="directive"),

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from core.api_inputs import Day, Id, LongText, SummaryText, Text, query_date, require_writer
 from core.api_refs import resolve_ref, resolve_refs
+from core.confidential_api import confidentiality_routes
 from core.filters import filter_api, filter_schema
 from core.pagination import PageNumberPagination
 from followup.choices import ObstacleCategory, ResolutionLevel
@@ -117,6 +118,9 @@ class InvestmentSiteOut(Schema):
 
 class InvestmentProjectOut(Schema):
     id: int
+    confidential: bool = Field(
+        description="Marked confidential (Mật): seen only by its named readers and the Standing Board"
+    )
     code: str
     name: str
     group: str
@@ -746,3 +750,6 @@ def end_group_member(request, member_id: int, payload: InvestmentMemberEndIn):
     _require_office(request.user)
     member = selectors.get_member_for_user(user=request.user, pk=member_id, action="change")
     return services.group_member_end(actor=request.user, member=member, valid_to=payload.valid_to)
+
+
+confidentiality_routes(router, "/projects", selectors.get_project_for_user, "change", noun="project")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CoreModel
+from core.models import ConfidentialMixin, CoreModel
 from core.scoping import ScopeSpec
 from core.text import fold, sort_key
 from investment.choices import (
@@ -34,7 +34,7 @@ def amount_field(verbose_name, **kwargs):
     )
 
 
-class Project(CoreModel):
+class Project(ConfidentialMixin, CoreModel):
     """A public investment project (after OC4IDS): who invests, where, how much, by when, how far."""
 
     # Seen by whoever reaches its investor, and by the members of the working groups that follow it
@@ -186,7 +186,7 @@ class ProgressObservation(models.Model):
 class CapitalPlan(CoreModel):
     """A project's capital plan for a year and a source, by both denominators (as first given)."""
 
-    scope = ScopeSpec(agency="project__investor")
+    scope = ScopeSpec(agency="project__investor", confidential_via=("project",))
 
     organization = models.ForeignKey(
         "org.PartyCommittee", verbose_name=_("organisation"), on_delete=models.PROTECT

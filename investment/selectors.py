@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from core.scoping import visible
+from core.scoping import confidential_condition, hide_confidential, readers_ids, visible
 from followup.models import Directive, Obstacle
 from investment import analytics
 from investment.choices import CapitalSource, GroupRole, Rag
@@ -325,16 +325,24 @@ def group_activity(*, user, first: dt.date, last: dt.date) -> list[dict]:
     Three grouped aggregates, whatever the number of sessions."""
     groups = list(group_list(user=user).order_by("number", "id"))
     sessions = session_list(user=user).filter(held_on__gte=first, held_on__lte=last)
+    # A confidential project, obstacle or directive counts only for who may see it (docs/confidential.md).
+    shown_projects = None
+    if confidential_condition(Project, user) is not None:
+        shown_projects = Q(projects__confidential=False) | Q(projects__in=readers_ids(Project, user))
     held = {
         row["group_id"]: row
         for row in sessions.order_by()
         .values("group_id")
-        .annotate(sessions=Count("id", distinct=True), projects=Count("projects", distinct=True))
+        .annotate(
+            sessions=Count("id", distinct=True),
+            projects=Count("projects", distinct=True, filter=shown_projects),
+        )
     }
     session_type = ContentType.objects.get_for_model(SupervisionSession)
     group_of = SupervisionSession.objects.filter(pk=OuterRef("origin_id")).values("group_id")[:1]
     obstacles = dict(
-        Obstacle.objects.filter(origin_type=session_type, origin_id__in=sessions.values("pk"))
+        hide_confidential(Obstacle.objects.all(), user)
+        .filter(origin_type=session_type, origin_id__in=sessions.values("pk"))
         .annotate(session_group=Subquery(group_of))
         .order_by()
         .values("session_group")
@@ -343,7 +351,8 @@ def group_activity(*, user, first: dt.date, last: dt.date) -> list[dict]:
     )
     source_group = SupervisionSession.objects.filter(pk=OuterRef("source_id")).values("group_id")[:1]
     directives = dict(
-        Directive.objects.filter(source_type=session_type, source_id__in=sessions.values("pk"))
+        hide_confidential(Directive.objects.all(), user)
+        .filter(source_type=session_type, source_id__in=sessions.values("pk"))
         .annotate(session_group=Subquery(source_group))
         .order_by()
         .values("session_group")
@@ -378,7 +387,7 @@ def groups_led(*, user, at: dt.date, year: int) -> dict[int, list[tuple[WorkingG
         return {}
     groups = [group for groups in led.values() for group in groups]
     by_group = analytics.figures_by_group(
-        Project.objects.active().filter(organization_id=user.organization_id),
+        hide_confidential(Project.objects.active().filter(organization_id=user.organization_id), user),
         groups,
         organization_id=user.organization_id,
         at=at,

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from investment import views
+from core.toolkit import ConfidentialityEdit
+from investment import selectors, views
 
 app_name = "investment"
 
@@ -22,6 +23,11 @@ urlpatterns = [
     # --- what the office keeps
     path("projects/new/", views.ProjectEdit.as_view(), name="project_create"),
     path("projects/<id:pk>/edit/", views.ProjectEdit.as_view(), name="project_edit"),
+    path(
+        "projects/<id:pk>/confidential/",
+        ConfidentialityEdit.as_view(gate=selectors.get_project_for_user, nav="investment_projects"),
+        name="project_confidential",
+    ),
     path("projects/<id:pk>/status/", views.ProjectMove.as_view(), name="project_status"),
     path("projects/<id:pk>/archive/", views.ProjectArchive.as_view(), name="project_archive"),
     path("projects/<id:pk>/restore/", views.ProjectRestore.as_view(), name="project_restore"),

@@ -25,6 +25,7 @@ from core.calendar import default_deadline
 from core.filters import DayField
 from core.forms import form_errors_text, form_version
 from core.listing import SortOption
+from core.scoping import hide_confidential
 from core.toolkit import (
     FilteredMixin,
     ObjectActionView,
@@ -337,7 +338,7 @@ class GroupList(Organisation, ObjectListView):
         user, org_id = request.user, self.committee.pk
         all_groups = list(selectors.group_list(user=user))
         by_group = analytics.figures_by_group(
-            Project.objects.active().filter(organization_id=org_id),
+            hide_confidential(Project.objects.active().filter(organization_id=org_id), user),
             all_groups,
             organization_id=org_id,
             at=at,
@@ -368,7 +369,8 @@ class GroupDetail(Organisation, ObjectDetailView):
         user, org_id = request.user, self.committee.pk
         at, year = _at(request)
         kwargs = {"organization_id": org_id, "at": at, "year": year}
-        in_org = Project.objects.active().filter(organization_id=org_id)
+        # A confidential project counts only for those who may see it (docs/confidential.md).
+        in_org = hide_confidential(Project.objects.active().filter(organization_id=org_id), user)
         group_projects = in_org.filter(group_links__group=group)
         # The group's figures are those of all its projects; the rows, those the reader may open.
         of_group = analytics.project_figures(group_projects, **kwargs)
@@ -914,8 +916,9 @@ def home_panel_context(request) -> dict:
         return {"investment_groups": []}
     # Only the projects of these groups: the figures of the organisation's other projects would be read for
     # nothing (a thirteenth of them for a group at city scale).
-    in_groups = Project.objects.active().filter(
-        organization_id=user.organization_id, group_links__group__in=groups
+    in_groups = hide_confidential(
+        Project.objects.active().filter(organization_id=user.organization_id, group_links__group__in=groups),
+        user,
     )
     by_group = analytics.figures_by_group(
         in_groups,

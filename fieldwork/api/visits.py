@@ -11,6 +11,7 @@ from pydantic import Field
 
 from core.api_inputs import Day, Id, LongText, SummaryText, Text, require_writer
 from core.api_refs import resolve_ref, resolve_refs
+from core.confidential_api import confidentiality_routes
 from core.filters import filter_api, filter_schema
 from core.pagination import MAX_PAGE, MAX_PAGE_SIZE, PageNumberPagination
 from fieldwork.choices import OpinionKind, SpeakerKind
@@ -31,6 +32,9 @@ class VisitPlaceOut(Schema):
 
 class VisitOut(Schema):
     id: int
+    confidential: bool = Field(
+        description="Marked confidential (Mật): seen only by its named readers and the Standing Board"
+    )
     leader_id: int
     leader: str
     purpose: str
@@ -427,3 +431,6 @@ def one_side_tallies(request, filters: Query[OneSideQuery]):
         raise Http404
     rows = filter_api(OneSideFilterSet, request, selectors.one_side_visits(user=request.user), filters)
     return selectors.one_side_tallies(rows)
+
+
+confidentiality_routes(router, "/visits", selectors.get_visit_for_user, "change", noun="visit")

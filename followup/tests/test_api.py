@@ -894,10 +894,12 @@ def _fuzz(world, schema):
         "directive_id": world["directive"].pk,
         "check_id": world["check"].pk,
         "notice_id": world["notice"].pk,
+        # The confidential mark's operations, on obstacles and on directives, name their record `record_id`.
+        "record_id": world["obstacle"].pk,
     }
     operations = [r.ok() for r in schema.get_all_operations()]
     operations = [op for op in operations if op.path.startswith("/api/v1/followup/")]
-    assert len(operations) == 23
+    assert len(operations) == 27
     for operation in operations:
 
         @settings(
