@@ -272,7 +272,15 @@ class Directive(ConfidentialMixin, CoreModel):
             # ask for those directives: SQLite would take it for any query of the organisation and read
             # every row through it (docs/performance.md).
             models.Index(
-                fields=["organization", "issued_by", "deadline", "closed_on", "completed_on", "archived_at"],
+                fields=[
+                    "organization",
+                    "issued_by",
+                    "deadline",
+                    "closed_on",
+                    "completed_on",
+                    "archived_at",
+                    "confidential",  # every reader's query asks whether it is marked (core.scoping)
+                ],
                 condition=models.Q(completed_on__isnull=True, archived_at__isnull=True),
                 name="directive_open_issuer_idx",
             ),

@@ -159,6 +159,7 @@ class Incident(ConfidentialMixin, CoreModel):
                     "acknowledged_at",
                     "archived_at",
                     "organization",
+                    "confidential",  # every reader's query asks whether it is marked (core.scoping)
                 ],
                 name="incident_work_idx",
             ),
