@@ -219,11 +219,12 @@ def confidential_condition(model, user, via: str | None = None) -> Q | None:
         return None
     if not via:
         return Q(confidential=False) | Q(pk__in=readers_ids(marked, user))
-    return (
-        Q(**{f"{via}__isnull": True})
-        | Q(**{f"{via}__confidential": False})
-        | Q(**{f"{via}_id__in": readers_ids(marked, user)})
+    # Through a path, by the ids of the marked records the user may not read (a few, found by the mark's
+    # index), not by joining every row to its record: a count of 20,000 re-supervisions took 1.3 s joined.
+    hidden = (
+        marked._base_manager.filter(confidential=True).exclude(pk__in=readers_ids(marked, user)).values("pk")
     )
+    return ~Q(**{f"{via}_id__in": hidden})
 
 
 def hide_confidential(qs: QuerySet, user, via: str | None = None) -> QuerySet:

@@ -432,8 +432,12 @@ class ReSupervision(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["organization", "due_on"], name="resupervision_due_idx"),
-            # The checks not yet recorded (verdict ""), by due date: "my items" counts them from the index.
-            models.Index(fields=["organization", "verdict", "due_on"], name="resupervision_pending_idx"),
+            # The checks not yet recorded (verdict ""), by due date: "my items" counts them from the index,
+            # with what the confidential mark of their directive or obstacle is looked up by (core.scoping).
+            models.Index(
+                fields=["organization", "verdict", "due_on", "directive", "obstacle"],
+                name="resupervision_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
