@@ -157,8 +157,6 @@ def _redis():
 
 @pytest.mark.django_db
 def test_a_session_in_redis_is_renewed_by_its_use_without_being_rewritten(client, make_user, hanoi):
-    from accounts.choices import Role
-
     redis = _redis()
     prefix = f"coso-test-{uuid.uuid4().hex[:8]}"
     caches = {
@@ -171,7 +169,7 @@ def test_a_session_in_redis_is_renewed_by_its_use_without_being_rewritten(client
     }
     try:
         with override_settings(CACHES=caches, SESSION_ENGINE="core.cache_sessions"):
-            user = make_user(Role.STANDING_BOARD, hanoi)
+            user = make_user("standing_board", hanoi)  # core names no role of accounts
             client.force_login(user)
             keys = redis.keys(f"{prefix}:*")
             assert len(keys) == 1  # the session, in Redis, not in the database
