@@ -28,19 +28,19 @@ print(json.dumps({
 """
 
 
-def settings_with(**variables: str) -> subprocess.CompletedProcess:
-    env = child_env(COSO_VAR_DIR="/tmp/coso-settings-check", **variables)
+def settings_with(var_dir, **variables: str) -> subprocess.CompletedProcess:
+    env = child_env(COSO_VAR_DIR=str(var_dir), **variables)
     return subprocess.run([PYTHON, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
-def show(**variables: str) -> dict:
-    done = settings_with(**variables)
+def show(var_dir, **variables: str) -> dict:
+    done = settings_with(var_dir, **variables)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
 
-def test_by_default_one_machine_as_before():
-    shown = show()
+def test_by_default_one_machine_as_before(tmp_path):
+    shown = show(tmp_path)
     assert shown["databases"] == ["default"]
     assert shown["routers"] == []
     assert shown["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -48,8 +48,9 @@ def test_by_default_one_machine_as_before():
     assert shown["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 
-def test_the_switches_of_several_nodes():
+def test_the_switches_of_several_nodes(tmp_path):
     shown = show(
+        tmp_path,
         DATABASE_URL="postgres://coso@db-primary:5432/coso",
         COSO_REPLICA_URL="postgres://coso_ro@db-replica:5432/coso",
         COSO_CACHE_URL="redis://cache:6379/1",
@@ -82,8 +83,8 @@ def test_the_switches_of_several_nodes():
         ({"COSO_CACHE_URL": "memcached://cache:11211"}, "COSO_CACHE_URL must be a redis://"),
     ],
 )
-def test_a_switch_without_what_it_needs_is_refused_at_start(variables, message):
-    done = settings_with(**variables)
+def test_a_switch_without_what_it_needs_is_refused_at_start(tmp_path, variables, message):
+    done = settings_with(tmp_path, **variables)
     assert done.returncode != 0
     assert message in done.stderr
 
