@@ -135,6 +135,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _prepare_threshold = os.environ.get("COSO_PG_PREPARE_THRESHOLD", "2").strip()
     if _prepare_threshold:
         _pg_options.update(server_side_binding=True, prepare_threshold=int(_prepare_threshold))
+# A read replica of PostgreSQL for the reports' read-only pages (core.replica, docs/operations.md): when set,
+# the alias "replica" and the router that sends those reads, and only those, to it.
+COSO_REPLICA_URL = os.environ.get("COSO_REPLICA_URL", "").strip()
+if COSO_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        COSO_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database is the primary's
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SERIALIZATION_MODULES = {"exactjson": "core.serializers"}  # backups keep microseconds
 
@@ -195,8 +207,28 @@ FILTERS_EMPTY_CHOICE_LABEL = COSO_BLANK_CHOICE
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Uploaded files: under MEDIA_ROOT on this machine, or, with COSO_S3_BUCKET, in S3-compatible storage that
+# several nodes share (django-storages with boto3: `pip install ".[s3]"`; docs/operations.md).
+COSO_S3_BUCKET = os.environ.get("COSO_S3_BUCKET", "").strip()
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if COSO_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": COSO_S3_BUCKET,
+            "endpoint_url": os.environ.get("COSO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COSO_S3_REGION") or None,
+            "access_key": os.environ.get("COSO_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("COSO_S3_SECRET_KEY") or None,
+            "location": os.environ.get("COSO_S3_PREFIX", ""),
+            "default_acl": "private",  # attachments are served behind sign-in, never from a public address
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("COSO_S3_URL_SECONDS", "300")),
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -306,10 +338,28 @@ NINJA_NUM_PROXIES = int(os.environ.get("COSO_NUM_PROXIES", "0"))
 COSO_MAP_PMTILES = os.environ.get("COSO_MAP_PMTILES", "")
 COSO_MAP_TILE_URL = os.environ.get("COSO_MAP_TILE_URL", "")
 
-# The default cache stays in each process. The API's throttles count in "throttle": files under the var
-# directory, which every gunicorn worker of the machine shares (core.throttling).
+# The default cache stays in each process, unless COSO_CACHE_URL names a Redis server that several nodes
+# share (redis://host:6379/0, rediss:// with TLS, unix:///path). The API's throttles count in "throttle":
+# files under the var directory, which every gunicorn worker of the machine shares (core.throttling); with
+# several machines, each counts its own (docs/operations.md).
+COSO_CACHE_URL = os.environ.get("COSO_CACHE_URL", "").strip()
+_default_cache: dict = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+if COSO_CACHE_URL:
+    if not COSO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("COSO_CACHE_URL must be a redis://, rediss:// or unix:// address.")
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": COSO_CACHE_URL,
+        "KEY_PREFIX": os.environ.get("COSO_CACHE_PREFIX", "coso"),
+    }
+# Sessions in that shared cache instead of the database (core.cache_sessions).
+if env_bool("COSO_SESSION_CACHE", False):
+    if not COSO_CACHE_URL:
+        raise ImproperlyConfigured("COSO_SESSION_CACHE needs COSO_CACHE_URL (a Redis server).")
+    SESSION_ENGINE = "core.cache_sessions"
+    SESSION_CACHE_ALIAS = "default"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": _default_cache,
     "throttle": {
         "BACKEND": "core.throttling.SharedFileCache",
         "LOCATION": str(VAR_DIR / "cache" / "throttle"),

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from core.api_inputs import Id
 from core.pagination import PageNumberPagination
+from core.replica import reads_from_replica
 from reports import formats, services
 from reports.content import plain
 from reports.periods import briefing_period, last_complete_month, ranking_month
@@ -350,6 +351,7 @@ def _leader_row(row) -> dict:
     summary="Every leader's incidents, overdue directives, field-time share, meetings and groups' "
     "disbursement over a period (the office and the Standing Board)",
 )
+@reads_from_replica
 def leaders(request, period: str | None = None, sort: str = ""):
     """`period`: a week (2026-W48), a month (2026-11), a quarter (2026-Q4), a year (2026) or a range of days
     (2026-11-01..2026-11-15); this month when left out. `sort`: one of the table's columns, `-` first for
@@ -422,6 +424,7 @@ class RankingErrorOut(Schema):
     response={200: RankingOut, 400: RankingErrorOut},
     summary="A monthly ranking: units by on-time incidents or directives, investors by disbursement rate",
 )
+@reads_from_replica
 def get_ranking(request, month: str | None = None, kind: str = rankings.INCIDENTS):
     """`month`: 2026-11 (or 11/2026), a month that is over; the last one when left out. `kind`: incidents
     (handling units by the on-time rate of the incidents that occurred in the month), localities (the same by

@@ -18,6 +18,7 @@ from core.errors import ConflictError
 from core.import_views import keep_session_unsaved
 from core.listing import paginate, query_string_without
 from core.periods import Period, month_period
+from core.replica import reads_from_replica
 from core.toolkit import ScopedView
 from core.web import xlsx_export
 from fieldwork.choices import VisitStatus
@@ -210,6 +211,7 @@ class LeadersPage(ScopedView):
     permission = can_read_leaders
     nav = "reports_leaders"
 
+    @reads_from_replica
     def get(self, request):
         raw = request.GET.get("period", "").strip()
         sort = current_sort(request.GET.get("sort", ""))
@@ -239,6 +241,7 @@ class LeadersExport(ScopedView):
 
     permission = can_read_leaders
 
+    @reads_from_replica
     def get(self, request):
         raw = request.GET.get("period", "").strip()
         try:
@@ -276,6 +279,7 @@ class RankingsPage(ScopedView):
     permission = can_read_rankings
     nav = "reports_rankings"
 
+    @reads_from_replica
     def get(self, request):
         kind, raw = _ranking_request(request)
         if kind not in rankings.KINDS:
@@ -324,6 +328,7 @@ class RankingExport(ScopedView):
 
     permission = can_read_rankings
 
+    @reads_from_replica
     def get(self, request):
         kind, raw = _ranking_request(request)
         if kind not in rankings.KINDS:

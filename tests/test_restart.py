@@ -26,9 +26,7 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,9 +38,8 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+from tests.processes import GUNICORN, PYTHON, ROOT, child_env, free_port, manage, wait_ready
+
 DATABASE = "coso"
 DATABASE_DOWN = (
     "Cơ sở dữ liệu hiện không truy cập được. Vui lòng thử lại sau ít phút.",
@@ -74,12 +71,6 @@ pytestmark = [
         reason="initdb and pg_ctl not found (Debian's postgresql package, /usr/lib/postgresql/*/bin)",
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Cluster:
@@ -137,14 +128,6 @@ class Cluster:
             return conn.execute(sql, params).fetchall()
 
 
-def manage(env: dict, *args: str, timeout: float = 300) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
 SETUP = """
 import datetime as dt
 from accounts.choices import Role
@@ -197,12 +180,7 @@ def world():
         timings["cluster"] = time.monotonic() - started
         var = root / "var"
         var.mkdir()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("PYTEST", "COSO_", "DATABASE_URL", "DJANGO_SETTINGS"))
-        }
-        env.update(
+        env = child_env(
             DATABASE_URL=cluster.url,
             COSO_VAR_DIR=str(var),
             COSO_DB_CONN_MAX_AGE="60",
@@ -337,19 +315,6 @@ def reader(load: Load) -> None:
             responses.append(call(load, "read", "GET", url, headers=load.headers()))
         failed = any(r is None or r.status_code >= 500 for r in responses)
         time.sleep(RETRY_PAUSE if failed else 0.05)
-
-
-def wait_ready(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "gunicorn stopped"
-        try:
-            if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("gunicorn did not become ready")
 
 
 def first_write_after(load: Load, moment: float) -> float | None:
