@@ -5,7 +5,7 @@ router sends a read to the replica only inside `replica_reads()` (or a view meth
 `reads_from_replica`): the reports' read-only pages and exports, whose figures may be a moment old. Every
 other read, every write, everything inside a transaction of the primary, and the migrations stay on
 "default", so a page that writes and then reads sees its own write. docs/operations.md,
-docs/decisions/0016-several-nodes.md.
+docs/decisions/0017-several-nodes.md.
 """
 
 import contextlib
