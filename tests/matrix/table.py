@@ -1,0 +1,385 @@
+"""The permission matrix's table: every page route and every API operation, classified.
+
+Each entry names the kind of record that fills the route's parameters (`objects.KINDS`; None for a route
+without any), and which of the seven demo logins may use it: for a page, by method (`get`, `post`; a method
+left out must be refused with 405); for an API operation, the one method of the operation. A GET is a read;
+every other method is a write. `public` routes answer the same without signing in.
+
+A route or operation missing from this table fails `test_coverage`; so does an entry whose route is gone.
+See docs/security.md for how to classify a new endpoint.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+VP, BT, LD, HK, KT, VH, TT = "vanphong", "bithu", "lanhdao", "hoankiem", "kiemtra", "vanphonghcm", "totruong"
+EVERYONE = frozenset({VP, BT, LD, HK, KT, VH, TT})
+NOBODY = frozenset()
+OFFICE = frozenset({VP, VH})  # the office of each organisation
+SEES_ALL = frozenset({VP, BT, KT, VH})  # office, Standing Board, viewers
+WRITERS = EVERYONE - {KT}  # everyone but the read-only viewer
+LEADERS_AND_BOARD = frozenset({VP, BT, LD, VH, TT})  # everyone but the focal point and the viewer
+BOARD = frozenset({VP, BT, VH})  # the office and the Standing Board
+KEEPS_VISITS = frozenset({VP, LD, VH, TT})  # the office and the leaders who make visits
+GROUP_LEADER = frozenset({VP, VH, TT})  # the office, and totruong for the working group he leads
+PLANNED = {"status": "planned"}  # a visit that may still be cancelled
+BEGUN = {"status": "planned", "starts_at__lte": timezone.now}  # a visit that may be carried out
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str | None
+    get: frozenset | None = None
+    post: frozenset | None = None
+    public: bool = False  # answers without signing in (health, sign-in, a feed by its secret address)
+    fresh: bool = False  # run on a client of its own (signing out ends the session)
+    query: str = ""  # a query string the route needs: {month} a month, {ward} a ward of the login's city
+    data: dict | None = None  # what a POST sends (an empty form by default)
+    where: dict | None = None  # narrows the own object to one the move applies to ({"status": "planned"})
+
+
+@dataclass(frozen=True)
+class Op:
+    kind: str | None
+    roles: frozenset
+    public: bool = False  # answers without signing in (the token exchange)
+    files: tuple[str, ...] = ()  # multipart fields sent as a file
+    where: dict | None = None
+    query: str = ""
+    data: dict | None = None  # fields sent beside those the document requires
+
+
+def form(kind, roles, **options):
+    """A form page: shown and posted by the same logins."""
+    return Page(kind, get=roles, post=roles, **options)
+
+
+def write(kind, roles, **options):
+    """A POST-only page: a status move, an archive, a file."""
+    return Page(kind, post=roles, **options)
+
+
+PAGES = {
+    "": Page(None, get=EVERYONE),
+    "healthz": Page(None, get=EVERYONE, public=True),
+    "readyz": Page(None, get=EVERYONE, public=True),
+    "i18n/setlang/": Page(None, get=EVERYONE, post=EVERYONE, public=True),
+    "accounts/login/": Page(None, get=EVERYONE, post=EVERYONE, public=True),
+    "accounts/logout/": Page(None, post=EVERYONE, public=True, fresh=True),
+    "accounts/2fa/": form(None, EVERYONE),
+    "accounts/password/": form(None, EVERYONE),
+    "accounts/tokens/": form(None, EVERYONE),
+    "accounts/tokens/<id:pk>/revoke/": write("token", EVERYONE),
+    "accounts/users/": Page(None, get=OFFICE),
+    "accounts/users/new/": form(None, OFFICE),
+    "accounts/users/<id:pk>/": form("user", OFFICE),
+    "accounts/users/<id:pk>/password/": form("user", OFFICE),
+    "accounts/users/<id:pk>/deactivate/": write("user", OFFICE),
+    "accounts/users/<id:pk>/activate/": write("user", OFFICE),
+    # The API's root names nothing; its description and its documentation are public, whatever the method.
+    "api/v1/": Page(None, get=NOBODY, post=NOBODY, public=True),
+    "api/v1/docs": Page(None, get=EVERYONE, post=EVERYONE, public=True),
+    "api/v1/openapi.json": Page(None, get=EVERYONE, post=EVERYONE, public=True),
+    "basemap/basemap.pmtiles": Page(None, get=NOBODY, public=True),
+    "calendar/": form(None, OFFICE),
+    "history/<id:ct>/<id:pk>/": Page("history", get=EVERYONE),
+    "imports/<id:pk>/": Page("import_job", get=EVERYONE),
+    "notifications/": Page(None, get=EVERYONE, post=EVERYONE, data={"action": "read_all"}),
+    # org
+    "org/units/": Page(None, get=EVERYONE),
+    "org/units/<id:pk>/": Page("unit", get=EVERYONE),
+    "org/agencies/": Page(None, get=EVERYONE),
+    "org/agencies/new/": form(None, OFFICE),
+    "org/agencies/<id:pk>/": Page("agency", get=EVERYONE),
+    "org/agencies/<id:pk>/edit/": form("agency", OFFICE),
+    "org/leaders/": Page(None, get=EVERYONE),
+    "org/people/": Page(None, get=EVERYONE),
+    "org/people/new/": form(None, OFFICE),
+    "org/people/<id:pk>/": Page("person", get=EVERYONE),
+    "org/people/<id:pk>/edit/": form("person", OFFICE),
+    "org/people/<id:pk>/archive/": write("person", OFFICE),
+    "org/people/<id:pk>/restore/": write("person", OFFICE),
+    "org/people/<id:pk>/seats/new/": form("person", OFFICE),
+    "org/seats/<id:pk>/end/": form("membership", OFFICE),
+    "org/assignments/": Page(None, get=EVERYONE),
+    "org/assignments/export/": Page(None, get=EVERYONE),
+    "org/assignments/new/": form(None, OFFICE),
+    "org/assignments/<id:pk>/edit/": form("assignment", OFFICE),
+    "org/assignments/<id:pk>/archive/": write("assignment", OFFICE),
+    "org/responsible/": Page(None, get=EVERYONE),
+    # followup
+    "followup/": Page(None, get=EVERYONE),
+    "followup/obstacles/": Page(None, get=EVERYONE),
+    "followup/obstacles/new/": form(None, WRITERS),
+    "followup/obstacles/export.xlsx": Page(None, get=EVERYONE),
+    "followup/obstacles/<id:pk>/": Page("obstacle", get=EVERYONE),
+    "followup/obstacles/<id:pk>/edit/": form("obstacle", LEADERS_AND_BOARD),
+    "followup/obstacles/<id:pk>/status/": write("obstacle", LEADERS_AND_BOARD),
+    "followup/directives/": Page(None, get=EVERYONE),
+    "followup/directives/new/": form(None, LEADERS_AND_BOARD),
+    "followup/directives/export.xlsx": Page(None, get=EVERYONE),
+    "followup/directives/<id:pk>/": Page("directive", get=EVERYONE),
+    "followup/directives/<id:pk>/edit/": form("directive", OFFICE),
+    "followup/directives/<id:pk>/report/": write("directive", frozenset({VP, HK, VH})),
+    "followup/directives/<id:pk>/confirm/": write("directive", OFFICE),
+    "followup/resupervisions/": Page(None, get=EVERYONE),
+    "followup/resupervisions/export.xlsx": Page(None, get=EVERYONE),
+    "followup/resupervisions/<id:pk>/": Page("resupervision", get=EVERYONE),
+    "followup/resupervisions/<id:pk>/record/": form("resupervision", BOARD),
+    "followup/resupervisions/<id:pk>/recheck/": write("resupervision", BOARD),
+    "followup/notices/": Page(None, get=EVERYONE),
+    "followup/notices/new/": form(None, OFFICE),
+    "followup/notices/<id:pk>/": Page("notice", get=EVERYONE),
+    "followup/notices/<id:pk>/import/": form("notice", OFFICE),
+    "followup/attachments/<id:pk>/": Page("report_file", get=EVERYONE),
+    # incidents
+    "incidents/": Page(None, get=EVERYONE),
+    "incidents/new/": form(None, WRITERS),
+    "incidents/mine/": Page(None, get=EVERYONE),
+    "incidents/map/": Page(None, get=EVERYONE),
+    "incidents/map.json": Page(None, get=EVERYONE),
+    "incidents/statistics/": Page(None, get=EVERYONE),
+    "incidents/import/": form(None, OFFICE),
+    "incidents/export.xlsx": Page(None, get=EVERYONE),
+    "incidents/duplicates/": Page(None, get=WRITERS),
+    "incidents/<id:pk>/": Page("incident", get=EVERYONE),
+    "incidents/<id:pk>/status/": write("incident", WRITERS),
+    "incidents/<id:pk>/reassign/": form("incident", LEADERS_AND_BOARD),
+    "incidents/<id:pk>/directive/": form("incident", LEADERS_AND_BOARD),
+    "incidents/<id:pk>/files/<id:file_pk>/": Page("incident_file", get=EVERYONE),
+    # investment
+    "investment/": Page(None, get=EVERYONE),
+    "investment/projects/": Page(None, get=EVERYONE),
+    "investment/projects/map.json": Page(None, get=EVERYONE),
+    "investment/projects/new/": form(None, OFFICE),
+    "investment/projects/export/": Page(None, get=EVERYONE),
+    "investment/projects/<id:pk>/": Page("project", get=EVERYONE),
+    "investment/projects/<id:pk>/edit/": form("project", OFFICE),
+    "investment/projects/<id:pk>/status/": write("project", OFFICE),
+    "investment/projects/<id:pk>/archive/": write("project", OFFICE),
+    "investment/projects/<id:pk>/restore/": write("project", OFFICE),
+    "investment/projects/<id:pk>/progress/": write("project", KEEPS_VISITS),
+    "investment/projects/<id:pk>/investment/": write("project", OFFICE),
+    "investment/projects/<id:pk>/plans/": write("project", OFFICE),
+    "investment/projects/<id:pk>/plan-adjustments/": write("project", OFFICE),
+    "investment/projects/<id:pk>/disbursements/": write("project", OFFICE),
+    "investment/groups/": Page(None, get=EVERYONE),
+    "investment/groups/new/": form(None, OFFICE),
+    "investment/groups/<id:pk>/": Page("group", get=EVERYONE),
+    "investment/groups/<id:pk>/edit/": form("group", OFFICE),
+    "investment/groups/<id:pk>/members/": write("group", OFFICE),
+    "investment/groups/<id:pk>/sessions/new/": form("group", GROUP_LEADER),
+    "investment/members/<id:pk>/end/": write("group_member", OFFICE),
+    "investment/sessions/": Page(None, get=EVERYONE),
+    "investment/sessions/export/": Page(None, get=EVERYONE),
+    "investment/sessions/<id:pk>/": Page("session", get=EVERYONE),
+    "investment/sessions/<id:pk>/obstacles/": write("session", KEEPS_VISITS),
+    "investment/sessions/<id:pk>/directives/": write("session", KEEPS_VISITS),
+    "investment/target-curve/": form(None, OFFICE),
+    "investment/target-curve/<id:year>/": form("year", OFFICE),
+    "investment/disbursements/import/": form(None, OFFICE),
+    "investment/export/": Page(None, get=EVERYONE),
+    # fieldwork
+    "fieldwork/calendar/": Page(None, get=EVERYONE),
+    "fieldwork/entries/": Page(None, get=EVERYONE),
+    "fieldwork/entries/export/": Page(None, get=EVERYONE),
+    "fieldwork/entries/new/": form(None, WRITERS),
+    "fieldwork/entries/<id:pk>/": Page("entry", get=EVERYONE),
+    "fieldwork/entries/<id:pk>/edit/": form("entry", WRITERS),
+    "fieldwork/entries/<id:pk>/archive/": write("entry", WRITERS),
+    "fieldwork/entries/<id:pk>/restore/": write("entry", WRITERS),
+    "fieldwork/share/": Page(None, get=EVERYONE),
+    "fieldwork/share/export/": Page(None, get=SEES_ALL),
+    "fieldwork/targets/": form(None, OFFICE),
+    "fieldwork/leaders/<id:pk>/feed/": Page("leader", get=WRITERS),
+    "fieldwork/leaders/<id:pk>/feed/new/": write("leader", WRITERS),
+    "fieldwork/leaders/<id:pk>/feed/revoke/": write("leader", WRITERS),
+    "fieldwork/^feeds/(?P<token>[A-Za-z0-9_-]{1,64})\\.ics$": Page("feed", get=EVERYONE, public=True),
+    "fieldwork/visits/": Page(None, get=EVERYONE),
+    "fieldwork/visits/export/": Page(None, get=EVERYONE),
+    "fieldwork/visits/new/": form(None, LEADERS_AND_BOARD),
+    "fieldwork/visits/one-side/": Page(None, get=SEES_ALL),
+    "fieldwork/visits/<id:pk>/": Page("visit", get=EVERYONE),
+    "fieldwork/visits/<id:pk>/edit/": form("visit", KEEPS_VISITS),
+    "fieldwork/visits/<id:pk>/carry-out/": form("visit", KEEPS_VISITS, where=BEGUN),
+    "fieldwork/visits/<id:pk>/cancel/": form("visit", KEEPS_VISITS, where=PLANNED),
+    "fieldwork/visits/<id:pk>/reopen/": write("visit", KEEPS_VISITS),
+    "fieldwork/visits/<id:pk>/briefing/": write("visit", KEEPS_VISITS),
+    "fieldwork/visits/<id:pk>/archive/": write("visit", KEEPS_VISITS),
+    "fieldwork/visits/<id:pk>/opinions/": write("visit", KEEPS_VISITS),
+    "fieldwork/visits/<id:pk>/directives/": write("visit", KEEPS_VISITS),
+    "fieldwork/opinions/": Page(None, get=EVERYONE),
+    "fieldwork/opinions/export/": Page(None, get=EVERYONE),
+    "fieldwork/opinions/<id:pk>/edit/": form("opinion", KEEPS_VISITS),
+    "fieldwork/opinions/<id:pk>/archive/": write("opinion", KEEPS_VISITS),
+    "fieldwork/opinions/<id:pk>/restore/": write("opinion", KEEPS_VISITS),
+    # reports
+    "reports/briefing/": Page(None, get=BOARD),
+    "reports/briefing/download/": Page(None, get=BOARD, query="period={month}&format=docx"),
+    "reports/briefing/issue/": write(None, BOARD),
+    "reports/briefing/issue/<id:pk>/": Page("issue_job", get=BOARD),
+    "reports/issued/": Page(None, get=BOARD),
+    "reports/issued/<id:pk>/docx/": Page("issued", get=BOARD),
+    "reports/issued/<id:pk>/xlsx/": Page("issued", get=BOARD),
+    "reports/issued/<id:pk>/pdf/": Page("issued", get=BOARD),
+    "reports/drafts/<id:pk>/docx/": Page("draft", get=BOARD),
+    "reports/drafts/<id:pk>/xlsx/": Page("draft", get=BOARD),
+    "reports/drafts/<id:pk>/pdf/": Page("draft", get=BOARD),
+    "reports/leaders/": Page(None, get=BOARD),
+    "reports/leaders/export/": Page(None, get=BOARD),
+    "reports/rankings/": Page(None, get=BOARD),
+    "reports/rankings/export/": Page(None, get=BOARD),
+    "reports/map/": Page(None, get=EVERYONE),
+}
+
+API = {
+    "GET /api/v1/auth/me": Op(None, EVERYONE),
+    "POST /api/v1/auth/token": Op(None, EVERYONE, public=True),
+    "GET /api/v1/auth/tokens": Op(None, EVERYONE),
+    "POST /api/v1/auth/tokens/{token_id}/revoke": Op("token", EVERYONE),
+    "GET /api/v1/auth/users/": Op(None, OFFICE),
+    "POST /api/v1/auth/users/": Op(None, OFFICE),
+    "GET /api/v1/auth/users/{user_id}": Op("user", OFFICE),
+    "PATCH /api/v1/auth/users/{user_id}": Op("user", OFFICE),
+    "POST /api/v1/auth/users/{user_id}/activate": Op("user", OFFICE),
+    "POST /api/v1/auth/users/{user_id}/deactivate": Op("user", OFFICE),
+    "POST /api/v1/auth/users/{user_id}/password": Op("user", OFFICE),
+    "GET /api/v1/calendar/": Op(None, EVERYONE),
+    "GET /api/v1/calendar/exceptions": Op(None, EVERYONE),
+    "POST /api/v1/calendar/exceptions": Op(None, OFFICE),
+    "POST /api/v1/calendar/exceptions/{exception_id}/archive": Op("calendar_exception", OFFICE),
+    "GET /api/v1/calendar/working-hours": Op(
+        None, EVERYONE, query="start=2026-06-01T08:00:00%2B07:00&hours=8"
+    ),
+    "GET /api/v1/fieldwork/calendar": Op(None, EVERYONE),
+    "GET /api/v1/fieldwork/entries/": Op(None, EVERYONE),
+    "POST /api/v1/fieldwork/entries/": Op(None, WRITERS),
+    "GET /api/v1/fieldwork/entries/{entry_id}": Op("entry", EVERYONE),
+    "PATCH /api/v1/fieldwork/entries/{entry_id}": Op("entry", WRITERS),
+    "POST /api/v1/fieldwork/entries/{entry_id}/archive": Op("entry", WRITERS),
+    "POST /api/v1/fieldwork/entries/{entry_id}/restore": Op("entry", WRITERS),
+    "GET /api/v1/fieldwork/leaders/{person_id}/feed": Op("leader", WRITERS),
+    "POST /api/v1/fieldwork/leaders/{person_id}/feed": Op("leader", WRITERS),
+    "POST /api/v1/fieldwork/leaders/{person_id}/feed/revoke": Op("leader", WRITERS),
+    "GET /api/v1/fieldwork/meetings": Op(None, EVERYONE),
+    "GET /api/v1/fieldwork/one-side-visits": Op(None, SEES_ALL),
+    "GET /api/v1/fieldwork/one-side-visits/tallies": Op(None, SEES_ALL),
+    "GET /api/v1/fieldwork/opinions/": Op(None, EVERYONE),
+    "GET /api/v1/fieldwork/opinions/{opinion_id}": Op("opinion", EVERYONE),
+    "PATCH /api/v1/fieldwork/opinions/{opinion_id}": Op("opinion", KEEPS_VISITS),
+    "POST /api/v1/fieldwork/opinions/{opinion_id}/archive": Op("opinion", KEEPS_VISITS),
+    "POST /api/v1/fieldwork/opinions/{opinion_id}/restore": Op("opinion", KEEPS_VISITS),
+    "GET /api/v1/fieldwork/share": Op(None, EVERYONE),
+    "GET /api/v1/fieldwork/shares": Op(None, SEES_ALL),
+    "GET /api/v1/fieldwork/visits/": Op(None, EVERYONE),
+    "POST /api/v1/fieldwork/visits/": Op(None, LEADERS_AND_BOARD),
+    "GET /api/v1/fieldwork/visits/{visit_id}": Op("visit", EVERYONE),
+    "PATCH /api/v1/fieldwork/visits/{visit_id}": Op("visit", KEEPS_VISITS),
+    "POST /api/v1/fieldwork/visits/{visit_id}/briefing": Op("visit", KEEPS_VISITS),
+    "POST /api/v1/fieldwork/visits/{visit_id}/cancel": Op("visit", KEEPS_VISITS, where=PLANNED),
+    "POST /api/v1/fieldwork/visits/{visit_id}/carry-out": Op("visit", KEEPS_VISITS, where=BEGUN),
+    "GET /api/v1/fieldwork/visits/{visit_id}/directives": Op("visit", EVERYONE),
+    "POST /api/v1/fieldwork/visits/{visit_id}/directives": Op("visit", KEEPS_VISITS),
+    "GET /api/v1/fieldwork/visits/{visit_id}/opinions": Op("visit", EVERYONE),
+    "POST /api/v1/fieldwork/visits/{visit_id}/opinions": Op("visit", KEEPS_VISITS),
+    "GET /api/v1/followup/directives/": Op(None, EVERYONE),
+    "POST /api/v1/followup/directives/": Op(None, LEADERS_AND_BOARD),
+    "GET /api/v1/followup/directives/buckets": Op(None, EVERYONE),
+    "GET /api/v1/followup/directives/{directive_id}": Op("directive", EVERYONE),
+    "PATCH /api/v1/followup/directives/{directive_id}": Op("directive", OFFICE),
+    "POST /api/v1/followup/directives/{directive_id}/confirm": Op("directive", OFFICE),
+    "POST /api/v1/followup/directives/{directive_id}/progress": Op("directive", frozenset({VP, HK, VH})),
+    "POST /api/v1/followup/directives/{directive_id}/return": Op("directive", OFFICE),
+    "GET /api/v1/followup/notices/": Op(None, EVERYONE),
+    "POST /api/v1/followup/notices/": Op(None, OFFICE),
+    "GET /api/v1/followup/notices/{notice_id}": Op("notice", EVERYONE),
+    "POST /api/v1/followup/notices/{notice_id}/import": Op("notice", OFFICE, files=("file",)),
+    "GET /api/v1/followup/obstacles/": Op(None, EVERYONE),
+    "POST /api/v1/followup/obstacles/": Op(None, WRITERS),
+    "GET /api/v1/followup/obstacles/summary": Op(None, EVERYONE),
+    "GET /api/v1/followup/obstacles/{obstacle_id}": Op("obstacle", EVERYONE),
+    "PATCH /api/v1/followup/obstacles/{obstacle_id}": Op("obstacle", LEADERS_AND_BOARD),
+    "POST /api/v1/followup/obstacles/{obstacle_id}/assign": Op("obstacle", LEADERS_AND_BOARD),
+    "POST /api/v1/followup/obstacles/{obstacle_id}/status": Op("obstacle", LEADERS_AND_BOARD),
+    "GET /api/v1/followup/resupervisions/": Op(None, EVERYONE),
+    "GET /api/v1/followup/resupervisions/{check_id}": Op("resupervision", EVERYONE),
+    "POST /api/v1/followup/resupervisions/{check_id}/recheck": Op("resupervision", BOARD),
+    "POST /api/v1/followup/resupervisions/{check_id}/record": Op("resupervision", BOARD),
+    "POST /api/v1/imports/": Op(None, OFFICE, files=("file",), data={"kind": "incidents"}),
+    "GET /api/v1/imports/{job_id}": Op("import_job", EVERYONE),
+    "GET /api/v1/incidents/": Op(None, EVERYONE),
+    "POST /api/v1/incidents/": Op(None, WRITERS),
+    "GET /api/v1/incidents/map": Op(None, EVERYONE),
+    "GET /api/v1/incidents/mine": Op(None, EVERYONE),
+    "GET /api/v1/incidents/statistics": Op(None, EVERYONE),
+    "GET /api/v1/incidents/{incident_id}": Op("incident", EVERYONE),
+    "POST /api/v1/incidents/{incident_id}/directives": Op("incident", LEADERS_AND_BOARD),
+    "POST /api/v1/incidents/{incident_id}/reassign": Op("incident", LEADERS_AND_BOARD),
+    "POST /api/v1/incidents/{incident_id}/status": Op("incident", WRITERS),
+    "GET /api/v1/investment/disbursement": Op(None, EVERYONE),
+    "GET /api/v1/investment/groups/": Op(None, EVERYONE),
+    "POST /api/v1/investment/groups/": Op(None, OFFICE),
+    "GET /api/v1/investment/groups/{group_id}": Op("group", EVERYONE),
+    "PATCH /api/v1/investment/groups/{group_id}": Op("group", OFFICE),
+    "POST /api/v1/investment/groups/{group_id}/members": Op("group", OFFICE),
+    "POST /api/v1/investment/groups/{group_id}/sessions": Op("group", GROUP_LEADER),
+    "POST /api/v1/investment/members/{member_id}/end": Op("group_member", OFFICE),
+    "POST /api/v1/investment/plans/{plan_id}/adjustments": Op("plan", OFFICE),
+    "GET /api/v1/investment/projects/": Op(None, EVERYONE),
+    "POST /api/v1/investment/projects/": Op(None, OFFICE),
+    "GET /api/v1/investment/projects/{project_id}": Op("project", EVERYONE),
+    "PATCH /api/v1/investment/projects/{project_id}": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/archive": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/disbursements": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/investment-adjustments": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/plans": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/progress": Op("project", KEEPS_VISITS),
+    "POST /api/v1/investment/projects/{project_id}/restore": Op("project", OFFICE),
+    "POST /api/v1/investment/projects/{project_id}/status": Op("project", OFFICE),
+    "GET /api/v1/investment/sessions/": Op(None, EVERYONE),
+    "GET /api/v1/investment/sessions/{session_id}": Op("session", EVERYONE),
+    "POST /api/v1/investment/sessions/{session_id}/obstacles": Op("session", KEEPS_VISITS),
+    "PUT /api/v1/investment/target-curve/{year}": Op("year", OFFICE),
+    "GET /api/v1/notifications/": Op(None, EVERYONE),
+    "POST /api/v1/notifications/read-all": Op(None, EVERYONE),
+    "POST /api/v1/notifications/{notification_id}/read": Op("notification", EVERYONE),
+    "GET /api/v1/org/agencies/": Op(None, EVERYONE),
+    "POST /api/v1/org/agencies/": Op(None, OFFICE),
+    "GET /api/v1/org/agencies/{agency_id}": Op("agency", EVERYONE),
+    "PATCH /api/v1/org/agencies/{agency_id}": Op("agency", OFFICE),
+    "POST /api/v1/org/agencies/{agency_id}/archive": Op("agency", OFFICE),
+    "GET /api/v1/org/assignments/": Op(None, EVERYONE),
+    "POST /api/v1/org/assignments/": Op(None, OFFICE),
+    "GET /api/v1/org/assignments/{assignment_id}": Op("assignment", EVERYONE),
+    "PATCH /api/v1/org/assignments/{assignment_id}": Op("assignment", OFFICE),
+    "POST /api/v1/org/assignments/{assignment_id}/archive": Op("assignment", OFFICE),
+    "GET /api/v1/org/bodies/": Op(None, EVERYONE),
+    "POST /api/v1/org/bodies/{body_id}/members": Op("body", OFFICE),
+    "POST /api/v1/org/memberships/{membership_id}/end": Op("membership", OFFICE),
+    "GET /api/v1/org/people/": Op(None, EVERYONE),
+    "POST /api/v1/org/people/": Op(None, OFFICE),
+    "GET /api/v1/org/people/{person_id}": Op("person", EVERYONE),
+    "PATCH /api/v1/org/people/{person_id}": Op("person", OFFICE),
+    "POST /api/v1/org/people/{person_id}/archive": Op("person", OFFICE),
+    "POST /api/v1/org/people/{person_id}/restore": Op("person", OFFICE),
+    "GET /api/v1/org/responsible": Op(None, EVERYONE, query="unit={ward}"),
+    "GET /api/v1/org/units/": Op(None, EVERYONE),
+    "GET /api/v1/org/units/{unit_id}": Op("unit", EVERYONE),
+    "GET /api/v1/reports/briefing": Op(None, BOARD),
+    "GET /api/v1/reports/briefings": Op(None, BOARD),
+    "POST /api/v1/reports/briefings": Op(None, BOARD),
+    "GET /api/v1/reports/briefings/{issued_id}/docx": Op("issued", BOARD),
+    "GET /api/v1/reports/briefings/{issued_id}/pdf": Op("issued", BOARD),
+    "GET /api/v1/reports/briefings/{issued_id}/xlsx": Op("issued", BOARD),
+    "GET /api/v1/reports/drafts": Op(None, BOARD),
+    "GET /api/v1/reports/drafts/{draft_id}/docx": Op("draft", BOARD),
+    "GET /api/v1/reports/drafts/{draft_id}/pdf": Op("draft", BOARD),
+    "GET /api/v1/reports/drafts/{draft_id}/xlsx": Op("draft", BOARD),
+    "GET /api/v1/reports/issue-jobs/{job_id}": Op("issue_job", BOARD),
+    "GET /api/v1/reports/leaders": Op(None, BOARD),
+    "GET /api/v1/reports/map/incidents": Op(None, EVERYONE),
+    "GET /api/v1/reports/map/projects": Op(None, EVERYONE),
+    "GET /api/v1/reports/map/visits": Op(None, EVERYONE),
+    "GET /api/v1/reports/rankings": Op(None, BOARD),
+}
