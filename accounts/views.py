@@ -17,7 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -142,6 +142,7 @@ def _require_office(user) -> None:
         raise Http404
 
 
+@require_safe
 @login_required
 def user_list(request):
     """The organisation's logins: role, unit, two-factor, last sign-in; searchable without diacritics."""

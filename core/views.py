@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from core import audit
 from core.listing import paginate
@@ -21,6 +22,7 @@ from core.registry import actions_for, home_panels
 from core.scoping import visible
 
 
+@require_safe
 @login_required
 def home(request):
     """The user's home: their organisation, and the panels the apps register (`core.registry`)."""
@@ -34,12 +36,14 @@ def today_context(request) -> dict:
     return {"today_items": actions_for(request.user, timezone.now())}
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """Liveness: the process answers. Served before the session and the user are loaded (core.health)."""
     return JsonResponse({"status": "ok"})
 
 
+@require_safe
 @never_cache
 def readyz(request):
     """Readiness: the database answers (503 with Retry-After when it does not). Served before the session
@@ -55,6 +59,7 @@ def readyz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
+@require_safe
 @login_required
 def history(request, ct: int, pk: int):
     """The full history of one record the user may see: 404 for missing and for not-yours alike."""

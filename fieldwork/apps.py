@@ -9,6 +9,11 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self):
+        from core import references
+        from fieldwork.models import Visit
+
+        # A directive's source may be one of these: named only to those who may open it (core.references).
+        references.register(Visit)
         from core.registry import register_health_factor, register_record_panel
         from fieldwork.profile import health_factor, unit_panel_context
 

@@ -105,6 +105,16 @@ def can_prepare_briefing(user, visit) -> bool:
     return can_change_visit(user, visit) and visit.status == VisitStatus.PLANNED
 
 
+def can_read_briefing(user, visit) -> bool:
+    """The briefing is kept as it was prepared, within its preparer's reach (the leader's or the office's): it
+    is read by the visit's leader and by those who see the whole organisation, not by everyone the visit
+    itself reaches (the focal point of a unit visited sees the visit, not what the leader's reach found)."""
+    if getattr(user, "sees_all", False):
+        return True
+    own = person_id(user)
+    return own is not None and own == visit.leader_id
+
+
 def can_record_opinions(user, visit) -> bool:
     """Opinions are recorded on a visit that has taken place (from its first day) and is not cancelled, by
     whoever edits it."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
 
 from core import audit, references
 from core.converters import MAX_ID
@@ -134,6 +135,7 @@ def _localities(user):
 # --- my items -------------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def my_items(request):
     """What the user must do: overdue, due this week, open directives, checks due, open obstacles."""
@@ -862,6 +864,7 @@ def directives_imported(count: int) -> str:
 # --- files ----------------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def attachment_download(request, pk: int):
     """An evidence file, only to someone who may see the record it is attached to; always a download."""

@@ -9,6 +9,11 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Public investment")
 
     def ready(self):
+        from core import references
+        from investment.models import SupervisionSession
+
+        # A directive's source may be one of these: named only to those who may open it (core.references).
+        references.register(SupervisionSession)
         from core.registry import register_health_factor, register_record_panel
         from investment.profile import health_factor, unit_panel_context
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from core import audit
 from core.filters import DayField
@@ -382,6 +383,7 @@ class AssignmentArchive(ObjectActionView):
 # --- who answers for ------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def responsible(request):
     """Search a locality or unit and see who answers for it on a date."""

@@ -16,7 +16,13 @@ from core.filters import filter_api, filter_schema
 from core.pagination import MAX_PAGE, MAX_PAGE_SIZE, PageNumberPagination
 from fieldwork.choices import OpinionKind, SpeakerKind
 from fieldwork.filters.visits import OneSideFilterSet, OpinionFilterSet, VisitFilterSet
-from fieldwork.permissions import can_issue_directive, can_plan_visits, can_record_opinions, sees_one_side
+from fieldwork.permissions import (
+    can_issue_directive,
+    can_plan_visits,
+    can_read_briefing,
+    can_record_opinions,
+    sees_one_side,
+)
 from fieldwork.selectors import visits as selectors
 from fieldwork.services import visits as services
 from followup.choices import StatusBucket
@@ -79,7 +85,10 @@ class VisitDetailOut(VisitOut):
         return [p.pk for p in obj.participants.all()]
 
     @staticmethod
-    def resolve_briefing(obj):
+    def resolve_briefing(obj, context):
+        """Empty for those the briefing is not kept for (`can_read_briefing`)."""
+        if not can_read_briefing(context["request"].user, obj):
+            return {"prepared_at": None, "sections": []}
         return {"prepared_at": obj.briefing_at, "sections": (obj.briefing or {}).get("sections", [])}
 
 

@@ -34,6 +34,7 @@ from fieldwork.permissions import (
     can_issue_directive,
     can_plan_visits,
     can_prepare_briefing,
+    can_read_briefing,
     can_record_opinions,
     can_reopen,
     sees_one_side,
@@ -135,7 +136,10 @@ class VisitDetail(Organisation, ObjectDetailView):
             "speaker_count": len(SpeakerKind.values),
             "directives": selectors.directives_of(user=user, visit=visit),
             "bucket_labels": dict(StatusBucket.choices),
-            "briefing": visit.briefing.get("sections", []) if visit.briefing else [],
+            "briefing_shown": can_read_briefing(user, visit),
+            "briefing": visit.briefing.get("sections", [])
+            if visit.briefing and can_read_briefing(user, visit)
+            else [],
             "events": audit.timeline(audit.history_for(visit)[:40], known=[visit]),
             **forms,
         }

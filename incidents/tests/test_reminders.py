@@ -143,4 +143,5 @@ def test_the_task_reports_every_registered_run(hanoi, routed, focal_user):
         result = send_reminders_task.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value["incidents"] == {OVERDUE_ACK: 2, OVERDUE: 0}  # the leader, the focal point
-    assert set(result.return_value) == {"followup", "incidents", "reports"}  # reports: the drafts
+    # core: the expired idempotency keys pruned; reports: the scheduled briefing drafts.
+    assert set(result.return_value) == {"core", "followup", "incidents", "reports"}
