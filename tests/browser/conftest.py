@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving the machine's Chromium against a live server with the demo data."""
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the test database is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -117,3 +119,13 @@ def login(page, username: str, password: str | None = None):
     page.fill("input[name=password]", password or settings.COSO_DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def open_menu(page):
+    """At phone width the navigation folds behind the menu button: open it, and wait until it has finished
+    unfolding (a menu clicked while the fold still animates may not open)."""
+    toggle = page.locator(".navbar-toggler")
+    if toggle.is_visible():
+        toggle.click()
+        expect(page.locator("#navbar-menu")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(page.locator("#navbar-menu.collapsing")).to_have_count(0)

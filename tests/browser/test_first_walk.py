@@ -6,16 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import login, open_menu, shot
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_focal_point_reports_an_incident_from_the_menu(page):
     login(page, "hoankiem")
-    menu_toggle = page.locator(".navbar-toggler")
-    if menu_toggle.is_visible():  # phone width: the navigation folds behind the menu button
-        menu_toggle.click()
+    open_menu(page)  # at phone width, behind the menu button
     page.get_by_test_id("nav-incident_menu").click()
     entry = page.get_by_role("link", name="Phản ánh vụ việc")
     expect(entry).to_be_visible()

@@ -9,7 +9,7 @@ from core.models import AuditEvent
 from fieldwork.models import CalendarEntry
 from org.models import Assignment
 
-from .conftest import login, shot
+from .conftest import login, open_menu, shot
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.browser
 def test_office_finds_who_answers_for_hoan_kiem(page):
     login(page, "vanphong")
     shot(page, "home")
-    menu_toggle = page.locator(".navbar-toggler")
-    if menu_toggle.is_visible():  # phone width: the navigation folds behind the menu button
-        menu_toggle.click()
+    open_menu(page)  # at phone width, behind the menu button
     page.get_by_test_id("nav-organisation").click()
     expect(page.get_by_role("link", name="Phân công phụ trách")).to_be_visible()  # grouped in a menu
     page.wait_for_timeout(400)  # let the menu finish unfolding before the screenshot
