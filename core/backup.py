@@ -239,7 +239,8 @@ def restore(source: str | os.PathLike) -> Summary:
         except BaseException as exc:
             for path in written:  # the records were rolled back: so are the files
                 path.unlink(missing_ok=True)
-            if isinstance(exc, (DeserializationError, DatabaseError, zipfile.BadZipFile)):
+            # A file cut inside a letter does not even decode: damaged records, as a cut anywhere else.
+            if isinstance(exc, (DeserializationError, DatabaseError, zipfile.BadZipFile, UnicodeDecodeError)):
                 message = _("The backup's records could not be loaded, and nothing was written: {error}")
                 raise BackupError(message.format(error=str(exc).splitlines()[0][:300])) from exc
             raise

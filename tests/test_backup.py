@@ -166,10 +166,20 @@ def test_the_commands_speak_vietnamese(world, media, tmp_path):
     assert "Đã khôi phục" in out.getvalue()
 
 
-def test_damaged_records_are_refused_with_a_clear_message_and_nothing_written(world, media, tmp_path):
+def _inside_a_letter(data: bytes) -> bytes:
+    """Cut after the first byte of the first letter written in two bytes or more (ạ, ế, đ…)."""
+    return data[: next(i for i, byte in enumerate(data) if byte >= 0xC2) + 1]
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [lambda data: data[: len(data) // 2], _inside_a_letter],
+    ids=["in the middle", "inside a letter"],
+)
+def test_damaged_records_are_refused_with_a_clear_message_and_nothing_written(world, media, tmp_path, cut):
     archive = tmp_path / "backup.zip"
     backup.backup(archive)
-    _rewrite(archive, backup.DATA, lambda data: data[: len(data) // 2])  # cut in the middle
+    _rewrite(archive, backup.DATA, cut)
     empty_the_database()
     (media / "attachments" / "2026" / "bien-ban.pdf").unlink()
     with pytest.raises(backup.BackupError, match="could not be loaded, and nothing was written"):
